@@ -1,0 +1,21 @@
+package io.kcdc.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TsoTest {
+  @Test
+  void composesAsPdDoes() {
+    // data-path.md §1.9: physical 1668067205238, logical 5.
+    long ts = Tso.compose(1668067205238L, 5);
+    assertThat(ts).isEqualTo(437273809449910277L);
+    assertThat(Tso.physical(ts)).isEqualTo(1668067205238L);
+    assertThat(Tso.logical(ts)).isEqualTo(5);
+  }
+
+  @Test
+  void physicalOfUnsignedTsDoesNotGoNegative() {
+    assertThat(Tso.physical(-1L)).isEqualTo((1L << 46) - 1);
+  }
+}
