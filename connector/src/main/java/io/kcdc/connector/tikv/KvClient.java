@@ -1,0 +1,125 @@
+package io.kcdc.connector.tikv;
+
+import com.google.protobuf.ByteString;
+import io.grpc.StatusRuntimeException;
+import io.kcdc.kvproto.Errorpb;
+import io.kcdc.kvproto.Kvrpcpb;
+import io.kcdc.kvproto.TikvGrpc;
+import io.kcdc.tidb.Codec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Snapshot reads of raw TiDB keys at a timestamp over the {@code Tikv} service ({@code KvGet},
+ * {@code KvScan}), routed by region through the {@link RegionCache}. Region errors invalidate the
+ * cache and retry; a key locked by an unfinished transaction is retried until the lock goes away.
+ */
+public final class KvClient {
+  private static final int SCAN_BATCH = 1024;
+  private static final long CALL_TIMEOUT_MS = 20_000;
+
+  private final RegionCache regions;
+  private final ChannelPool channels;
+  private final Backoff backoff;
+
+  public KvClient(RegionCache regions, ChannelPool channels, Backoff backoff) {
+    this.regions = regions;
+    this.channels = channels;
+    this.backoff = backoff;
+  }
+
+  /** A raw key and its value. */
+  public record Pair(byte[] key, byte[] value) {}
+
+  /** The value of {@code rawKey} at {@code ts}, empty when absent. */
+  public Optional<byte[]> get(byte[] rawKey, long ts) {
+    return backoff.retry("KvGet", () -> {
+      RegionInfo region = regions.locate(Codec.encodeBytes(rawKey));
+      Kvrpcpb.GetResponse r = rpc(region, s -> s.kvGet(Kvrpcpb.GetRequest.newBuilder()
+          .setContext(context(region)).setKey(ByteString.copyFrom(rawKey)).setVersion(ts).build()));
+      check(region, r.hasRegionError() ? r.getRegionError() : null, r.hasError() ? r.getError() : null);
+      return r.getNotFound() ? Optional.<byte[]>empty() : Optional.of(r.getValue().toByteArray());
+    });
+  }
+
+  /** Every pair in raw {@code [start, end)} at {@code ts}, in key order; an empty end = +inf. */
+  public List<Pair> scan(byte[] start, byte[] end, long ts) {
+    List<Pair> out = new ArrayList<>();
+    byte[] from = start;
+    while (true) {
+      byte[] cursor = from;
+      ScanPage page = backoff.retry("KvScan", () -> scanPage(cursor, end, ts));
+      out.addAll(page.pairs);
+      if (page.next == null) {
+        return out;
+      }
+      from = page.next;
+    }
+  }
+
+  private record ScanPage(List<Pair> pairs, byte[] next) {}
+
+  private ScanPage scanPage(byte[] from, byte[] end, long ts) {
+    RegionInfo region = regions.locate(Codec.encodeBytes(from));
+    byte[] regionEnd = region.span().end().length == 0 ? new byte[0] : Codec.decodeBytes(region.span().end(), 0).value();
+    boolean regionEndsFirst = regionEnd.length != 0 && (end.length == 0 || Arrays.compareUnsigned(regionEnd, end) < 0);
+    byte[] stop = regionEndsFirst ? regionEnd : end;
+    Kvrpcpb.ScanResponse r = rpc(region, s -> s.kvScan(Kvrpcpb.ScanRequest.newBuilder()
+        .setContext(context(region)).setStartKey(ByteString.copyFrom(from)).setEndKey(ByteString.copyFrom(stop))
+        .setLimit(SCAN_BATCH).setVersion(ts).build()));
+    check(region, r.hasRegionError() ? r.getRegionError() : null, r.hasError() ? r.getError() : null);
+    List<Pair> pairs = new ArrayList<>(r.getPairsCount());
+    for (Kvrpcpb.KvPair p : r.getPairsList()) {
+      if (p.hasError()) {
+        check(region, null, p.getError());
+      }
+      pairs.add(new Pair(p.getKey().toByteArray(), p.getValue().toByteArray()));
+    }
+    if (pairs.size() >= SCAN_BATCH) {
+      byte[] last = pairs.get(pairs.size() - 1).key();
+      return new ScanPage(pairs, Arrays.copyOf(last, last.length + 1));
+    }
+    return new ScanPage(pairs, regionEndsFirst ? regionEnd : null);
+  }
+
+  private TikvGrpc.TikvBlockingStub stub(RegionInfo region) {
+    String address = regions.storeAddress(region.leader().getStoreId());
+    return TikvGrpc.newBlockingStub(channels.channel(address)).withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private Kvrpcpb.Context context(RegionInfo region) {
+    return Kvrpcpb.Context.newBuilder().setRegionId(region.id()).setRegionEpoch(region.epoch())
+        .setPeer(region.leader()).setClusterId(regions.pd().clusterId()).build();
+  }
+
+  private void check(RegionInfo region, Errorpb.Error regionError, Kvrpcpb.KeyError keyError) {
+    if (regionError != null) {
+      if (regionError.hasNotLeader() && regionError.getNotLeader().hasLeader()) {
+        regions.updateLeader(region.id(), regionError.getNotLeader().getLeader());
+      } else {
+        regions.invalidate(region.id());
+      }
+      throw new TikvException("region error on " + region + ": " + regionError);
+    }
+    if (keyError != null) {
+      if (keyError.hasLocked()) {
+        throw new TikvException("key is locked by txn " + keyError.getLocked().getLockVersion());
+      }
+      throw new TikvException.Fatal("key error: " + keyError);
+    }
+  }
+
+  /** Runs an RPC; a transport failure makes the next attempt look the region and store up again. */
+  private <T> T rpc(RegionInfo region, java.util.function.Function<TikvGrpc.TikvBlockingStub, T> call) {
+    try {
+      return call.apply(stub(region));
+    } catch (StatusRuntimeException e) {
+      regions.invalidate(region.id());
+      regions.invalidateStore(region.leader().getStoreId());
+      throw e;
+    }
+  }
+}
