@@ -1,0 +1,208 @@
+package io.kcdc.streams;
+
+import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.sink.KafkaSinkOptions;
+import io.kcdc.streams.sink.SinkConfig;
+import io.kcdc.streams.sink.SinkConfigException;
+import io.kcdc.streams.sink.SinkRecordKey;
+import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.streams.sink.TopicManager;
+import io.kcdc.streams.sorter.SorterProcessor;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The Kafka Streams app of one changefeed: internal topic {@code _cdc.<changefeed>.rows} → {@link SorterProcessor}
+ * (sorter, update splitting, {@link EventRouter}, encoder) → sink topics, plus {@code TableProgress} records on
+ * {@code _cdc.<changefeed>.progress} in the same transaction ({@code exactly_once_v2} by default).
+ *
+ * <p>The Kafka sink must be on the same Kafka cluster as the app for now (its records are part of the Streams
+ * transaction); {@link #start()} fails with {@code CDC:ErrKafkaInvalidConfig} otherwise. The internal topic is
+ * created by the connector and must exist before {@link #start()}.
+ */
+public final class ChangefeedStreams implements AutoCloseable {
+
+  /**
+   * Settings of one changefeed's app.
+   *
+   * @param replicationFactor of the Streams changelog and the progress topic; -1 = the broker default
+   * @param overrides extra Streams/client properties, applied last
+   */
+  public record Config(String bootstrapServers, String clusterId, String changefeedId, Path stateDir, SinkUri sinkUri,
+      SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
+      Map<String, Object> overrides) {
+
+    public Config {
+      overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
+      sinkConfig = sinkConfig == null ? SinkConfig.empty() : sinkConfig;
+    }
+
+    /** Defaults: exactly_once_v2, broker-default replication, case-insensitive matchers. */
+    public static Config of(String bootstrapServers, String clusterId, String changefeedId, Path stateDir,
+        SinkUri sinkUri, SinkConfig sinkConfig) {
+      return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, false,
+          StreamsConfig.EXACTLY_ONCE_V2, (short) -1, Map.of());
+    }
+
+    public Config withReplicationFactor(short rf) {
+      return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
+          processingGuarantee, rf, overrides);
+    }
+
+    public Config withOverrides(Map<String, Object> extra) {
+      return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
+          processingGuarantee, replicationFactor, extra);
+    }
+
+    /** {@code cdc-<cluster>-<changefeed>}. */
+    public String applicationId() {
+      return "cdc-" + clusterId + "-" + changefeedId;
+    }
+
+    public String internalTopic() {
+      return "_cdc." + changefeedId + ".rows";
+    }
+
+    public String progressTopic() {
+      return "_cdc." + changefeedId + ".progress";
+    }
+
+    /** The effective Kafka sink settings; empty for {@code blackhole://}. */
+    public Optional<KafkaSinkOptions> kafkaSink() {
+      return sinkUri.isBlackhole() ? Optional.empty() : Optional.of(KafkaSinkOptions.of(sinkUri, sinkConfig, caseSensitive));
+    }
+
+    Properties streamsProperties() {
+      Properties p = new Properties();
+      p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+      p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+      p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+      p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+      p.putAll(overrides);
+      return p;
+    }
+  }
+
+  private final Config config;
+  private final AtomicReference<Throwable> error = new AtomicReference<>();
+  private TopicManager topics;
+  private KafkaStreams streams;
+
+  public ChangefeedStreams(Config config) {
+    this.config = config;
+  }
+
+  /** The topology: source → sorter processor (with its three stores) → sink and progress nodes. */
+  public static Topology topology(Config config, SorterProcessor.SinkPlan plan) {
+    Topology t = new Topology();
+    t.addSource("rows", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.internalTopic());
+    t.addProcessor("sorter", () -> new SorterProcessor(plan), "rows");
+    for (String store : List.of(SorterProcessor.SCHEMA_STORE, SorterProcessor.SORTER_STORE, SorterProcessor.RESOLVED_STORE)) {
+      t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
+          .withCachingDisabled(), "sorter");
+    }
+    t.addSink(SorterProcessor.SINK_NODE, SinkRecordKey.TOPIC, SinkRecordKey.SERIALIZER, new ByteArraySerializer(),
+        SinkRecordKey.PARTITIONER, "sorter");
+    t.addSink(SorterProcessor.PROGRESS_NODE, config.progressTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+        "sorter");
+    return t;
+  }
+
+  /**
+   * Validates the sink, creates the default sink topic and the progress topic if missing, and starts the app.
+   *
+   * @throws SinkConfigException for an invalid or unsupported sink
+   */
+  public synchronized void start() {
+    if (streams != null) {
+      throw new IllegalStateException("already started");
+    }
+    SorterProcessor.SinkPlan plan = SorterProcessor.SinkPlan.blackhole();
+    Optional<KafkaSinkOptions> sink = config.kafkaSink();
+    if (sink.isPresent()) {
+      KafkaSinkOptions options = sink.get();
+      TopicManager.requireSameCluster(options.brokers(), config.bootstrapServers());
+      options.newEncoder(Clock.systemUTC()); // fails early for an unsupported protocol
+      EventRouter router = EventRouter.of(options);
+      topics = new TopicManager(options, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+      topics.partitionCount(options.defaultTopic());
+      plan = new SorterProcessor.SinkPlan(router, () -> options.newEncoder(Clock.systemUTC()), topics, options.splitUpdates());
+    }
+    createProgressTopic();
+    streams = new KafkaStreams(topology(config, plan), config.streamsProperties());
+    streams.setUncaughtExceptionHandler(e -> {
+      error.set(e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.start();
+  }
+
+  private void createProgressTopic() {
+    Map<String, Object> props = new HashMap<>();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    try (Admin admin = Admin.create(props)) {
+      NewTopic topic = new NewTopic(config.progressTopic(), Optional.of(1),
+          config.replicationFactor() > 0 ? Optional.of(config.replicationFactor()) : Optional.empty())
+          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("cannot create " + config.progressTopic(), e.getCause());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating " + config.progressTopic(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out creating " + config.progressTopic(), e);
+    }
+  }
+
+  /** The app's state; {@code CREATED} before {@link #start()}. */
+  public synchronized KafkaStreams.State state() {
+    return streams == null ? KafkaStreams.State.CREATED : streams.state();
+  }
+
+  /** The error that stopped the app, if any (reported by the owner as the changefeed's error). */
+  public Optional<Throwable> error() {
+    return Optional.ofNullable(error.get());
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+    if (topics != null) {
+      topics.close();
+    }
+  }
+}

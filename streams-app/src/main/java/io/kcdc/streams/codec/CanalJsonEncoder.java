@@ -1,0 +1,194 @@
+package io.kcdc.streams.codec;
+
+import io.kcdc.avro.Ddl;
+import io.kcdc.common.Tso;
+import io.kcdc.streams.model.ColumnValues;
+import io.kcdc.streams.model.RowEvent;
+import io.kcdc.streams.model.TableInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * TiCDC's canal-json protocol (data-path.md §8.1): one record per row with a null key; DML fields written in
+ * TiCDC's order, every non-null value as a JSON string; DDL and TIDB_WATERMARK messages in the order of Go's
+ * {@code JSONMessage} struct. {@code mysqlType} keys follow table order (Go's order is random).
+ */
+public final class CanalJsonEncoder implements RowEventEncoder {
+  /** The canal-json event type of the checkpoint message. */
+  public static final String WATERMARK_TYPE = "TIDB_WATERMARK";
+
+  private final EncoderConfig config;
+  private final Clock clock;
+
+  public CanalJsonEncoder(EncoderConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public CanalJsonEncoder(EncoderConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  @Override
+  public boolean broadcastDdl() {
+    return false;
+  }
+
+  @Override
+  public EncodedMessage encodeRow(RowEvent e) {
+    TableInfo t = e.table();
+    boolean delete = e.isDelete();
+    boolean onlyHandleKey = delete && config.deleteOnlyOutputHandleKeyColumns();
+    GoJsonWriter w = new GoJsonWriter();
+    w.raw("{\"id\":0,\"database\":").string(t.schemaName()).raw(",\"table\":").string(t.tableName());
+    w.raw(",\"pkNames\":[");
+    boolean first = true;
+    for (int i = 0; i < t.columnCount(); i++) {
+      if (t.isPrimaryKey(i)) {
+        if (!first) {
+          w.raw(',');
+        }
+        first = false;
+        w.string(t.column(i).getName());
+      }
+    }
+    w.raw("],\"isDdl\":false,\"type\":").string(delete ? "DELETE" : e.isInsert() ? "INSERT" : "UPDATE");
+    w.raw(",\"es\":").number(Tso.physical(e.commitTs())).raw(",\"ts\":").number(clock.millis()).raw(",\"sql\":\"\"");
+
+    List<Object> cols = delete ? e.preColumns() : e.columns();
+    w.raw(",\"sqlType\":");
+    first = true;
+    for (int i = 0; i < cols.size(); i++) {
+      if (onlyHandleKey && !t.isHandleKey(i)) {
+        continue;
+      }
+      w.raw(first ? '{' : ',').string(t.column(i).getName()).raw(':').number(CanalTypes.javaSqlType(t, i, cols.get(i)));
+      first = false;
+    }
+    w.raw(first ? "null" : "}");
+    w.raw(",\"mysqlType\":{");
+    first = true;
+    for (int i = 0; i < cols.size(); i++) {
+      if (onlyHandleKey && !t.isHandleKey(i)) {
+        continue;
+      }
+      if (!first) {
+        w.raw(',');
+      }
+      first = false;
+      w.string(t.column(i).getName()).raw(':').string(CanalTypes.mysqlType(t, i, config.contentCompatible()));
+    }
+    w.raw('}');
+
+    if (e.isUpdate()) {
+      w.raw(",\"old\":");
+      fillColumns(w, t, e.preColumns(), config.outputOnlyUpdatedColumns() ? e.columns() : null, onlyHandleKey);
+    } else {
+      w.raw(",\"old\":null");
+    }
+    w.raw(",\"data\":");
+    fillColumns(w, t, cols, null, onlyHandleKey);
+    if (config.enableTidbExtension()) {
+      w.raw(",\"_tidb\":{\"commitTs\":").unsigned(e.commitTs()).raw('}');
+    }
+    w.raw('}');
+    return checkSize(new EncodedMessage(null, w.toBytes()), t);
+  }
+
+  private static void fillColumns(GoJsonWriter w, TableInfo t, List<Object> values, List<Object> newValues, boolean onlyHandleKey) {
+    if (values.isEmpty()) {
+      w.raw("null");
+      return;
+    }
+    w.raw("[{");
+    boolean first = true;
+    for (int i = 0; i < values.size(); i++) {
+      Object v = values.get(i);
+      // only-output-updated-columns: an old value equal to the new one is left out
+      if (newValues != null && ColumnValues.equal(v, newValues.get(i))) {
+        continue;
+      }
+      if (onlyHandleKey && !t.isHandleKey(i)) {
+        continue;
+      }
+      if (!first) {
+        w.raw(',');
+      }
+      first = false;
+      w.string(t.column(i).getName()).raw(':');
+      if (v == null) {
+        w.raw("null");
+      } else {
+        w.string(formatValue(t, i, v));
+      }
+    }
+    w.raw("}]");
+  }
+
+  /** TiCDC's {@code formatValue}: integers in decimal, floats shortest, BLOB bytes as ISO-8859-1, text as UTF-8. */
+  static String formatValue(TableInfo t, int i, Object v) {
+    if (v instanceof byte[] bytes) {
+      return CanalTypes.javaSqlType(t, i, v) == CanalTypes.JAVA_BLOB
+          ? new String(bytes, StandardCharsets.ISO_8859_1)
+          : new String(bytes, StandardCharsets.UTF_8);
+    }
+    int tp = t.column(i).getType();
+    boolean unsigned = t.isUnsigned(i) || tp == MysqlTypes.ENUM || tp == MysqlTypes.SET || tp == MysqlTypes.BIT;
+    return ColumnValues.toString(v, unsigned);
+  }
+
+  private EncodedMessage checkSize(EncodedMessage m, TableInfo t) {
+    if (m.length() > config.maxMessageBytes()) {
+      throw new EncodeException("CDC:ErrMessageTooLarge", "message is too large: " + m.length()
+          + " bytes for table " + t.schemaName() + "." + t.tableName() + ", max-message-bytes " + config.maxMessageBytes());
+    }
+    return m;
+  }
+
+  @Override
+  public EncodedMessage encodeDdl(Ddl ddl) {
+    GoJsonWriter w = new GoJsonWriter();
+    w.raw("{\"id\":0,\"database\":").string(ddl.getSchemaName()).raw(",\"table\":").string(ddl.getTableName());
+    w.raw(",\"pkNames\":null,\"isDdl\":true,\"type\":").string(ddlType(ddl.getActionType()));
+    w.raw(",\"es\":").number(Tso.physical(ddl.getCommitTs())).raw(",\"ts\":").number(clock.millis());
+    w.raw(",\"sql\":").string(ddl.getQuery());
+    w.raw(",\"sqlType\":null,\"mysqlType\":null,\"data\":null,\"old\":null");
+    if (config.enableTidbExtension()) {
+      w.raw(",\"_tidb\":{\"commitTs\":").unsigned(ddl.getCommitTs()).raw('}');
+    }
+    w.raw('}');
+    return new EncodedMessage(null, w.toBytes());
+  }
+
+  @Override
+  public Optional<EncodedMessage> encodeCheckpoint(long ts) {
+    if (!config.enableTidbExtension()) {
+      return Optional.empty();
+    }
+    GoJsonWriter w = new GoJsonWriter();
+    w.raw("{\"id\":0,\"database\":\"\",\"table\":\"\",\"pkNames\":null,\"isDdl\":false,\"type\":").string(WATERMARK_TYPE);
+    w.raw(",\"es\":").number(Tso.physical(ts)).raw(",\"ts\":").number(clock.millis());
+    w.raw(",\"sql\":\"\",\"sqlType\":null,\"mysqlType\":null,\"data\":null,\"old\":null");
+    w.raw(",\"_tidb\":{\"watermarkTs\":").unsigned(ts).raw("}}");
+    return Optional.of(new EncodedMessage(null, w.toBytes()));
+  }
+
+  /** canal's event type of a TiDB DDL action (TiCDC's {@code convertDdlEventType}). */
+  static String ddlType(int actionType) {
+    return switch (actionType) {
+      case 3 -> "CREATE"; // CreateTable
+      case 14, 47 -> "RENAME"; // RenameTable, RenameTables
+      case 7, 9, 32 -> "CINDEX"; // AddIndex, AddForeignKey, AddPrimaryKey
+      case 8, 10, 33 -> "DINDEX"; // DropIndex, DropForeignKey, DropPrimaryKey
+      // AddColumn, DropColumn, ModifyColumn, RebaseAutoID, SetDefaultValue, ModifyTableComment, RenameIndex,
+      // Add/DropTablePartition, ModifyTableCharsetAndCollate, TruncateTablePartition, AlterIndexVisibility,
+      // MultiSchemaChange, ReorganizePartition, AlterTablePartitioning, RemovePartitioning, AddColumns, DropColumns
+      case 5, 6, 12, 13, 15, 17, 18, 19, 20, 22, 23, 41, 61, 64, 71, 72, 37, 38 -> "ALTER";
+      case 4 -> "ERASE"; // DropTable
+      case 11 -> "TRUNCATE"; // TruncateTable
+      default -> "QUERY";
+    };
+  }
+}

@@ -1,0 +1,74 @@
+package io.kcdc.streams.codec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes JSON text exactly as Go's encoders do (easyjson/goccy/encoding/json): HTML characters and U+2028/U+2029
+ * escaped, control characters as {@code \n \r \t} or lowercase four-digit unicode escapes, other non-ASCII text raw, unpaired
+ * surrogates as the escaped replacement character. Jackson escapes differently, and TiCDC's consumers compare bytes.
+ */
+final class GoJsonWriter {
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private final StringBuilder out = new StringBuilder(256);
+
+  GoJsonWriter raw(String s) {
+    out.append(s);
+    return this;
+  }
+
+  GoJsonWriter raw(char c) {
+    out.append(c);
+    return this;
+  }
+
+  GoJsonWriter number(long v) {
+    out.append(v);
+    return this;
+  }
+
+  GoJsonWriter unsigned(long v) {
+    out.append(Long.toUnsignedString(v));
+    return this;
+  }
+
+  GoJsonWriter string(String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '<', '>', '&', '\u2028', '\u2029' -> unicodeEscape(c);
+        default -> {
+          if (c < 0x20) {
+            unicodeEscape(c);
+          } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            out.append(c).append(s.charAt(++i));
+          } else if (Character.isSurrogate(c)) {
+            out.append("\\ufffd");
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+    return this;
+  }
+
+  private void unicodeEscape(char c) {
+    out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
+  }
+
+  byte[] toBytes() {
+    return out.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public String toString() {
+    return out.toString();
+  }
+}

@@ -1,0 +1,81 @@
+package io.kcdc.streams.dispatcher;
+
+import io.kcdc.streams.model.RowEvent;
+import io.kcdc.streams.sink.DispatchRule;
+import io.kcdc.streams.sink.KafkaSinkOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TiCDC's {@code EventRouter} (data-path.md §7.1): the configured dispatch rules plus an implicit last rule
+ * {@code *.*} → default partition dispatcher and default topic; the first rule whose matcher accepts the table
+ * decides both the topic and the partition. Pure; one instance per changefeed.
+ */
+public final class EventRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(EventRouter.class);
+
+  private record Route(TableMatcher matcher, TopicDispatcher topic, PartitionDispatcher partition) {}
+
+  private final List<Route> routes;
+  private final String defaultTopic;
+
+  public EventRouter(List<DispatchRule> rules, String defaultTopic, String protocol, boolean caseSensitive) {
+    this.defaultTopic = defaultTopic;
+    List<Route> rs = new ArrayList<>();
+    for (DispatchRule r : rules) {
+      rs.add(new Route(TableMatcher.parse(r.matcher(), caseSensitive),
+          TopicDispatcher.of(r.topic(), defaultTopic, protocol), partitionDispatcher(r)));
+    }
+    rs.add(new Route(TableMatcher.parse(List.of("*.*"), caseSensitive),
+        TopicDispatcher.of("", defaultTopic, protocol), PartitionDispatcher.table()));
+    this.routes = List.copyOf(rs);
+  }
+
+  public static EventRouter of(KafkaSinkOptions options) {
+    return new EventRouter(options.dispatchers(), options.defaultTopic(), options.protocol(), options.caseSensitive());
+  }
+
+  private static PartitionDispatcher partitionDispatcher(DispatchRule r) {
+    return switch (r.partition().toLowerCase(Locale.ROOT)) {
+      case "ts" -> PartitionDispatcher.ts();
+      case "index-value", "rowid" -> new IndexValueDispatcher(r.index());
+      case "columns" -> new ColumnsDispatcher(r.columns());
+      case "table", "default", "" -> PartitionDispatcher.table();
+      default -> {
+        LOG.warn("unknown partition dispatcher {}, using the default dispatcher", r.partition());
+        yield PartitionDispatcher.table();
+      }
+    };
+  }
+
+  private Route route(String schema, String table) {
+    for (Route r : routes) {
+      if (r.matcher.matches(schema, table)) {
+        return r;
+      }
+    }
+    return routes.get(routes.size() - 1);
+  }
+
+  /** The topic of a table's rows. */
+  public String topic(String schema, String table) {
+    return route(schema, table).topic.topic(schema, table);
+  }
+
+  /** The topic of a DDL: schema-level DDLs (empty table) go to the default topic. */
+  public String ddlTopic(String schema, String table) {
+    return table == null || table.isEmpty() ? defaultTopic : topic(schema, table);
+  }
+
+  /** The partition of a row among {@code partitionNum} partitions. */
+  public int partition(RowEvent row, int partitionNum) {
+    return route(row.table().schemaName(), row.table().tableName()).partition.partition(row, partitionNum);
+  }
+
+  public String defaultTopic() {
+    return defaultTopic;
+  }
+}

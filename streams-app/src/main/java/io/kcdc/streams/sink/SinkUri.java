@@ -1,0 +1,160 @@
+package io.kcdc.streams.sink;
+
+import static io.kcdc.streams.sink.SinkConfigException.*;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * A parsed changefeed sink URI: {@code kafka://host1:9092,host2:9092/topic?protocol=canal-json&partition-num=3…}
+ * or {@code blackhole://}. Parsing checks scheme, protocol and the numeric/boolean parameters the way TiCDC does
+ * (data-path.md §7.5) and fails with a {@link SinkConfigException}.
+ */
+public record SinkUri(String scheme, List<String> brokers, String topic, Map<String, String> params) {
+
+  /** Protocols TiCDC accepts for MQ sinks ({@code default} = open-protocol, {@code flat-avro} = avro). */
+  public static final Set<String> MQ_PROTOCOLS = Set.of(
+      "canal-json", "open-protocol", "default", "avro", "flat-avro", "canal", "maxwell", "craft", "debezium", "simple");
+
+  public static SinkUri parse(String uri) {
+    if (uri == null || uri.isBlank()) {
+      throw new SinkConfigException(SINK_URI_INVALID,
+          "sink uri invalid 'sink_uri is empty, cannot create a changefeed without sink_uri'");
+    }
+    URI u;
+    try {
+      u = new URI(uri.trim());
+    } catch (URISyntaxException e) {
+      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid '" + e.getMessage() + "'", e);
+    }
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    Map<String, String> params = query(u.getRawQuery());
+    switch (scheme) {
+      case "blackhole":
+        return new SinkUri(scheme, List.of(), "", params);
+      case "kafka":
+      case "kafka+ssl":
+        return kafka(scheme, u, params);
+      default:
+        throw new SinkConfigException(SINK_URI_INVALID, "the sink scheme (" + scheme + ") is not supported");
+    }
+  }
+
+  private static SinkUri kafka(String scheme, URI u, Map<String, String> params) {
+    String authority = u.getRawAuthority();
+    if (authority == null || authority.isBlank()) {
+      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid 'no broker address in " + u + "'");
+    }
+    List<String> brokers = Arrays.stream(authority.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    String path = u.getPath() == null ? "" : u.getPath();
+    String topic = path.startsWith("/") ? path.substring(1) : path;
+    if (topic.isEmpty()) {
+      throw new SinkConfigException(KAFKA_INVALID_CONFIG, "no topic is specified in sink-uri");
+    }
+    if (!topic.matches("[A-Za-z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+      throw new SinkConfigException(KAFKA_INVALID_CONFIG, "invalid topic name '" + topic + "' in sink-uri");
+    }
+    SinkUri sink = new SinkUri(scheme, brokers, topic, params);
+    String protocol = params.getOrDefault("protocol", "");
+    if (!MQ_PROTOCOLS.contains(protocol)) {
+      throw new SinkConfigException(SINK_UNKNOWN_PROTOCOL, "unknown '" + protocol + "' message protocol for sink");
+    }
+    sink.partitionNum();
+    sink.replicationFactor();
+    sink.maxMessageBytes();
+    sink.bool("enable-tidb-extension");
+    sink.bool("only-output-updated-columns");
+    sink.bool("content-compatible");
+    sink.bool("auto-create-topic");
+    return sink;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  public boolean isBlackhole() {
+    return scheme.equals("blackhole");
+  }
+
+  public boolean isKafka() {
+    return scheme.startsWith("kafka");
+  }
+
+  /** Normalised protocol name: {@code default} → {@code open-protocol}, {@code flat-avro} → {@code avro}. */
+  public Optional<String> protocol() {
+    String p = params.get("protocol");
+    if (p == null || p.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(switch (p) {
+      case "default" -> "open-protocol";
+      case "flat-avro" -> "avro";
+      default -> p;
+    });
+  }
+
+  public OptionalInt partitionNum() {
+    return positiveInt("partition-num");
+  }
+
+  public OptionalInt replicationFactor() {
+    return positiveInt("replication-factor");
+  }
+
+  public OptionalInt maxMessageBytes() {
+    return positiveInt("max-message-bytes");
+  }
+
+  /** A boolean parameter in Go's {@code strconv.ParseBool} syntax, empty when absent. */
+  public Optional<Boolean> bool(String name) {
+    String v = params.get(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    return switch (v) {
+      case "1", "t", "T", "TRUE", "true", "True" -> Optional.of(true);
+      case "0", "f", "F", "FALSE", "false", "False" -> Optional.of(false);
+      default -> throw new SinkConfigException(KAFKA_INVALID_CONFIG, "invalid " + name + " '" + v + "' in sink-uri");
+    };
+  }
+
+  private OptionalInt positiveInt(String name) {
+    String v = params.get(name);
+    if (v == null) {
+      return OptionalInt.empty();
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n <= 0) {
+        throw new SinkConfigException(KAFKA_INVALID_CONFIG, "invalid " + name + " " + v + ", must be greater than 0");
+      }
+      return OptionalInt.of(n);
+    } catch (NumberFormatException e) {
+      throw new SinkConfigException(KAFKA_INVALID_CONFIG, "invalid " + name + " '" + v + "' in sink-uri", e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.kcdc.streams.sink;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Sink topic management (TiCDC's {@code kafka.TopicManager}): a missing topic is created with {@code partition-num}
+ * (default 3) and the replication factor; an existing topic's real partition count is used when
+ * {@code partition-num} is unset, only its first N partitions when it is smaller, and a larger value is an error.
+ * Answers are cached per topic. Thread-safe.
+ */
+public final class TopicManager implements PartitionCounts, AutoCloseable {
+  private static final long TIMEOUT_SECONDS = 30;
+  private final Admin admin;
+  private final KafkaSinkOptions options;
+  private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+  public TopicManager(KafkaSinkOptions options, Map<String, Object> adminProps) {
+    this.options = options;
+    Map<String, Object> props = new java.util.HashMap<>(adminProps);
+    props.putIfAbsent(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    this.admin = Admin.create(props);
+  }
+
+  @Override
+  public int partitionCount(String topic) {
+    return counts.computeIfAbsent(topic, this::resolve);
+  }
+
+  private int resolve(String topic) {
+    try {
+      int real = describe(topic);
+      if (real < 0) {
+        if (!options.autoCreateTopic()) {
+          throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG,
+              "topic " + topic + " does not exist and auto-create-topic is false");
+        }
+        int n = options.partitionNum().orElse(KafkaSinkOptions.DEFAULT_PARTITION_NUM);
+        try {
+          admin.createTopics(List.of(new NewTopic(topic, n, options.replicationFactor())))
+              .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          return n;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+          real = describe(topic); // created concurrently by someone else
+        }
+      }
+      if (options.partitionNum().isPresent()) {
+        int n = options.partitionNum().getAsInt();
+        if (n > real) {
+          throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_PARTITION_NUM, "the number of partition (" + n
+              + ") specified in sink-uri is more than that of actual topic (" + real + ")");
+        }
+        return n;
+      }
+      return real;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking up topic " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new SinkConfigException("CDC:ErrKafkaNewProducer", "cannot get the partitions of topic " + topic + ": " + e, e);
+    }
+  }
+
+  /** The topic's partition count, or -1 when it does not exist. */
+  private int describe(String topic) throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);
+      return d.partitions().size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return -1;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * For now the sink topics must live on the Kafka cluster of the Streams app (the rows are produced in the
+   * Streams transaction). Compares the broker lists as sets of {@code host:port}.
+   */
+  public static void requireSameCluster(List<String> sinkBrokers, String streamsBootstrap) {
+    Set<String> sink = normalise(sinkBrokers);
+    Set<String> own = normalise(Arrays.asList(streamsBootstrap.split(",")));
+    if (sink.stream().noneMatch(own::contains)) {
+      throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG, "the sink's Kafka cluster " + sink
+          + " is not the Kafka cluster of the changefeed's streams app " + own
+          + "; a Kafka sink on another cluster is not supported yet");
+    }
+  }
+
+  private static Set<String> normalise(List<String> brokers) {
+    return brokers.stream().map(String::trim).filter(s -> !s.isEmpty())
+        .map(s -> s.toLowerCase(Locale.ROOT).replaceFirst("^[a-z0-9]+://", ""))
+        .collect(Collectors.toSet());
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}
