@@ -1,0 +1,181 @@
+package io.kcdc.gateway.etcd;
+
+import static io.kcdc.gateway.etcd.Etcd.await;
+import static io.kcdc.gateway.etcd.Etcd.bytes;
+import static io.kcdc.gateway.etcd.Etcd.string;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.kcdc.gateway.model.CaptureInfo;
+import io.kcdc.gateway.model.ChangefeedId;
+import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.ChangefeedStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Changefeed metadata in etcd: info and status keys with compare-and-swap transactions, capture
+ * registrations, and a watch over the whole cluster prefix.
+ */
+public final class MetaStore {
+  private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
+
+  private final Client client;
+  private final KV kv;
+  private final EtcdKeys keys;
+
+  public MetaStore(Client client, EtcdKeys keys) {
+    this.client = client;
+    this.kv = client.getKVClient();
+    this.keys = keys;
+  }
+
+  public EtcdKeys keys() {
+    return keys;
+  }
+
+  public Optional<Versioned<ChangefeedInfo>> getInfo(ChangefeedId id) {
+    return getOne(keys.changefeedInfo(id))
+        .map(kvp -> new Versioned<>(EtcdCodec.decodeInfo(kvp.getValue().getBytes()), kvp.getModRevision()));
+  }
+
+  public Optional<Versioned<ChangefeedStatus>> getStatus(ChangefeedId id) {
+    return getOne(keys.changefeedStatus(id))
+        .map(kvp -> new Versioned<>(
+            EtcdCodec.decode(kvp.getValue().getBytes(), ChangefeedStatus.class), kvp.getModRevision()));
+  }
+
+  /** All changefeed infos of the cluster, ordered by (namespace, id). */
+  public Map<ChangefeedId, Versioned<ChangefeedInfo>> listInfos() {
+    Map<ChangefeedId, Versioned<ChangefeedInfo>> out = new TreeMap<>();
+    for (KeyValue kvp : getPrefix(keys.clusterPrefix()).getKvs()) {
+      keys.parseInfo(string(kvp.getKey()))
+          .ifPresent(id -> out.put(id, new Versioned<>(
+              EtcdCodec.decodeInfo(kvp.getValue().getBytes()), kvp.getModRevision())));
+    }
+    return out;
+  }
+
+  /** All changefeed statuses of the cluster. */
+  public Map<ChangefeedId, Versioned<ChangefeedStatus>> listStatuses() {
+    Map<ChangefeedId, Versioned<ChangefeedStatus>> out = new TreeMap<>();
+    for (KeyValue kvp : getPrefix(keys.clusterPrefix()).getKvs()) {
+      keys.parseStatus(string(kvp.getKey()))
+          .ifPresent(id -> out.put(id, new Versioned<>(
+              EtcdCodec.decode(kvp.getValue().getBytes(), ChangefeedStatus.class),
+              kvp.getModRevision())));
+    }
+    return out;
+  }
+
+  /**
+   * Creates a changefeed in one transaction: only if neither its info nor its status key exists;
+   * also writes the upstream key when given and absent.
+   *
+   * @return false if the transaction's comparison failed (a concurrent create)
+   */
+  public boolean createChangefeed(ChangefeedInfo info, Optional<UpstreamInfo> upstream) {
+    ChangefeedId id = ChangefeedId.of(info);
+    List<Cmp> ifs = new ArrayList<>();
+    List<Op> thens = new ArrayList<>();
+    ifs.add(new Cmp(bytes(keys.changefeedInfo(id)), Cmp.Op.EQUAL, CmpTarget.modRevision(0)));
+    ifs.add(new Cmp(bytes(keys.changefeedStatus(id)), Cmp.Op.EQUAL, CmpTarget.modRevision(0)));
+    if (upstream.isPresent()) {
+      String key = keys.upstream(info.namespace(), upstream.get().id());
+      if (getOne(key).isEmpty()) {
+        ifs.add(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(0)));
+        thens.add(Op.put(bytes(key), bytes(EtcdCodec.encode(upstream.get())), PutOption.DEFAULT));
+      }
+    }
+    thens.add(Op.put(bytes(keys.changefeedInfo(id)), bytes(EtcdCodec.encodeInfo(info)), PutOption.DEFAULT));
+    return await(kv.txn().If(ifs.toArray(Cmp[]::new)).Then(thens.toArray(Op[]::new)).commit())
+        .isSucceeded();
+  }
+
+  /** Replaces an info if its key still has {@code expectedModRevision}. */
+  public boolean updateInfo(ChangefeedInfo info, long expectedModRevision) {
+    return casPut(keys.changefeedInfo(ChangefeedId.of(info)), EtcdCodec.encodeInfo(info), expectedModRevision);
+  }
+
+  /** Writes a status if its key still has {@code expectedModRevision} (0 = must not exist). */
+  public boolean putStatus(ChangefeedId id, ChangefeedStatus status, long expectedModRevision) {
+    return casPut(keys.changefeedStatus(id), EtcdCodec.encode(status), expectedModRevision);
+  }
+
+  private boolean casPut(String key, byte[] value, long expectedModRevision) {
+    return await(kv.txn()
+            .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
+            .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
+            .commit())
+        .isSucceeded();
+  }
+
+  /** Deletes a changefeed's info, status and task positions. */
+  public void deleteChangefeed(ChangefeedId id) {
+    List<Op> deletes = new ArrayList<>();
+    deletes.add(Op.delete(bytes(keys.changefeedInfo(id)), DeleteOption.DEFAULT));
+    deletes.add(Op.delete(bytes(keys.changefeedStatus(id)), DeleteOption.DEFAULT));
+    for (KeyValue kvp : getPrefix(keys.taskPositionPrefix(id.namespace())).getKvs()) {
+      if (string(kvp.getKey()).endsWith("/" + id.id())) {
+        deletes.add(Op.delete(kvp.getKey(), DeleteOption.DEFAULT));
+      }
+    }
+    await(kv.txn().Then(deletes.toArray(Op[]::new)).commit());
+  }
+
+  /** Deletes a status key whose changefeed info is gone. */
+  public void deleteStatus(ChangefeedId id) {
+    await(kv.delete(bytes(keys.changefeedStatus(id))));
+  }
+
+  /** Registered captures, ordered by id. */
+  public List<CaptureInfo> listCaptures() {
+    List<CaptureInfo> out = new ArrayList<>();
+    for (KeyValue kvp : getPrefix(keys.capturePrefix()).getKvs()) {
+      out.add(EtcdCodec.decode(kvp.getValue().getBytes(), CaptureInfo.class));
+    }
+    return out;
+  }
+
+  /** Every key and value under the cluster prefix, in key order. */
+  public Map<String, String> dump() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (KeyValue kvp : getPrefix(keys.clusterPrefix()).getKvs()) {
+      out.put(string(kvp.getKey()), string(kvp.getValue()));
+    }
+    return out;
+  }
+
+  /** Calls {@code onChange} after any change under the cluster prefix; close the watcher to stop. */
+  public Watch.Watcher watch(Runnable onChange, Consumer<Throwable> onError) {
+    return client.getWatchClient().watch(
+        bytes(keys.clusterPrefix()),
+        WatchOption.builder().isPrefix(true).build(),
+        response -> onChange.run(),
+        onError);
+  }
+
+  private Optional<KeyValue> getOne(String key) {
+    List<KeyValue> kvs = await(kv.get(bytes(key))).getKvs();
+    return kvs.isEmpty() ? Optional.empty() : Optional.of(kvs.get(0));
+  }
+
+  private GetResponse getPrefix(String prefix) {
+    return await(kv.get(bytes(prefix), PREFIX));
+  }
+}

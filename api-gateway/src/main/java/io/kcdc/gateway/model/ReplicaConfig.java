@@ -1,0 +1,179 @@
+package io.kcdc.gateway.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.List;
+
+/**
+ * TiCDC's changefeed {@code replica_config} in its public API shape (snake_case, field order and
+ * omitempty rules of {@code cdc/api/v2/model.go}). Boxed fields are Go pointers: null = unset and
+ * left out. {@link ReplicaConfigs} merges requests onto {@link #defaults()} and converts to the
+ * kebab-case form kept in etcd. Sink sub-configs that only the data path reads (Kafka, Pulsar,
+ * MySQL, cloud storage) stay JSON trees.
+ */
+public record ReplicaConfig(
+    Long memoryQuota,
+    Boolean caseSensitive,
+    Boolean forceReplicate,
+    Boolean ignoreIneligibleTable,
+    Boolean checkGcSafePoint,
+    Boolean enableSyncPoint,
+    Boolean enableTableMonitor,
+    Boolean bdrMode,
+    @JsonDeserialize(using = JsonDuration.Deserializer.class) Long syncPointInterval,
+    @JsonDeserialize(using = JsonDuration.Deserializer.class) Long syncPointRetention,
+    FilterConfig filter,
+    MounterConfig mounter,
+    SinkConfig sink,
+    ConsistentConfig consistent,
+    SchedulerConfig scheduler,
+    IntegrityConfig integrity,
+    @JsonDeserialize(using = JsonDuration.Deserializer.class) Long changefeedErrorStuckDuration,
+    SyncedStatusConfig syncedStatus,
+    @JsonInclude(Include.NON_EMPTY) String sqlMode) {
+
+  /** 1 GiB, also used when a request sets {@code memory_quota} to 0. */
+  public static final long DEFAULT_MEMORY_QUOTA = 1L << 30;
+
+  private static final long MINUTE_NS = 60_000_000_000L;
+
+  /** {@code config.GetDefaultReplicaConfig()}: the published defaults (§1.6). */
+  public static ReplicaConfig defaults() {
+    return new ReplicaConfig(
+        DEFAULT_MEMORY_QUOTA,
+        false,
+        false,
+        false,
+        true,
+        false,
+        false,
+        false,
+        10 * MINUTE_NS,
+        24 * 60 * MINUTE_NS,
+        new FilterConfig(List.of("*.*"), null, null),
+        new MounterConfig(16),
+        new SinkConfig(
+            null, null,
+            new CsvConfig(",", "\"", "\\N", false, "base64", false, false, false),
+            null, null, null, 32, "\r\n", "day", true, null, false, false, false, false, null,
+            null, null, null, null, 150L, 120L, 10000, true, false, false,
+            new OldValueConfig(true), new OldValueConfig(true)),
+        new ConsistentConfig(
+            "none", 64L, 2000L, 200L, 16, 8, null, false, null, null, new MemoryUsage(50L)),
+        new SchedulerConfig(false, 100000, 0),
+        new IntegrityConfig("none", "warn"),
+        30 * MINUTE_NS,
+        new SyncedStatusConfig(300L, 15L),
+        null);
+  }
+
+  /** Table filter ({@code filter}). */
+  public record FilterConfig(
+      @JsonInclude(Include.NON_EMPTY) List<String> rules,
+      @JsonInclude(Include.NON_EMPTY) List<Long> ignoreTxnStartTs,
+      @JsonInclude(Include.NON_EMPTY) List<EventFilterRule> eventFilters) {}
+
+  /** One {@code filter.event_filters} rule; every field is always written. */
+  @JsonInclude(Include.ALWAYS)
+  public record EventFilterRule(
+      List<String> matcher,
+      List<String> ignoreEvent,
+      List<String> ignoreSql,
+      String ignoreInsertValueExpr,
+      String ignoreUpdateNewValueExpr,
+      String ignoreUpdateOldValueExpr,
+      String ignoreDeleteValueExpr) {
+    public EventFilterRule {
+      ignoreInsertValueExpr = ignoreInsertValueExpr == null ? "" : ignoreInsertValueExpr;
+      ignoreUpdateNewValueExpr = ignoreUpdateNewValueExpr == null ? "" : ignoreUpdateNewValueExpr;
+      ignoreUpdateOldValueExpr = ignoreUpdateOldValueExpr == null ? "" : ignoreUpdateOldValueExpr;
+      ignoreDeleteValueExpr = ignoreDeleteValueExpr == null ? "" : ignoreDeleteValueExpr;
+    }
+  }
+
+  /** {@code mounter}. */
+  public record MounterConfig(Integer workerNum) {}
+
+  /** {@code sink}; see §1.5 for which sink each field applies to. */
+  public record SinkConfig(
+      String protocol,
+      String schemaRegistry,
+      CsvConfig csv,
+      @JsonInclude(Include.NON_EMPTY) List<DispatchRule> dispatchers,
+      @JsonInclude(Include.NON_EMPTY) List<ColumnSelector> columnSelectors,
+      String transactionAtomicity,
+      Integer encoderConcurrency,
+      String terminator,
+      String dateSeparator,
+      Boolean enablePartitionSeparator,
+      Integer fileIndexWidth,
+      Boolean enableKafkaSinkV2,
+      Boolean onlyOutputUpdatedColumns,
+      @JsonInclude(Include.ALWAYS) Boolean deleteOnlyOutputHandleKeyColumns,
+      @JsonInclude(Include.ALWAYS) Boolean contentCompatible,
+      Boolean safeMode,
+      JsonNode kafkaConfig,
+      JsonNode pulsarConfig,
+      JsonNode mysqlConfig,
+      JsonNode cloudStorageConfig,
+      Long advanceTimeout,
+      Long sendBootstrapIntervalInSec,
+      Integer sendBootstrapInMsgCount,
+      Boolean sendBootstrapToAllPartition,
+      @JsonProperty("send-all-bootstrap-at-start") Boolean sendAllBootstrapAtStart,
+      Boolean debeziumDisableSchema,
+      OldValueConfig debezium,
+      OldValueConfig open) {}
+
+  /** {@code sink.csv}. */
+  public record CsvConfig(
+      String delimiter,
+      String quote,
+      @JsonProperty("null") String nullValue,
+      Boolean includeCommitTs,
+      String binaryEncodingMethod,
+      Boolean outputOldValue,
+      Boolean outputHandleKey,
+      Boolean outputFieldHeader) {}
+
+  /** {@code sink.dispatchers[]}: topic and partition rule for matching tables. */
+  @JsonInclude(Include.NON_EMPTY)
+  public record DispatchRule(
+      List<String> matcher, String partition, String index, List<String> columns, String topic) {}
+
+  /** {@code sink.column_selectors[]}. */
+  public record ColumnSelector(List<String> matcher, List<String> columns) {}
+
+  /** {@code sink.debezium} and {@code sink.open}. */
+  public record OldValueConfig(Boolean outputOldValue) {}
+
+  /** {@code consistent} (redo log). */
+  public record ConsistentConfig(
+      String level,
+      Long maxLogSize,
+      Long flushInterval,
+      Long metaFlushInterval,
+      Integer encodingWorkerNum,
+      Integer flushWorkerNum,
+      @JsonInclude(Include.NON_EMPTY) String storage,
+      Boolean useFileBackend,
+      @JsonInclude(Include.NON_EMPTY) String compression,
+      @JsonInclude(Include.NON_DEFAULT) Integer flushConcurrency,
+      MemoryUsage memoryUsage) {}
+
+  /** {@code consistent.memory_usage}. */
+  public record MemoryUsage(Long memoryQuotaPercentage) {}
+
+  /** {@code scheduler}. */
+  public record SchedulerConfig(
+      Boolean enableTableAcrossNodes, Integer regionThreshold, Integer writeKeyThreshold) {}
+
+  /** {@code integrity}. */
+  public record IntegrityConfig(String integrityCheckLevel, String corruptionHandleLevel) {}
+
+  /** {@code synced_status}, in seconds. */
+  public record SyncedStatusConfig(Long syncedCheckInterval, Long checkpointInterval) {}
+}

@@ -1,0 +1,353 @@
+package io.kcdc.gateway.owner;
+
+import io.kcdc.gateway.api.CdcError;
+import io.kcdc.gateway.api.CdcException;
+import io.kcdc.gateway.etcd.MetaStore;
+import io.kcdc.gateway.etcd.Versioned;
+import io.kcdc.gateway.model.ChangefeedId;
+import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.ChangefeedState;
+import io.kcdc.gateway.model.ChangefeedStatus;
+import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.gateway.model.RunningError;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner: runs only while this capture holds the election. A level-triggered, idempotent
+ * reconcile loop over all changefeed infos (every tick and on etcd changes): creates status keys,
+ * drives {@link ChangefeedRuntime} by state, persists checkpoints (never backwards), emits
+ * checkpoints to the sink, moves changefeeds through the {@link FeedStateMachine}, finishes them
+ * at {@code target_ts}, removes deleted ones and keeps the service GC safepoint.
+ */
+public final class Owner {
+  private static final Logger LOG = LoggerFactory.getLogger(Owner.class);
+
+  /**
+   * Owner settings.
+   *
+   * @param captureAddr written as {@code addr} of errors the owner reports
+   * @param gcServiceId PD service GC safepoint id, {@code ticdc-<cluster>-<etcd cluster id>}
+   * @param tick reconcile interval
+   * @param resync how often running/stopped data paths are re-asserted without a change
+   * @param emitInterval minimum time between two checkpoint emissions of a changefeed
+   * @param gcInterval how often the service GC safepoint is refreshed
+   * @param gcTtlSeconds TTL of the service GC safepoint
+   */
+  public record Config(
+      String captureAddr,
+      String gcServiceId,
+      Duration tick,
+      Duration resync,
+      Duration emitInterval,
+      Duration gcInterval,
+      long gcTtlSeconds) {
+    public static Config defaults(String captureAddr, String gcServiceId) {
+      return new Config(captureAddr, gcServiceId, Duration.ofMillis(200), Duration.ofSeconds(10),
+          Duration.ofSeconds(1), Duration.ofMinutes(1), 86400);
+    }
+  }
+
+  private final MetaStore meta;
+  private final ChangefeedRuntime runtime;
+  private final UpstreamClient upstream;
+  private final Config config;
+  private final Clock clock;
+  private final BooleanSupplier stillOwner;
+  private final Map<ChangefeedId, Feed> feeds = new ConcurrentHashMap<>();
+  private final Semaphore wakeups = new Semaphore(0);
+  private volatile boolean stopped;
+  private volatile boolean ticked;
+  private Instant lastGcUpdate = Instant.EPOCH;
+  private Set<ChangefeedId> lastGcSet = Set.of();
+
+  /** What the owner keeps per changefeed. */
+  private static final class Feed {
+    FeedStateMachine.Memory memory = FeedStateMachine.Memory.initial();
+    volatile ChangefeedProgress progress;
+    RunningError ownerError;
+    Instant lastEmitAt = Instant.EPOCH;
+    long lastEmittedTs;
+    Boolean appliedRunning;
+    long appliedEpoch;
+    Instant appliedAt = Instant.EPOCH;
+  }
+
+  public Owner(MetaStore meta, ChangefeedRuntime runtime, UpstreamClient upstream, Config config,
+      Clock clock, BooleanSupplier stillOwner) {
+    this.meta = meta;
+    this.runtime = runtime;
+    this.upstream = upstream;
+    this.config = config;
+    this.clock = clock;
+    this.stillOwner = stillOwner;
+  }
+
+  /** Runs the reconcile loop until {@link #stop()} or until this capture is no longer the owner. */
+  public void run() {
+    LOG.info("owner started");
+    while (!stopped) {
+      if (!stillOwner.getAsBoolean()) {
+        LOG.info("owner lost its election key");
+        break;
+      }
+      try {
+        tick();
+      } catch (RuntimeException e) {
+        LOG.warn("owner tick failed", e);
+      }
+      try {
+        if (wakeups.tryAcquire(config.tick().toMillis(), TimeUnit.MILLISECONDS)) {
+          wakeups.drainPermits();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    stopped = true;
+    LOG.info("owner stopped");
+  }
+
+  /** Asks the loop to end (resign); returns at once. */
+  public void stop() {
+    stopped = true;
+    wakeups.release();
+  }
+
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  /** Runs the next tick now (an etcd change happened). */
+  public void wake() {
+    wakeups.release();
+  }
+
+  /** True once the owner reconciled all changefeeds at least once (health). */
+  public boolean hasTicked() {
+    return ticked;
+  }
+
+  /** The last progress the data path reported for a changefeed. */
+  public Optional<ChangefeedProgress> progress(ChangefeedId id) {
+    Feed f = feeds.get(id);
+    return f == null ? Optional.empty() : Optional.ofNullable(f.progress);
+  }
+
+  /** One reconcile pass over every changefeed. */
+  public void tick() {
+    Map<ChangefeedId, Versioned<ChangefeedInfo>> infos = meta.listInfos();
+    Map<ChangefeedId, Versioned<ChangefeedStatus>> statuses = meta.listStatuses();
+    for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : infos.entrySet()) {
+      if (stopped) {
+        return;
+      }
+      try {
+        reconcile(e.getKey(), e.getValue(), statuses.get(e.getKey()));
+      } catch (RuntimeException ex) {
+        LOG.warn("reconciling changefeed {} failed", e.getKey(), ex);
+      }
+    }
+    for (ChangefeedId gone : new HashSet<>(feeds.keySet())) {
+      if (!infos.containsKey(gone)) {
+        runtime.remove(gone.namespace(), gone.id());
+        feeds.remove(gone);
+      }
+    }
+    for (ChangefeedId orphan : statuses.keySet()) {
+      if (!infos.containsKey(orphan)) {
+        meta.deleteStatus(orphan);
+      }
+    }
+    maintainGcSafepoint(infos);
+    ticked = true;
+  }
+
+  private void reconcile(ChangefeedId id, Versioned<ChangefeedInfo> vinfo, Versioned<ChangefeedStatus> vstatus) {
+    ChangefeedInfo info = vinfo.value();
+    Instant now = clock.instant();
+    if (info.state() == ChangefeedState.REMOVED) {
+      runtime.remove(id.namespace(), id.id());
+      meta.deleteChangefeed(id);
+      feeds.remove(id);
+      LOG.info("changefeed {} removed", id);
+      return;
+    }
+    if (vstatus == null) {
+      ChangefeedStatus initial = new ChangefeedStatus(info.startTs(), info.startTs(), info.state().adminJobType());
+      if (!meta.putStatus(id, initial, 0)) {
+        return;
+      }
+      vstatus = meta.getStatus(id).orElse(null);
+      if (vstatus == null) {
+        return;
+      }
+    }
+    Feed feed = feeds.computeIfAbsent(id, k -> new Feed());
+    long checkpoint = vstatus.value().checkpointTs();
+    long statusRevision = vstatus.modRevision();
+    ChangefeedStatus status = vstatus.value();
+
+    Optional<RunningError> reported = Optional.ofNullable(feed.ownerError);
+    feed.ownerError = null;
+    if (info.state().isRunning() || info.state() == ChangefeedState.UNINITIALIZED) {
+      Optional<ChangefeedProgress> progress = Optional.empty();
+      try {
+        progress = runtime.progress(info);
+      } catch (RuntimeException e) {
+        reported = Optional.of(ownerError(e, now));
+      }
+      if (progress.isPresent()) {
+        ChangefeedProgress p = progress.get();
+        feed.progress = p;
+        if (reported.isEmpty()) {
+          reported = p.error();
+        }
+        long target = info.targetTs() > 0 ? info.targetTs() : Long.MAX_VALUE;
+        long next = Math.min(p.checkpointTs(), target);
+        if (next > checkpoint) {
+          ChangefeedStatus advanced = new ChangefeedStatus(
+              next, Math.max(status.minTableBarrierTs(), next), status.adminJobType());
+          if (meta.putStatus(id, advanced, statusRevision)) {
+            checkpoint = next;
+            status = advanced;
+            statusRevision = meta.getStatus(id).map(Versioned::modRevision).orElse(0L);
+          }
+        }
+      }
+      if (checkpoint > feed.lastEmittedTs
+          && Duration.between(feed.lastEmitAt, now).compareTo(config.emitInterval()) >= 0) {
+        try {
+          runtime.emitCheckpoint(info, checkpoint);
+          feed.lastEmittedTs = checkpoint;
+          feed.lastEmitAt = now;
+        } catch (RuntimeException e) {
+          LOG.warn("emitting checkpoint {} of {} failed", checkpoint, id, e);
+        }
+      }
+    }
+
+    FeedStateMachine.Input in = new FeedStateMachine.Input(
+        info.state(), info.error(), info.warning(), info.targetTs(), checkpoint, reported, now,
+        stuckDuration(info.config()), ThreadLocalRandom.current().nextDouble(-0.1, 0.1));
+    FeedStateMachine.Output out = FeedStateMachine.next(feed.memory, in);
+    if (out.differsFrom(in)) {
+      ChangefeedInfo updated = info.withState(out.state(), out.error(), out.warning());
+      if (!updated.state().isRunning() && info.state().isRunning()) {
+        updated = updated.withEpoch(upstream.currentTso());
+      }
+      if (!meta.updateInfo(updated, vinfo.modRevision())) {
+        return; // changed concurrently (API); the next tick sees the new info
+      }
+      LOG.info("changefeed {} state {} -> {}", id, info.state().value(), out.state().value());
+      info = updated;
+    }
+    feed.memory = out.memory();
+    if (status.adminJobType() != info.state().adminJobType()) {
+      meta.putStatus(id, new ChangefeedStatus(status.checkpointTs(), status.minTableBarrierTs(),
+          info.state().adminJobType()), statusRevision);
+    }
+    apply(feed, info, checkpoint, now);
+  }
+
+  private void apply(Feed feed, ChangefeedInfo info, long checkpoint, Instant now) {
+    boolean running = info.state().isRunning();
+    boolean stale = Duration.between(feed.appliedAt, now).compareTo(config.resync()) >= 0;
+    if (feed.appliedRunning != null && feed.appliedRunning == running
+        && feed.appliedEpoch == info.epoch() && !stale) {
+      return;
+    }
+    try {
+      if (running) {
+        runtime.ensureRunning(info, checkpoint);
+      } else {
+        runtime.ensureStopped(info);
+        feed.progress = null;
+      }
+      feed.appliedRunning = running;
+      feed.appliedEpoch = info.epoch();
+      feed.appliedAt = now;
+    } catch (RuntimeException e) {
+      LOG.warn("applying state {} to changefeed {} failed", info.state().value(), ChangefeedId.of(info), e);
+      feed.appliedRunning = null;
+      if (running) {
+        feed.ownerError = ownerError(e, now);
+      }
+    }
+  }
+
+  private RunningError ownerError(RuntimeException e, Instant now) {
+    String code = e instanceof CdcException c ? c.code() : CdcError.OWNER_UNKNOWN.code();
+    String message = e instanceof CdcException c ? c.errorMsg() : String.valueOf(e.getMessage());
+    return new RunningError(OffsetDateTime.ofInstant(now, clock.getZone()), config.captureAddr(), code, message);
+  }
+
+  private static Duration stuckDuration(ReplicaConfig config) {
+    Long ns = config == null ? null : config.changefeedErrorStuckDuration();
+    return ns == null ? Duration.ofMinutes(30) : Duration.ofNanos(ns);
+  }
+
+  /**
+   * Keeps the service GC safepoint at the smallest checkpoint of the changefeeds that block GC,
+   * and fails changefeeds whose snapshot GC already removed.
+   */
+  private void maintainGcSafepoint(Map<ChangefeedId, Versioned<ChangefeedInfo>> infos) {
+    Instant now = clock.instant();
+    Set<ChangefeedId> ids = infos.keySet();
+    if (Duration.between(lastGcUpdate, now).compareTo(config.gcInterval()) < 0 && ids.equals(lastGcSet)) {
+      return;
+    }
+    long min = Long.MAX_VALUE;
+    Map<ChangefeedId, Versioned<ChangefeedStatus>> statuses = meta.listStatuses();
+    for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : infos.entrySet()) {
+      ChangefeedInfo info = e.getValue().value();
+      Versioned<ChangefeedStatus> s = statuses.get(e.getKey());
+      if (s == null || !blocksGc(info)) {
+        continue;
+      }
+      min = Math.min(min, s.value().checkpointTs());
+    }
+    try {
+      if (min != Long.MAX_VALUE) {
+        long gcSafePoint = upstream.gcSafePoint();
+        for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : infos.entrySet()) {
+          Versioned<ChangefeedStatus> s = statuses.get(e.getKey());
+          Feed feed = feeds.get(e.getKey());
+          if (s != null && feed != null && blocksGc(e.getValue().value())
+              && s.value().checkpointTs() - 1 < gcSafePoint) {
+            feed.ownerError = ownerError(
+                CdcError.SNAPSHOT_LOST_BY_GC.gen(s.value().checkpointTs(), gcSafePoint), now);
+          }
+        }
+        upstream.updateServiceGcSafePoint(config.gcServiceId(), config.gcTtlSeconds(), min - 1);
+      }
+      lastGcUpdate = now;
+      lastGcSet = Set.copyOf(ids);
+    } catch (RuntimeException e) {
+      LOG.warn("updating the service GC safepoint failed", e);
+    }
+  }
+
+  private static boolean blocksGc(ChangefeedInfo info) {
+    return switch (info.state()) {
+      case FINISHED, REMOVED -> false;
+      case FAILED -> info.error() == null
+          || !CdcError.isFastFail(info.error().code(), info.error().message());
+      default -> true;
+    };
+  }
+}
