@@ -5,6 +5,8 @@ import io.kcdc.common.Tso;
 import io.kcdc.streams.model.ColumnValues;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
+import io.kcdc.tidb.MysqlType;
+import io.kcdc.tidb.schema.ActionType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -135,7 +137,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
           : new String(bytes, StandardCharsets.UTF_8);
     }
     int tp = t.column(i).getType();
-    boolean unsigned = t.isUnsigned(i) || tp == MysqlTypes.ENUM || tp == MysqlTypes.SET || tp == MysqlTypes.BIT;
+    boolean unsigned = t.isUnsigned(i) || MysqlType.isAlwaysUnsigned(tp);
     return ColumnValues.toString(v, unsigned);
   }
 
@@ -178,16 +180,18 @@ public final class CanalJsonEncoder implements RowEventEncoder {
   /** canal's event type of a TiDB DDL action (TiCDC's {@code convertDdlEventType}). */
   static String ddlType(int actionType) {
     return switch (actionType) {
-      case 3 -> "CREATE"; // CreateTable
-      case 14, 47 -> "RENAME"; // RenameTable, RenameTables
-      case 7, 9, 32 -> "CINDEX"; // AddIndex, AddForeignKey, AddPrimaryKey
-      case 8, 10, 33 -> "DINDEX"; // DropIndex, DropForeignKey, DropPrimaryKey
-      // AddColumn, DropColumn, ModifyColumn, RebaseAutoID, SetDefaultValue, ModifyTableComment, RenameIndex,
-      // Add/DropTablePartition, ModifyTableCharsetAndCollate, TruncateTablePartition, AlterIndexVisibility,
-      // MultiSchemaChange, ReorganizePartition, AlterTablePartitioning, RemovePartitioning, AddColumns, DropColumns
-      case 5, 6, 12, 13, 15, 17, 18, 19, 20, 22, 23, 41, 61, 64, 71, 72, 37, 38 -> "ALTER";
-      case 4 -> "ERASE"; // DropTable
-      case 11 -> "TRUNCATE"; // TruncateTable
+      case ActionType.CREATE_TABLE -> "CREATE";
+      case ActionType.RENAME_TABLE, ActionType.RENAME_TABLES -> "RENAME";
+      case ActionType.ADD_INDEX, ActionType.ADD_FOREIGN_KEY, ActionType.ADD_PRIMARY_KEY -> "CINDEX";
+      case ActionType.DROP_INDEX, ActionType.DROP_FOREIGN_KEY, ActionType.DROP_PRIMARY_KEY -> "DINDEX";
+      case ActionType.ADD_COLUMN, ActionType.DROP_COLUMN, ActionType.MODIFY_COLUMN, ActionType.REBASE_AUTO_ID,
+          ActionType.SET_DEFAULT_VALUE, ActionType.MODIFY_TABLE_COMMENT, ActionType.RENAME_INDEX,
+          ActionType.ADD_TABLE_PARTITION, ActionType.DROP_TABLE_PARTITION, ActionType.MODIFY_TABLE_CHARSET_AND_COLLATE,
+          ActionType.TRUNCATE_TABLE_PARTITION, ActionType.ALTER_INDEX_VISIBILITY, ActionType.MULTI_SCHEMA_CHANGE,
+          ActionType.REORGANIZE_PARTITION, ActionType.ALTER_TABLE_PARTITIONING, ActionType.REMOVE_PARTITIONING,
+          ActionType.ADD_COLUMNS, ActionType.DROP_COLUMNS -> "ALTER";
+      case ActionType.DROP_TABLE -> "ERASE";
+      case ActionType.TRUNCATE_TABLE -> "TRUNCATE";
       default -> "QUERY";
     };
   }

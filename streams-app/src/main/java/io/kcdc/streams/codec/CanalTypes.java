@@ -1,9 +1,10 @@
 package io.kcdc.streams.codec;
 
-import static io.kcdc.streams.codec.MysqlTypes.*;
+import static io.kcdc.tidb.MysqlType.*;
 
 import io.kcdc.avro.ColumnDef;
 import io.kcdc.streams.model.TableInfo;
+import io.kcdc.tidb.MysqlType;
 import java.util.stream.Collectors;
 
 /** canal-json's {@code sqlType} (java.sql.Types) and {@code mysqlType} of a column (data-path.md §8.1). */
@@ -36,32 +37,32 @@ final class CanalTypes {
     int tp = t.column(i).getType();
     boolean binary = isBinary(t, i);
     int base = switch (tp) {
-      case BIT, SET -> JAVA_BIT;
-      case TINY -> JAVA_TINYINT;
-      case SHORT -> JAVA_SMALLINT;
-      case INT24, LONG, ENUM -> JAVA_INTEGER;
-      case LONGLONG -> JAVA_BIGINT;
-      case FLOAT -> JAVA_REAL;
-      case DOUBLE -> JAVA_DOUBLE;
-      case DECIMAL, NEWDECIMAL -> JAVA_DECIMAL;
-      case NULL -> JAVA_NULL;
-      case TIMESTAMP, DATETIME -> JAVA_TIMESTAMP;
-      case DATE, NEWDATE -> JAVA_DATE;
-      case DURATION -> JAVA_TIME;
-      case STRING -> binary ? JAVA_BLOB : JAVA_CHAR;
-      case VARCHAR, VAR_STRING -> binary ? JAVA_BLOB : JAVA_VARCHAR;
-      case TINY_BLOB, MEDIUM_BLOB, LONG_BLOB, BLOB -> binary ? JAVA_BLOB : JAVA_CLOB;
-      case GEOMETRY -> JAVA_BLOB;
+      case TYPE_BIT, TYPE_SET -> JAVA_BIT;
+      case TYPE_TINY -> JAVA_TINYINT;
+      case TYPE_SHORT -> JAVA_SMALLINT;
+      case TYPE_INT24, TYPE_LONG, TYPE_ENUM -> JAVA_INTEGER;
+      case TYPE_LONGLONG -> JAVA_BIGINT;
+      case TYPE_FLOAT -> JAVA_REAL;
+      case TYPE_DOUBLE -> JAVA_DOUBLE;
+      case TYPE_DECIMAL, TYPE_NEWDECIMAL -> JAVA_DECIMAL;
+      case TYPE_NULL -> JAVA_NULL;
+      case TYPE_TIMESTAMP, TYPE_DATETIME -> JAVA_TIMESTAMP;
+      case TYPE_DATE, TYPE_NEWDATE -> JAVA_DATE;
+      case TYPE_DURATION -> JAVA_TIME;
+      case TYPE_STRING -> binary ? JAVA_BLOB : JAVA_CHAR;
+      case TYPE_VARCHAR, TYPE_VAR_STRING -> binary ? JAVA_BLOB : JAVA_VARCHAR;
+      case TYPE_TINY_BLOB, TYPE_MEDIUM_BLOB, TYPE_LONG_BLOB, TYPE_BLOB -> binary ? JAVA_BLOB : JAVA_CLOB;
+      case TYPE_GEOMETRY -> JAVA_BLOB;
       default -> JAVA_VARCHAR; // YEAR, JSON, VECTOR and anything newer
     };
     if (!t.isUnsigned(i) || !(value instanceof Long number)) {
       return base;
     }
     return switch (tp) {
-      case TINY -> Long.compareUnsigned(number, Byte.MAX_VALUE) > 0 ? JAVA_SMALLINT : base;
-      case SHORT -> Long.compareUnsigned(number, Short.MAX_VALUE) > 0 ? JAVA_INTEGER : base;
-      case LONG -> Long.compareUnsigned(number, Integer.MAX_VALUE) > 0 ? JAVA_BIGINT : base;
-      case LONGLONG -> number < 0 ? JAVA_DECIMAL : base;
+      case TYPE_TINY -> Long.compareUnsigned(number, Byte.MAX_VALUE) > 0 ? JAVA_SMALLINT : base;
+      case TYPE_SHORT -> Long.compareUnsigned(number, Short.MAX_VALUE) > 0 ? JAVA_INTEGER : base;
+      case TYPE_LONG -> Long.compareUnsigned(number, Integer.MAX_VALUE) > 0 ? JAVA_BIGINT : base;
+      case TYPE_LONGLONG -> number < 0 ? JAVA_DECIMAL : base;
       default -> base;
     };
   }
@@ -71,27 +72,17 @@ final class CanalTypes {
     ColumnDef c = t.column(i);
     int tp = c.getType();
     String result = fullType ? fullType(t, i) : baseName(tp, isBinary(t, i));
-    if (!fullType && t.isUnsigned(i) && tp != BIT && tp != YEAR) {
+    if (!fullType && t.isUnsigned(i) && tp != TYPE_BIT && tp != TYPE_YEAR) {
       result += " unsigned";
     }
-    if (t.isZerofill(i) && tp != BIT && tp != YEAR) {
+    if (t.isZerofill(i) && tp != TYPE_BIT && tp != TYPE_YEAR) {
       result += " zerofill";
     }
     return result;
   }
 
   private static String baseName(int tp, boolean binary) {
-    String name = MysqlTypes.name(tp);
-    if (!binary) {
-      return name;
-    }
-    if (MysqlTypes.isBlob(tp)) {
-      return name.replaceFirst("text", "blob");
-    }
-    if (tp == STRING || tp == VARCHAR) {
-      return name.replaceFirst("char", "binary");
-    }
-    return name;
+    return MysqlType.baseName(tp, binary);
   }
 
   /** TiDB's column type definition ({@code int(11) unsigned}, {@code varchar(20)}, {@code enum('a','b')}). */
@@ -103,28 +94,28 @@ final class CanalTypes {
     int dec = c.getDecimal();
     String name = baseName(tp, isBinary(t, i));
     String def = switch (tp) {
-      case TINY, SHORT, INT24, LONG, LONGLONG -> name + "(" + (flen > 0 ? flen : defaultIntWidth(tp, unsigned)) + ")";
-      case BIT -> name + "(" + (flen > 0 ? flen : 1) + ")";
-      case YEAR -> name + "(" + (flen > 0 ? flen : 4) + ")";
-      case DECIMAL, NEWDECIMAL -> name + "(" + (flen > 0 ? flen : 10) + "," + Math.max(dec, 0) + ")";
-      case FLOAT, DOUBLE -> flen > 0 && dec >= 0 ? name + "(" + flen + "," + dec + ")" : name;
-      case STRING, VARCHAR, VAR_STRING -> name + "(" + (flen >= 0 ? flen : 1) + ")";
-      case DATETIME, TIMESTAMP, DURATION -> dec > 0 ? name + "(" + dec + ")" : name;
-      case ENUM, SET -> name + "(" + c.getElems().stream()
+      case TYPE_TINY, TYPE_SHORT, TYPE_INT24, TYPE_LONG, TYPE_LONGLONG -> name + "(" + (flen > 0 ? flen : defaultIntWidth(tp, unsigned)) + ")";
+      case TYPE_BIT -> name + "(" + (flen > 0 ? flen : 1) + ")";
+      case TYPE_YEAR -> name + "(" + (flen > 0 ? flen : 4) + ")";
+      case TYPE_DECIMAL, TYPE_NEWDECIMAL -> name + "(" + (flen > 0 ? flen : 10) + "," + Math.max(dec, 0) + ")";
+      case TYPE_FLOAT, TYPE_DOUBLE -> flen > 0 && dec >= 0 ? name + "(" + flen + "," + dec + ")" : name;
+      case TYPE_STRING, TYPE_VARCHAR, TYPE_VAR_STRING -> name + "(" + (flen >= 0 ? flen : 1) + ")";
+      case TYPE_DATETIME, TYPE_TIMESTAMP, TYPE_DURATION -> dec > 0 ? name + "(" + dec + ")" : name;
+      case TYPE_ENUM, TYPE_SET -> name + "(" + c.getElems().stream()
           .map(e -> "'" + e.replace("'", "''") + "'").collect(Collectors.joining(",")) + ")";
       default -> name;
     };
-    return unsigned && tp != BIT && tp != YEAR ? def + " unsigned" : def;
+    return unsigned && tp != TYPE_BIT && tp != TYPE_YEAR ? def + " unsigned" : def;
   }
 
   private static int defaultIntWidth(int tp, boolean unsigned) {
     int w = switch (tp) {
-      case TINY -> 4;
-      case SHORT -> 6;
-      case INT24 -> 9;
-      case LONG -> 11;
+      case TYPE_TINY -> 4;
+      case TYPE_SHORT -> 6;
+      case TYPE_INT24 -> 9;
+      case TYPE_LONG -> 11;
       default -> 20;
     };
-    return unsigned && tp != LONGLONG ? w - 1 : w;
+    return unsigned && tp != TYPE_LONGLONG ? w - 1 : w;
   }
 }

@@ -1,8 +1,10 @@
 package io.kcdc.streams.dispatcher;
 
+import io.kcdc.common.TableFilter;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.sink.DispatchRule;
 import io.kcdc.streams.sink.KafkaSinkOptions;
+import io.kcdc.streams.sink.SinkConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class EventRouter {
   private static final Logger LOG = LoggerFactory.getLogger(EventRouter.class);
 
-  private record Route(TableMatcher matcher, TopicDispatcher topic, PartitionDispatcher partition) {}
+  private record Route(TableFilter matcher, TopicDispatcher topic, PartitionDispatcher partition) {}
 
   private final List<Route> routes;
   private final String defaultTopic;
@@ -26,16 +28,24 @@ public final class EventRouter {
     this.defaultTopic = defaultTopic;
     List<Route> rs = new ArrayList<>();
     for (DispatchRule r : rules) {
-      rs.add(new Route(TableMatcher.parse(r.matcher(), caseSensitive),
+      rs.add(new Route(matcher(r.matcher(), caseSensitive),
           TopicDispatcher.of(r.topic(), defaultTopic, protocol), partitionDispatcher(r)));
     }
-    rs.add(new Route(TableMatcher.parse(List.of("*.*"), caseSensitive),
+    rs.add(new Route(TableFilter.parse(List.of("*.*"), caseSensitive),
         TopicDispatcher.of("", defaultTopic, protocol), PartitionDispatcher.table()));
     this.routes = List.copyOf(rs);
   }
 
   public static EventRouter of(KafkaSinkOptions options) {
     return new EventRouter(options.dispatchers(), options.defaultTopic(), options.protocol(), options.caseSensitive());
+  }
+
+  private static TableFilter matcher(List<String> rules, boolean caseSensitive) {
+    try {
+      return TableFilter.parse(rules, caseSensitive);
+    } catch (TableFilter.InvalidRuleException e) {
+      throw new SinkConfigException("CDC:ErrFilterRuleInvalid", "filter rule is invalid " + rules + ": " + e.getMessage(), e);
+    }
   }
 
   private static PartitionDispatcher partitionDispatcher(DispatchRule r) {
@@ -53,7 +63,7 @@ public final class EventRouter {
 
   private Route route(String schema, String table) {
     for (Route r : routes) {
-      if (r.matcher.matches(schema, table)) {
+      if (r.matcher.match(schema, table)) {
         return r;
       }
     }

@@ -3,6 +3,8 @@ package io.kcdc.streams.model;
 import io.kcdc.avro.ColumnDef;
 import io.kcdc.avro.IndexDef;
 import io.kcdc.avro.TableSchema;
+import io.kcdc.tidb.ColumnFlag;
+import io.kcdc.tidb.MysqlFlag;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,16 +14,6 @@ import java.util.Optional;
  * CDC-visible columns in table order with TiCDC's column flags, and indexes.
  */
 public record TableInfo(TableSchema schema) {
-  // TiCDC ColumnFlagType bits (data-path.md §5.3), as carried in ColumnDef.flag.
-  // TODO(common): read these from io.kcdc.tidb.ColumnFlag once common publishes it.
-  private static final int BINARY = 1;
-  private static final int HANDLE_KEY = 2;
-  private static final int PRIMARY_KEY = 8;
-  private static final int UNIQUE_KEY = 16;
-  private static final int UNSIGNED = 128;
-  /** MySQL ZerofillFlag in ColumnDef.mysqlFlag. */
-  private static final int MYSQL_ZEROFILL = 64;
-
   public long tableId() {
     return schema.getTableId();
   }
@@ -51,28 +43,28 @@ public record TableInfo(TableSchema schema) {
   }
 
   public boolean isHandleKey(int i) {
-    return (column(i).getFlag() & HANDLE_KEY) != 0;
+    return ColumnFlag.has(column(i).getFlag(), ColumnFlag.HANDLE_KEY);
   }
 
   public boolean isPrimaryKey(int i) {
-    return (column(i).getFlag() & PRIMARY_KEY) != 0;
+    return ColumnFlag.has(column(i).getFlag(), ColumnFlag.PRIMARY_KEY);
   }
 
   public boolean isUniqueKey(int i) {
-    return (column(i).getFlag() & UNIQUE_KEY) != 0;
+    return ColumnFlag.has(column(i).getFlag(), ColumnFlag.UNIQUE_KEY);
   }
 
   public boolean isUnsigned(int i) {
-    return (column(i).getFlag() & UNSIGNED) != 0;
+    return ColumnFlag.has(column(i).getFlag(), ColumnFlag.UNSIGNED);
   }
 
   /** Charset binary (BINARY/VARBINARY/BLOB). */
   public boolean isBinary(int i) {
-    return (column(i).getFlag() & BINARY) != 0;
+    return ColumnFlag.has(column(i).getFlag(), ColumnFlag.BINARY);
   }
 
   public boolean isZerofill(int i) {
-    return (column(i).getMysqlFlag() & MYSQL_ZEROFILL) != 0;
+    return MysqlFlag.has(column(i).getMysqlFlag(), MysqlFlag.ZEROFILL);
   }
 
   /** Position of the column named {@code name} (case-insensitive, like TiDB identifiers), or -1. */
