@@ -1,0 +1,66 @@
+package io.kcdc.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdc.common.TableFilter;
+import io.kcdc.connector.schema.SchemaSnapshot;
+import io.kcdc.tidb.MysqlFlag;
+import io.kcdc.tidb.MysqlType;
+import io.kcdc.tidb.schema.ColumnInfo;
+import io.kcdc.tidb.schema.DBInfo;
+import io.kcdc.tidb.schema.FieldType;
+import io.kcdc.tidb.schema.TableInfo;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.junit.jupiter.api.Test;
+
+class TiCdcSourceConnectorTest {
+  private static TableInfo withPk(long id, String name) {
+    return TableInfo.builder(id, name).columns(List.of(ColumnInfo.of(1, "id", 0,
+        FieldType.of(MysqlType.TYPE_LONG).withFlag(MysqlFlag.PRI_KEY | MysqlFlag.NOT_NULL)))).pkIsHandle(true).build();
+  }
+
+  private static TableInfo withoutKey(long id, String name) {
+    return TableInfo.builder(id, name).columns(List.of(ColumnInfo.of(1, "a", 0, FieldType.of(MysqlType.TYPE_LONG)))).build();
+  }
+
+  private static SchemaSnapshot snapshot() {
+    return new SchemaSnapshot(1, List.of(DBInfo.of(1, "test"), DBInfo.of(2, "other"), DBInfo.of(3, "mysql")), Map.of(
+        1L, List.of(withPk(12, "b"), withPk(11, "a"), withoutKey(13, "nokey")),
+        2L, List.of(withPk(21, "x")),
+        3L, List.of(withPk(31, "user"))));
+  }
+
+  @Test
+  void selectsMatchingEligibleTablesSortedById() {
+    SchemaSnapshot s = snapshot();
+    assertThat(TiCdcSourceConnector.selectTables(s, TableFilter.parse(List.of("*.*"), false), false))
+        .containsExactly(11L, 12L, 21L);
+    assertThat(TiCdcSourceConnector.selectTables(s, TableFilter.parse(List.of("test.*"), false), true))
+        .containsExactly(11L, 12L, 13L);
+    assertThat(TiCdcSourceConnector.selectTables(s, TableFilter.parse(List.of("*.*", "!test.a"), false), false))
+        .containsExactly(12L, 21L);
+  }
+
+  @Test
+  void tablesAreSpreadRoundRobinOverAtMostOneTaskPerTable() {
+    assertThat(TiCdcSourceConnector.assign(List.of(1L, 2L, 3L, 4L, 5L), 2))
+        .containsExactly(List.of(1L, 3L, 5L), List.of(2L, 4L));
+    assertThat(TiCdcSourceConnector.assign(List.of(1L, 2L), 8)).containsExactly(List.of(1L), List.of(2L));
+    assertThat(TiCdcSourceConnector.assign(List.of(), 3)).isEmpty();
+  }
+
+  @Test
+  void supportsExactlyOnce() {
+    assertThat(new TiCdcSourceConnector().exactlyOnceSupport(Map.of())).isEqualTo(ExactlyOnceSupport.SUPPORTED);
+  }
+
+  @Test
+  void internalTopicKeyAndPartition() {
+    assertThat(InternalEvents.key(0x0102030405060708L)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(InternalEvents.tableIdOf(InternalEvents.key(-7))).isEqualTo(-7);
+    assertThat(InternalEvents.partitionOf(100, 3)).isEqualTo(Math.floorMod(Long.hashCode(100), 3));
+    assertThat(InternalEvents.partitionOf(-1L << 40, 7)).isBetween(0, 6);
+  }
+}
