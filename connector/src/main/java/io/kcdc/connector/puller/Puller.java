@@ -214,6 +214,14 @@ public final class Puller implements AutoCloseable {
           .setExtraOp(Kvrpcpb.ExtraOp.ReadOldValue)
           .build();
       EventFeedClient stream = streams.computeIfAbsent(address, a -> new EventFeedClient(a, channels.channel(a), new Handler()));
+      RegionFeedState previous = stream.state(sub.requestId, region.id());
+      if (previous != null && !previous.stopped()) {
+        // After a merge the region may still serve another part of this span under its old
+        // epoch; registering it twice would be a duplicate request. Wait for its epoch error.
+        unlock(sub, state);
+        schedule(() -> loadRange(sub, span, attempt + 1), retryDelay(attempt));
+        return;
+      }
       if (!stream.register(state, request)) {
         throw new TikvException("stream to " + address + " is closed");
       }
