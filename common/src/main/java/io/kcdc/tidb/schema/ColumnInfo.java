@@ -24,6 +24,7 @@ public record ColumnInfo(
     @JsonProperty("state") int state,
     @JsonProperty("comment") String comment,
     @JsonProperty("hidden") boolean hidden,
+    @JsonProperty("change_state_info") Object changeStateInfo,
     @JsonProperty("version") long version) {
 
   /** Column info version TiDB writes today. */
@@ -37,31 +38,31 @@ public record ColumnInfo(
   /** A public, non-generated column without defaults. */
   public static ColumnInfo of(long id, String name, int offset, FieldType type) {
     return new ColumnInfo(id, CIStr.of(name), offset, null, null, null, null, false, "", false,
-        null, type, SchemaState.PUBLIC, "", false, CURRENT_VERSION);
+        null, type, SchemaState.PUBLIC, "", false, null, CURRENT_VERSION);
   }
 
   public ColumnInfo withOffset(int newOffset) {
     return new ColumnInfo(id, name, newOffset, originDefault, originDefaultBit, defaultValue,
         defaultBit, defaultIsExpr, generatedExprString, generatedStored, dependences, type, state,
-        comment, hidden, version);
+        comment, hidden, changeStateInfo, version);
   }
 
   public ColumnInfo withType(FieldType newType) {
     return new ColumnInfo(id, name, offset, originDefault, originDefaultBit, defaultValue,
         defaultBit, defaultIsExpr, generatedExprString, generatedStored, dependences, newType, state,
-        comment, hidden, version);
+        comment, hidden, changeStateInfo, version);
   }
 
   /** Sets both the origin default (for old rows) and the current default. */
   public ColumnInfo withDefault(Object value) {
     return new ColumnInfo(id, name, offset, value, originDefaultBit, value, defaultBit,
         defaultIsExpr, generatedExprString, generatedStored, dependences, type, state, comment,
-        hidden, version);
+        hidden, changeStateInfo, version);
   }
 
   public ColumnInfo withGenerated(String expr, boolean stored, Map<String, Object> deps) {
     return new ColumnInfo(id, name, offset, originDefault, originDefaultBit, defaultValue,
-        defaultBit, defaultIsExpr, expr, stored, deps, type, state, comment, hidden, version);
+        defaultBit, defaultIsExpr, expr, stored, deps, type, state, comment, hidden, changeStateInfo, version);
   }
 
   public boolean generated() {

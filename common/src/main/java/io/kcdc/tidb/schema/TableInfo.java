@@ -51,6 +51,8 @@ public record TableInfo(
     @JsonProperty("temp_table_type") int tempTableType,
     @JsonProperty("cache_table_status") int cacheTableStatus,
     @JsonProperty("policy_ref_info") Object policyRefInfo,
+    @JsonProperty("stats_options") Object statsOptions,
+    @JsonProperty("exchange_partition_info") Object exchangePartitionInfo,
     @JsonProperty("ttl_info") Object ttlInfo,
     @JsonProperty("revision") long revision) {
 
@@ -166,6 +168,8 @@ public record TableInfo(
     private int tempTableType;
     private int cacheTableStatus;
     private Object policyRefInfo;
+    private Object statsOptions;
+    private Object exchangePartitionInfo;
     private Object ttlInfo;
     private long revision;
 
@@ -209,6 +213,8 @@ public record TableInfo(
       tempTableType = t.tempTableType;
       cacheTableStatus = t.cacheTableStatus;
       policyRefInfo = t.policyRefInfo;
+      statsOptions = t.statsOptions;
+      exchangePartitionInfo = t.exchangePartitionInfo;
       ttlInfo = t.ttlInfo;
       revision = t.revision;
     }
@@ -249,7 +255,8 @@ public record TableInfo(
           autoIdCache, autoRandId, maxColumnId, maxIndexId, maxForeignKeyId, maxConstraintId,
           updateTimestamp, shardRowIdBits, maxShardRowIdBits, autoRandomBits, autoRandomRangeBits,
           preSplitRegions, partition, compression, view, sequence, lock, version, tiflashReplica,
-          columnar, tempTableType, cacheTableStatus, policyRefInfo, ttlInfo, revision);
+          columnar, tempTableType, cacheTableStatus, policyRefInfo, statsOptions,
+          exchangePartitionInfo, ttlInfo, revision);
     }
   }
 }
