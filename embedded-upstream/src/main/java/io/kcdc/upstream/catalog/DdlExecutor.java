@@ -1,0 +1,189 @@
+package io.kcdc.upstream.catalog;
+
+import io.kcdc.tidb.MetaCodec;
+import io.kcdc.tidb.schema.ActionType;
+import io.kcdc.tidb.schema.DBInfo;
+import io.kcdc.tidb.schema.DdlJob;
+import io.kcdc.tidb.schema.HistoryInfo;
+import io.kcdc.tidb.schema.SchemaState;
+import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.kv.Transaction;
+import io.kcdc.upstream.kv.TxnKv;
+import io.kcdc.upstream.kv.WriteConflictException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs schema changes like TiDB's DDL owner: one transaction allocates ids, changes the meta
+ * keys, bumps the schema version and writes the job row (state Done) to
+ * {@code mysql.tidb_ddl_job}; a second transaction moves the job to the history and deletes the
+ * row. DDLs are serialised (TiDB has one DDL owner).
+ */
+public final class DdlExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(DdlExecutor.class);
+  /** User objects get ids above TiDB's bootstrap range. */
+  static final long FIRST_USER_ID = 100;
+  private static final int MAX_ATTEMPTS = 10;
+
+  private final TxnKv kv;
+
+  public DdlExecutor(TxnKv kv) {
+    this.kv = kv;
+  }
+
+  /** Writes the system schema and the {@code test} database once; later calls do nothing. */
+  public synchronized void bootstrap() {
+    retry(() -> {
+      Transaction txn = kv.begin();
+      if (Catalog.database(txn, SystemTables.MYSQL_DB_ID).isPresent()) {
+        txn.rollback();
+        return null;
+      }
+      Catalog.putDatabase(txn, SystemTables.mysqlDb());
+      Catalog.putTable(txn, SystemTables.MYSQL_DB_ID, SystemTables.ddlJobTable());
+      Catalog.putDatabase(txn, DBInfo.of(2, "test"));
+      Catalog.setString(txn, MetaCodec.NEXT_GLOBAL_ID, FIRST_USER_ID);
+      Catalog.setString(txn, MetaCodec.SCHEMA_VERSION_KEY, 1);
+      txn.commit();
+      return null;
+    });
+  }
+
+  /** {@code CREATE DATABASE}; empty if it exists and {@code ifNotExists}. */
+  public synchronized Optional<DBInfo> createDatabase(String name, boolean ifNotExists, String query) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      if (Catalog.database(txn, name).isPresent()) {
+        txn.rollback();
+        if (ifNotExists) {
+          return Optional.empty();
+        }
+        throw new SchemaException.DatabaseExists(name);
+      }
+      DBInfo db = DBInfo.of(Catalog.genGlobalId(txn), name);
+      Catalog.putDatabase(txn, db);
+      long version = Catalog.bumpSchemaVersion(txn);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.CREATE_SCHEMA, db.id(), 0,
+          db.name().o(), "", query, new HistoryInfo(version, db, null, txn.startTs(), null));
+      finish(txn, job);
+      return Optional.of(db);
+    });
+  }
+
+  /**
+   * {@code CREATE TABLE}: {@code build} receives the new table id and the DDL start ts and
+   * returns the table; empty if it exists and {@code ifNotExists}.
+   */
+  public synchronized Optional<TableInfo> createTable(String dbName, String tableName,
+      boolean ifNotExists, String query, BuildTable build) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      DBInfo db = Catalog.database(txn, dbName)
+          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
+      if (Catalog.table(txn, db.id(), tableName).isPresent()) {
+        txn.rollback();
+        if (ifNotExists) {
+          return Optional.empty();
+        }
+        throw new SchemaException.TableExists(tableName);
+      }
+      TableInfo table;
+      try {
+        table = build.build(Catalog.genGlobalId(txn), txn.startTs());
+      } catch (RuntimeException e) {
+        txn.rollback();
+        throw e;
+      }
+      Catalog.putTable(txn, db.id(), table);
+      long version = Catalog.bumpSchemaVersion(txn);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.CREATE_TABLE, db.id(),
+          table.id(), db.name().o(), table.name().o(), query,
+          new HistoryInfo(version, null, table, txn.startTs(), null));
+      finish(txn, job);
+      return Optional.of(table);
+    });
+  }
+
+  /** {@code DROP TABLE}: the meta entry goes; the rows stay until GC, as in TiDB. */
+  public synchronized boolean dropTable(String dbName, String tableName, boolean ifExists, String query) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      Optional<DBInfo> db = Catalog.database(txn, dbName);
+      Optional<TableInfo> table = db.flatMap(d -> Catalog.table(txn, d.id(), tableName));
+      if (table.isEmpty()) {
+        txn.rollback();
+        if (ifExists) {
+          return false;
+        }
+        throw new SchemaException.UnknownTable(dbName, tableName);
+      }
+      Catalog.dropTable(txn, db.get().id(), table.get().id());
+      long version = Catalog.bumpSchemaVersion(txn);
+      TableInfo dropped = table.get().toBuilder().state(SchemaState.NONE).build();
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.DROP_TABLE, db.get().id(),
+          dropped.id(), db.get().name().o(), dropped.name().o(), query,
+          new HistoryInfo(version, null, dropped, txn.startTs(), null));
+      finish(txn, job);
+      return true;
+    });
+  }
+
+  /** {@code DROP DATABASE} with its tables. */
+  public synchronized boolean dropDatabase(String dbName, boolean ifExists, String query) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      Optional<DBInfo> db = Catalog.database(txn, dbName);
+      if (db.isEmpty()) {
+        txn.rollback();
+        if (ifExists) {
+          return false;
+        }
+        throw new SchemaException.UnknownDatabase(dbName);
+      }
+      Catalog.dropDatabase(txn, db.get().id());
+      long version = Catalog.bumpSchemaVersion(txn);
+      DBInfo dropped = new DBInfo(db.get().id(), db.get().name(), db.get().charset(),
+          db.get().collate(), SchemaState.NONE);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.DROP_SCHEMA, dropped.id(), 0,
+          dropped.name().o(), "", query, new HistoryInfo(version, dropped, null, txn.startTs(), null));
+      finish(txn, job);
+      return true;
+    });
+  }
+
+  /** Builds a new table from its allocated id and the DDL's start ts. */
+  @FunctionalInterface
+  public interface BuildTable {
+    TableInfo build(long tableId, long startTs);
+  }
+
+  private void finish(Transaction txn, DdlJob job) {
+    DdlJob done = job.withStartTs(txn.startTs());
+    txn.put(DdlJobWriter.jobKey(done.id()), DdlJobWriter.jobRow(done));
+    long commitTs = txn.commit();
+    LOG.info("DDL job {} ({}) done at {}: {}", done.id(), ActionType.name(done.type()), commitTs,
+        done.query());
+    // TiDB's worker then moves the job to the history and deletes the queue row.
+    retry(() -> {
+      Transaction cleanup = kv.begin();
+      DdlJob history = done.withBinlog(done.binlog().withFinishedTs(commitTs));
+      Catalog.putHistoryJob(cleanup, history);
+      cleanup.delete(DdlJobWriter.jobKey(done.id()));
+      cleanup.commit();
+      return null;
+    });
+  }
+
+  private static <T> T retry(java.util.function.Supplier<T> body) {
+    WriteConflictException last = null;
+    for (int i = 0; i < MAX_ATTEMPTS; i++) {
+      try {
+        return body.get();
+      } catch (WriteConflictException e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+}

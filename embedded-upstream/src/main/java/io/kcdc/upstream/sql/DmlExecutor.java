@@ -1,0 +1,311 @@
+package io.kcdc.upstream.sql;
+
+import io.kcdc.tidb.MysqlFlag;
+import io.kcdc.tidb.MysqlType;
+import io.kcdc.tidb.schema.ColumnInfo;
+import io.kcdc.tidb.schema.IndexInfo;
+import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.kv.Transaction;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * INSERT, UPDATE and DELETE on one table inside the caller's transaction. Every statement first
+ * computes and checks all its rows (types, NOT NULL, duplicate keys) and only then writes, so a
+ * failing statement leaves the transaction untouched.
+ */
+final class DmlExecutor {
+  private static final DateTimeFormatter DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private final AutoIds autoIds;
+
+  DmlExecutor(AutoIds autoIds) {
+    this.autoIds = autoIds;
+  }
+
+  QueryResult.Ok insert(Insert ins, Transaction txn, long dbId, TableInfo t, EvalContext session) {
+    if (ins.getDuplicateUpdateSets() != null) {
+      throw SqlException.unsupported("INSERT ... ON DUPLICATE KEY UPDATE");
+    }
+    List<ColumnInfo> targets = new ArrayList<>();
+    List<List<Expression>> rows = new ArrayList<>();
+    if (ins.getSetUpdateSets() != null) {
+      List<Expression> row = new ArrayList<>();
+      for (UpdateSet us : ins.getSetUpdateSets()) {
+        for (int i = 0; i < us.getColumns().size(); i++) {
+          targets.add(column(t, us.getColumns().get(i)));
+          row.add(us.getValues().get(i));
+        }
+      }
+      rows.add(row);
+    } else {
+      if (ins.getSelect() == null || ins.getValues() == null) {
+        throw SqlException.unsupported("INSERT ... SELECT");
+      }
+      if (ins.getColumns() != null) {
+        for (Column c : ins.getColumns()) {
+          targets.add(column(t, c));
+        }
+      } else {
+        targets.addAll(t.columns());
+      }
+      ExpressionList<?> exprs = ins.getValues().getExpressions();
+      if (exprs instanceof ParenthesedExpressionList<?> single) {
+        rows.add(new ArrayList<>(single));
+      } else {
+        for (Expression e : exprs) {
+          rows.add(e instanceof ExpressionList<?> l ? new ArrayList<>(l) : List.of(e));
+        }
+      }
+    }
+    Set<Long> seen = new HashSet<>();
+    for (ColumnInfo c : targets) {
+      if (!seen.add(c.id())) {
+        throw new SqlException(1110, "42000", "Column '" + c.name().o() + "' specified twice");
+      }
+    }
+
+    EvalContext noRow = EvalContext.noRow(session);
+    List<Object[]> newRows = new ArrayList<>();
+    long lastInsertId = 0;
+    long rowNum = 0;
+    for (List<Expression> exprs : rows) {
+      rowNum++;
+      if (exprs.size() != targets.size()) {
+        throw SqlException.columnCount(rowNum);
+      }
+      Object[] values = new Object[t.columns().size()];
+      boolean[] given = new boolean[values.length];
+      for (int i = 0; i < targets.size(); i++) {
+        ColumnInfo c = targets.get(i);
+        Object v = ExpressionEvaluator.eval(exprs.get(i), noRow);
+        values[c.offset()] = ColumnValues.toMounted(v, c, rowNum);
+        given[c.offset()] = v != null || !c.type().hasFlag(MysqlFlag.AUTO_INCREMENT);
+      }
+      for (ColumnInfo c : t.columns()) {
+        if (c.type().hasFlag(MysqlFlag.AUTO_INCREMENT)) {
+          Object v = values[c.offset()];
+          if (!given[c.offset()] || v == null || (Long) v == 0) {
+            long id = autoIds.next(dbId, t.id());
+            values[c.offset()] = id;
+            if (lastInsertId == 0) {
+              lastInsertId = id;
+            }
+          } else {
+            autoIds.rebase(dbId, t.id(), (Long) v);
+          }
+        } else if (!given[c.offset()]) {
+          values[c.offset()] = defaultValue(c, rowNum);
+        }
+        checkNotNull(c, values[c.offset()]);
+      }
+      newRows.add(values);
+    }
+
+    List<TableStore.StoredRow> existing = TableStore.scan(txn, t);
+    UniqueIndex unique = new UniqueIndex(t, existing);
+    List<byte[]> keys = new ArrayList<>();
+    Set<String> newKeys = new HashSet<>();
+    for (Object[] values : newRows) {
+      byte[] key = TableStore.handleKey(t, values);
+      if (key == null) {
+        key = io.kcdc.tidb.TableCodec.recordKey(t.id(), autoIds.next(dbId, t.id()));
+      } else if (t.pkIsHandle()) {
+        String k = Arrays.toString(key);
+        if (txn.get(key).isPresent() || !newKeys.add(k)) {
+          ColumnInfo pk = t.pkHandleColumn().orElseThrow();
+          throw SqlException.duplicateEntry(ColumnValues.toText(values[pk.offset()], pk.type()),
+              TableStore.keyName(t, "PRIMARY"));
+        }
+      }
+      unique.add(values);
+      keys.add(key);
+    }
+    for (int i = 0; i < newRows.size(); i++) {
+      TableStore.put(txn, t, keys.get(i), newRows.get(i));
+    }
+    return new QueryResult.Ok(newRows.size(), lastInsertId);
+  }
+
+  QueryResult.Ok update(Update upd, Transaction txn, TableInfo t, EvalContext session) {
+    List<ColumnInfo> targets = new ArrayList<>();
+    List<Expression> exprs = new ArrayList<>();
+    for (UpdateSet us : upd.getUpdateSets()) {
+      for (int i = 0; i < us.getColumns().size(); i++) {
+        targets.add(column(t, us.getColumns().get(i)));
+        exprs.add(us.getValues().get(i));
+      }
+    }
+    String alias = upd.getTable().getAlias() == null ? null : upd.getTable().getAlias().getName();
+    RowScope scope = new RowScope(session, t, alias);
+    List<TableStore.StoredRow> all = TableStore.scan(txn, t);
+    List<TableStore.StoredRow> matched = filter(all, upd.getWhere(), scope);
+    matched = limit(matched, upd.getLimit() == null ? null : upd.getLimit().getRowCount(), session);
+
+    Map<String, TableStore.StoredRow> changedByKey = new HashMap<>();
+    List<Object[]> newValues = new ArrayList<>();
+    long rowNum = 0;
+    for (TableStore.StoredRow r : matched) {
+      rowNum++;
+      Object[] values = r.values().clone();
+      scope.at(r.values());
+      for (int i = 0; i < targets.size(); i++) {
+        ColumnInfo c = targets.get(i);
+        // MySQL assigns left to right: later expressions see earlier assignments.
+        scope.at(values);
+        Object v = ExpressionEvaluator.eval(exprs.get(i), scope);
+        values[c.offset()] = ColumnValues.toMounted(v, c, rowNum);
+        checkNotNull(c, values[c.offset()]);
+      }
+      newValues.add(values);
+      changedByKey.put(Arrays.toString(r.key()), r);
+    }
+
+    // Uniqueness against rows that stay as they are plus the updated rows.
+    List<TableStore.StoredRow> unchanged = all.stream()
+        .filter(r -> !changedByKey.containsKey(Arrays.toString(r.key()))).toList();
+    UniqueIndex unique = new UniqueIndex(t, unchanged);
+    Set<String> handleKeys = new HashSet<>();
+    unchanged.forEach(r -> handleKeys.add(Arrays.toString(r.key())));
+    List<byte[]> newKeys = new ArrayList<>();
+    long affected = 0;
+    for (int i = 0; i < matched.size(); i++) {
+      Object[] values = newValues.get(i);
+      byte[] oldKey = matched.get(i).key();
+      byte[] key = TableStore.handleKey(t, values);
+      if (key == null) {
+        key = oldKey;
+      }
+      if (!handleKeys.add(Arrays.toString(key))) {
+        String shown = t.pkIsHandle()
+            ? ColumnValues.toText(values[t.pkHandleColumn().orElseThrow().offset()],
+                t.pkHandleColumn().orElseThrow().type())
+            : "";
+        throw SqlException.duplicateEntry(shown, TableStore.keyName(t, "PRIMARY"));
+      }
+      unique.add(values);
+      newKeys.add(key);
+      if (!Arrays.deepEquals(values, matched.get(i).values())) {
+        affected++;
+      }
+    }
+    for (int i = 0; i < matched.size(); i++) {
+      byte[] oldKey = matched.get(i).key();
+      if (!Arrays.equals(oldKey, newKeys.get(i))) {
+        txn.delete(oldKey);
+      }
+    }
+    for (int i = 0; i < matched.size(); i++) {
+      if (!Arrays.deepEquals(newValues.get(i), matched.get(i).values())
+          || !Arrays.equals(matched.get(i).key(), newKeys.get(i))) {
+        TableStore.put(txn, t, newKeys.get(i), newValues.get(i));
+      }
+    }
+    return new QueryResult.Ok(affected, 0);
+  }
+
+  QueryResult.Ok delete(Delete del, Transaction txn, TableInfo t, EvalContext session) {
+    String alias = del.getTable().getAlias() == null ? null : del.getTable().getAlias().getName();
+    RowScope scope = new RowScope(session, t, alias);
+    List<TableStore.StoredRow> matched = filter(TableStore.scan(txn, t), del.getWhere(), scope);
+    matched = limit(matched, del.getLimit() == null ? null : del.getLimit().getRowCount(), session);
+    for (TableStore.StoredRow r : matched) {
+      txn.delete(r.key());
+    }
+    return new QueryResult.Ok(matched.size(), 0);
+  }
+
+  static List<TableStore.StoredRow> filter(List<TableStore.StoredRow> rows, Expression where, RowScope scope) {
+    if (where == null) {
+      return rows;
+    }
+    List<TableStore.StoredRow> out = new ArrayList<>();
+    for (TableStore.StoredRow r : rows) {
+      if (Boolean.TRUE.equals(ExpressionEvaluator.truth(where, scope.at(r.values())))) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private static List<TableStore.StoredRow> limit(List<TableStore.StoredRow> rows, Expression count, EvalContext session) {
+    if (count == null) {
+      return rows;
+    }
+    long n = (Long) SqlValues.toNumber(ExpressionEvaluator.eval(count, EvalContext.noRow(session)));
+    return rows.subList(0, (int) Math.min(n, rows.size()));
+  }
+
+  static ColumnInfo column(TableInfo t, Column c) {
+    String name = Identifiers.unquote(c.getColumnName());
+    return t.columnByName(name).orElseThrow(() -> SqlException.unknownColumn(name));
+  }
+
+  private static void checkNotNull(ColumnInfo c, Object v) {
+    if (v == null && c.type().notNull()) {
+      throw SqlException.badNull(c.name().o());
+    }
+  }
+
+  private static Object defaultValue(ColumnInfo c, long rowNum) {
+    Object d = c.defaultValue();
+    if (d == null) {
+      if (c.type().notNull()) {
+        if (c.type().tp() == MysqlType.TYPE_TIMESTAMP) {
+          return ColumnValues.toMounted(now(), c, rowNum);
+        }
+        throw new SqlException(1364, "HY000", "Field '" + c.name().o() + "' doesn't have a default value");
+      }
+      return null;
+    }
+    String text = d.toString();
+    if (text.toUpperCase(Locale.ROOT).startsWith("CURRENT_TIMESTAMP")) {
+      return ColumnValues.toMounted(now(), c, rowNum);
+    }
+    return ColumnValues.toMounted(text, c, rowNum);
+  }
+
+  private static String now() {
+    return LocalDateTime.now(ZoneOffset.UTC).format(DATETIME);
+  }
+
+  /** Values of each unique index seen so far; adding a clashing row throws 1062. */
+  private static final class UniqueIndex {
+    private final TableInfo table;
+    private final List<IndexInfo> indexes;
+    private final List<Set<String>> seen = new ArrayList<>();
+
+    UniqueIndex(TableInfo table, List<TableStore.StoredRow> rows) {
+      this.table = table;
+      this.indexes = TableStore.uniqueIndexes(table);
+      indexes.forEach(ix -> seen.add(new HashSet<>()));
+      rows.forEach(r -> add(r.values()));
+    }
+
+    void add(Object[] values) {
+      for (int i = 0; i < indexes.size(); i++) {
+        String tuple = TableStore.indexTuple(indexes.get(i), values, table);
+        if (tuple != null && !seen.get(i).add(tuple)) {
+          throw SqlException.duplicateEntry(tuple, TableStore.keyName(table, indexes.get(i).name().o()));
+        }
+      }
+    }
+  }
+}

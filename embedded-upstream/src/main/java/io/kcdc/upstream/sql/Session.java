@@ -1,0 +1,426 @@
+package io.kcdc.upstream.sql;
+
+import io.kcdc.tidb.schema.DBInfo;
+import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.catalog.Catalog;
+import io.kcdc.upstream.catalog.SchemaException;
+import io.kcdc.upstream.kv.KeyLockedException;
+import io.kcdc.upstream.kv.Snapshot;
+import io.kcdc.upstream.kv.Transaction;
+import io.kcdc.upstream.kv.WriteConflictException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * One connection's SQL session: current database, session variables and the transaction.
+ * With autocommit each statement runs in its own optimistic transaction (retried on a write
+ * conflict); BEGIN or autocommit=0 keep one transaction open until COMMIT/ROLLBACK; DDL commits
+ * an open transaction first, as in MySQL.
+ */
+public final class Session implements SqlSession, EvalContext {
+  private static final int AUTOCOMMIT_ATTEMPTS = 10;
+  private static final Pattern BEGIN =
+      Pattern.compile("(?is)^(BEGIN(\\s+WORK)?|START\\s+TRANSACTION(\\s+.*)?)$");
+  private static final Pattern COMMIT = Pattern.compile("(?is)^COMMIT(\\s+WORK)?$");
+  private static final Pattern ROLLBACK = Pattern.compile("(?is)^ROLLBACK(\\s+WORK)?$");
+  private static final Pattern CREATE_DB = Pattern.compile(
+      "(?is)^CREATE\\s+(?:DATABASE|SCHEMA)\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(`[^`]+`|\\w+)(\\s+.*)?$");
+  private static final Pattern DROP_DB = Pattern.compile(
+      "(?is)^DROP\\s+(?:DATABASE|SCHEMA)\\s+(IF\\s+EXISTS\\s+)?(`[^`]+`|\\w+)$");
+  private static final Pattern USE = Pattern.compile("(?is)^USE\\s+(`[^`]+`|\\w+)$");
+  private static final Pattern SET = Pattern.compile("(?is)^SET\\s+(.*)$");
+  private static final Pattern SHOW = Pattern.compile("(?is)^SHOW\\s+(.*)$");
+
+  private final SqlEngine engine;
+  private final long connectionId;
+  private final Map<String, String> systemVariables;
+  private final Map<String, Object> userVariables = new HashMap<>();
+  private String database = "";
+  private boolean autocommit = true;
+  private Transaction txn;
+
+  Session(SqlEngine engine, long connectionId) {
+    this.engine = engine;
+    this.connectionId = connectionId;
+    this.systemVariables = SystemVariables.defaults(engine.serverVersion());
+  }
+
+  @Override
+  public synchronized QueryResult execute(String sql) {
+    String s = strip(sql);
+    if (s.isEmpty()) {
+      throw new SqlException(1065, "42000", "Query was empty");
+    }
+    try {
+      return dispatch(s);
+    } catch (SchemaException e) {
+      throw translate(e);
+    } catch (KeyLockedException e) {
+      throw new SqlException(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction");
+    }
+  }
+
+  private QueryResult dispatch(String s) {
+    if (BEGIN.matcher(s).matches()) {
+      commitOpen();
+      txn = engine.kv().begin();
+      return QueryResult.Ok.EMPTY;
+    }
+    if (COMMIT.matcher(s).matches()) {
+      commitOpen();
+      return QueryResult.Ok.EMPTY;
+    }
+    if (ROLLBACK.matcher(s).matches()) {
+      rollbackOpen();
+      return QueryResult.Ok.EMPTY;
+    }
+    Matcher m = CREATE_DB.matcher(s);
+    if (m.matches()) {
+      commitOpen();
+      boolean created = engine.ddl().createDatabase(Identifiers.unquote(m.group(2)), m.group(1) != null, s).isPresent();
+      return new QueryResult.Ok(created ? 1 : 0, 0);
+    }
+    m = DROP_DB.matcher(s);
+    if (m.matches()) {
+      commitOpen();
+      String name = Identifiers.unquote(m.group(2));
+      engine.ddl().dropDatabase(name, m.group(1) != null, s);
+      if (name.equalsIgnoreCase(database)) {
+        database = "";
+      }
+      return QueryResult.Ok.EMPTY;
+    }
+    m = USE.matcher(s);
+    if (m.matches()) {
+      useDatabase(Identifiers.unquote(m.group(1)));
+      return QueryResult.Ok.EMPTY;
+    }
+    m = SET.matcher(s);
+    if (m.matches()) {
+      return set(m.group(1));
+    }
+    m = SHOW.matcher(s);
+    if (m.matches()) {
+      return ShowStatements.show(m.group(1), this);
+    }
+    Statement st = parse(s);
+    if (st instanceof PlainSelect ps) {
+      return select(ps);
+    }
+    if (st instanceof Insert ins) {
+      return write(ins.getTable(), (t, tx) -> engine.dml().insert(ins, tx, t.dbId(), t.table(), this));
+    }
+    if (st instanceof Update upd) {
+      return write(upd.getTable(), (t, tx) -> engine.dml().update(upd, tx, t.table(), this));
+    }
+    if (st instanceof Delete del) {
+      return write(del.getTable(), (t, tx) -> engine.dml().delete(del, tx, t.table(), this));
+    }
+    if (st instanceof CreateTable ct) {
+      return createTable(ct, s);
+    }
+    if (st instanceof Drop drop && drop.getType().equalsIgnoreCase("TABLE")) {
+      commitOpen();
+      for (Table t : List.of(drop.getName())) {
+        String db = schemaOf(t);
+        engine.ddl().dropTable(db, Identifiers.unquote(t.getName()), drop.isIfExists(), s);
+      }
+      return QueryResult.Ok.EMPTY;
+    }
+    throw SqlException.unsupported(s.length() > 60 ? s.substring(0, 60) + "..." : s);
+  }
+
+  private QueryResult createTable(CreateTable ct, String query) {
+    commitOpen();
+    String db = schemaOf(ct.getTable());
+    String name = Identifiers.unquote(ct.getTable().getName());
+    boolean nonClustered = query.toUpperCase(Locale.ROOT).contains("NONCLUSTERED");
+    engine.ddl().createTable(db, name, ct.isIfNotExists(), query,
+        (id, startTs) -> CreateTableTranslator.translate(ct, id, nonClustered, startTs));
+    return QueryResult.Ok.EMPTY;
+  }
+
+  private QueryResult select(PlainSelect ps) {
+    if (ps.getFromItem() == null) {
+      return QueryExecutor.selectNoTable(ps, this);
+    }
+    if (!(ps.getFromItem() instanceof Table from)) {
+      throw SqlException.unsupported("subqueries in FROM");
+    }
+    String db = schemaOf(from);
+    Snapshot snap = txn != null ? txn : engine.kv().snapshot(engine.kv().currentTs());
+    TableInfo t = resolve(snap, db, Identifiers.unquote(from.getName())).table();
+    return QueryExecutor.select(ps, snap, db, t, this);
+  }
+
+  /** A table and the id of its database. */
+  record ResolvedTable(long dbId, TableInfo table) {}
+
+  private ResolvedTable resolve(Snapshot snap, String db, String table) {
+    DBInfo d = Catalog.database(snap, db).orElseThrow(() -> SqlException.unknownDatabase(db));
+    TableInfo t = Catalog.table(snap, d.id(), table)
+        .orElseThrow(() -> SqlException.unknownTable(db, table));
+    return new ResolvedTable(d.id(), t);
+  }
+
+  private QueryResult write(Table table, java.util.function.BiFunction<ResolvedTable, Transaction, QueryResult> body) {
+    String db = schemaOf(table);
+    String name = Identifiers.unquote(table.getName());
+    if (txn == null && !autocommit) {
+      txn = engine.kv().begin();
+    }
+    if (txn != null) {
+      return body.apply(resolve(txn, db, name), txn);
+    }
+    for (int attempt = 1; ; attempt++) {
+      Transaction t = engine.kv().begin();
+      try {
+        QueryResult r = body.apply(resolve(t, db, name), t);
+        t.commit();
+        return r;
+      } catch (WriteConflictException e) {
+        if (attempt >= AUTOCOMMIT_ATTEMPTS) {
+          throw SqlException.writeConflict("txnStartTS=" + t.startTs() + ", " + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        t.rollback();
+        throw e;
+      }
+    }
+  }
+
+  private String schemaOf(Table t) {
+    if (t.getSchemaName() != null) {
+      return Identifiers.unquote(t.getSchemaName());
+    }
+    if (database.isEmpty()) {
+      throw SqlException.noDatabase();
+    }
+    return database;
+  }
+
+  private QueryResult set(String body) {
+    String upper = body.toUpperCase(Locale.ROOT).trim();
+    if (upper.startsWith("NAMES") || upper.startsWith("CHARACTER SET") || upper.startsWith("CHARSET")) {
+      return QueryResult.Ok.EMPTY;
+    }
+    if (upper.matches("(?s)^(SESSION\\s+|GLOBAL\\s+|LOCAL\\s+)?TRANSACTION\\s+.*")) {
+      return QueryResult.Ok.EMPTY;
+    }
+    for (String assignment : splitTopLevel(body)) {
+      int eq = assignment.indexOf('=');
+      if (eq < 0) {
+        throw SqlException.parse("near '" + assignment + "'");
+      }
+      String name = assignment.substring(0, eq).trim();
+      String valueText = assignment.substring(eq + 1).trim();
+      if (name.endsWith(":")) {
+        name = name.substring(0, name.length() - 1).trim();
+      }
+      boolean user = name.startsWith("@") && !name.startsWith("@@");
+      Object value = evalSetValue(valueText);
+      if (user) {
+        userVariables.put(name.substring(1).toLowerCase(Locale.ROOT), value);
+        continue;
+      }
+      String var = SystemVariables.normalize(name.replaceFirst("^@@", "")
+          .replaceFirst("(?i)^(session|global|local)\\s+", ""));
+      if (var.equals("autocommit")) {
+        setAutocommit(value);
+      } else {
+        systemVariables.put(var, value == null ? "" : SqlValues.toText(value));
+      }
+    }
+    return QueryResult.Ok.EMPTY;
+  }
+
+  private void setAutocommit(Object value) {
+    String t = SqlValues.toText(value).toUpperCase(Locale.ROOT);
+    boolean on = t.equals("1") || t.equals("ON") || t.equals("TRUE");
+    if (on && !autocommit) {
+      // Turning autocommit on commits the open transaction.
+      commitOpen();
+    }
+    autocommit = on;
+    systemVariables.put("autocommit", on ? "1" : "0");
+  }
+
+  private Object evalSetValue(String text) {
+    try {
+      Expression e = CCJSqlParserUtil.parseExpression(text);
+      if (e instanceof Column c && c.getTable() == null) {
+        // SET x = ON / OFF / DEFAULT: bare words are values.
+        return Identifiers.unquote(c.getColumnName());
+      }
+      return ExpressionEvaluator.eval(e, EvalContext.noRow(this));
+    } catch (JSQLParserException e) {
+      return text;
+    }
+  }
+
+  private static List<String> splitTopLevel(String s) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    char quote = 0;
+    int start = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"' || c == '`') {
+        quote = c;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        out.add(s.substring(start, i));
+        start = i + 1;
+      }
+    }
+    out.add(s.substring(start));
+    return out;
+  }
+
+  private Statement parse(String s) {
+    String normalized = s
+        .replaceAll("(?i)\\bNONCLUSTERED\\b", "")
+        .replaceAll("(?i)\\bCLUSTERED\\b", "")
+        .replaceAll("(?i)\\bUNIQUE\\s+INDEX\\b", "UNIQUE KEY");
+    try {
+      return CCJSqlParserUtil.parse(normalized);
+    } catch (JSQLParserException e) {
+      String msg = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+      throw SqlException.parse("check the manual near '" + firstLine(msg) + "'");
+    }
+  }
+
+  private static String firstLine(String msg) {
+    if (msg == null) {
+      return "";
+    }
+    int nl = msg.indexOf('\n');
+    return nl < 0 ? msg : msg.substring(0, nl);
+  }
+
+  private static String strip(String sql) {
+    String s = sql.trim();
+    while (s.endsWith(";")) {
+      s = s.substring(0, s.length() - 1).trim();
+    }
+    return s;
+  }
+
+  private void commitOpen() {
+    if (txn == null) {
+      return;
+    }
+    Transaction t = txn;
+    txn = null;
+    try {
+      t.commit();
+    } catch (WriteConflictException e) {
+      throw SqlException.writeConflict("txnStartTS=" + t.startTs() + ", " + e.getMessage());
+    }
+  }
+
+  private void rollbackOpen() {
+    if (txn != null) {
+      Transaction t = txn;
+      txn = null;
+      t.rollback();
+    }
+  }
+
+  private static SqlException translate(SchemaException e) {
+    if (e instanceof SchemaException.DatabaseExists d) {
+      return SqlException.databaseExists(d.database);
+    }
+    if (e instanceof SchemaException.UnknownDatabase d) {
+      return SqlException.unknownDatabase(d.database);
+    }
+    if (e instanceof SchemaException.TableExists t) {
+      return SqlException.tableExists(t.table);
+    }
+    SchemaException.UnknownTable u = (SchemaException.UnknownTable) e;
+    return new SqlException(1051, "42S02", "Unknown table '" + u.database + "." + u.table + "'");
+  }
+
+  @Override
+  public synchronized void useDatabase(String db) {
+    Snapshot snap = txn != null ? txn : engine.kv().snapshot(engine.kv().currentTs());
+    DBInfo d = Catalog.database(snap, db).orElseThrow(() -> SqlException.unknownDatabase(db));
+    database = d.name().o();
+  }
+
+  @Override
+  public synchronized String currentDatabase() {
+    return database.isEmpty() ? null : database;
+  }
+
+  @Override
+  public synchronized boolean inTransaction() {
+    return txn != null;
+  }
+
+  @Override
+  public synchronized boolean autocommit() {
+    return autocommit;
+  }
+
+  @Override
+  public Object column(String table, String name) {
+    throw SqlException.unknownColumn(name);
+  }
+
+  @Override
+  public Object variable(String name, boolean system) {
+    if (!system) {
+      if (name.equalsIgnoreCase("connection_id")) {
+        return connectionId;
+      }
+      return userVariables.get(name.replaceFirst("^@", "").toLowerCase(Locale.ROOT));
+    }
+    String var = SystemVariables.normalize(name);
+    if (!systemVariables.containsKey(var)) {
+      throw new SqlException(1193, "HY000", "Unknown system variable '" + var + "'");
+    }
+    String v = systemVariables.get(var);
+    return v.matches("-?\\d{1,18}") ? (Object) Long.parseLong(v) : v;
+  }
+
+  /** Snapshot for metadata statements (SHOW): the open transaction or the latest data. */
+  Snapshot readView() {
+    return txn != null ? txn : engine.kv().snapshot(engine.kv().currentTs());
+  }
+
+  Map<String, String> systemVariables() {
+    return systemVariables;
+  }
+
+  @Override
+  public synchronized void close() {
+    rollbackOpen();
+  }
+}

@@ -1,0 +1,49 @@
+package io.kcdc.upstream.sql;
+
+import io.kcdc.upstream.catalog.DdlExecutor;
+import io.kcdc.upstream.kv.TxnKv;
+
+/**
+ * The TiDB layer of the embedded upstream: SQL sessions over a {@link TxnKv}, with TiDB's meta
+ * keys as the catalog. {@link #bootstrap()} writes the system schema before the first session.
+ */
+public final class SqlEngine implements SqlSessionFactory {
+  private final TxnKv kv;
+  private final DdlExecutor ddl;
+  private final DmlExecutor dml;
+  private final String serverVersion;
+
+  public SqlEngine(TxnKv kv, String serverVersion) {
+    this.kv = kv;
+    this.ddl = new DdlExecutor(kv);
+    this.dml = new DmlExecutor(new AutoIds(kv));
+    this.serverVersion = serverVersion;
+  }
+
+  /** Creates {@code mysql.tidb_ddl_job} and the {@code test} database if missing. */
+  public SqlEngine bootstrap() {
+    ddl.bootstrap();
+    return this;
+  }
+
+  @Override
+  public Session open(long connectionId, String user) {
+    return new Session(this, connectionId);
+  }
+
+  TxnKv kv() {
+    return kv;
+  }
+
+  DdlExecutor ddl() {
+    return ddl;
+  }
+
+  DmlExecutor dml() {
+    return dml;
+  }
+
+  String serverVersion() {
+    return serverVersion;
+  }
+}

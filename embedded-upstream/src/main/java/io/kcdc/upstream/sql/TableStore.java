@@ -1,0 +1,92 @@
+package io.kcdc.upstream.sql;
+
+import io.kcdc.tidb.CommonHandle;
+import io.kcdc.tidb.MetaCodec;
+import io.kcdc.tidb.RowDecoder;
+import io.kcdc.tidb.RowEncoder;
+import io.kcdc.tidb.TableCodec;
+import io.kcdc.tidb.schema.ColumnInfo;
+import io.kcdc.tidb.schema.FieldType;
+import io.kcdc.tidb.schema.IndexColumn;
+import io.kcdc.tidb.schema.IndexInfo;
+import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.kv.KvPair;
+import io.kcdc.upstream.kv.Snapshot;
+import io.kcdc.upstream.kv.Transaction;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rows of a table in the KV store: record keys {@code t{id}_r{handle}} with row format v2
+ * values. The handle is the int primary key, the encoded clustered key, or an allocated
+ * {@code _tidb_rowid}. Values are mounted values in table column order.
+ */
+final class TableStore {
+  private TableStore() {}
+
+  /** A row as stored: its record key and its column values. */
+  record StoredRow(byte[] key, Object[] values) {}
+
+  static List<StoredRow> scan(Snapshot s, TableInfo t) {
+    byte[] prefix = TableCodec.recordPrefix(t.id());
+    List<StoredRow> out = new ArrayList<>();
+    for (KvPair p : s.scan(prefix, MetaCodec.prefixEnd(prefix), Integer.MAX_VALUE)) {
+      Object[] values = RowDecoder.decode(t, p.key(), p.value());
+      if (values != null) {
+        out.add(new StoredRow(p.key(), values));
+      }
+    }
+    return out;
+  }
+
+  /** The record key for a row, or {@code null} when the table uses {@code _tidb_rowid}. */
+  static byte[] handleKey(TableInfo t, Object[] values) {
+    if (t.pkIsHandle()) {
+      ColumnInfo pk = t.pkHandleColumn().orElseThrow();
+      return TableCodec.recordKey(t.id(), (Long) values[pk.offset()]);
+    }
+    if (t.commonHandle()) {
+      List<ColumnInfo> cols = t.commonHandleColumns();
+      List<FieldType> types = cols.stream().map(ColumnInfo::type).toList();
+      List<Object> vals = cols.stream().map(c -> values[c.offset()]).toList();
+      return TableCodec.recordKey(t.id(), CommonHandle.encode(types, vals));
+    }
+    return null;
+  }
+
+  static void put(Transaction txn, TableInfo t, byte[] key, Object[] values) {
+    Map<Long, Object> byId = new HashMap<>();
+    for (ColumnInfo c : t.columns()) {
+      byId.put(c.id(), values[c.offset()]);
+    }
+    txn.put(key, RowEncoder.encodeV2(t, byId));
+  }
+
+  /** Unique indexes whose values must not repeat (the int-handle PK is checked by key). */
+  static List<IndexInfo> uniqueIndexes(TableInfo t) {
+    return t.indices().stream().filter(IndexInfo::unique).toList();
+  }
+
+  /** The comparable tuple of an index, or {@code null} if a column is NULL (NULLs never clash). */
+  static String indexTuple(IndexInfo ix, Object[] values, TableInfo t) {
+    StringBuilder sb = new StringBuilder();
+    for (IndexColumn ic : ix.columns()) {
+      Object v = values[ic.offset()];
+      if (v == null) {
+        return null;
+      }
+      if (sb.length() > 0) {
+        sb.append('-');
+      }
+      sb.append(ColumnValues.toText(v, t.columns().get(ic.offset()).type()));
+    }
+    return sb.toString();
+  }
+
+  /** TiDB's {@code 'table.index'} key name in duplicate-entry errors. */
+  static String keyName(TableInfo t, String index) {
+    return t.name().o() + "." + index;
+  }
+}
