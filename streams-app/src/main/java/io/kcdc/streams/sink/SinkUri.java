@@ -31,6 +31,9 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
       throw new SinkConfigException(SINK_URI_INVALID,
           "sink uri invalid 'sink_uri is empty, cannot create a changefeed without sink_uri'");
     }
+    if (uri.trim().toLowerCase(Locale.ROOT).startsWith("blackhole:")) {
+      return new SinkUri("blackhole", List.of(), "", Map.of()); // java.net.URI rejects the empty authority
+    }
     URI u;
     try {
       u = new URI(uri.trim());

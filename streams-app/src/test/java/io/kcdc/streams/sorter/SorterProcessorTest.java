@@ -1,0 +1,158 @@
+package io.kcdc.streams.sorter;
+
+import static io.kcdc.streams.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.avro.RowOp;
+import io.kcdc.avro.TableProgress;
+import io.kcdc.streams.ChangefeedStreams;
+import io.kcdc.streams.codec.CanalJsonEncoder;
+import io.kcdc.streams.codec.EncoderConfig;
+import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.model.AvroBinary;
+import io.kcdc.streams.sink.SinkConfig;
+import io.kcdc.streams.sink.SinkUri;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sorter ordering, release by resolved ts, idempotence and update splitting, on the TopologyTestDriver. */
+class SorterProcessorTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
+
+  @TempDir Path dir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> rows;
+  private TestOutputTopic<byte[], byte[]> sink;
+  private TestOutputTopic<byte[], byte[]> progress;
+  private ChangefeedStreams.Config config;
+
+  @BeforeEach
+  void start() throws Exception {
+    config = ChangefeedStreams.Config.of("unused:9092", "default", "cf1", Files.createDirectories(dir.resolve("state")),
+        SinkUri.parse("kafka://unused:9092/out?protocol=canal-json"), SinkConfig.empty());
+    EventRouter router = new EventRouter(List.of(), "out", "canal-json", false);
+    var plan = new SorterProcessor.SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3, true);
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    driver = new TopologyTestDriver(ChangefeedStreams.topology(config, plan), p);
+    rows = driver.createInputTopic(config.internalTopic(), new ByteArraySerializer(), new ByteArraySerializer());
+    sink = driver.createOutputTopic("out", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    progress = driver.createOutputTopic(config.progressTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void send(long table, byte[] value) {
+    rows.pipeInput(tableKey(table), value);
+  }
+
+  private List<JsonNode> released() {
+    return sink.readValuesToList().stream().map(v -> {
+      try {
+        return JSON.readTree(v);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }).toList();
+  }
+
+  private static List<String> ids(List<JsonNode> msgs) {
+    return msgs.stream().map(m -> m.get("type").asText() + ":" + m.get("data").get(0).get("id").asText()).toList();
+  }
+
+  @Test
+  void releasesRowsUpToResolvedTsInCommitOrderAndDropsDuplicates() {
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 30, 40, 4)));
+    send(1, encode(insert(1, 10, 20, 2)));
+    send(1, encode(insert(1, 10, 20, 1)));
+    send(1, encode(insert(1, 50, 60, 6)));
+    send(1, encode(insert(1, 10, 20, 2))); // duplicate of a buffered row
+    assertThat(sink.isEmpty()).isTrue();
+
+    send(1, resolved(1, 40));
+    assertThat(ids(released())).containsExactly("INSERT:1", "INSERT:2", "INSERT:4");
+    TableProgress p = PROGRESS.decode(progress.readValue());
+    assertThat(p.getTableId()).isEqualTo(1);
+    assertThat(p.getCheckpointTs()).isEqualTo(40);
+    assertThat(p.getResolvedTs()).isEqualTo(40);
+
+    send(1, encode(insert(1, 30, 40, 4))); // re-sent after a connector restart: already released
+    send(1, resolved(1, 40));
+    assertThat(sink.isEmpty()).isTrue();
+    assertThat(progress.isEmpty()).isTrue();
+
+    send(1, resolved(1, 100));
+    assertThat(ids(released())).containsExactly("INSERT:6");
+    assertThat(PROGRESS.decode(progress.readValue()).getCheckpointTs()).isEqualTo(100);
+  }
+
+  @Test
+  void tablesAreReleasedIndependently() {
+    send(1, encode(testT(1, 1)));
+    send(2, encode(named(testT(2, 1), 2, "test", "u")));
+    send(1, encode(insert(1, 1, 5, 1)));
+    send(2, encode(insert(2, 1, 3, 2)));
+    send(2, resolved(2, 10));
+    List<JsonNode> out = released();
+    assertThat(out).hasSize(1);
+    assertThat(out.get(0).get("table").asText()).isEqualTo("u");
+    send(1, resolved(1, 10));
+    assertThat(released()).singleElement().satisfies(m -> assertThat(m.get("table").asText()).isEqualTo("t"));
+    List<TestRecord<byte[], byte[]>> progressRecords = progress.readRecordsToList();
+    assertThat(progressRecords).extracting(r -> PROGRESS.decode(r.value()).getTableId()).containsExactly(2L, 1L);
+    assertThat(progressRecords.get(0).key()).isEqualTo(tableKey(2));
+  }
+
+  @Test
+  void handleKeyChangingUpdateIsSplitIntoDeleteThenInsert() {
+    send(1, encode(testT(1, 1)));
+    // same transaction: a plain update and an update that changes the unique key u
+    send(1, encode(row(1, 1, 7, 9, RowOp.UPDATE, 1, values(1L, "b", 1L), values(1L, "a", 1L))));
+    send(1, encode(row(1, 1, 7, 9, RowOp.UPDATE, 2, values(2L, "x", 20L), values(2L, "x", 2L))));
+    send(1, encode(row(1, 1, 7, 9, RowOp.INSERT, 0, values(0L, "z", 0L), null)));
+    send(1, resolved(1, 9));
+    List<JsonNode> out = released();
+    // deletes < updates < inserts within the transaction
+    assertThat(ids(out)).containsExactly("DELETE:2", "UPDATE:1", "INSERT:0", "INSERT:2");
+    assertThat(out.get(0).get("data").get(0).get("u").asText()).isEqualTo("2");
+    assertThat(out.get(3).get("data").get(0).get("u").asText()).isEqualTo("20");
+  }
+
+  @Test
+  void manyRowsOfOneTransactionAreReleasedInBatches() {
+    send(1, encode(testT(1, 1)));
+    for (int i = 1500; i > 0; i--) {
+      send(1, encode(insert(1, 100, 200, i)));
+    }
+    send(1, resolved(1, 200));
+    List<JsonNode> out = released();
+    assertThat(out).hasSize(1500);
+    assertThat(out.get(0).get("data").get(0).get("id").asText()).isEqualTo("1");
+    assertThat(out.get(1499).get("data").get(0).get("id").asText()).isEqualTo("1500");
+    send(1, resolved(1, 300));
+    assertThat(sink.isEmpty()).isTrue();
+    assertThat(progress.readValuesToList()).hasSize(2);
+  }
+}
