@@ -1,0 +1,333 @@
+package io.kcdc.gateway;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.election.LeaderKey;
+import io.kcdc.gateway.api.ApiServer;
+import io.kcdc.gateway.api.ChangefeedService;
+import io.kcdc.gateway.api.ClusterView;
+import io.kcdc.gateway.api.OwnerForwarder;
+import io.kcdc.gateway.etcd.CaptureSession;
+import io.kcdc.gateway.etcd.EtcdKeys;
+import io.kcdc.gateway.etcd.MetaStore;
+import io.kcdc.gateway.model.CaptureInfo;
+import io.kcdc.gateway.model.ChangefeedId;
+import io.kcdc.gateway.owner.ChangefeedProgress;
+import io.kcdc.gateway.owner.ChangefeedRuntime;
+import io.kcdc.gateway.owner.LocalProcessors;
+import io.kcdc.gateway.owner.Owner;
+import io.kcdc.gateway.owner.ProcessorManager;
+import io.kcdc.gateway.owner.UpstreamClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One capture process's control plane: the etcd session and capture key, the v2 API server, the
+ * owner campaign loop (running the {@link Owner} while elected) and the {@link ProcessorManager}.
+ * The {@code cdc server} command constructs it with the data path's implementations.
+ */
+public final class Capture implements ClusterView, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Capture.class);
+  /** Liveness values of {@code GET /status}. */
+  public static final int ALIVE = 0;
+
+  public static final int STOPPING = 1;
+
+  private final CaptureConfig config;
+  private final ChangefeedRuntime runtime;
+  private final UpstreamClient upstream;
+  private final LocalProcessors local;
+  private final Clock clock = Clock.systemDefaultZone();
+  private final AtomicInteger liveness = new AtomicInteger(ALIVE);
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  private Client client;
+  private EtcdKeys keys;
+  private MetaStore meta;
+  private ApiServer api;
+  private ProcessorManager processors;
+  private Watch.Watcher watcher;
+  private Thread campaignThread;
+  private String advertiseAddr;
+  private String gcServiceId;
+  private volatile CaptureSession session;
+  private volatile Owner owner;
+  private volatile boolean ready;
+  private volatile boolean closing;
+
+  public Capture(CaptureConfig config, ChangefeedRuntime runtime, UpstreamClient upstream, LocalProcessors local) {
+    this.config = config;
+    this.runtime = runtime;
+    this.upstream = upstream;
+    this.local = local;
+  }
+
+  /** Starts the API server, registers the capture in etcd, and starts campaigning and the processor manager. */
+  public synchronized Capture start() {
+    client = Client.builder().endpoints(config.etcdEndpoints().toArray(String[]::new)).build();
+    keys = new EtcdKeys(config.clusterId());
+    meta = new MetaStore(client, keys);
+    Gauge.builder("ticdc_owner_is_owner", () -> isOwner() ? 1 : 0).register(metrics);
+    Gauge.builder("ticdc_server_liveness", liveness::get).register(metrics);
+    ChangefeedService service = new ChangefeedService(meta, upstream, runtime, this, clock, Duration.ofSeconds(30));
+    api = new ApiServer(this, service, upstream, metrics, new OwnerForwarder(this))
+        .start(config.host(), config.port());
+    advertiseAddr = config.advertiseAddr() != null ? config.advertiseAddr() : config.host() + ":" + api.port();
+    try {
+      newSession();
+      long etcdClusterId = client.getKVClient().get(io.etcd.jetcd.ByteSequence.from(keys.metaVersion(), StandardCharsets.UTF_8))
+          .get(10, TimeUnit.SECONDS).getHeader().getClusterId();
+      gcServiceId = "ticdc-" + config.clusterId() + "-" + etcdClusterId;
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("capture could not register in etcd: " + e.getMessage(), e);
+    }
+    ready = true;
+    processors = new ProcessorManager(meta, local, Duration.ofMillis(500), Duration.ofSeconds(10));
+    watcher = meta.watch(this::onEtcdChange, e -> LOG.warn("etcd watch failed", e));
+    processors.start();
+    campaignThread = new Thread(this::campaignLoop, "capture-campaign");
+    campaignThread.setDaemon(true);
+    campaignThread.start();
+    LOG.info("capture {} started at {}", captureId(), advertiseAddr);
+    return this;
+  }
+
+  private void newSession() {
+    CaptureInfo info = new CaptureInfo(UUID.randomUUID().toString(), advertiseAddr, config.version(),
+        config.gitHash(), config.deployPath(), Instant.now().getEpochSecond());
+    CaptureSession s = new CaptureSession(client, keys, info, config.sessionTtlSeconds());
+    s.start(this::onSessionDone);
+    session = s;
+  }
+
+  private void onSessionDone() {
+    Owner o = owner;
+    if (o != null) {
+      o.stop();
+    }
+  }
+
+  private void onEtcdChange() {
+    Owner o = owner;
+    if (o != null) {
+      o.wake();
+    }
+    ProcessorManager p = processors;
+    if (p != null) {
+      p.wake();
+    }
+  }
+
+  private void campaignLoop() {
+    while (!closing && liveness.get() == ALIVE) {
+      CaptureSession s = session;
+      if (s.isDone()) {
+        // The lease is gone: TiCDC's capture "suicides" and comes back with a new id.
+        LOG.warn("capture {} lost its etcd session, registering again", s.captureId());
+        try {
+          newSession();
+        } catch (RuntimeException e) {
+          LOG.warn("re-registering the capture failed", e);
+          pause(1000);
+        }
+        continue;
+      }
+      Optional<LeaderKey> key;
+      try {
+        key = s.campaign();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        if (!closing) {
+          LOG.warn("campaign of capture {} failed", s.captureId(), e);
+          pause(1000);
+        }
+        continue;
+      }
+      if (key.isEmpty()) {
+        continue;
+      }
+      if (closing || liveness.get() != ALIVE) {
+        s.resign(key.get());
+        return;
+      }
+      LeaderKey leader = key.get();
+      Owner o = new Owner(meta, runtime, upstream, Owner.Config.defaults(advertiseAddr, gcServiceId), clock,
+          () -> !s.isDone() && s.isLeaderKeyAlive(leader));
+      owner = o;
+      LOG.info("capture {} is the owner", s.captureId());
+      try {
+        o.run();
+      } finally {
+        owner = null;
+      }
+      if (!s.isDone()) {
+        s.resign(leader);
+      }
+      LOG.info("capture {} is no longer the owner", s.captureId());
+      pause(1000); // campaign at most once a second
+    }
+  }
+
+  private void pause(long ms) {
+    long end = System.currentTimeMillis() + ms;
+    while (!closing && System.currentTimeMillis() < end) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  @Override
+  public String captureId() {
+    CaptureSession s = session;
+    return s == null ? "" : s.captureId();
+  }
+
+  @Override
+  public String advertiseAddr() {
+    return advertiseAddr;
+  }
+
+  /** The port the API listens on. */
+  public int apiPort() {
+    return api.port();
+  }
+
+  @Override
+  public String clusterId() {
+    return config.clusterId();
+  }
+
+  @Override
+  public String version() {
+    return config.version();
+  }
+
+  @Override
+  public String gitHash() {
+    return config.gitHash();
+  }
+
+  @Override
+  public int liveness() {
+    return liveness.get();
+  }
+
+  @Override
+  public boolean isReady() {
+    return ready;
+  }
+
+  @Override
+  public boolean isOwner() {
+    Owner o = owner;
+    return o != null && !o.isStopped();
+  }
+
+  @Override
+  public Optional<String> ownerId() {
+    return CaptureSession.ownerId(client, keys);
+  }
+
+  @Override
+  public List<CaptureInfo> captures() {
+    return meta.listCaptures();
+  }
+
+  @Override
+  public void resignOwner() {
+    Owner o = owner;
+    if (o != null) {
+      o.stop();
+    }
+  }
+
+  @Override
+  public boolean ownerHealthy() {
+    Owner o = owner;
+    return o != null && o.hasTicked();
+  }
+
+  @Override
+  public Optional<ChangefeedProgress> progress(ChangefeedId id) {
+    Owner o = owner;
+    return o == null ? Optional.empty() : o.progress(id);
+  }
+
+  @Override
+  public void wakeOwner() {
+    Owner o = owner;
+    if (o != null) {
+      o.wake();
+    }
+  }
+
+  /** Liveness becomes stopping, the owner resigns, the lease is revoked and everything stops. */
+  @Override
+  public synchronized void close() {
+    if (closing) {
+      return;
+    }
+    liveness.set(STOPPING);
+    closing = true;
+    Owner o = owner;
+    if (o != null) {
+      o.stop();
+      long deadline = System.currentTimeMillis() + 5000;
+      while (owner != null && System.currentTimeMillis() < deadline) {
+        pauseUninterruptibly();
+      }
+    }
+    CaptureSession s = session;
+    if (s != null) {
+      s.close();
+    }
+    if (campaignThread != null) {
+      try {
+        campaignThread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (processors != null) {
+      processors.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    metrics.close();
+    LOG.info("capture {} stopped", captureId());
+  }
+
+  private static void pauseUninterruptibly() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.kcdc.gateway;
+
+import io.kcdc.gateway.api.ChangefeedIds;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One capture's control-plane settings.
+ *
+ * @param clusterId TiCDC {@code cluster-id} (default {@code default}); keys live under {@code /tidb/cdc/<clusterId>}
+ * @param addr where the v2 API listens, {@code host:port} (default {@code 127.0.0.1:8300}; port 0 = any free port)
+ * @param advertiseAddr the address other captures use to reach this one; null = {@code addr} with the bound port
+ * @param etcdEndpoints etcd client URLs, e.g. {@code http://127.0.0.1:2379}
+ * @param version reported in {@code /status}, the capture key and {@code creator_version}
+ * @param gitHash reported in {@code /status} and the capture key
+ * @param deployPath written into the capture key
+ * @param sessionTtlSeconds TTL of the capture's etcd lease (TiCDC: 10 s)
+ */
+public record CaptureConfig(
+    String clusterId,
+    String addr,
+    String advertiseAddr,
+    List<String> etcdEndpoints,
+    String version,
+    String gitHash,
+    String deployPath,
+    long sessionTtlSeconds) {
+  public static final String DEFAULT_ADDR = "127.0.0.1:8300";
+  public static final String DEFAULT_CLUSTER_ID = "default";
+  public static final long DEFAULT_SESSION_TTL_SECONDS = 10;
+
+  private static final Set<String> RESERVED_CLUSTER_IDS =
+      Set.of("owner", "capture", "task", "changefeed", "job", "meta");
+
+  public CaptureConfig {
+    clusterId = clusterId == null || clusterId.isEmpty() ? DEFAULT_CLUSTER_ID : clusterId;
+    addr = addr == null || addr.isEmpty() ? DEFAULT_ADDR : addr;
+    etcdEndpoints = List.copyOf(etcdEndpoints);
+    gitHash = gitHash == null ? "" : gitHash;
+    deployPath = deployPath == null ? "" : deployPath;
+    sessionTtlSeconds = sessionTtlSeconds <= 0 ? DEFAULT_SESSION_TTL_SECONDS : sessionTtlSeconds;
+    if (!ChangefeedIds.isValid(clusterId) || RESERVED_CLUSTER_IDS.contains(clusterId)) {
+      throw new IllegalArgumentException("invalid cluster-id: " + clusterId);
+    }
+    if (etcdEndpoints.isEmpty()) {
+      throw new IllegalArgumentException("no etcd endpoints");
+    }
+  }
+
+  /** The usual settings: default cluster id unless given, 10 s session TTL, advertise = listen address. */
+  public static CaptureConfig of(String clusterId, String addr, List<String> etcdEndpoints, String version) {
+    return new CaptureConfig(clusterId, addr, null, etcdEndpoints, version, "", "", DEFAULT_SESSION_TTL_SECONDS);
+  }
+
+  public CaptureConfig withSessionTtlSeconds(long ttl) {
+    return new CaptureConfig(clusterId, addr, advertiseAddr, etcdEndpoints, version, gitHash, deployPath, ttl);
+  }
+
+  String host() {
+    int colon = addr.lastIndexOf(':');
+    return colon < 0 ? addr : addr.substring(0, colon);
+  }
+
+  int port() {
+    int colon = addr.lastIndexOf(':');
+    return colon < 0 ? 8300 : Integer.parseInt(addr.substring(colon + 1));
+  }
+}

@@ -1,0 +1,201 @@
+package io.kcdc.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.kcdc.common.Tso;
+import io.kcdc.gateway.api.V2Models.Capture;
+import io.kcdc.gateway.api.V2Models.ChangefeedConfig;
+import io.kcdc.gateway.api.V2Models.EmptyResponse;
+import io.kcdc.gateway.api.V2Models.HttpError;
+import io.kcdc.gateway.api.V2Models.ListResponse;
+import io.kcdc.gateway.api.V2Models.ResumeChangefeedConfig;
+import io.kcdc.gateway.api.V2Models.ServerStatus;
+import io.kcdc.gateway.api.V2Models.UpstreamConfig;
+import io.kcdc.gateway.model.ChangefeedId;
+import io.kcdc.gateway.model.Json;
+import io.kcdc.gateway.owner.UpstreamClient;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TiCDC's OpenAPI v2 on Javalin: the routes of §1.2 that the control plane serves, TiCDC's error
+ * body and status mapping, forwarding of owner routes to the owner, and {@code /metrics}.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String V2 = "/api/v2";
+
+  private final ClusterView view;
+  private final ChangefeedService changefeeds;
+  private final UpstreamClient upstream;
+  private final PrometheusMeterRegistry metrics;
+  private final OwnerForwarder forwarder;
+  private final Javalin app;
+
+  public ApiServer(ClusterView view, ChangefeedService changefeeds, UpstreamClient upstream,
+      PrometheusMeterRegistry metrics, OwnerForwarder forwarder) {
+    this.view = view;
+    this.changefeeds = changefeeds;
+    this.upstream = upstream;
+    this.metrics = metrics;
+    this.forwarder = forwarder;
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.startupWatcherEnabled = false;
+    });
+    routes();
+  }
+
+  private void routes() {
+    app.before(V2 + "/*", ctx -> {
+      if (!view.isReady()) {
+        throw CdcError.SERVER_IS_NOT_READY.gen();
+      }
+    });
+    app.get(V2 + "/status", ctx -> indented(ctx, new ServerStatus(
+        view.version(), view.gitHash(), view.captureId(), view.clusterId(),
+        ProcessHandle.current().pid(), view.isOwner(), view.liveness())));
+    app.get(V2 + "/health", owner(ctx -> {
+      if (!view.ownerHealthy()) {
+        throw CdcError.CLUSTER_IS_UNHEALTHY.gen();
+      }
+      json(ctx, new EmptyResponse());
+    }));
+    app.get(V2 + "/captures", owner(ctx -> {
+      Optional<String> ownerId = view.ownerId();
+      json(ctx, ListResponse.of(view.captures().stream()
+          .map(c -> new Capture(c.id(), ownerId.map(c.id()::equals).orElse(false), c.address(), view.clusterId()))
+          .toList()));
+    }));
+    app.post(V2 + "/changefeeds", owner(ctx ->
+        json(ctx, changefeeds.create(bind(ctx, ChangefeedConfig.class)))));
+    app.get(V2 + "/changefeeds", owner(ctx ->
+        json(ctx, changefeeds.list(namespace(ctx), ctx.queryParam("state")))));
+    app.get(V2 + "/changefeeds/{changefeed_id}", owner(ctx ->
+        json(ctx, changefeeds.get(changefeedId(ctx)))));
+    app.get(V2 + "/changefeeds/{changefeed_id}/status", owner(ctx ->
+        json(ctx, changefeeds.status(changefeedId(ctx)))));
+    app.post(V2 + "/changefeeds/{changefeed_id}/pause", owner(ctx -> {
+      changefeeds.pause(changefeedId(ctx));
+      json(ctx, new EmptyResponse());
+    }));
+    app.post(V2 + "/changefeeds/{changefeed_id}/resume", owner(ctx -> {
+      ChangefeedId id = changefeedId(ctx);
+      changefeeds.resume(id, bind(ctx, ResumeChangefeedConfig.class));
+      json(ctx, new EmptyResponse());
+    }));
+    app.delete(V2 + "/changefeeds/{changefeed_id}", owner(ctx -> {
+      changefeeds.delete(changefeedId(ctx));
+      json(ctx, new EmptyResponse());
+    }));
+    app.get(V2 + "/processors", owner(ctx -> json(ctx, changefeeds.processors())));
+    app.get(V2 + "/processors/{changefeed_id}/{capture_id}", owner(ctx -> {
+      ChangefeedId id = changefeedId(ctx);
+      String capture = ctx.pathParam("capture_id");
+      ChangefeedIds.requireValidCaptureId(capture);
+      json(ctx, changefeeds.processor(id, capture));
+    }));
+    app.post(V2 + "/owner/resign", owner(ctx -> {
+      view.resignOwner();
+      json(ctx, new EmptyResponse());
+    }));
+    app.post(V2 + "/tso", ctx -> {
+      UpstreamConfig req = bind(ctx, UpstreamConfig.class);
+      if (req.id() != null && req.id() > 0 && req.id() != upstream.clusterId()) {
+        throw CdcError.UPSTREAM_NOT_FOUND.gen(req.id());
+      }
+      long ts = upstream.currentTso();
+      indented(ctx, new V2Models.Tso(Tso.physical(ts), Tso.logical(ts)));
+    });
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+
+    app.exception(CdcException.class, (e, ctx) -> error(ctx, e));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.warn("request {} {} failed", ctx.method(), ctx.path(), e);
+      error(ctx, CdcError.UNCLASSIFIED.gen(String.valueOf(e.getMessage())));
+    });
+    app.after(ctx -> Timer.builder("ticdc_api_requests")
+        .tag("method", ctx.method().name())
+        .tag("status", String.valueOf(ctx.statusCode()))
+        .register(metrics)
+        .record(java.time.Duration.ZERO));
+  }
+
+  /** Serves a route on the owner: forwards the request there when this capture is not it. */
+  private Handler owner(Handler handler) {
+    return ctx -> {
+      if (view.isOwner()) {
+        handler.handle(ctx);
+        return;
+      }
+      Optional<String> ownerId = view.ownerId();
+      if (ownerId.isEmpty()) {
+        throw CdcError.UNCLASSIFIED.gen("election: no leader");
+      }
+      if (ownerId.get().equals(view.captureId())) {
+        handler.handle(ctx); // elected, the owner loop is starting
+        return;
+      }
+      forwarder.forward(ctx, ownerId.get());
+    };
+  }
+
+  private static String namespace(Context ctx) {
+    String ns = ctx.queryParam("namespace");
+    return ns == null || ns.isEmpty() ? ChangefeedId.DEFAULT_NAMESPACE : ns;
+  }
+
+  private static ChangefeedId changefeedId(Context ctx) {
+    String id = ctx.pathParam("changefeed_id");
+    ChangefeedIds.requireValidChangefeedId(id);
+    return new ChangefeedId(namespace(ctx), id);
+  }
+
+  /** gin's {@code BindJSON}: an empty body is {@code EOF}, malformed JSON a bad request. */
+  static <T> T bind(Context ctx, Class<T> type) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+      throw CdcError.API_INVALID_PARAM.withMessage("invalid api parameter: EOF");
+    }
+    try {
+      return Json.MAPPER.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw CdcError.API_INVALID_PARAM.withMessage("invalid api parameter: %s", e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw CdcError.API_INVALID_PARAM.wrap(e);
+    }
+  }
+
+  private static void json(Context ctx, Object body) {
+    ctx.status(200).contentType(JSON).result(Json.compact(body));
+  }
+
+  private static void indented(Context ctx, Object body) {
+    ctx.status(200).contentType(JSON).result(Json.indented(body));
+  }
+
+  private static void error(Context ctx, CdcException e) {
+    ctx.status(e.httpStatus()).contentType(JSON).result(Json.indented(HttpError.of(e)));
+  }
+
+  /** Starts listening; port 0 picks a free port. */
+  public ApiServer start(String host, int port) {
+    app.start(host, port);
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,334 @@
+package io.kcdc.gateway.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcdc.common.Tso;
+import io.kcdc.gateway.api.V2Models.CaptureTaskStatus;
+import io.kcdc.gateway.api.V2Models.ChangeFeedInfo;
+import io.kcdc.gateway.api.V2Models.ChangefeedCommonInfo;
+import io.kcdc.gateway.api.V2Models.ChangefeedConfig;
+import io.kcdc.gateway.api.V2Models.ListResponse;
+import io.kcdc.gateway.api.V2Models.ProcessorCommonInfo;
+import io.kcdc.gateway.api.V2Models.ProcessorDetail;
+import io.kcdc.gateway.api.V2Models.ResumeChangefeedConfig;
+import io.kcdc.gateway.etcd.MetaStore;
+import io.kcdc.gateway.etcd.UpstreamInfo;
+import io.kcdc.gateway.etcd.Versioned;
+import io.kcdc.gateway.model.CaptureInfo;
+import io.kcdc.gateway.model.ChangefeedId;
+import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.ChangefeedState;
+import io.kcdc.gateway.model.ChangefeedStatus;
+import io.kcdc.gateway.model.Json;
+import io.kcdc.gateway.model.JsonTime;
+import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.gateway.model.ReplicaConfigs;
+import io.kcdc.gateway.model.RunningError;
+import io.kcdc.gateway.owner.ChangefeedProgress;
+import io.kcdc.gateway.owner.ChangefeedRuntime;
+import io.kcdc.gateway.owner.UpstreamClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The changefeed operations behind the v2 routes: validation, the etcd writes (the owner picks
+ * them up) and the response models. Runs on the owner (requests are forwarded there).
+ */
+public final class ChangefeedService {
+  private static final Set<ChangefeedState> DEFAULT_LISTED = Set.of(
+      ChangefeedState.NORMAL, ChangefeedState.STOPPED, ChangefeedState.FAILED,
+      ChangefeedState.WARNING, ChangefeedState.PENDING);
+  private static final Set<ChangefeedState> NO_ERROR_SHOWN = Set.of(
+      ChangefeedState.NORMAL, ChangefeedState.STOPPED, ChangefeedState.FINISHED,
+      ChangefeedState.REMOVED, ChangefeedState.UNINITIALIZED);
+
+  private final MetaStore meta;
+  private final UpstreamClient upstream;
+  private final ChangefeedRuntime runtime;
+  private final ClusterView view;
+  private final Clock clock;
+  private final Duration removeTimeout;
+
+  public ChangefeedService(MetaStore meta, UpstreamClient upstream, ChangefeedRuntime runtime,
+      ClusterView view, Clock clock, Duration removeTimeout) {
+    this.meta = meta;
+    this.upstream = upstream;
+    this.runtime = runtime;
+    this.view = view;
+    this.clock = clock;
+    this.removeTimeout = removeTimeout;
+  }
+
+  /** {@code POST /changefeeds}. */
+  public ChangeFeedInfo create(ChangefeedConfig req) {
+    String namespace = req.namespace() == null || req.namespace().isEmpty()
+        ? ChangefeedId.DEFAULT_NAMESPACE : req.namespace();
+    ChangefeedIds.requireValidNamespace(namespace);
+    String id = req.changefeedId() == null || req.changefeedId().isEmpty()
+        ? UUID.randomUUID().toString() : req.changefeedId();
+    ChangefeedIds.requireValidChangefeedId(id);
+    if (req.sinkUri() == null || req.sinkUri().isEmpty()) {
+      throw CdcError.SINK_URI_INVALID.gen("sink_uri is empty, cannot create a changefeed without sink_uri");
+    }
+    ChangefeedId cfId = new ChangefeedId(namespace, id);
+    if (meta.getInfo(cfId).isPresent()) {
+      throw CdcError.CHANGEFEED_ALREADY_EXISTS.gen(id);
+    }
+    long currentTso = currentTso();
+    long startTs = req.startTs() == null || req.startTs() == 0 ? currentTso : requireUint(req.startTs(), "start_ts");
+    if (startTs > currentTso) {
+      throw CdcError.API_INVALID_PARAM.withMessage("invalid start-ts %d, larger than current tso %d", startTs, currentTso);
+    }
+    long gcSafePoint = upstream.gcSafePoint();
+    if (startTs <= gcSafePoint) {
+      throw CdcError.START_TS_BEFORE_GC.gen(startTs, gcSafePoint);
+    }
+    long targetTs = req.targetTs() == null ? 0 : requireUint(req.targetTs(), "target_ts");
+    if (targetTs > 0 && targetTs <= startTs) {
+      throw CdcError.TARGET_TS_BEFORE_START_TS.gen(targetTs, startTs);
+    }
+    ReplicaConfig config;
+    try {
+      config = ReplicaConfigs.mergeOnDefaults(req.replicaConfig());
+    } catch (IllegalArgumentException e) {
+      throw CdcError.API_INVALID_PARAM.wrap(e);
+    }
+    ReplicaConfigValidator.validate(config);
+    SinkUris.validate(req.sinkUri(), config);
+
+    ChangefeedInfo info = new ChangefeedInfo(
+        upstream.clusterId(), namespace, id, req.sinkUri(), OffsetDateTime.now(clock), startTs, targetTs,
+        ChangefeedState.AdminJobType.NONE, "unified", "", config, ChangefeedState.NORMAL, null, null,
+        view.version(), currentTso);
+    runtime.validate(info);
+    UpstreamInfo up = new UpstreamInfo(
+        upstream.clusterId(), String.join(",", upstream.pdEndpoints()), "", "", "", null);
+    if (!meta.createChangefeed(info, Optional.of(up))) {
+      throw CdcError.META_OP_FAILED.gen("Create changefeed " + cfId);
+    }
+    view.wakeOwner();
+    return new ChangeFeedInfo(
+        info.upstreamId(), namespace, id, SinkUris.mask(info.sinkUri()), info.createTime(), startTs,
+        targetTs, 0, Json.MAPPER.valueToTree(config), ChangefeedState.NORMAL.value(), null,
+        info.creatorVersion(), startTs, startTs, JsonTime.ofTso(startTs), null);
+  }
+
+  /** {@code GET /changefeeds?state=}. */
+  public ListResponse<ChangefeedCommonInfo> list(String namespace, String state) {
+    Map<ChangefeedId, Versioned<ChangefeedStatus>> statuses = meta.listStatuses();
+    List<ChangefeedCommonInfo> items = new ArrayList<>();
+    for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : meta.listInfos().entrySet()) {
+      ChangefeedInfo info = e.getValue().value();
+      if (!info.namespace().equals(namespace) || !listed(info.state(), state)) {
+        continue;
+      }
+      Versioned<ChangefeedStatus> s = statuses.get(e.getKey());
+      long checkpoint = s == null ? 0 : s.value().checkpointTs();
+      RunningError error = info.error() != null ? info.error() : info.warning();
+      if (NO_ERROR_SHOWN.contains(info.state())) {
+        error = null;
+      }
+      items.add(new ChangefeedCommonInfo(
+          info.upstreamId(), info.namespace(), info.id(), info.state().displayed().value(), checkpoint,
+          s == null ? JsonTime.ZERO : JsonTime.ofTso(checkpoint), error));
+    }
+    return ListResponse.of(items);
+  }
+
+  private static boolean listed(ChangefeedState state, String filter) {
+    if (filter == null || filter.isEmpty()) {
+      return DEFAULT_LISTED.contains(state) || state == ChangefeedState.UNINITIALIZED;
+    }
+    return filter.equals("all") || filter.equals(state.value());
+  }
+
+  /** {@code GET /changefeeds/{id}}: the detail, sink URI masked, config pruned for the sink. */
+  public ChangeFeedInfo get(ChangefeedId id) {
+    ChangefeedInfo info = requireInfo(id);
+    long checkpoint = meta.getStatus(id).map(s -> s.value().checkpointTs()).orElse(info.startTs());
+    Optional<ChangefeedProgress> progress = view.progress(id);
+    long resolved = progress.map(ChangefeedProgress::resolvedTs).filter(r -> r >= checkpoint).orElse(checkpoint);
+    List<CaptureTaskStatus> tasks = null;
+    if (info.state() == ChangefeedState.NORMAL && progress.isPresent()) {
+      tasks = new ArrayList<>();
+      for (Map.Entry<String, List<Long>> t : new TreeMap<>(progress.get().tableIdsByCapture()).entrySet()) {
+        tasks.add(new CaptureTaskStatus(t.getKey(), t.getValue()));
+      }
+    }
+    RunningError error = info.error() == null || NO_ERROR_SHOWN.contains(info.state())
+        ? null : info.error().withoutTime();
+    ObjectNode config = info.config() == null ? null
+        : ReplicaConfigs.prune(Json.MAPPER.valueToTree(info.config()), ReplicaConfigs.scheme(info.sinkUri()));
+    return new ChangeFeedInfo(
+        info.upstreamId(), info.namespace(), info.id(), SinkUris.mask(info.sinkUri()), info.createTime(),
+        info.startTs(), info.targetTs(), info.adminJobType(), config, info.state().value(), error,
+        info.creatorVersion(), resolved, checkpoint, JsonTime.ofTso(checkpoint), tasks);
+  }
+
+  /** {@code GET /changefeeds/{id}/status}. */
+  public V2Models.ChangefeedStatus status(ChangefeedId id) {
+    ChangefeedInfo info = requireInfo(id);
+    long checkpoint = meta.getStatus(id).map(s -> s.value().checkpointTs()).orElse(info.startTs());
+    long resolved = view.progress(id).map(ChangefeedProgress::resolvedTs)
+        .filter(r -> r >= checkpoint).orElse(checkpoint);
+    Instant checkpointTime = Tso.toInstant(checkpoint);
+    return new V2Models.ChangefeedStatus(
+        info.state().value(), resolved, checkpoint,
+        after(info.error(), checkpointTime), after(info.warning(), checkpointTime));
+  }
+
+  private static RunningError after(RunningError e, Instant checkpointTime) {
+    return e != null && e.time() != null && e.time().toInstant().isAfter(checkpointTime) ? e : null;
+  }
+
+  /** {@code POST .../pause}: normal, warning and pending changefeeds stop; others are left alone. */
+  public void pause(ChangefeedId id) {
+    update(id, info -> switch (info.state()) {
+      case NORMAL, WARNING, PENDING, UNINITIALIZED ->
+          Optional.of(info.withState(ChangefeedState.STOPPED, info.error(), info.warning())
+              .withEpoch(currentTso()));
+      default -> Optional.empty();
+    });
+  }
+
+  /** {@code POST .../resume}: stopped, failed and finished changefeeds run again. */
+  public void resume(ChangefeedId id, ResumeChangefeedConfig req) {
+    long overwrite = req.overwriteCheckpointTs() == null ? 0 : requireUint(req.overwriteCheckpointTs(), "overwrite_checkpoint_ts");
+    requireInfo(id);
+    if (overwrite > 0) {
+      long current = currentTso();
+      if (overwrite > current) {
+        throw CdcError.API_INVALID_PARAM.withMessage(
+            "invalid checkpoint-ts %d, larger than current tso %d", overwrite, current);
+      }
+      long gcSafePoint = upstream.gcSafePoint();
+      if (overwrite <= gcSafePoint) {
+        throw CdcError.START_TS_BEFORE_GC.gen(overwrite, gcSafePoint);
+      }
+    }
+    boolean[] resumed = {false};
+    update(id, info -> switch (info.state()) {
+      case STOPPED, FAILED, FINISHED -> {
+        resumed[0] = true;
+        ChangefeedInfo next = info.withState(ChangefeedState.NORMAL, null, null).withEpoch(currentTso());
+        yield Optional.of(overwrite > 0 ? next.withStartTs(overwrite) : next);
+      }
+      default -> Optional.empty();
+    });
+    if (resumed[0] && overwrite > 0) {
+      for (int i = 0; i < 10; i++) {
+        Optional<Versioned<ChangefeedStatus>> s = meta.getStatus(id);
+        ChangefeedStatus status = new ChangefeedStatus(overwrite, overwrite, ChangefeedState.AdminJobType.NONE);
+        if (meta.putStatus(id, status, s.map(Versioned::modRevision).orElse(0L))) {
+          break;
+        }
+      }
+    }
+  }
+
+  /** {@code DELETE /changefeeds/{id}}: marks it removed and waits until the owner deleted it. */
+  public void delete(ChangefeedId id) {
+    if (meta.getInfo(id).isEmpty()) {
+      return;
+    }
+    update(id, info -> Optional.of(info.withState(ChangefeedState.REMOVED, info.error(), info.warning())));
+    Instant deadline = clock.instant().plus(removeTimeout);
+    while (meta.getInfo(id).isPresent()) {
+      if (clock.instant().isAfter(deadline)) {
+        throw CdcError.REACH_MAX_TRY.gen("remove changefeed " + id, "changefeed still exists");
+      }
+      view.wakeOwner();
+      sleep(50);
+    }
+  }
+
+  /** {@code GET /processors}: (changefeed, capture) pairs of running changefeeds. */
+  public ListResponse<ProcessorCommonInfo> processors() {
+    List<ProcessorCommonInfo> items = new ArrayList<>();
+    for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : meta.listInfos().entrySet()) {
+      if (!e.getValue().value().state().isRunning()) {
+        continue;
+      }
+      Optional<ChangefeedProgress> p = view.progress(e.getKey());
+      if (p.isEmpty()) {
+        continue;
+      }
+      for (String capture : new TreeMap<>(p.get().tableIdsByCapture()).keySet()) {
+        items.add(new ProcessorCommonInfo(e.getKey().namespace(), e.getKey().id(), capture));
+      }
+    }
+    return ListResponse.of(items);
+  }
+
+  /** {@code GET /processors/{cf}/{capture}}. */
+  public ProcessorDetail processor(ChangefeedId id, String captureId) {
+    ChangefeedInfo info = requireInfo(id);
+    if (!info.state().isRunning()) {
+      throw CdcError.API_INVALID_PARAM.withMessage(
+          "invalid api parameter: changefeed in abnormal state: %s, can'duration get processor of an abnormal changefeed",
+          info.state().value());
+    }
+    if (view.captures().stream().map(CaptureInfo::id).noneMatch(captureId::equals)) {
+      throw CdcError.CAPTURE_NOT_EXIST.gen(captureId);
+    }
+    List<Long> tables = view.progress(id).map(p -> p.tableIdsByCapture().get(captureId)).orElse(null);
+    return new ProcessorDetail(tables);
+  }
+
+  private ChangefeedInfo requireInfo(ChangefeedId id) {
+    return meta.getInfo(id).map(Versioned::value)
+        .orElseThrow(() -> CdcError.CHANGEFEED_NOT_EXISTS.gen(id.toString()));
+  }
+
+  /** Compare-and-swap loop on the info key; {@code change} returns empty for "nothing to do". */
+  private void update(ChangefeedId id, java.util.function.Function<ChangefeedInfo, Optional<ChangefeedInfo>> change) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      Versioned<ChangefeedInfo> current = meta.getInfo(id)
+          .orElseThrow(() -> CdcError.CHANGEFEED_NOT_EXISTS.gen(id.toString()));
+      Optional<ChangefeedInfo> next = change.apply(current.value());
+      if (next.isEmpty()) {
+        return;
+      }
+      if (meta.updateInfo(next.get(), current.modRevision())) {
+        view.wakeOwner();
+        return;
+      }
+    }
+    throw CdcError.META_OP_FAILED.gen("Update changefeed " + id);
+  }
+
+  private long currentTso() {
+    try {
+      return upstream.currentTso();
+    } catch (CdcException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw CdcError.PD_ETCD_API_ERROR.wrap(e);
+    }
+  }
+
+  private static long requireUint(long v, String field) {
+    if (v < 0) {
+      throw CdcError.API_INVALID_PARAM.withMessage(
+          "invalid api parameter: json: cannot unmarshal number %d into Go struct field of type uint64 (%s)", v, field);
+    }
+    return v;
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CdcError.UNCLASSIFIED.gen("context canceled");
+    }
+  }
+}
