@@ -130,6 +130,10 @@ public final class ExpressionEvaluator {
       return SqlValues.fromBoolean(b.isNot() ? not(in) : in);
     }
     if (e instanceof InExpression in) {
+      Expression regrouped = regroupIn(in);
+      if (regrouped != in) {
+        return eval(regrouped, ctx);
+      }
       Boolean found = in(eval(in.getLeftExpression(), ctx), in.getRightExpression(), ctx);
       return SqlValues.fromBoolean(in.isNot() ? not(found) : found);
     }
@@ -192,6 +196,28 @@ public final class ExpressionEvaluator {
       return cmp <= 0;
     }
     throw SqlException.unsupported("operator " + c.getStringExpression());
+  }
+
+  /**
+   * JSqlParser 5.3 reads {@code a IN (1, 2) OR b} as {@code a IN ((1, 2) OR b)}; this moves the
+   * trailing AND/OR/XOR back out: {@code (a IN (1, 2)) OR b}.
+   */
+  private static Expression regroupIn(InExpression in) {
+    Expression right = in.getRightExpression();
+    if (!(right instanceof AndExpression || right instanceof OrExpression || right instanceof XorExpression)) {
+      return in;
+    }
+    net.sf.jsqlparser.expression.BinaryExpression b = (net.sf.jsqlparser.expression.BinaryExpression) right;
+    InExpression inner = new InExpression(in.getLeftExpression(), b.getLeftExpression());
+    inner.setNot(in.isNot());
+    Expression left = regroupIn(inner);
+    if (b instanceof AndExpression) {
+      return new AndExpression(left, b.getRightExpression());
+    }
+    if (b instanceof OrExpression) {
+      return new OrExpression(left, b.getRightExpression());
+    }
+    return new XorExpression(left, b.getRightExpression());
   }
 
   private static Boolean in(Object v, Expression right, EvalContext ctx) {

@@ -182,6 +182,7 @@ final class QueryExecutor {
       }
       String name = f.getName().toUpperCase(Locale.ROOT);
       Expression arg = f.isAllColumns() || f.getParameters() == null || f.getParameters().isEmpty()
+          || f.getParameters().get(0) instanceof AllColumns
           ? null : (Expression) f.getParameters().get(0);
       Object result = null;
       long count = 0;

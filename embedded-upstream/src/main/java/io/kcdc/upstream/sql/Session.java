@@ -4,7 +4,6 @@ import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.catalog.Catalog;
 import io.kcdc.upstream.catalog.SchemaException;
-import io.kcdc.upstream.kv.KeyLockedException;
 import io.kcdc.upstream.kv.Snapshot;
 import io.kcdc.upstream.kv.Transaction;
 import io.kcdc.upstream.kv.WriteConflictException;
@@ -72,8 +71,6 @@ public final class Session implements SqlSession, EvalContext {
       return dispatch(s);
     } catch (SchemaException e) {
       throw translate(e);
-    } catch (KeyLockedException e) {
-      throw new SqlException(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction");
     }
   }
 
