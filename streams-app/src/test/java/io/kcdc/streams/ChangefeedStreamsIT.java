@@ -1,0 +1,236 @@
+package io.kcdc.streams;
+
+import static io.kcdc.streams.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.avro.TableProgress;
+import io.kcdc.streams.model.AvroBinary;
+import io.kcdc.streams.progress.CheckpointEmitter;
+import io.kcdc.streams.sink.KafkaSinkOptions;
+import io.kcdc.streams.sink.SinkConfig;
+import io.kcdc.streams.sink.SinkConfigException;
+import io.kcdc.streams.sink.SinkUri;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The changefeed's Streams app against a real KRaft broker: internal-topic records of two tables (out of commit
+ * order, duplicated, re-sent after release) come out of a 3-partition canal-json topic in commit order per table,
+ * never before their resolved ts, exactly once for a read_committed consumer, with progress records; then the
+ * checkpoint emitter's watermark lands in every partition.
+ */
+class ChangefeedStreamsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
+  private static final String SINK_TOPIC = "cdc-out";
+  private static KafkaClusterTestKit cluster;
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void startKafka() throws Exception {
+    cluster = new KafkaClusterTestKit.Builder(
+        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("transaction.state.log.replication.factor", "1")
+        .setConfigProp("transaction.state.log.min.isr", "1")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .build();
+    cluster.format();
+    cluster.startup();
+    cluster.waitForReadyBrokers();
+  }
+
+  @AfterAll
+  static void stopKafka() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static String bootstrap() {
+    return cluster.bootstrapServers();
+  }
+
+  @Test
+  void sortsRoutesAndEncodesRowsExactlyOnce() throws Exception {
+    String cf = "cf-it";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 2, (short) 1))).all().get();
+    }
+    SinkUri uri = SinkUri.parse("kafka://" + bootstrap() + "/" + SINK_TOPIC
+        + "?protocol=canal-json&partition-num=3&replication-factor=1&enable-tidb-extension=true");
+    ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", cf, dir.resolve("state"), uri,
+        SinkConfig.empty()).withReplicationFactor((short) 1)
+        .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
+
+    try (ChangefeedStreams app = new ChangefeedStreams(config);
+        KafkaProducer<byte[], byte[]> producer = producer();
+        KafkaConsumer<byte[], byte[]> sink = readCommitted();
+        KafkaConsumer<byte[], byte[]> progress = readCommitted()) {
+      app.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
+      List<TopicPartition> sinkPartitions = List.of(new TopicPartition(SINK_TOPIC, 0), new TopicPartition(SINK_TOPIC, 1),
+          new TopicPartition(SINK_TOPIC, 2));
+      sink.assign(sinkPartitions);
+      sink.seekToBeginning(sinkPartitions);
+      progress.assign(List.of(new TopicPartition(config.progressTopic(), 0)));
+      progress.seekToBeginning(List.of(new TopicPartition(config.progressTopic(), 0)));
+      String rows = config.internalTopic();
+
+      // two tables, rows out of commit order within a table, a duplicate, and resolved marks
+      send(producer, rows, 1, encode(testT(1, 1)));
+      send(producer, rows, 2, encode(named(testT(2, 1), 2, "test", "u")));
+      send(producer, rows, 1, encode(insert(1, 15, 20, 11)));
+      send(producer, rows, 2, encode(insert(2, 20, 25, 201)));
+      send(producer, rows, 1, encode(insert(1, 5, 10, 12)));
+      send(producer, rows, 2, encode(insert(2, 10, 15, 200)));
+      send(producer, rows, 1, encode(insert(1, 15, 20, 11)));
+      send(producer, rows, 1, encode(insert(1, 25, 30, 13)));
+      send(producer, rows, 1, resolved(1, 20));
+      send(producer, rows, 2, resolved(2, 15));
+      producer.flush();
+
+      Map<Long, Long> checkpoints = new HashMap<>();
+      List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+      awaitCheckpoints(progress, checkpoints, Map.of(1L, 20L, 2L, 15L));
+      drain(sink, out);
+      assertThat(rowIds(out)).containsExactly("t:12", "u:200", "t:11");
+
+      // rows re-sent after a (simulated) connector restart, then the rest is resolved
+      send(producer, rows, 1, encode(insert(1, 5, 10, 12)));
+      send(producer, rows, 2, encode(insert(2, 10, 15, 200)));
+      send(producer, rows, 1, resolved(1, 40));
+      send(producer, rows, 2, resolved(2, 40));
+      producer.flush();
+      awaitCheckpoints(progress, checkpoints, Map.of(1L, 40L, 2L, 40L));
+      drain(sink, out);
+      assertThat(rowIds(out)).containsExactly("t:12", "u:200", "t:11", "u:201", "t:13");
+
+      // all rows of a table in the TiCDC table-dispatcher partition: crc32("testt") % 3 = 1, crc32("testu") % 3 = 0
+      for (ConsumerRecord<byte[], byte[]> r : out) {
+        JsonNode m = json(r.value());
+        assertThat(r.key()).isNull();
+        assertThat(r.partition()).isEqualTo(m.get("table").asText().equals("t") ? 1 : 0);
+        assertThat(m.get("es").asLong()).isEqualTo(m.get("_tidb").get("commitTs").asLong() >>> 18);
+      }
+      List<Long> tCommits = out.stream().map(r -> json(r.value())).filter(m -> m.get("table").asText().equals("t"))
+          .map(m -> m.get("_tidb").get("commitTs").asLong()).toList();
+      assertThat(tCommits).containsExactly(10L, 20L, 30L);
+
+      // the owner's checkpoint broadcast: a WATERMARK in every partition
+      KafkaSinkOptions options = config.kafkaSink().orElseThrow();
+      try (CheckpointEmitter emitter = new CheckpointEmitter(options, Map.of())) {
+        assertThat(emitter.emit(40, List.of(SINK_TOPIC))).isEqualTo(3);
+      }
+      List<ConsumerRecord<byte[], byte[]>> after = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        drain(sink, after);
+        return after.size() >= 3;
+      });
+      assertThat(after).extracting(ConsumerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
+      for (ConsumerRecord<byte[], byte[]> r : after) {
+        JsonNode m = json(r.value());
+        assertThat(m.get("type").asText()).isEqualTo("TIDB_WATERMARK");
+        assertThat(m.get("_tidb").get("watermarkTs").asLong()).isEqualTo(40);
+      }
+      assertThat(app.error()).isEmpty();
+    }
+  }
+
+  @Test
+  void sinkOnAnotherClusterIsRejected() {
+    SinkUri uri = SinkUri.parse("kafka://elsewhere.invalid:9092/x?protocol=canal-json");
+    ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", "cf-other", dir.resolve("other"),
+        uri, SinkConfig.empty());
+    try (ChangefeedStreams app = new ChangefeedStreams(config)) {
+      assertThatThrownBy(app::start).isInstanceOf(SinkConfigException.class)
+          .hasMessageStartingWith("[CDC:ErrKafkaInvalidConfig]");
+    }
+  }
+
+  private static void awaitCheckpoints(KafkaConsumer<byte[], byte[]> progress, Map<Long, Long> seen, Map<Long, Long> want) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      for (ConsumerRecord<byte[], byte[]> r : progress.poll(Duration.ofMillis(200))) {
+        TableProgress p = PROGRESS.decode(r.value());
+        assertThat(r.key()).isEqualTo(tableKey(p.getTableId()));
+        seen.merge(p.getTableId(), p.getCheckpointTs(), Math::max);
+      }
+      return want.entrySet().stream().allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue());
+    });
+  }
+
+  /** Reads until the consumer is idle; rows of a seen progress record were committed in the same transaction. */
+  private static void drain(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> out) {
+    int empty = 0;
+    while (empty < 3) {
+      var batch = consumer.poll(Duration.ofMillis(200));
+      if (batch.isEmpty()) {
+        empty++;
+      }
+      batch.forEach(out::add);
+    }
+  }
+
+  private static List<String> rowIds(List<ConsumerRecord<byte[], byte[]>> records) {
+    return records.stream().map(r -> json(r.value()))
+        .sorted((a, b) -> Long.compare(a.get("_tidb").get("commitTs").asLong(), b.get("_tidb").get("commitTs").asLong()))
+        .map(m -> m.get("table").asText() + ":" + m.get("data").get(0).get("id").asText()).toList();
+  }
+
+  private static JsonNode json(byte[] v) {
+    try {
+      return JSON.readTree(v);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> p, String topic, long table, byte[] value) {
+    p.send(new ProducerRecord<>(topic, tableKey(table), value));
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> readCommitted() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}
