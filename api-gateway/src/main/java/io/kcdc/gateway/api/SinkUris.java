@@ -2,8 +2,6 @@ package io.kcdc.gateway.api;
 
 import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Sink URI rules of the control plane: masking secrets for responses and scheme checks. */
 public final class SinkUris {
   private static final String MASK = "xxxxx";
+  private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*)://");
   private static final Set<String> SCHEMES = Set.of(
       "kafka", "kafka+ssl", "pulsar", "pulsar+ssl", "pulsar+http", "pulsar+https",
       "mysql", "mysql+ssl", "tidb", "tidb+ssl", "blackhole",
@@ -105,12 +106,13 @@ public final class SinkUris {
   }
 
   /** The {@code protocol} query parameter of a sink URI. */
-  public static Optional<String> queryProtocol(URI uri) {
-    String q = uri.getRawQuery();
-    if (q == null) {
+  public static Optional<String> queryProtocol(String sinkUri) {
+    int q = sinkUri.indexOf('?');
+    if (q < 0) {
       return Optional.empty();
     }
-    List<String> p = parseQuery(q).get("protocol");
+    int hash = sinkUri.indexOf('#', q);
+    List<String> p = parseQuery(sinkUri.substring(q + 1, hash < 0 ? sinkUri.length() : hash)).get("protocol");
     return p == null || p.isEmpty() ? Optional.empty() : Optional.of(p.get(0));
   }
 
@@ -119,19 +121,17 @@ public final class SinkUris {
    * supported scheme, protocol matching the scheme, sync point and BDR only with database sinks.
    */
   public static void validate(String sinkUri, ReplicaConfig config) {
-    URI uri;
-    try {
-      uri = new URI(sinkUri);
-    } catch (URISyntaxException e) {
-      throw CdcError.SINK_URI_INVALID.withMessage("sink uri invalid '%s': %s", sinkUri, e.getMessage());
+    Matcher m = SCHEME.matcher(sinkUri);
+    if (!m.find() || sinkUri.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw CdcError.SINK_URI_INVALID.gen(sinkUri);
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+    String scheme = m.group(1).toLowerCase();
     if (!SCHEMES.contains(scheme)) {
       throw CdcError.SINK_URI_INVALID.withMessage("the sink scheme (%s) is not supported", scheme);
     }
     Optional<String> protocol = Optional.ofNullable(config.sink() == null ? null : config.sink().protocol())
         .filter(p -> !p.isEmpty())
-        .or(() -> queryProtocol(uri));
+        .or(() -> queryProtocol(sinkUri));
     boolean db = ReplicaConfigs.isMysqlScheme(scheme);
     if (db && protocol.isPresent()) {
       throw CdcError.SINK_URI_INVALID.withMessage(

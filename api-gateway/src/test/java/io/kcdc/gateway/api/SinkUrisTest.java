@@ -1,0 +1,54 @@
+package io.kcdc.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.gateway.model.ReplicaConfigs;
+import io.kcdc.gateway.model.Json;
+import org.junit.jupiter.api.Test;
+
+class SinkUrisTest {
+  @Test
+  void masksUserinfoPassword() {
+    assertThat(SinkUris.mask("mysql://root:secret@127.0.0.1:3306/"))
+        .isEqualTo("mysql://root:xxxxx@127.0.0.1:3306/");
+    assertThat(SinkUris.mask("mysql://root@127.0.0.1:3306/")).isEqualTo("mysql://root@127.0.0.1:3306/");
+  }
+
+  @Test
+  void masksSaslPasswordAndSortsTheQuery() {
+    assertThat(SinkUris.mask("kafka://h:9092/t?sasl-password=p%40ss&protocol=canal-json&sasl-user=u"))
+        .isEqualTo("kafka://h:9092/t?protocol=canal-json&sasl-password=xxxxx&sasl-user=u");
+  }
+
+  @Test
+  void leavesOtherUrisAlone() {
+    assertThat(SinkUris.mask("kafka://127.0.0.1:9092/topic?protocol=canal-json&partition-num=3"))
+        .isEqualTo("kafka://127.0.0.1:9092/topic?protocol=canal-json&partition-num=3");
+    assertThat(SinkUris.mask("blackhole://")).isEqualTo("blackhole://");
+  }
+
+  private static ReplicaConfig config(String json) throws Exception {
+    return ReplicaConfigs.mergeOnDefaults(Json.MAPPER.readTree(json));
+  }
+
+  @Test
+  void validatesSchemesAndProtocols() throws Exception {
+    ReplicaConfig d = ReplicaConfig.defaults();
+    assertThatNoException().isThrownBy(() -> SinkUris.validate("blackhole://", d));
+    assertThatNoException().isThrownBy(() -> SinkUris.validate("kafka://h:9092/t?protocol=canal-json", d));
+    assertThatNoException().isThrownBy(() -> SinkUris.validate("kafka://h:9092/t", config("{\"sink\":{\"protocol\":\"avro\"}}")));
+    assertThatThrownBy(() -> SinkUris.validate("ftp://x", d))
+        .isInstanceOf(CdcException.class)
+        .hasMessage("the sink scheme (ftp) is not supported");
+    assertThatThrownBy(() -> SinkUris.validate("mysql://h:3306/?protocol=canal-json", d))
+        .hasMessage("protocol canal-json is incompatible with mysql scheme");
+    assertThatThrownBy(() -> SinkUris.validate("kafka://h:9092/t", d))
+        .satisfies(e -> assertThat(((CdcException) e).code()).isEqualTo("CDC:ErrSinkUnknownProtocol"));
+    assertThatThrownBy(() -> SinkUris.validate("kafka://h:9092/t?protocol=canal-json",
+        config("{\"enable_sync_point\":true}")))
+        .satisfies(e -> assertThat(((CdcException) e).httpStatus()).isEqualTo(400));
+  }
+}

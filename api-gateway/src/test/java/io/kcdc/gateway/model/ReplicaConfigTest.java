@@ -1,0 +1,121 @@
+package io.kcdc.gateway.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class ReplicaConfigTest {
+  /** §1.6, the published defaults as GET returns them for a blackhole sink. */
+  static final String DEFAULTS = """
+      {"memory_quota":1073741824,"case_sensitive":false,"force_replicate":false,"ignore_ineligible_table":false,
+       "check_gc_safe_point":true,"enable_sync_point":false,"enable_table_monitor":false,"bdr_mode":false,
+       "sync_point_interval":600000000000,"sync_point_retention":86400000000000,
+       "filter":{"rules":["*.*"]},"mounter":{"worker_num":16},
+       "sink":{"csv":{"delimiter":",","quote":"\\"","null":"\\\\N","include_commit_ts":false,"binary_encoding_method":"base64",
+                     "output_old_value":false,"output_handle_key":false,"output_field_header":false},
+               "encoder_concurrency":32,"terminator":"\\r\\n","date_separator":"day","enable_partition_separator":true,
+               "enable_kafka_sink_v2":false,"only_output_updated_columns":false,
+               "delete_only_output_handle_key_columns":false,"content_compatible":false,"advance_timeout":150,
+               "send_bootstrap_interval_in_sec":120,"send_bootstrap_in_msg_count":10000,"send_bootstrap_to_all_partition":true,
+               "send-all-bootstrap-at-start":false,"debezium_disable_schema":false,
+               "debezium":{"output_old_value":true},"open":{"output_old_value":true}},
+       "consistent":{"level":"none","max_log_size":64,"flush_interval":2000,"meta_flush_interval":200,
+                     "encoding_worker_num":16,"flush_worker_num":8,"use_file_backend":false,
+                     "memory_usage":{"memory_quota_percentage":50}},
+       "scheduler":{"enable_table_across_nodes":false,"region_threshold":100000,"write_key_threshold":0},
+       "integrity":{"integrity_check_level":"none","corruption_handle_level":"warn"},
+       "changefeed_error_stuck_duration":1800000000000,
+       "synced_status":{"synced_check_interval":300,"checkpoint_interval":15}}
+      """;
+
+  static JsonNode tree(String json) throws Exception {
+    return Json.MAPPER.readTree(json);
+  }
+
+  @Test
+  void defaultsSerializeExactlyAsTiCdcPublishesThem() throws Exception {
+    assertThat(tree(Json.compactString(ReplicaConfigs.defaultsTree()))).isEqualTo(tree(DEFAULTS));
+  }
+
+  @Test
+  void defaultsKeepGoFieldOrder() throws Exception {
+    String compact = Json.compactString(ReplicaConfig.defaults());
+    assertThat(compact).startsWith("{\"memory_quota\":1073741824,\"case_sensitive\":false,");
+    assertThat(compact).isEqualTo(Json.compactString(tree(DEFAULTS)));
+  }
+
+  @Test
+  void createMergesNestedObjectsAndReplacesArrays() throws Exception {
+    ReplicaConfig c = ReplicaConfigs.mergeOnDefaults(tree("""
+        {"filter":{"rules":["test.*","!test.tmp_*"]},"sink":{"protocol":"canal-json","csv":{"delimiter":"|"}},
+         "sync_point_interval":"10m","memory_quota":0}"""));
+    assertThat(c.filter().rules()).containsExactly("test.*", "!test.tmp_*");
+    assertThat(c.sink().protocol()).isEqualTo("canal-json");
+    assertThat(c.sink().csv().delimiter()).isEqualTo("|");
+    assertThat(c.sink().csv().quote()).isEqualTo("\"");
+    assertThat(c.sink().encoderConcurrency()).isEqualTo(32);
+    assertThat(c.syncPointInterval()).isEqualTo(600_000_000_000L);
+    assertThat(c.memoryQuota()).isEqualTo(ReplicaConfig.DEFAULT_MEMORY_QUOTA);
+    assertThat(c.checkGcSafePoint()).isTrue();
+  }
+
+  @Test
+  void wrongTypesDoNotBind() throws Exception {
+    assertThatThrownBy(() -> ReplicaConfigs.mergeOnDefaults(tree("{\"memory_quota\":\"big\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReplicaConfigs.mergeOnDefaults(tree("{\"sync_point_interval\":\"10 parsecs\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void etcdFormIsKebabCaseWithTiCdcExceptions() throws Exception {
+    ObjectNode api = (ObjectNode) tree("""
+        {"memory_quota":1,"sink":{"file_index_width":8,"advance_timeout":150,"send-all-bootstrap-at-start":true,
+         "kafka_config":{"partition_num":3,"codec_config":{"enable_tidb_extension":true}},
+         "pulsar_config":{"tls-certificate-path":"a"},
+         "dispatchers":[{"matcher":["a.*"],"partition":"index-value"}]},
+         "filter":{"event_filters":[{"matcher":["a.b"],"ignore_event":["insert"],"ignore_insert_value_expr":"id > 1"}]}}""");
+    JsonNode etcd = ReplicaConfigs.toEtcd(api);
+    assertThat(etcd).isEqualTo(tree("""
+        {"memory-quota":1,"sink":{"file-index-digit":8,"advance-timeout-in-sec":150,"send-all-bootstrap-at-start":true,
+         "kafka-config":{"partition-num":3,"codec-config":{"enable-tidb-extension":true}},
+         "pulsar-config":{"tls-certificate-path":"a"},
+         "dispatchers":[{"matcher":["a.*"],"partition":"index-value"}]},
+         "filter":{"event-filters":[{"matcher":["a.b"],"ignore-event":["insert"],"ignore-insert-value-expr":"id > 1"}]}}"""));
+    assertThat(ReplicaConfigs.fromEtcd(etcd)).isEqualTo(api);
+  }
+
+  @Test
+  void pruneForKafkaDropsDatabaseAndStorageFields() {
+    ObjectNode pruned = ReplicaConfigs.prune(ReplicaConfigs.defaultsTree(), "kafka");
+    assertThat(pruned.has("enable_sync_point")).isFalse();
+    assertThat(pruned.has("bdr_mode")).isFalse();
+    assertThat(pruned.has("sync_point_interval")).isFalse();
+    assertThat(pruned.has("sync_point_retention")).isFalse();
+    assertThat(pruned.has("consistent")).isFalse();
+    assertThat(pruned.get("sink").has("csv")).isFalse();
+    assertThat(pruned.get("sink").has("date_separator")).isFalse();
+    assertThat(pruned.get("sink").has("enable_partition_separator")).isFalse();
+    assertThat(pruned.get("sink").get("encoder_concurrency").asInt()).isEqualTo(32);
+    assertThat(pruned.get("sink").get("terminator").asText()).isEqualTo("\r\n");
+  }
+
+  @Test
+  void pruneForMysqlDropsMqFieldsAndNullsTheNonOmitemptyOnes() {
+    ObjectNode pruned = ReplicaConfigs.prune(ReplicaConfigs.defaultsTree(), "mysql");
+    assertThat(pruned.has("consistent")).isTrue();
+    assertThat(pruned.get("sink").has("encoder_concurrency")).isFalse();
+    assertThat(pruned.get("sink").has("terminator")).isFalse();
+    assertThat(pruned.get("sink").get("delete_only_output_handle_key_columns").isNull()).isTrue();
+    assertThat(pruned.get("sink").get("content_compatible").isNull()).isTrue();
+  }
+
+  @Test
+  void pruneKeepsEverythingForBlackhole() {
+    assertThat(ReplicaConfigs.prune(ReplicaConfigs.defaultsTree(), "blackhole"))
+        .isEqualTo(ReplicaConfigs.defaultsTree());
+  }
+}
