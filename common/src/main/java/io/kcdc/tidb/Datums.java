@@ -7,9 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Conversions between the values callers hand to encoders (lenient: mounted values, or natural
@@ -187,7 +185,10 @@ final class Datums {
     return sb.append(']').toString();
   }
 
-  /** The mounted value of a stored 64-bit value. TIMESTAMP is stored in UTC, shown in {@code tz}. */
+  /**
+   * The mounted value of a stored 64-bit value. TIMESTAMP is stored (and its origin default
+   * written) in UTC and shown in {@code tz}.
+   */
   static Object mountLong(long v, FieldType ft, ZoneId tz) {
     int tp = ft.tp();
     if (MysqlType.isTime(tp)) {
@@ -200,6 +201,16 @@ final class Datums {
     return v;
   }
 
+  /** TiCDC mounts NaN and infinities as 0 (MySQL cannot hold them). */
+  static Float finiteFloat(double d) {
+    float f = (float) d;
+    return Float.isFinite(f) ? f : 0f;
+  }
+
+  static Double finiteDouble(double d) {
+    return Double.isFinite(d) ? d : 0d;
+  }
+
   /** Mounted value of a decoded primitive (Long, Double, BigDecimal, byte[], float[]). */
   static Object mount(Object raw, FieldType ft, ZoneId tz) {
     if (raw == null) {
@@ -208,8 +219,8 @@ final class Datums {
     Kind kind = kindOf(ft);
     return switch (kind) {
       case SIGNED, UNSIGNED -> mountLong(((Number) raw).longValue(), ft, tz);
-      case FLOAT -> (float) ((Number) raw).doubleValue();
-      case DOUBLE -> ((Number) raw).doubleValue();
+      case FLOAT -> finiteFloat(((Number) raw).doubleValue());
+      case DOUBLE -> finiteDouble(((Number) raw).doubleValue());
       case DECIMAL -> MyDecimal.format(toDecimal(raw), ft.decimal());
       case JSON -> BinaryJson.toText((byte[]) raw);
       case VECTOR -> vectorText(raw instanceof float[] f ? f : toVector(raw));
@@ -245,15 +256,8 @@ final class Datums {
       return toBytes(def);
     }
     if (kind == Kind.SIGNED || kind == Kind.UNSIGNED) {
-      if (ft.tp() == MysqlType.TYPE_TIMESTAMP && !(def instanceof Number)) {
-        // TIMESTAMP defaults are stored in UTC like TIMESTAMP values
-        return mountLong(toLong(def, ft), ft, tz);
-      }
       if (def instanceof String s && ft.tp() == MysqlType.TYPE_BIT) {
         return toLong(s.getBytes(StandardCharsets.ISO_8859_1), ft);
-      }
-      if (def instanceof String s && MysqlType.isTime(ft.tp()) && zeroText(s)) {
-        return mountLong(0, ft, tz);
       }
       return mountLong(toLong(def, ft), ft, tz);
     }
@@ -265,10 +269,6 @@ final class Datums {
       case VECTOR -> vectorText(toVector(def));
       default -> throw new IllegalStateException();
     };
-  }
-
-  private static boolean zeroText(String s) {
-    return s.toUpperCase(Locale.ROOT).startsWith("0000-00-00");
   }
 
   static Object zeroValue(FieldType ft) {
@@ -285,13 +285,5 @@ final class Datums {
 
   private static String text(Object v) {
     return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v);
-  }
-
-  static List<Object> listOf(Object... xs) {
-    List<Object> out = new ArrayList<>();
-    for (Object x : xs) {
-      out.add(x);
-    }
-    return out;
   }
 }

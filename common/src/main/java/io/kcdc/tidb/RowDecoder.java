@@ -105,8 +105,8 @@ public final class RowDecoder {
     return switch (Datums.kindOf(ft)) {
       case SIGNED -> Datums.mountLong(compactInt(b, off, len), ft, tz);
       case UNSIGNED -> Datums.mountLong(compactUint(b, off, len), ft, tz);
-      case FLOAT -> (float) Codec.decodeFloat(b, off);
-      case DOUBLE -> Codec.decodeFloat(b, off);
+      case FLOAT -> Datums.finiteFloat(Codec.decodeFloat(b, off));
+      case DOUBLE -> Datums.finiteDouble(Codec.decodeFloat(b, off));
       case DECIMAL -> {
         BigDecimal d = MyDecimal.fromBin(b, off + 2, b[off] & 0xFF, b[off + 1] & 0xFF).value();
         yield MyDecimal.format(d, ft.decimal());

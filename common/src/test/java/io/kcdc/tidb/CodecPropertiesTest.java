@@ -29,7 +29,8 @@ class CodecPropertiesTest {
 
   @Property
   void memcomparableFloatKeepsOrder(@ForAll double a, @ForAll double b) {
-    assertThat(Codec.decodeFloat(Codec.encodeFloat(a), 0)).isEqualTo(a);
+    // -0.0 encodes like +0.0, as in TiDB
+    assertThat(Codec.decodeFloat(Codec.encodeFloat(a), 0)).isEqualTo(a == 0 ? 0.0 : a);
     if (!Double.isNaN(a) && !Double.isNaN(b) && a != b) {
       assertThat(Integer.signum(Arrays.compareUnsigned(Codec.encodeFloat(a), Codec.encodeFloat(b))))
           .isEqualTo(Integer.signum(Double.compare(a, b)));

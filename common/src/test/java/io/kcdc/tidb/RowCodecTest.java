@@ -222,6 +222,17 @@ class RowCodecTest {
   }
 
   @Test
+  void nanAndInfinityMountAsZero() {
+    TableInfo t = TableInfo.builder(9, "f")
+        .columns(List.of(Tables.col(1, "f", 0, Tables.type(MysqlType.TYPE_FLOAT, 0)),
+            Tables.col(2, "d", 1, Tables.type(MysqlType.TYPE_DOUBLE, 0))))
+        .build();
+    Map<Long, Object> m = row(1, Float.NaN, 2, Double.NEGATIVE_INFINITY);
+    assertThat(RowDecoder.decode(t, TableCodec.recordKey(9, 1), RowEncoder.encodeV2(t, m))).containsExactly(0f, 0d);
+    assertThat(RowDecoder.decode(t, TableCodec.recordKey(9, 1), RowEncoder.encodeV1(t, m))).containsExactly(0f, 0d);
+  }
+
+  @Test
   void columnsUnknownToTheSchemaAreSkipped() {
     TableInfo t = Tables.intPk();
     TableInfo narrower = t.toBuilder().columns(t.columns().subList(0, 2)).build();
