@@ -348,6 +348,7 @@ class CaptureIT {
     Http.Response metrics = Http.get(c.apiPort(), "/metrics");
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).contains("ticdc_owner_is_owner 1.0");
+    assertThat(metrics.body()).contains("ticdc_api_requests_total{method=\"POST\",status=\"200\"}");
     assertThat(Http.get(c.apiPort(), "/api/v2/nothing").status()).isEqualTo(404);
   }
 
