@@ -1,0 +1,410 @@
+package io.kcdc.upstream.kv;
+
+import io.kcdc.tidb.KeySpan;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * An in-memory multi-version store with Percolator's three column families per key: the lock
+ * (at most one), the writes (commit records by commit ts, including rollback markers) and the data
+ * (values by start ts). Keys are indexed in encoded form so region and CDC spans apply directly.
+ *
+ * <p>All mutations run under one store lock and report their changes to the {@link MvccListener}s
+ * before releasing it, so observers see changes in apply order and an incremental scan is atomic
+ * with respect to them.
+ */
+public final class MvccStore {
+  private static final byte[] EMPTY = new byte[0];
+
+  private enum WriteKind {
+    PUT,
+    DELETE,
+    ROLLBACK
+  }
+
+  private record Write(long startTs, long commitTs, WriteKind kind) {}
+
+  /** The three column families of one key. */
+  private static final class KeyHistory {
+    final byte[] rawKey;
+    MvccLock lock;
+    /** Commit ts, newest first. */
+    final NavigableMap<Long, Write> writes = new TreeMap<>(Collections.reverseOrder());
+    final Map<Long, byte[]> data = new HashMap<>();
+
+    KeyHistory(byte[] rawKey) {
+      this.rawKey = rawKey;
+    }
+
+    /** Latest committed (non-rollback) write with commit ts at most {@code ts}. */
+    Write latestCommitted(long ts) {
+      for (Write w : writes.tailMap(ts, true).values()) {
+        if (w.kind != WriteKind.ROLLBACK) {
+          return w;
+        }
+      }
+      return null;
+    }
+
+    byte[] valueOf(Write w) {
+      return w == null || w.kind != WriteKind.PUT ? EMPTY : data.get(w.startTs);
+    }
+
+    Write writeOfTxn(long startTs) {
+      for (Write w : writes.values()) {
+        if (w.startTs == startTs) {
+          return w;
+        }
+      }
+      return null;
+    }
+  }
+
+  private final ReentrantLock mu = new ReentrantLock();
+  private final Condition released = mu.newCondition();
+  private final NavigableMap<EncodedKey, KeyHistory> keys = new TreeMap<>();
+  private final List<MvccListener> listeners = new CopyOnWriteArrayList<>();
+  private final LongSupplier clockMillis;
+  private final long maxReadWaitMillis;
+
+  public MvccStore() {
+    this(System::currentTimeMillis, 30_000);
+  }
+
+  /**
+   * @param clockMillis wall clock for lock TTLs
+   * @param maxReadWaitMillis how long (real time) a read waits for a live lock before giving up
+   */
+  public MvccStore(LongSupplier clockMillis, long maxReadWaitMillis) {
+    this.clockMillis = clockMillis;
+    this.maxReadWaitMillis = maxReadWaitMillis;
+  }
+
+  public void addListener(MvccListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(MvccListener listener) {
+    listeners.remove(listener);
+  }
+
+  /**
+   * Percolator prewrite: locks every key with {@code primary} as the primary lock and stores the
+   * values, all or nothing.
+   *
+   * @throws WriteConflictException when a key is locked by another transaction or has a write
+   *     (commit or rollback) at or after {@code startTs}
+   */
+  public void prewrite(List<Mutation> mutations, byte[] primary, long startTs, long ttlMillis) {
+    mu.lock();
+    try {
+      for (Mutation m : mutations) {
+        KeyHistory h = keys.get(EncodedKey.ofRaw(m.rawKey()));
+        if (h == null) {
+          continue;
+        }
+        if (h.lock != null && h.lock.startTs() != startTs) {
+          throw new WriteConflictException(
+              "key is locked by transaction " + h.lock.startTs() + " (txn " + startTs + ")");
+        }
+        if (!h.writes.isEmpty() && h.writes.firstKey() >= startTs) {
+          Write w = h.writes.firstEntry().getValue();
+          throw new WriteConflictException(
+              w.kind == WriteKind.ROLLBACK && w.startTs == startTs
+                  ? "transaction " + startTs + " was rolled back"
+                  : "write conflict: txn " + startTs + " vs commit ts " + w.commitTs);
+        }
+      }
+      long now = clockMillis.getAsLong();
+      List<MvccChange> changes = new ArrayList<>(mutations.size());
+      for (Mutation m : mutations) {
+        KeyHistory h = keys.computeIfAbsent(EncodedKey.ofRaw(m.rawKey()), k -> new KeyHistory(m.rawKey()));
+        h.lock = new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now);
+        byte[] value = m.isDelete() ? EMPTY : m.value();
+        h.data.put(startTs, value);
+        byte[] old = h.valueOf(h.latestCommitted(Long.MAX_VALUE));
+        changes.add(new MvccChange(MvccChange.Kind.PREWRITE, m.isDelete(), h.rawKey, startTs, 0, value, old));
+      }
+      emit(changes);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * Commits the locks of transaction {@code startTs} on {@code rawKeys} at {@code commitTs}; keys
+   * already committed by this transaction are skipped.
+   *
+   * @throws WriteConflictException when a key's lock is gone because the transaction was rolled
+   *     back (by a reader that resolved it after its TTL)
+   */
+  public void commit(List<byte[]> rawKeys, long startTs, long commitTs) {
+    if (commitTs <= startTs) {
+      throw new IllegalArgumentException("commit ts " + commitTs + " <= start ts " + startTs);
+    }
+    mu.lock();
+    try {
+      for (byte[] raw : rawKeys) {
+        KeyHistory h = keys.get(EncodedKey.ofRaw(raw));
+        if (h == null || h.lock == null || h.lock.startTs() != startTs) {
+          Write w = h == null ? null : h.writeOfTxn(startTs);
+          if (w == null || w.kind == WriteKind.ROLLBACK) {
+            throw new WriteConflictException("transaction " + startTs + " was rolled back");
+          }
+        }
+      }
+      commitLocked(rawKeys, startTs, commitTs);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Removes the locks of transaction {@code startTs} and leaves rollback markers. */
+  public void rollback(List<byte[]> rawKeys, long startTs) {
+    mu.lock();
+    try {
+      rollbackLocked(rawKeys, startTs);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** The value at {@code readTs}; waits for (or resolves) locks of older transactions. */
+  public Optional<MvccValue> get(byte[] rawKey, long readTs) {
+    EncodedKey key = EncodedKey.ofRaw(rawKey);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxReadWaitMillis);
+    mu.lock();
+    try {
+      while (true) {
+        KeyHistory h = keys.get(key);
+        if (h == null) {
+          return Optional.empty();
+        }
+        if (blocks(h.lock, readTs)) {
+          awaitOrResolve(h.lock, deadline);
+          continue;
+        }
+        Write w = h.latestCommitted(readTs);
+        if (w == null || w.kind == WriteKind.DELETE) {
+          return Optional.empty();
+        }
+        return Optional.of(new MvccValue(h.rawKey, h.data.get(w.startTs), w.commitTs));
+      }
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Values at {@code readTs} of the keys in {@code encodedSpan}, in key order, at most {@code limit}. */
+  public List<MvccValue> scan(KeySpan encodedSpan, long readTs, int limit) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxReadWaitMillis);
+    List<MvccValue> out = new ArrayList<>();
+    EncodedKey from = EncodedKey.ofEncoded(encodedSpan.start());
+    boolean inclusive = true;
+    mu.lock();
+    try {
+      scan:
+      while (out.size() < limit) {
+        for (Map.Entry<EncodedKey, KeyHistory> e : range(from, inclusive, encodedSpan.end()).entrySet()) {
+          KeyHistory h = e.getValue();
+          if (blocks(h.lock, readTs)) {
+            awaitOrResolve(h.lock, deadline);
+            from = e.getKey();
+            inclusive = true;
+            continue scan;
+          }
+          Write w = h.latestCommitted(readTs);
+          if (w != null && w.kind == WriteKind.PUT) {
+            out.add(new MvccValue(h.rawKey, h.data.get(w.startTs), w.commitTs));
+            if (out.size() >= limit) {
+              break scan;
+            }
+          }
+        }
+        break;
+      }
+      return out;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** Locks in {@code encodedSpan} with start ts at most {@code maxTs}, at most {@code limit}. */
+  public List<MvccLock> scanLocks(KeySpan encodedSpan, long maxTs, int limit) {
+    mu.lock();
+    try {
+      List<MvccLock> out = new ArrayList<>();
+      for (KeyHistory h : range(EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
+        if (h.lock != null && h.lock.startTs() <= maxTs) {
+          out.add(h.lock);
+          if (out.size() >= limit) {
+            break;
+          }
+        }
+      }
+      return out;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** The smallest start ts of the locks in {@code encodedSpan}, or {@link Long#MAX_VALUE}. */
+  public long minLockStartTs(KeySpan encodedSpan) {
+    mu.lock();
+    try {
+      long min = Long.MAX_VALUE;
+      for (KeyHistory h : range(EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
+        if (h.lock != null) {
+          min = Math.min(min, h.lock.startTs());
+        }
+      }
+      return min;
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * TiKV's incremental scan for a CDC registration: COMMITTED rows for versions in {@code
+   * encodedSpan} with commit ts above {@code checkpointTs} (oldest first per key), then PREWRITE
+   * rows for current locks. {@code underLock} receives them while the store is still locked, so
+   * a listener that starts forwarding live changes inside it misses none and sees none twice.
+   */
+  public void incrementalScan(KeySpan encodedSpan, long checkpointTs, Consumer<List<MvccChange>> underLock) {
+    mu.lock();
+    try {
+      List<MvccChange> rows = new ArrayList<>();
+      List<MvccChange> prewrites = new ArrayList<>();
+      for (KeyHistory h : range(EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
+        List<Write> committed = new ArrayList<>();
+        for (Write w : h.writes.descendingMap().values()) {
+          if (w.kind != WriteKind.ROLLBACK) {
+            committed.add(w);
+          }
+        }
+        for (int i = 0; i < committed.size(); i++) {
+          Write w = committed.get(i);
+          if (w.commitTs > checkpointTs) {
+            byte[] old = i == 0 ? EMPTY : h.valueOf(committed.get(i - 1));
+            rows.add(new MvccChange(MvccChange.Kind.COMMITTED, w.kind == WriteKind.DELETE, h.rawKey,
+                w.startTs, w.commitTs, h.valueOf(w), old));
+          }
+        }
+        if (h.lock != null) {
+          prewrites.add(new MvccChange(MvccChange.Kind.PREWRITE, h.lock.delete(), h.rawKey, h.lock.startTs(), 0,
+              h.data.get(h.lock.startTs()), h.valueOf(h.latestCommitted(Long.MAX_VALUE))));
+        }
+      }
+      rows.addAll(prewrites);
+      underLock.accept(rows);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  private NavigableMap<EncodedKey, KeyHistory> range(EncodedKey from, boolean inclusive, byte[] encodedEnd) {
+    return encodedEnd.length == 0
+        ? keys.tailMap(from, inclusive)
+        : from.compareTo(EncodedKey.ofEncoded(encodedEnd)) >= 0
+            ? Collections.emptyNavigableMap()
+            : keys.subMap(from, inclusive, EncodedKey.ofEncoded(encodedEnd), false);
+  }
+
+  private static boolean blocks(MvccLock lock, long readTs) {
+    return lock != null && lock.startTs() <= readTs;
+  }
+
+  /**
+   * Waits for a lock to go away; resolves it when its TTL is over. Called with {@code mu} held.
+   *
+   * @param deadline {@link System#nanoTime()} after which the read gives up
+   */
+  private void awaitOrResolve(MvccLock lock, long deadline) {
+    if (lock.expiredAt(clockMillis.getAsLong())) {
+      resolveExpired(lock);
+      return;
+    }
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      throw new KeyLockedException(lock);
+    }
+    try {
+      // Bounded so that a TTL running out on the (possibly injected) clock is noticed.
+      released.await(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeyLockedException(lock);
+    }
+  }
+
+  /** Finishes an abandoned transaction's lock the way its primary decided (Percolator recovery). */
+  private void resolveExpired(MvccLock lock) {
+    KeyHistory primary = keys.get(EncodedKey.ofRaw(lock.primary()));
+    Write pw = primary == null ? null : primary.writeOfTxn(lock.startTs());
+    if (pw != null && pw.kind != WriteKind.ROLLBACK) {
+      commitLocked(List.of(lock.rawKey()), lock.startTs(), pw.commitTs);
+      return;
+    }
+    if (primary != null && primary.lock != null && primary.lock.startTs() == lock.startTs()) {
+      rollbackLocked(List.of(lock.primary()), lock.startTs());
+    }
+    rollbackLocked(List.of(lock.rawKey()), lock.startTs());
+  }
+
+  private void commitLocked(List<byte[]> rawKeys, long startTs, long commitTs) {
+    List<MvccChange> changes = new ArrayList<>(rawKeys.size());
+    for (byte[] raw : rawKeys) {
+      KeyHistory h = keys.get(EncodedKey.ofRaw(raw));
+      if (h == null || h.lock == null || h.lock.startTs() != startTs) {
+        continue;
+      }
+      boolean delete = h.lock.delete();
+      h.writes.put(commitTs, new Write(startTs, commitTs, delete ? WriteKind.DELETE : WriteKind.PUT));
+      h.lock = null;
+      changes.add(new MvccChange(MvccChange.Kind.COMMIT, delete, h.rawKey, startTs, commitTs, EMPTY, EMPTY));
+    }
+    emit(changes);
+    released.signalAll();
+  }
+
+  private void rollbackLocked(List<byte[]> rawKeys, long startTs) {
+    List<MvccChange> changes = new ArrayList<>();
+    for (byte[] raw : rawKeys) {
+      KeyHistory h = keys.computeIfAbsent(EncodedKey.ofRaw(raw), k -> new KeyHistory(raw));
+      if (h.writeOfTxn(startTs) != null) {
+        continue;
+      }
+      if (h.lock != null && h.lock.startTs() == startTs) {
+        changes.add(new MvccChange(MvccChange.Kind.ROLLBACK, h.lock.delete(), h.rawKey, startTs, 0, EMPTY, EMPTY));
+        h.lock = null;
+      }
+      h.data.remove(startTs);
+      // The marker stops a late prewrite of the same transaction from succeeding.
+      h.writes.put(startTs, new Write(startTs, startTs, WriteKind.ROLLBACK));
+    }
+    emit(changes);
+    released.signalAll();
+  }
+
+  private void emit(List<MvccChange> changes) {
+    if (changes.isEmpty()) {
+      return;
+    }
+    List<MvccChange> view = Collections.unmodifiableList(changes);
+    for (MvccListener l : listeners) {
+      l.onChanges(view);
+    }
+  }
+}

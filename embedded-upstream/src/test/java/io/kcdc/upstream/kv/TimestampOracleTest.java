@@ -1,0 +1,54 @@
+package io.kcdc.upstream.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kcdc.common.Tso;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class TimestampOracleTest {
+  private final AtomicLong clock = new AtomicLong(1_668_067_205_238L);
+  private final TimestampOracle tso = new TimestampOracle(clock::get);
+
+  @Test
+  void composesPhysicalAndLogical() {
+    assertThat(tso.next()).isEqualTo(Tso.compose(1_668_067_205_238L, 0));
+    assertThat(tso.next()).isEqualTo(Tso.compose(1_668_067_205_238L, 1));
+    clock.addAndGet(5);
+    assertThat(tso.next()).isEqualTo(Tso.compose(1_668_067_205_243L, 0));
+  }
+
+  @Test
+  void batchReturnsLargestOfConsecutiveRange() {
+    long first = tso.next();
+    long largest = tso.next(5);
+    assertThat(largest).isEqualTo(first + 5);
+    assertThat(Tso.logical(largest)).isEqualTo(5);
+    assertThat(tso.last()).isEqualTo(largest);
+  }
+
+  @Test
+  void neverGoesBackWhenClockDoes() {
+    long a = tso.next();
+    clock.addAndGet(-10_000);
+    long b = tso.next();
+    assertThat(b).isEqualTo(a + 1);
+    assertThat(Tso.physical(b)).isEqualTo(Tso.physical(a));
+  }
+
+  @Test
+  void logicalOverflowMovesPhysicalAhead() {
+    long a = tso.next((1 << 18) - 1);
+    assertThat(Tso.logical(a)).isEqualTo((1 << 18) - 2);
+    long b = tso.next(2);
+    assertThat(Tso.physical(b)).isEqualTo(Tso.physical(a) + 1);
+    assertThat(Tso.logical(b)).isEqualTo(1);
+    assertThat(b).isGreaterThan(a);
+  }
+
+  @Test
+  void rejectsBadCounts() {
+    assertThatThrownBy(() -> tso.next(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
