@@ -1,0 +1,71 @@
+package io.kcdc.upstream.tikv;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.kcdc.kvproto.Cdcpb;
+import io.kcdc.kvproto.ChangeDataGrpc;
+import io.kcdc.upstream.cluster.Region;
+import io.kcdc.upstream.cluster.RegionListener;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * TiKV's ChangeData service on one store. EventFeed and EventFeedV2 share one handler: every
+ * stream multiplexes registrations by request id, which serves both TiCDC's multiplexed client
+ * and its one-stream-per-subscription fallback.
+ */
+public final class ChangeDataService extends ChangeDataGrpc.ChangeDataImplBase implements RegionListener {
+  private final StoreContext ctx;
+  private final Set<EventFeedSession> sessions = ConcurrentHashMap.newKeySet();
+
+  public ChangeDataService(StoreContext ctx) {
+    this.ctx = ctx;
+    ctx.regions().addListener(this);
+  }
+
+  @Override
+  public StreamObserver<Cdcpb.ChangeDataRequest> eventFeed(StreamObserver<Cdcpb.ChangeDataEvent> out) {
+    return open(out);
+  }
+
+  @Override
+  public StreamObserver<Cdcpb.ChangeDataRequest> eventFeedV2(StreamObserver<Cdcpb.ChangeDataEvent> out) {
+    return open(out);
+  }
+
+  private StreamObserver<Cdcpb.ChangeDataRequest> open(StreamObserver<Cdcpb.ChangeDataEvent> out) {
+    EventFeedSession[] self = new EventFeedSession[1];
+    self[0] = new EventFeedSession(ctx, (ServerCallStreamObserver<Cdcpb.ChangeDataEvent>) out,
+        () -> sessions.remove(self[0]));
+    sessions.add(self[0]);
+    return self[0];
+  }
+
+  /**
+   * One resolved-ts round for every stream of this store. {@code tsoTs} must come from the TSO
+   * right before the call (see {@link EventFeedSession#sendResolvedTs}).
+   */
+  public void advanceResolvedTs(long tsoTs) {
+    for (EventFeedSession s : sessions) {
+      s.sendResolvedTs(tsoTs);
+    }
+  }
+
+  @Override
+  public void onRegionChanged(Region old, List<Region> replacements) {
+    for (EventFeedSession s : sessions) {
+      s.regionChanged(old, replacements);
+    }
+  }
+
+  /** Open EventFeed streams (for tests and diagnostics). */
+  public int streamCount() {
+    return sessions.size();
+  }
+
+  /** Ends every stream, as a store shutting down does. */
+  public void closeAll() {
+    sessions.forEach(EventFeedSession::close);
+  }
+}

@@ -1,0 +1,269 @@
+package io.kcdc.upstream.tikv;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.kcdc.kvproto.Cdcpb;
+import io.kcdc.kvproto.Errorpb;
+import io.kcdc.kvproto.Kvrpcpb;
+import io.kcdc.tidb.Codec;
+import io.kcdc.tidb.KeySpan;
+import io.kcdc.upstream.cluster.Region;
+import io.kcdc.upstream.cluster.RegionMetas;
+import io.kcdc.upstream.kv.MvccChange;
+import io.kcdc.upstream.kv.MvccListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One EventFeed stream: the regions registered on it, their incremental scans, live rows and
+ * resolved ts. Everything sent goes through one single-threaded sender, in the order it was
+ * produced; live rows are produced under the store lock, so a resolved ts computed after a lock
+ * scan is always queued after the commits that scan no longer saw.
+ */
+final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>, MvccListener {
+  private static final Logger LOG = LoggerFactory.getLogger(EventFeedSession.class);
+  private static final int ROWS_PER_EVENT = 128;
+
+  private final StoreContext ctx;
+  private final ServerCallStreamObserver<Cdcpb.ChangeDataEvent> out;
+  private final Runnable onClose;
+  private final ExecutorService sender;
+  private final Map<Registration.Key, Registration> registrations = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  EventFeedSession(StoreContext ctx, ServerCallStreamObserver<Cdcpb.ChangeDataEvent> out, Runnable onClose) {
+    this.ctx = ctx;
+    this.out = out;
+    this.onClose = onClose;
+    this.sender = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "event-feed-sender-store-" + ctx.storeId());
+      t.setDaemon(true);
+      return t;
+    });
+    out.setOnCancelHandler(this::close);
+    ctx.store().addListener(this);
+  }
+
+  @Override
+  public void onNext(Cdcpb.ChangeDataRequest req) {
+    switch (req.getRequestCase()) {
+      case DEREGISTER -> deregister(req);
+      case NOTIFY_TXN_STATUS -> {
+        // Only used for pipelined/async-commit transactions, which the embedded store does not make.
+      }
+      default -> register(req);
+    }
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    close();
+  }
+
+  @Override
+  public void onCompleted() {
+    // Let queued events go out first; then the client sees EOF (TiCDC's multiplexing probe wants that).
+    send(() -> out.onCompleted());
+    close();
+  }
+
+  private void register(Cdcpb.ChangeDataRequest req) {
+    long requestCluster = req.getHeader().getClusterId();
+    if (requestCluster != 0 && requestCluster != ctx.clusterId()) {
+      sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
+          .setClusterIdMismatch(Cdcpb.ClusterIDMismatch.newBuilder()
+              .setCurrent(ctx.clusterId()).setRequest(requestCluster)).build());
+      return;
+    }
+    // Holding the table keeps a split from slipping between the epoch check and the scan.
+    synchronized (ctx.regions()) {
+      Region region = ctx.regions().byId(req.getRegionId());
+      if (region == null) {
+        sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
+            .setRegionNotFound(Errorpb.RegionNotFound.newBuilder().setRegionId(req.getRegionId())).build());
+        return;
+      }
+      if (!region.epochMatches(req.getRegionEpoch().getConfVer(), req.getRegionEpoch().getVersion())) {
+        sendError(req.getRequestId(), req.getRegionId(), epochNotMatch(
+            ctx.regions().scan(region.span().start(), region.span().end(), 0)));
+        return;
+      }
+      if (region.leader().storeId() != ctx.storeId()) {
+        sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
+            .setNotLeader(Errorpb.NotLeader.newBuilder()
+                .setRegionId(region.id()).setLeader(RegionMetas.peer(region.leader()))).build());
+        return;
+      }
+      Registration.Key key = new Registration.Key(req.getRequestId(), req.getRegionId());
+      if (registrations.containsKey(key)) {
+        sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
+            .setDuplicateRequest(Cdcpb.DuplicateRequest.newBuilder().setRegionId(req.getRegionId())).build());
+        return;
+      }
+      KeySpan span = new KeySpan(req.getStartKey().toByteArray(), req.getEndKey().toByteArray())
+          .intersect(region.span());
+      Registration reg = new Registration(req.getRequestId(), req.getRegionId(), span,
+          req.getExtraOp() == Kvrpcpb.ExtraOp.ReadOldValue);
+      registrations.put(key, reg);
+      if (span == null) {
+        send(reg, List.of(CdcRows.initialized()));
+        reg.initialized = true;
+        return;
+      }
+      ctx.store().incrementalScan(span, req.getCheckpointTs(), rows -> {
+        List<Cdcpb.Event.Row> batch = new ArrayList<>(ROWS_PER_EVENT);
+        for (MvccChange c : rows) {
+          batch.add(CdcRows.row(c, reg.oldValue));
+          if (batch.size() == ROWS_PER_EVENT) {
+            send(reg, batch);
+            batch = new ArrayList<>(ROWS_PER_EVENT);
+          }
+        }
+        batch.add(CdcRows.initialized());
+        send(reg, batch);
+        reg.initialized = true;
+      });
+    }
+  }
+
+  private void deregister(Cdcpb.ChangeDataRequest req) {
+    registrations.values().removeIf(r -> r.requestId == req.getRequestId()
+        && (req.getRegionId() == 0 || r.regionId == req.getRegionId()));
+  }
+
+  /** Live rows; runs under the store lock. */
+  @Override
+  public void onChanges(List<MvccChange> changes) {
+    if (registrations.isEmpty()) {
+      return;
+    }
+    byte[][] encoded = new byte[changes.size()][];
+    Map<Registration, List<Cdcpb.Event.Row>> rows = new LinkedHashMap<>();
+    for (Registration reg : registrations.values()) {
+      if (!reg.initialized || reg.span == null) {
+        continue;
+      }
+      for (int i = 0; i < changes.size(); i++) {
+        if (encoded[i] == null) {
+          encoded[i] = Codec.encodeBytes(changes.get(i).rawKey());
+        }
+        if (reg.span.contains(encoded[i])) {
+          rows.computeIfAbsent(reg, r -> new ArrayList<>()).add(CdcRows.row(changes.get(i), reg.oldValue));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    Cdcpb.ChangeDataEvent.Builder b = Cdcpb.ChangeDataEvent.newBuilder();
+    rows.forEach((reg, rs) -> b.addEvents(event(reg).setEntries(Cdcpb.Event.Entries.newBuilder().addAllEntries(rs))));
+    Cdcpb.ChangeDataEvent e = b.build();
+    send(() -> out.onNext(e));
+  }
+
+  /**
+   * Sends one batched resolved ts per (request id, ts): for each initialized region
+   * {@code min(tsoTs, oldest lock start ts in the region)}, never below what was sent before.
+   * {@code tsoTs} must be taken from the TSO before this call.
+   */
+  void sendResolvedTs(long tsoTs) {
+    Map<Long, Long> minLockByRegion = new HashMap<>();
+    Map<Long, Map<Long, List<Long>>> byRequest = new TreeMap<>();
+    for (Registration reg : registrations.values()) {
+      if (!reg.initialized) {
+        continue;
+      }
+      Region region = ctx.regions().byId(reg.regionId);
+      if (region == null) {
+        continue;
+      }
+      long minLock = minLockByRegion.computeIfAbsent(region.id(), id -> ctx.store().minLockStartTs(region.span()));
+      long ts;
+      synchronized (reg) {
+        ts = Math.max(reg.lastResolvedTs, Math.min(tsoTs, minLock));
+        reg.lastResolvedTs = ts;
+      }
+      byRequest.computeIfAbsent(reg.requestId, r -> new TreeMap<>())
+          .computeIfAbsent(ts, t -> new ArrayList<>()).add(reg.regionId);
+    }
+    byRequest.forEach((requestId, byTs) -> byTs.forEach((ts, regionIds) -> {
+      Cdcpb.ChangeDataEvent e = Cdcpb.ChangeDataEvent.newBuilder()
+          .setResolvedTs(Cdcpb.ResolvedTs.newBuilder().setRequestId(requestId).setTs(ts).addAllRegions(regionIds))
+          .build();
+      send(() -> out.onNext(e));
+    }));
+  }
+
+  /** A region this stream observes changed epoch: its registrations end with epoch_not_match. */
+  void regionChanged(Region old, List<Region> replacements) {
+    for (Registration reg : registrations.values()) {
+      if (reg.regionId == old.id() && registrations.remove(reg.key(), reg)) {
+        sendError(reg.requestId, reg.regionId, epochNotMatch(replacements));
+      }
+    }
+  }
+
+  int registrationCount() {
+    return registrations.size();
+  }
+
+  private static Cdcpb.Error epochNotMatch(List<Region> current) {
+    Errorpb.EpochNotMatch.Builder b = Errorpb.EpochNotMatch.newBuilder();
+    current.forEach(r -> b.addCurrentRegions(RegionMetas.region(r)));
+    return Cdcpb.Error.newBuilder().setEpochNotMatch(b).build();
+  }
+
+  private static Cdcpb.Event.Builder event(Registration reg) {
+    return Cdcpb.Event.newBuilder().setRegionId(reg.regionId).setRequestId(reg.requestId);
+  }
+
+  private void send(Registration reg, List<Cdcpb.Event.Row> rows) {
+    Cdcpb.ChangeDataEvent e = Cdcpb.ChangeDataEvent.newBuilder()
+        .addEvents(event(reg).setEntries(Cdcpb.Event.Entries.newBuilder().addAllEntries(rows)))
+        .build();
+    send(() -> out.onNext(e));
+  }
+
+  private void sendError(long requestId, long regionId, Cdcpb.Error error) {
+    Cdcpb.ChangeDataEvent e = Cdcpb.ChangeDataEvent.newBuilder()
+        .addEvents(Cdcpb.Event.newBuilder().setRegionId(regionId).setRequestId(requestId).setError(error))
+        .build();
+    send(() -> out.onNext(e));
+  }
+
+  private void send(Runnable action) {
+    try {
+      sender.execute(() -> {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          // The call was cancelled or completed under us: the stream is gone.
+          LOG.debug("event feed send failed on store {}", ctx.storeId(), e);
+          close();
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("event feed on store {} already closed", ctx.storeId());
+    }
+  }
+
+  void close() {
+    if (closed.compareAndSet(false, true)) {
+      ctx.store().removeListener(this);
+      registrations.clear();
+      onClose.run();
+      // Queued events still go out (e.g. onCompleted); nothing new is accepted.
+      sender.shutdown();
+    }
+  }
+}

@@ -1,0 +1,7 @@
+package io.kcdc.upstream.tikv;
+
+import io.kcdc.upstream.cluster.RegionTable;
+import io.kcdc.upstream.kv.MvccStore;
+
+/** What a store's gRPC services work on: the cluster's identity, the data and the region table. */
+public record StoreContext(long clusterId, long storeId, MvccStore store, RegionTable regions) {}
