@@ -45,8 +45,9 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final RegionTable regions;
   private final List<Long> storeIds = new ArrayList<>();
   private final List<StoreInfo> stores = new ArrayList<>();
-  private final List<ChangeDataService> changeData = new ArrayList<>();
+  private final List<ChangeDataService> changeData = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Server> servers = new ArrayList<>();
+  private final Object resolvedTsRound = new Object();
   private ScheduledExecutorService ticker;
   private volatile String pdAddress;
 
@@ -106,14 +107,19 @@ public final class EmbeddedCluster implements AutoCloseable {
     return this;
   }
 
-  /** One resolved-ts round on every store now (the ticker does this every interval). */
+  /**
+   * One resolved-ts round on every store now (the ticker does this every interval). Rounds are
+   * serialized so a stream never sees them interleaved.
+   */
   public void advanceResolvedTs() {
-    try {
-      // The TSO is read before any lock is looked at: see EventFeedSession#sendResolvedTs.
-      long ts = tso.next();
-      changeData.forEach(s -> s.advanceResolvedTs(ts));
-    } catch (RuntimeException e) {
-      LOG.warn("resolved ts round failed", e);
+    synchronized (resolvedTsRound) {
+      try {
+        // The TSO is read before any lock is looked at: see EventFeedSession#sendResolvedTs.
+        long ts = tso.next();
+        changeData.forEach(s -> s.advanceResolvedTs(ts));
+      } catch (RuntimeException e) {
+        LOG.warn("resolved ts round failed", e);
+      }
     }
   }
 

@@ -79,12 +79,19 @@ public final class PdService extends PDGrpc.PDImplBase {
   @Override
   public StreamObserver<Pdpb.TsoRequest> tso(StreamObserver<Pdpb.TsoResponse> out) {
     return new StreamObserver<>() {
+      private boolean failed;
+
       @Override
       public void onNext(Pdpb.TsoRequest request) {
+        if (failed) {
+          return;
+        }
         if (clusterMismatch(request.getHeader(), out)) {
+          failed = true;
           return;
         }
         if (request.getCount() == 0) {
+          failed = true;
           out.onError(Status.INVALID_ARGUMENT.withDescription("tso count should be positive").asRuntimeException());
           return;
         }
@@ -103,7 +110,9 @@ public final class PdService extends PDGrpc.PDImplBase {
 
       @Override
       public void onCompleted() {
-        out.onCompleted();
+        if (!failed) {
+          out.onCompleted();
+        }
       }
     };
   }
