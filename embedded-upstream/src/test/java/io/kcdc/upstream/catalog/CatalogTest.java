@@ -1,0 +1,76 @@
+package io.kcdc.upstream.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kcdc.tidb.MetaCodec;
+import io.kcdc.tidb.RowDecoder;
+import io.kcdc.tidb.TableCodec;
+import io.kcdc.tidb.schema.ActionType;
+import io.kcdc.tidb.schema.DBInfo;
+import io.kcdc.tidb.schema.DdlJob;
+import io.kcdc.tidb.schema.JobState;
+import io.kcdc.tidb.schema.SchemaJson;
+import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.kv.Snapshot;
+import io.kcdc.upstream.sql.MemoryKv;
+import io.kcdc.upstream.sql.SqlEngine;
+import io.kcdc.upstream.sql.SqlSession;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CatalogTest {
+
+  @Test
+  void createTableWritesMetaKeysSchemaVersionAndADoneJobRow() {
+    MemoryKv.Handle kv = MemoryKv.create();
+    SqlEngine engine = new SqlEngine(kv.txnKv(), "v").bootstrap();
+    SqlSession s = engine.open(1, "root");
+    long versionBefore = Catalog.schemaVersion(kv.txnKv().snapshot(kv.txnKv().currentTs()));
+    s.execute("CREATE DATABASE d1");
+    s.execute("CREATE TABLE d1.t (id INT PRIMARY KEY, v VARCHAR(8))");
+    Snapshot snap = kv.txnKv().snapshot(kv.txnKv().currentTs());
+
+    DBInfo db = Catalog.database(snap, "d1").orElseThrow();
+    assertThat(db.id()).isGreaterThan(DdlExecutor.FIRST_USER_ID);
+    byte[] dbJson = snap.get(MetaCodec.hashFieldKey(MetaCodec.DBS, MetaCodec.dbKey(db.id()))).orElseThrow();
+    assertThat(SchemaJson.read(dbJson, DBInfo.class).name().o()).isEqualTo("d1");
+
+    TableInfo t = Catalog.table(snap, db.id(), "t").orElseThrow();
+    byte[] tableJson = snap.get(MetaCodec.hashFieldKey(MetaCodec.dbKey(db.id()), MetaCodec.tableField(t.id())))
+        .orElseThrow();
+    assertThat(SchemaJson.read(tableJson, TableInfo.class)).isEqualTo(t);
+    assertThat(Catalog.schemaVersion(snap)).isEqualTo(versionBefore + 2);
+
+    // The system table TiCDC reads job_meta from is in the meta snapshot.
+    TableInfo jobTable = Catalog.table(snap, SystemTables.MYSQL_DB_ID, "tidb_ddl_job").orElseThrow();
+    assertThat(jobTable.id()).isEqualTo(TableCodec.DDL_JOB_TABLE_ID);
+    assertThat(jobTable.columnByName("job_meta").orElseThrow().id()).isEqualTo(5);
+
+    // The job row was put (state Done) in the DDL's transaction, then deleted by the cleanup.
+    List<MemoryKv.Write> jobWrites = kv.writes().stream()
+        .filter(w -> TableCodec.isRecordKey(w.key()) && TableCodec.tableIdOf(w.key()) == TableCodec.DDL_JOB_TABLE_ID)
+        .toList();
+    MemoryKv.Write put = jobWrites.stream().filter(w -> w.value() != null).reduce((a, b) -> b).orElseThrow();
+    Object[] row = RowDecoder.decode(jobTable, put.key(), put.value());
+    DdlJob job = SchemaJson.read((byte[]) row[4], DdlJob.class);
+    assertThat(job.type()).isEqualTo(ActionType.CREATE_TABLE);
+    assertThat(job.state()).isEqualTo(JobState.DONE);
+    assertThat(job.schemaId()).isEqualTo(db.id());
+    assertThat(job.tableId()).isEqualTo(t.id());
+    assertThat(job.query()).isEqualTo("CREATE TABLE d1.t (id INT PRIMARY KEY, v VARCHAR(8))");
+    assertThat(job.binlog().schemaVersion()).isEqualTo(versionBefore + 2);
+    assertThat(job.binlog().tableInfo()).isEqualTo(t);
+    assertThat(row[0]).isEqualTo(job.id());
+    assertThat(TableCodec.decodeRecordKey(put.key()).intHandle()).isEqualTo(job.id());
+    // Same transaction as the meta change.
+    assertThat(put.commitTs()).isEqualTo(kv.writes().stream()
+        .filter(w -> Arrays.equals(w.key(), MetaCodec.hashFieldKey(MetaCodec.dbKey(db.id()), MetaCodec.tableField(t.id()))))
+        .findFirst().orElseThrow().commitTs());
+    assertThat(jobWrites.get(jobWrites.size() - 1).value()).isNull();
+    assertThat(new String((byte[]) row[2], StandardCharsets.UTF_8)).isEqualTo(Long.toString(db.id()));
+    assertThat(Map.of("type", row[5])).containsEntry("type", (long) ActionType.CREATE_TABLE);
+  }
+}
