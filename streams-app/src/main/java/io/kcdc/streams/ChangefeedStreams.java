@@ -1,6 +1,7 @@
 package io.kcdc.streams;
 
 import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
@@ -147,11 +148,13 @@ public final class ChangefeedStreams implements AutoCloseable {
     if (sink.isPresent()) {
       KafkaSinkOptions options = sink.get();
       TopicManager.requireSameCluster(options.brokers(), config.bootstrapServers());
-      options.newEncoder(Clock.systemUTC()); // fails early for an unsupported protocol
+      var encoders = options.encoderFactory(Clock.systemUTC()); // fails early for an unsupported protocol
+      encoders.get();
       EventRouter router = EventRouter.of(options);
+      ColumnSelector selector = new ColumnSelector(options.columnSelectors(), options.caseSensitive());
       topics = new TopicManager(options, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
       topics.partitionCount(options.defaultTopic());
-      plan = new SorterProcessor.SinkPlan(router, () -> options.newEncoder(Clock.systemUTC()), topics, options.splitUpdates());
+      plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector);
     }
     createProgressTopic();
     streams = new KafkaStreams(topology(config, plan), config.streamsProperties());

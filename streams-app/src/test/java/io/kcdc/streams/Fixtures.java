@@ -13,6 +13,7 @@ import io.kcdc.streams.model.TableInfo;
 import io.kcdc.tidb.ColumnFlag;
 import io.kcdc.tidb.MysqlFlag;
 import io.kcdc.tidb.MysqlType;
+import io.kcdc.tidb.TableCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class Fixtures {
   }
 
   public static byte[] rowKey(long tableId, long handle) {
-    return ByteBuffer.allocate(19).put((byte) 't').putLong(tableId).put((byte) '_').put((byte) 'r').putLong(handle).array();
+    return TableCodec.recordKey(tableId, handle);
   }
 
   public static RowChange row(long tableId, long version, long startTs, long commitTs, RowOp op, long handle,

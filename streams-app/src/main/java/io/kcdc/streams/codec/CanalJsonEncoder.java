@@ -9,13 +9,16 @@ import io.kcdc.tidb.MysqlType;
 import io.kcdc.tidb.schema.ActionType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * TiCDC's canal-json protocol (data-path.md §8.1): one record per row with a null key; DML fields written in
  * TiCDC's order, every non-null value as a JSON string; DDL and TIDB_WATERMARK messages in the order of Go's
- * {@code JSONMessage} struct. {@code mysqlType} keys follow table order (Go's order is random).
+ * {@code JSONMessage} struct. {@code mysqlType} keys follow table order (Go's order is random). A row over
+ * {@code max-message-bytes} is re-sent with only its handle-key columns or claim-checked (§7.4), else it fails
+ * with {@code CDC:ErrMessageTooLarge}.
  */
 public final class CanalJsonEncoder implements RowEventEncoder {
   /** The canal-json event type of the checkpoint message. */
@@ -23,10 +26,13 @@ public final class CanalJsonEncoder implements RowEventEncoder {
 
   private final EncoderConfig config;
   private final Clock clock;
+  private final ClaimCheckStorage claimCheck;
+  private final List<EncodedMessage> messages = new ArrayList<>();
 
   public CanalJsonEncoder(EncoderConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
+    this.claimCheck = config.largeMessageHandle().claimCheck() ? ClaimCheckStorage.of(config.largeMessageHandle()) : null;
   }
 
   public CanalJsonEncoder(EncoderConfig config) {
@@ -39,10 +45,37 @@ public final class CanalJsonEncoder implements RowEventEncoder {
   }
 
   @Override
-  public EncodedMessage encodeRow(RowEvent e) {
+  public void appendRow(String topic, RowEvent e) {
+    EncodedMessage m = new EncodedMessage(null, dml(e, false, null));
+    if (m.length() > config.maxMessageBytes()) {
+      LargeMessageHandle handle = config.largeMessageHandle();
+      if (handle.disabled()) {
+        throw tooLarge(m, e.table());
+      }
+      if (handle.claimCheck()) {
+        String location = claimCheck.write(m.key(), m.value());
+        m = new EncodedMessage(null, dml(e, true, location));
+      } else {
+        m = new EncodedMessage(null, dml(e, true, null));
+        if (m.length() > config.maxMessageBytes()) {
+          throw tooLarge(m, e.table());
+        }
+      }
+    }
+    messages.add(m);
+  }
+
+  @Override
+  public List<EncodedMessage> build() {
+    List<EncodedMessage> out = List.copyOf(messages);
+    messages.clear();
+    return out;
+  }
+
+  private byte[] dml(RowEvent e, boolean largeOnlyHandleKey, String claimCheckLocation) {
     TableInfo t = e.table();
     boolean delete = e.isDelete();
-    boolean onlyHandleKey = delete && config.deleteOnlyOutputHandleKeyColumns();
+    boolean onlyHandleKey = largeOnlyHandleKey || (delete && config.deleteOnlyOutputHandleKeyColumns());
     GoJsonWriter w = new GoJsonWriter();
     w.raw("{\"id\":0,\"database\":").string(t.schemaName()).raw(",\"table\":").string(t.tableName());
     w.raw(",\"pkNames\":[");
@@ -93,10 +126,17 @@ public final class CanalJsonEncoder implements RowEventEncoder {
     w.raw(",\"data\":");
     fillColumns(w, t, cols, null, onlyHandleKey);
     if (config.enableTidbExtension()) {
-      w.raw(",\"_tidb\":{\"commitTs\":").unsigned(e.commitTs()).raw('}');
+      w.raw(",\"_tidb\":{\"commitTs\":").unsigned(e.commitTs());
+      if (largeOnlyHandleKey) {
+        w.raw(",\"onlyHandleKey\":true");
+      }
+      if (claimCheckLocation != null) {
+        w.raw(",\"claimCheckLocation\":").string(claimCheckLocation);
+      }
+      w.raw('}');
     }
     w.raw('}');
-    return checkSize(new EncodedMessage(null, w.toBytes()), t);
+    return w.toBytes();
   }
 
   private static void fillColumns(GoJsonWriter w, TableInfo t, List<Object> values, List<Object> newValues, boolean onlyHandleKey) {
@@ -141,16 +181,12 @@ public final class CanalJsonEncoder implements RowEventEncoder {
     return ColumnValues.toString(v, unsigned);
   }
 
-  private EncodedMessage checkSize(EncodedMessage m, TableInfo t) {
-    if (m.length() > config.maxMessageBytes()) {
-      throw new EncodeException("CDC:ErrMessageTooLarge", "message is too large: " + m.length()
-          + " bytes for table " + t.schemaName() + "." + t.tableName() + ", max-message-bytes " + config.maxMessageBytes());
-    }
-    return m;
+  private EncodeException tooLarge(EncodedMessage m, TableInfo t) {
+    return EncodeException.messageTooLarge(m.length(), t, config.maxMessageBytes());
   }
 
   @Override
-  public EncodedMessage encodeDdl(Ddl ddl) {
+  public Optional<EncodedMessage> encodeDdl(Ddl ddl) {
     GoJsonWriter w = new GoJsonWriter();
     w.raw("{\"id\":0,\"database\":").string(ddl.getSchemaName()).raw(",\"table\":").string(ddl.getTableName());
     w.raw(",\"pkNames\":null,\"isDdl\":true,\"type\":").string(ddlType(ddl.getActionType()));
@@ -161,7 +197,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
       w.raw(",\"_tidb\":{\"commitTs\":").unsigned(ddl.getCommitTs()).raw('}');
     }
     w.raw('}');
-    return new EncodedMessage(null, w.toBytes());
+    return Optional.of(new EncodedMessage(null, w.toBytes()));
   }
 
   @Override

@@ -30,6 +30,11 @@ public record TableInfo(TableSchema schema) {
     return schema.getTableName();
   }
 
+  /** Whether the table is partitioned (rows carry the partition's physical table id). */
+  public boolean isPartition() {
+    return schema.getIsPartition();
+  }
+
   public List<ColumnDef> columns() {
     return schema.getColumns();
   }

@@ -1,17 +1,27 @@
 package io.kcdc.streams.sink;
 
+import io.kcdc.streams.codec.AvroConfig;
+import io.kcdc.streams.codec.AvroEncoder;
+import io.kcdc.streams.codec.AvroSchemaCache;
 import io.kcdc.streams.codec.CanalJsonEncoder;
+import io.kcdc.streams.codec.ConfluentSchemaRegistry;
 import io.kcdc.streams.codec.EncoderConfig;
+import io.kcdc.streams.codec.LargeMessageHandle;
+import io.kcdc.streams.codec.OpenProtocolEncoder;
 import io.kcdc.streams.codec.RowEventEncoder;
+import io.kcdc.streams.codec.SchemaRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 /**
- * Effective MQ sink settings of one changefeed: sink URI parameters over {@code sink.kafka_config} over TiCDC's
- * defaults (TiCDC's {@code kafka.Options} + {@code codec/common.Config}).
+ * Effective MQ sink settings of one changefeed: sink URI parameters over {@code sink}/{@code sink.kafka_config} over
+ * TiCDC's defaults (TiCDC's {@code kafka.Options} + {@code codec/common.Config}), validated like TiCDC does.
  *
  * @param partitionNum unset means "the topic's real partition count" (3 when the sink creates the topic)
+ * @param schemaRegistry the Confluent-compatible registry URL (avro), or null
+ * @param encoderConcurrency {@code sink.encoder_concurrency} (default 32)
  */
 public record KafkaSinkOptions(
     List<String> brokers,
@@ -23,10 +33,20 @@ public record KafkaSinkOptions(
     boolean outputRawChangeEvent,
     boolean caseSensitive,
     List<DispatchRule> dispatchers,
-    EncoderConfig encoder) {
+    EncoderConfig encoder,
+    AvroConfig avro,
+    String schemaRegistry,
+    List<SinkConfig.ColumnSelectorRule> columnSelectors,
+    int encoderConcurrency) {
 
   /** Partitions of a topic the sink creates when {@code partition-num} is not set. */
   public static final int DEFAULT_PARTITION_NUM = 3;
+  public static final int DEFAULT_ENCODER_CONCURRENCY = 32;
+  /** The protocols this sink can encode. */
+  public static final List<String> SUPPORTED_PROTOCOLS = List.of("canal-json", "open-protocol", "avro");
+
+  private static final String CODEC_INVALID = "CDC:ErrCodecInvalidConfig";
+  private static final String REPLICA_INVALID = "CDC:ErrInvalidReplicaConfig";
 
   public static KafkaSinkOptions of(SinkUri uri, SinkConfig config) {
     return of(uri, config, false);
@@ -37,9 +57,9 @@ public record KafkaSinkOptions(
       throw new SinkConfigException(SinkConfigException.SINK_URI_INVALID,
           "the sink scheme (" + uri.scheme() + ") is not a Kafka sink");
     }
-    SinkConfig.KafkaConfig kc = config.kafkaConfig() != null
-        ? config.kafkaConfig() : new SinkConfig.KafkaConfig(null, null, null, null, null, null);
-    String protocol = uri.protocol().orElse(config.protocol());
+    SinkConfig.KafkaConfig kc = config.kafkaConfig() != null ? config.kafkaConfig() : SinkConfig.KafkaConfig.empty();
+    SinkConfig.CodecConfig cc = kc.codecConfig() != null ? kc.codecConfig() : new SinkConfig.CodecConfig(null);
+    String protocol = uri.protocol().orElse(config.protocol() == null ? null : normalise(config.protocol()));
     if (protocol != null && config.protocol() != null && uri.protocol().isPresent()
         && !normalise(config.protocol()).equals(protocol)) {
       throw new SinkConfigException(SinkConfigException.SINK_INVALID_CONFIG, "sink config invalid: protocol "
@@ -56,15 +76,86 @@ public record KafkaSinkOptions(
         ? positive("replication-factor", kc.replicationFactor()).getAsInt() : 1);
     int maxBytes = uri.maxMessageBytes().orElse(kc.maxMessageBytes() != null
         ? positive("max-message-bytes", kc.maxMessageBytes()).getAsInt() : EncoderConfig.DEFAULT_MAX_MESSAGE_BYTES);
-    boolean tidbExt = uri.bool("enable-tidb-extension").orElse(
-        kc.codecConfig() != null && Boolean.TRUE.equals(kc.codecConfig().enableTidbExtension()));
+    boolean tidbExt = uri.bool("enable-tidb-extension").orElse(Boolean.TRUE.equals(cc.enableTidbExtension()));
     boolean onlyUpdated = uri.bool("only-output-updated-columns").orElse(Boolean.TRUE.equals(config.onlyOutputUpdatedColumns()));
     boolean contentCompatible = uri.bool("content-compatible").orElse(Boolean.TRUE.equals(config.contentCompatible()));
     boolean autoCreate = uri.bool("auto-create-topic").orElse(kc.autoCreateTopic() == null || kc.autoCreateTopic());
+    int maxBatchSize = uri.integer("max-batch-size").orElse(cc.maxBatchSize() != null ? cc.maxBatchSize()
+        : EncoderConfig.DEFAULT_MAX_BATCH_SIZE);
+    if (maxBatchSize <= 0) {
+      throw new SinkConfigException(CODEC_INVALID, "invalid max-batch-size " + maxBatchSize);
+    }
+    boolean openOldValue = config.open() == null || config.open().outputOldValue() == null || config.open().outputOldValue();
+    LargeMessageHandle large = largeMessageHandle(kc.largeMessageHandle(), protocol, tidbExt);
     EncoderConfig encoder = new EncoderConfig(tidbExt, onlyUpdated,
-        Boolean.TRUE.equals(config.deleteOnlyOutputHandleKeyColumns()), contentCompatible, maxBytes);
+        Boolean.TRUE.equals(config.deleteOnlyOutputHandleKeyColumns()), contentCompatible, maxBytes, maxBatchSize,
+        openOldValue, large);
+
+    AvroConfig avro;
+    try {
+      avro = new AvroConfig(uri.params().getOrDefault("avro-decimal-handling-mode", cc.avroDecimalHandlingMode()),
+          uri.params().getOrDefault("avro-bigint-unsigned-handling-mode", cc.avroBigintUnsignedHandlingMode()),
+          uri.bool("avro-enable-watermark").orElse(Boolean.TRUE.equals(cc.avroEnableWatermark())), "default");
+    } catch (IllegalArgumentException e) {
+      throw new SinkConfigException(CODEC_INVALID, e.getMessage(), e);
+    }
+    String registry = uri.params().getOrDefault("schema-registry", config.schemaRegistry());
+    if (protocol.equals("avro") && (registry == null || registry.isBlank())) {
+      throw new SinkConfigException(CODEC_INVALID,
+          "Avro protocol requires parameter \"schema-registry\" or \"GlueSchemaRegistryConfig\"");
+    }
+    int concurrency = config.encoderConcurrency() == null ? DEFAULT_ENCODER_CONCURRENCY : config.encoderConcurrency();
+    if (concurrency <= 0) {
+      throw new SinkConfigException(SinkConfigException.SINK_INVALID_CONFIG,
+          "sink config invalid: encoder-concurrency should greater than 0, but got " + concurrency);
+    }
     return new KafkaSinkOptions(uri.brokers(), uri.topic(), protocol, partitionNum, (short) rf, autoCreate,
-        Boolean.TRUE.equals(kc.outputRawChangeEvent()), caseSensitive, config.dispatchers(), encoder);
+        Boolean.TRUE.equals(kc.outputRawChangeEvent()), caseSensitive, config.dispatchers(), encoder, avro, registry,
+        config.columnSelectors(), concurrency);
+  }
+
+  /** TiCDC's {@code LargeMessageHandleConfig.AdjustAndValidate}. */
+  private static LargeMessageHandle largeMessageHandle(SinkConfig.LargeMessageHandleConfig c, String protocol,
+      boolean tidbExtension) {
+    if (c == null) {
+      return LargeMessageHandle.NONE;
+    }
+    LargeMessageHandle.Option option;
+    try {
+      option = LargeMessageHandle.Option.of(c.option());
+    } catch (IllegalArgumentException e) {
+      throw new SinkConfigException(REPLICA_INVALID, e.getMessage(), e);
+    }
+    LargeMessageHandle handle = new LargeMessageHandle(option, c.compression(), c.claimCheckStorageUri(),
+        Boolean.TRUE.equals(c.claimCheckRawValue()));
+    if (handle.disabled()) {
+      return handle;
+    }
+    switch (protocol) {
+      case "open-protocol" -> {
+        if (handle.claimCheckRawValue()) {
+          throw new SinkConfigException(REPLICA_INVALID, "large message handle claim-check-raw-value is not supported"
+              + " by protocol open-protocol");
+        }
+      }
+      case "canal-json" -> {
+        if (!tidbExtension) {
+          throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to " + option.text()
+              + ", protocol is canal-json, but enable-tidb-extension is false");
+        }
+      }
+      default -> throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to " + option.text()
+          + ", protocol is " + protocol + ", it's not supported");
+    }
+    if (handle.claimCheck() && handle.claimCheckStorageUri().isEmpty()) {
+      throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to claim-check, but the "
+          + "claim-check-storage-uri is empty");
+    }
+    if (!handle.compression().equals("none")) {
+      throw new SinkConfigException(REPLICA_INVALID, "large-message-handle-compression "
+          + handle.compression() + " is not supported yet, use none");
+    }
+    return handle;
   }
 
   private static String normalise(String p) {
@@ -92,12 +183,31 @@ public record KafkaSinkOptions(
     return !outputRawChangeEvent;
   }
 
-  /** A new encoder of the configured protocol; only canal-json is implemented so far. */
+  /** A new encoder of the configured protocol (avro: with its own schema cache). */
   public RowEventEncoder newEncoder(Clock clock) {
-    if (protocol.equals("canal-json")) {
-      return new CanalJsonEncoder(encoder, clock);
-    }
-    throw new SinkConfigException(SinkConfigException.SINK_UNKNOWN_PROTOCOL,
-        "unknown '" + protocol + "' message protocol for sink: not supported yet, use canal-json");
+    return encoderFactory(clock).get();
+  }
+
+  /**
+   * Encoders of the configured protocol that share one schema cache (avro registers each table version once).
+   *
+   * @throws SinkConfigException {@code CDC:ErrSinkUnknownProtocol} for a protocol this sink cannot encode
+   */
+  public Supplier<RowEventEncoder> encoderFactory(Clock clock) {
+    return encoderFactory(clock, schemaRegistry == null ? null : new ConfluentSchemaRegistry(schemaRegistry));
+  }
+
+  /** As {@link #encoderFactory(Clock)} with the given registry client. */
+  public Supplier<RowEventEncoder> encoderFactory(Clock clock, SchemaRegistry registry) {
+    return switch (protocol) {
+      case "canal-json" -> () -> new CanalJsonEncoder(encoder, clock);
+      case "open-protocol" -> () -> new OpenProtocolEncoder(encoder);
+      case "avro" -> {
+        AvroSchemaCache cache = new AvroSchemaCache(registry);
+        yield () -> new AvroEncoder(encoder, avro, cache);
+      }
+      default -> throw new SinkConfigException(SinkConfigException.SINK_UNKNOWN_PROTOCOL, "unknown '" + protocol
+          + "' message protocol for sink: not supported yet, use one of " + SUPPORTED_PROTOCOLS);
+    };
   }
 }

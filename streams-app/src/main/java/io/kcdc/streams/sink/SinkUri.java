@@ -79,6 +79,8 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
     sink.bool("only-output-updated-columns");
     sink.bool("content-compatible");
     sink.bool("auto-create-topic");
+    sink.bool("avro-enable-watermark");
+    sink.integer("max-batch-size");
     return sink;
   }
 
@@ -118,6 +120,19 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
       case "flat-avro" -> "avro";
       default -> p;
     });
+  }
+
+  /** An integer parameter, empty when absent. */
+  public OptionalInt integer(String name) {
+    String v = params.get(name);
+    if (v == null) {
+      return OptionalInt.empty();
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(v));
+    } catch (NumberFormatException e) {
+      throw new SinkConfigException(KAFKA_INVALID_CONFIG, "invalid " + name + " '" + v + "' in sink-uri", e);
+    }
   }
 
   public OptionalInt partitionNum() {

@@ -11,11 +11,13 @@ import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
+import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.PartitionCounts;
 import io.kcdc.streams.sink.SinkRecordKey;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * The sorter and table sink of a changefeed (TiCDC's sorter + sink manager): buffers rows of the internal topic
  * in a persistent store keyed by {@link SorterKey} (idempotent under re-sent rows, spilling to RocksDB), and on
  * {@code TableResolved(T)} releases the table's rows with {@code commitTs <= T} in (commitTs, startTs, delete <
- * update < insert) order: routes, encodes and forwards each to {@link #SINK_NODE}, deletes it, then forwards a
+ * update < insert) order: routes each, applies the column selectors, appends it to the encoder of its (topic,
+ * partition) (batching protocols put several rows into one record), forwards the records to {@link #SINK_NODE}
+ * after every chunk of released rows, deletes the rows, then forwards a
  * {@link TableProgress} with {@code checkpointTs = T} to {@link #PROGRESS_NODE}. Everything happens in the
  * Streams transaction of the resolved record, so a committed progress record means its rows are in the sink.
  * Rows of a table with {@code commitTs <=} its released checkpoint were already written and are dropped.
@@ -55,13 +59,27 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * Where released rows go. {@code router == null} is the blackhole sink: rows are dropped, progress is kept.
    *
    * @param splitUpdates split updates of handle/unique keys (off with {@code output-raw-change-event})
+   * @param selector {@code sink.column_selectors}
    */
   public record SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
-      boolean splitUpdates) {
+      boolean splitUpdates, ColumnSelector selector) {
+
+    public SinkPlan {
+      selector = selector == null ? ColumnSelector.none() : selector;
+    }
+
+    public SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
+        boolean splitUpdates) {
+      this(router, encoders, partitions, splitUpdates, ColumnSelector.none());
+    }
+
     public static SinkPlan blackhole() {
       return new SinkPlan(null, null, null, true);
     }
   }
+
+  /** Where an encoder's records go. */
+  private record Target(String topic, int partition) {}
 
   private final SinkPlan plan;
   private final Map<Long, TableInfo> schemaCache = new HashMap<>();
@@ -69,7 +87,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private KeyValueStore<Bytes, byte[]> schemas;
   private KeyValueStore<Bytes, byte[]> sorter;
   private KeyValueStore<Bytes, byte[]> resolved;
-  private RowEventEncoder encoder;
+  /** One encoder per (topic, partition), so batches never mix partitions; kept for the processor's lifetime. */
+  private final Map<Target, RowEventEncoder> encoders = new LinkedHashMap<>();
 
   public SorterProcessor(SinkPlan plan) {
     this.plan = plan;
@@ -81,7 +100,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.schemas = context.getStateStore(SCHEMA_STORE);
     this.sorter = context.getStateStore(SORTER_STORE);
     this.resolved = context.getStateStore(RESOLVED_STORE);
-    this.encoder = plan.router() == null ? null : plan.encoders().get();
   }
 
   @Override
@@ -134,6 +152,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
           released.add(kv.key);
         }
       }
+      flush();
       released.forEach(sorter::delete);
     } while (released.size() == RELEASE_BATCH);
     resolved.put(tableKey(tableId), ByteBuffer.allocate(16).putLong(ts).putLong(ts).array());
@@ -149,9 +168,19 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     RowEvent event = RowEvent.of(schema(row.getTableId(), row.getSchemaVersion()), row);
     String topic = plan.router().topic(event.table().schemaName(), event.table().tableName());
     int partition = plan.router().partition(event, plan.partitions().partitionCount(topic));
-    EncodedMessage m = encoder.encodeRow(event);
-    context.forward(new Record<>(new SinkRecordKey(topic, partition, m.key()), m.value(), context.currentSystemTimeMs()),
-        SINK_NODE);
+    encoders.computeIfAbsent(new Target(topic, partition), k -> plan.encoders().get())
+        .appendRow(topic, plan.selector().apply(event));
+  }
+
+  /** Forwards every record the encoders have built so far. */
+  private void flush() {
+    for (Map.Entry<Target, RowEventEncoder> e : encoders.entrySet()) {
+      Target target = e.getKey();
+      for (EncodedMessage m : e.getValue().build()) {
+        context.forward(new Record<>(new SinkRecordKey(target.topic(), target.partition(), m.key()), m.value(),
+            context.currentSystemTimeMs()), SINK_NODE);
+      }
+    }
   }
 
   private TableInfo schema(long tableId, long version) {

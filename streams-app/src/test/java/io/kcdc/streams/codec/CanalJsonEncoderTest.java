@@ -147,7 +147,7 @@ class CanalJsonEncoderTest {
   void ddlMessageMatchesTiCdcSample() {
     Ddl ddl = new Ddl(0L, 163963309467037590L, 163963309467037594L, ActionType.DROP_SCHEMA, "test", "",
         "drop database if exists test");
-    assertThat(str(encoder(true).encodeDdl(ddl).value())).isEqualTo("{\"id\":0,\"database\":\"test\",\"table\":\"\","
+    assertThat(str(encoder(true).encodeDdl(ddl).orElseThrow().value())).isEqualTo("{\"id\":0,\"database\":\"test\",\"table\":\"\","
         + "\"pkNames\":null,\"isDdl\":true,\"type\":\"QUERY\",\"es\":625470388286,\"ts\":1639633095489,"
         + "\"sql\":\"drop database if exists test\",\"sqlType\":null,\"mysqlType\":null,\"data\":null,\"old\":null,"
         + "\"_tidb\":{\"commitTs\":163963309467037594}}");

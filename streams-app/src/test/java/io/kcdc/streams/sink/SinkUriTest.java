@@ -63,7 +63,11 @@ class SinkUriTest {
     rejects("kafka://k:9092/t?protocol=canal-json&partition-num=0", "CDC:ErrKafkaInvalidConfig");
     rejects("kafka://k:9092/t?protocol=canal-json&partition-num=x", "CDC:ErrKafkaInvalidConfig");
     rejects("kafka://k:9092/t?protocol=canal-json&enable-tidb-extension=yes", "CDC:ErrKafkaInvalidConfig");
-    assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=avro"), SinkConfig.empty())
+    rejects("kafka://k:9092/t?protocol=avro", "CDC:ErrCodecInvalidConfig"); // no schema registry
+    rejects("kafka://k:9092/t?protocol=open-protocol&max-batch-size=0", "CDC:ErrCodecInvalidConfig");
+    rejects("kafka://k:9092/t?protocol=avro&schema-registry=http://r:8081&avro-decimal-handling-mode=x",
+        "CDC:ErrCodecInvalidConfig");
+    assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal"), SinkConfig.empty())
         .newEncoder(java.time.Clock.systemUTC())).isInstanceOf(SinkConfigException.class)
         .hasMessageStartingWith("[CDC:ErrSinkUnknownProtocol]");
   }
