@@ -45,6 +45,7 @@ public final class TiCdcSourceConnector extends SourceConnector {
     TiCdcSourceConfig config = new TiCdcSourceConfig(props);
     try (ChannelPool channels = new ChannelPool();
         PdClient pd = new PdClient(config.pdAddresses(), channels, Backoff.DEFAULT)) {
+      checkStartTs(config.startTs(), pd.getGcSafePoint());
       KvClient kv = new KvClient(new RegionCache(pd), channels, Backoff.DEFAULT);
       SchemaSnapshot snapshot = new SchemaLoader(kv).load(config.startTs());
       tableIds = selectTables(snapshot, config.tableFilter(), config.forceReplicate());
@@ -52,6 +53,13 @@ public final class TiCdcSourceConnector extends SourceConnector {
     } catch (RuntimeException e) {
       throw e instanceof ConnectException c ? c
           : new ConnectException("cannot read the upstream schema at " + config.startTs() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** TiCDC's {@code ErrStartTsBeforeGC}: data older than the GC safe point may already be gone. */
+  static void checkStartTs(long startTs, long gcSafePoint) {
+    if (Long.compareUnsigned(startTs, gcSafePoint) < 0) {
+      throw new ConnectException("start ts " + startTs + " is older than the GC safe point " + gcSafePoint);
     }
   }
 

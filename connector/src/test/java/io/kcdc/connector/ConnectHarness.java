@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +30,6 @@ import org.apache.kafka.connect.runtime.Connect;
 final class ConnectHarness implements AutoCloseable {
   private final KafkaClusterTestKit kafka;
   private final Connect<?> connect;
-  private final Path offsetDir;
   private final HttpClient http = HttpClient.newHttpClient();
   private final String rest;
 
@@ -47,7 +44,6 @@ final class ConnectHarness implements AutoCloseable {
     kafka.format();
     kafka.startup();
     kafka.waitForReadyBrokers();
-    offsetDir = Files.createTempDirectory("kcdc-connect");
     Map<String, String> w = new HashMap<>();
     w.put("bootstrap.servers", kafka.bootstrapServers());
     w.put("group.id", "kcdc-it-connect");
@@ -113,9 +109,6 @@ final class ConnectHarness implements AutoCloseable {
       connect.awaitStop();
     } finally {
       kafka.close();
-      try (var files = Files.walk(offsetDir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.kcdc.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.common.TableFilter;
 import io.kcdc.connector.schema.SchemaSnapshot;
@@ -12,6 +13,7 @@ import io.kcdc.tidb.schema.FieldType;
 import io.kcdc.tidb.schema.TableInfo;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,13 @@ class TiCdcSourceConnectorTest {
         .containsExactly(List.of(1L, 3L, 5L), List.of(2L, 4L));
     assertThat(TiCdcSourceConnector.assign(List.of(1L, 2L), 8)).containsExactly(List.of(1L), List.of(2L));
     assertThat(TiCdcSourceConnector.assign(List.of(), 3)).isEmpty();
+  }
+
+  @Test
+  void startTsBelowTheGcSafePointIsRejected() {
+    TiCdcSourceConnector.checkStartTs(100, 100);
+    assertThatThrownBy(() -> TiCdcSourceConnector.checkStartTs(99, 100))
+        .isInstanceOf(ConnectException.class).hasMessageContaining("GC safe point 100");
   }
 
   @Test
