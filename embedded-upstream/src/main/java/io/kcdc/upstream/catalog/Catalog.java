@@ -21,6 +21,9 @@ import java.util.Optional;
  * so a DDL's meta change commits atomically with its job row.
  */
 public final class Catalog {
+  /** Scan limit for "everything"; kept well below Integer.MAX_VALUE so limit arithmetic cannot overflow. */
+  static final int SCAN_ALL = 1 << 30;
+
   private Catalog() {}
 
   public static List<DBInfo> databases(Snapshot s) {
@@ -134,6 +137,6 @@ public final class Catalog {
 
   private static List<KvPair> scanHash(Snapshot s, String key) {
     byte[] prefix = MetaCodec.hashPrefix(key);
-    return s.scan(prefix, MetaCodec.prefixEnd(prefix), Integer.MAX_VALUE);
+    return s.scan(prefix, MetaCodec.prefixEnd(prefix), SCAN_ALL);
   }
 }

@@ -15,6 +15,10 @@ public record MySqlServerConfig(
     return new MySqlServerConfig("127.0.0.1", 4000, "root", "", TIDB_VERSION);
   }
 
+  public MySqlServerConfig withHost(String newHost) {
+    return new MySqlServerConfig(newHost, port, user, password, serverVersion);
+  }
+
   public MySqlServerConfig withPort(int newPort) {
     return new MySqlServerConfig(host, newPort, user, password, serverVersion);
   }

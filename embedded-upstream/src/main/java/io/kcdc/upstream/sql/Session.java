@@ -222,6 +222,10 @@ public final class Session implements SqlSession, EvalContext {
       return QueryResult.Ok.EMPTY;
     }
     for (String assignment : splitTopLevel(body)) {
+      String head = assignment.trim().toUpperCase(Locale.ROOT);
+      if (head.startsWith("NAMES") || head.startsWith("CHARACTER SET") || head.startsWith("CHARSET")) {
+        continue;
+      }
       int eq = assignment.indexOf('=');
       if (eq < 0) {
         throw SqlException.parse("near '" + assignment + "'");
@@ -261,7 +265,8 @@ public final class Session implements SqlSession, EvalContext {
 
   private Object evalSetValue(String text) {
     try {
-      Expression e = CCJSqlParserUtil.parseExpression(text);
+      Expression e = CCJSqlParserUtil.parseExpression(text, false,
+          p -> p.withBackslashEscapeCharacter(true));
       if (e instanceof Column c && c.getTable() == null) {
         // SET x = ON / OFF / DEFAULT: bare words are values.
         return Identifiers.unquote(c.getColumnName());
@@ -306,7 +311,8 @@ public final class Session implements SqlSession, EvalContext {
         .replaceAll("(?i)\\bCLUSTERED\\b", "")
         .replaceAll("(?i)\\bUNIQUE\\s+INDEX\\b", "UNIQUE KEY");
     try {
-      return CCJSqlParserUtil.parse(normalized);
+      // MySQL strings use backslash escapes, which drivers rely on.
+      return CCJSqlParserUtil.parse(normalized, p -> p.withBackslashEscapeCharacter(true));
     } catch (JSQLParserException e) {
       String msg = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
       throw SqlException.parse("check the manual near '" + firstLine(msg) + "'");

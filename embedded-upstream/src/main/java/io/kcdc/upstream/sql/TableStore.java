@@ -24,6 +24,9 @@ import java.util.Map;
  * {@code _tidb_rowid}. Values are mounted values in table column order.
  */
 final class TableStore {
+  /** Scan limit for "everything"; kept well below Integer.MAX_VALUE so limit arithmetic cannot overflow. */
+  static final int SCAN_ALL = 1 << 30;
+
   private TableStore() {}
 
   /** A row as stored: its record key and its column values. */
@@ -32,7 +35,7 @@ final class TableStore {
   static List<StoredRow> scan(Snapshot s, TableInfo t) {
     byte[] prefix = TableCodec.recordPrefix(t.id());
     List<StoredRow> out = new ArrayList<>();
-    for (KvPair p : s.scan(prefix, MetaCodec.prefixEnd(prefix), Integer.MAX_VALUE)) {
+    for (KvPair p : s.scan(prefix, MetaCodec.prefixEnd(prefix), SCAN_ALL)) {
       Object[] values = RowDecoder.decode(t, p.key(), p.value());
       if (values != null) {
         out.add(new StoredRow(p.key(), values));

@@ -1,0 +1,181 @@
+package io.kcdc.upstream;
+
+import io.kcdc.upstream.cluster.EmbeddedCluster;
+import io.kcdc.upstream.kv.TxnKv;
+import io.kcdc.upstream.mysql.MySqlServer;
+import io.kcdc.upstream.mysql.MySqlServerConfig;
+import io.kcdc.upstream.sql.SqlEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A stand-in TiDB cluster in one process: PD and TiKV ({@link EmbeddedCluster}) plus the TiDB
+ * layer, a MySQL-protocol server whose SQL writes rows and schema exactly as TiDB does. Tests and
+ * the playground point TiCDC at {@link #pdAddress()} and a MySQL client at {@link #jdbcUrl()}.
+ */
+public final class EmbeddedUpstream implements AutoCloseable {
+  private final Builder config;
+  private EmbeddedCluster cluster;
+  private MySqlServer mysql;
+
+  private EmbeddedUpstream(Builder config) {
+    this.config = config;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts PD/TiKV, bootstraps the system schema, then opens the MySQL port. */
+  public synchronized EmbeddedUpstream start() {
+    cluster = EmbeddedCluster.builder()
+        .pdPort(config.pdPort)
+        .stores(config.stores)
+        .resolvedTsInterval(config.resolvedTsInterval)
+        .splitKeys(config.splitKeys)
+        .start();
+    try {
+      SqlEngine engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION).bootstrap();
+      mysql = new MySqlServer(MySqlServerConfig.defaults().withHost(config.mysqlHost)
+          .withPort(config.mysqlPort), engine).start();
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot open the MySQL port", io);
+      }
+      throw (RuntimeException) e;
+    }
+    return this;
+  }
+
+  /** {@code host:port} of PD, for {@code --pd}. */
+  public String pdAddress() {
+    return cluster.pdAddress();
+  }
+
+  /** {@code host:port} of the MySQL protocol server. */
+  public String mysqlAddress() {
+    return mysql.address();
+  }
+
+  public int mysqlPort() {
+    return mysql.port();
+  }
+
+  /** A JDBC URL for MariaDB Connector/J (or MySQL Connector/J with {@code jdbc:mysql:}). */
+  public String jdbcUrl() {
+    return "jdbc:mariadb://" + mysqlAddress() + "/";
+  }
+
+  /** The transactional store, for tests that read keys directly. */
+  public TxnKv txnKv() {
+    return cluster.txnKv();
+  }
+
+  /** The PD/TiKV side, for fault injection (split, resolved ts). */
+  public EmbeddedCluster cluster() {
+    return cluster;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (mysql != null) {
+      mysql.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /**
+   * Runs until killed: {@code --pd-port} (default 2379), {@code --mysql-port} (default 4000),
+   * {@code --host} for the MySQL server (default 127.0.0.1), {@code --stores}, {@code
+   * --resolved-ts-interval-ms}.
+   */
+  public static void main(String[] args) throws InterruptedException {
+    Builder b = builder().pdPort(2379).mysqlPort(4000);
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String value;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        value = arg.substring(eq + 1);
+        arg = arg.substring(0, eq);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("missing value for " + arg);
+      }
+      switch (arg) {
+        case "--pd-port" -> b.pdPort(Integer.parseInt(value));
+        case "--mysql-port" -> b.mysqlPort(Integer.parseInt(value));
+        case "--host" -> b.mysqlHost(value);
+        case "--stores" -> b.stores(Integer.parseInt(value));
+        case "--resolved-ts-interval-ms" -> b.resolvedTsInterval(Duration.ofMillis(Long.parseLong(value)));
+        default -> throw new IllegalArgumentException("unknown flag " + arg
+            + " (flags: --pd-port, --mysql-port, --host, --stores, --resolved-ts-interval-ms)");
+      }
+    }
+    EmbeddedUpstream upstream = b.build().start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      upstream.close();
+      stopped.countDown();
+    }, "embedded-upstream-shutdown"));
+    System.out.println("PD " + upstream.pdAddress() + "  MySQL " + upstream.mysqlAddress());
+    stopped.await();
+  }
+
+  /** Ports (0 = a free one), store count, resolved-ts interval and extra region split keys. */
+  public static final class Builder {
+    private int pdPort;
+    private int mysqlPort;
+    private String mysqlHost = "127.0.0.1";
+    private int stores = 1;
+    private Duration resolvedTsInterval = Duration.ofSeconds(1);
+    private final List<byte[]> splitKeys = new ArrayList<>();
+
+    public Builder pdPort(int port) {
+      this.pdPort = port;
+      return this;
+    }
+
+    public Builder mysqlPort(int port) {
+      this.mysqlPort = port;
+      return this;
+    }
+
+    public Builder mysqlHost(String host) {
+      this.mysqlHost = host;
+      return this;
+    }
+
+    public Builder stores(int count) {
+      this.stores = count;
+      return this;
+    }
+
+    public Builder resolvedTsInterval(Duration interval) {
+      this.resolvedTsInterval = interval;
+      return this;
+    }
+
+    /** Extra region boundaries (encoded keys). */
+    public Builder splitKeys(List<byte[]> encodedKeys) {
+      this.splitKeys.addAll(encodedKeys);
+      return this;
+    }
+
+    public EmbeddedUpstream build() {
+      return new EmbeddedUpstream(this);
+    }
+
+    public EmbeddedUpstream start() {
+      return build().start();
+    }
+  }
+}
