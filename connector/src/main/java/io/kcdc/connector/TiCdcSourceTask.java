@@ -147,9 +147,8 @@ public final class TiCdcSourceTask extends SourceTask {
     List<SourceRecord> out = new ArrayList<>();
     for (TableProgress t : tables.values()) {
       // Every task start re-announces the schemas it mounts with.
-      long version = schemas.versionAt(t.resolvedTs);
       if (t.emittedSchemaVersion < 0) {
-        out.add(schemaRecord(t, version));
+        out.add(schemaRecord(t, schemas.versionAt(t.resolvedTs)));
       }
     }
     for (PullerEvent e : queue.drain(MAX_BATCH, out.isEmpty() ? POLL_WAIT_MS : 0)) {

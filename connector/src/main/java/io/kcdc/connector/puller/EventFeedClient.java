@@ -48,10 +48,6 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
     return address;
   }
 
-  boolean closed() {
-    return closed;
-  }
-
   @Override
   public void beforeStart(ClientCallStreamObserver<Cdcpb.ChangeDataRequest> requestStream) {
     requestStream.disableAutoRequestWithInitial(1);

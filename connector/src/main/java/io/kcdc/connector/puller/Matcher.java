@@ -85,8 +85,4 @@ final class Matcher {
     cachedRollbacks.forEach(this::rollback);
     cachedRollbacks = new ArrayList<>();
   }
-
-  int unmatchedCount() {
-    return unmatched.size();
-  }
 }
