@@ -79,6 +79,9 @@ public final class EmbeddedCluster implements AutoCloseable {
             .addService(cds)
             .addService(new TikvKvService(ctx))
             .maxInboundMessageSize(1 << 28)
+            // TiKV lets clients ping every 10 s (TiCDC's keepalive), even without calls.
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
             .build()
             .start();
         servers.add(server);
@@ -88,6 +91,8 @@ public final class EmbeddedCluster implements AutoCloseable {
       List<StoreInfo> storeView = List.copyOf(stores);
       Server pd = NettyServerBuilder.forAddress(new InetSocketAddress(HOST, pdPort))
           .addService(new PdService(clusterId, () -> pdAddress, tso, regions, () -> storeView))
+          .permitKeepAliveTime(5, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
           .build()
           .start();
       servers.add(pd);
