@@ -1,0 +1,132 @@
+package io.kcdc.capture;
+
+import io.kcdc.capture.connect.ConnectRestClient;
+import io.kcdc.capture.connect.ConnectWorker;
+import io.kcdc.capture.runtime.InternalTopics;
+import io.kcdc.capture.runtime.KafkaChangefeedRuntime;
+import io.kcdc.capture.runtime.PdUpstreamClient;
+import io.kcdc.capture.runtime.SinkSupport;
+import io.kcdc.capture.runtime.StreamsProcessors;
+import io.kcdc.gateway.Capture;
+import io.kcdc.gateway.CaptureConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One capture ({@code cdc server}): an embedded Kafka Connect worker (runs the connector tasks,
+ * TiCDC's processors), this capture's Streams apps (sorter, dispatcher, encoder, sink), and the
+ * control plane (etcd session, owner election, OpenAPI v2).
+ */
+public final class CaptureServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptureServer.class);
+
+  /**
+   * @param pdAddresses upstream PD endpoints ({@code host:port}, an {@code http://} prefix is dropped)
+   * @param replicationFactor of the internal and Connect topics; -1 = the broker default
+   * @param rowPartitions partitions of each changefeed's internal rows topic
+   * @param tasksMax connector tasks per changefeed
+   */
+  public record Settings(
+      String clusterId,
+      String addr,
+      String advertiseAddr,
+      List<String> pdAddresses,
+      List<String> etcdEndpoints,
+      String kafkaBootstrap,
+      Path dataDir,
+      String connectHost,
+      int connectPort,
+      short replicationFactor,
+      int rowPartitions,
+      int tasksMax) {
+    public Settings {
+      pdAddresses = pdAddresses.stream().map(a -> a.replaceFirst("^https?://", "")).toList();
+    }
+  }
+
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Capture capture;
+  private final ConnectWorker worker;
+
+  private CaptureServer(Capture capture, ConnectWorker worker) {
+    this.capture = capture;
+    this.worker = worker;
+  }
+
+  public static CaptureServer start(Settings s) throws Exception {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses());
+      opened.add(upstream);
+      ConnectWorker worker =
+          ConnectWorker.start(
+              new ConnectWorker.Settings(
+                  s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor()));
+      opened.add(worker);
+      Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap()));
+      opened.add(admin);
+      SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor());
+      StreamsProcessors local = new StreamsProcessors(sinks, s.dataDir().resolve("streams"));
+      opened.add(local);
+      String workerId = worker.restUrl().getHost() + ":" + worker.restUrl().getPort();
+      CaptureConfig cc =
+          new CaptureConfig(
+              s.clusterId(), s.addr(), s.advertiseAddr(), s.etcdEndpoints(), Version.VERSION, Version.GIT_HASH,
+              s.dataDir().toString(), CaptureConfig.DEFAULT_SESSION_TTL_SECONDS);
+      Capture[] self = new Capture[1];
+      KafkaChangefeedRuntime runtime =
+          new KafkaChangefeedRuntime(
+              new KafkaChangefeedRuntime.Settings(
+                  s.kafkaBootstrap(), s.pdAddresses(), s.rowPartitions(), s.tasksMax(), s.advertiseAddr()),
+              new ConnectRestClient(worker.restUrl()),
+              new InternalTopics(admin, s.replicationFactor()),
+              upstream,
+              sinks,
+              w -> w.equals(workerId) && self[0] != null ? self[0].captureId() : w);
+      opened.add(runtime);
+      Capture capture = new Capture(cc, runtime, upstream, local);
+      self[0] = capture;
+      capture.start();
+      opened.add(capture);
+      CaptureServer server = new CaptureServer(capture, worker);
+      server.closeables.addAll(opened);
+      LOG.info("capture {} serving the v2 API on {}", capture.captureId(), capture.advertiseAddr());
+      return server;
+    } catch (Exception | Error e) {
+      closeAll(opened);
+      throw e;
+    }
+  }
+
+  public Capture capture() {
+    return capture;
+  }
+
+  /** The embedded Connect worker's REST base URL. */
+  public String connectUrl() {
+    return worker.restUrl().toString();
+  }
+
+  @Override
+  public void close() {
+    closeAll(closeables);
+    closeables.clear();
+  }
+
+  /** Closes in reverse order of opening; one failure does not keep the rest open. */
+  private static void closeAll(List<AutoCloseable> opened) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} failed", opened.get(i).getClass().getSimpleName(), e);
+      }
+    }
+  }
+}

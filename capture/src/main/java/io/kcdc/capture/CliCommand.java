@@ -1,0 +1,194 @@
+package io.kcdc.capture;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cdc cli}: TiCDC's command line over the OpenAPI v2 (the subset we serve so far). */
+@Command(name = "cli", mixinStandardHelpOptions = true, description = "Manage changefeeds through a capture's OpenAPI v2.",
+    subcommands = {CliCommand.Changefeed.class, CliCommand.CaptureList.class, CliCommand.Tso.class, CliCommand.Consume.class})
+final class CliCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--server", defaultValue = "http://127.0.0.1:8300", description = "A capture's API address (default: ${DEFAULT-VALUE}).")
+  String server;
+
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+
+  /** Sends one API call and prints the body; non-2xx answers exit 1. */
+  int call(String method, String path, String body) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = server.contains("://") ? server : "http://" + server;
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(Duration.ofSeconds(60))
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+    System.out.println(r.body());
+    return r.statusCode() / 100 == 2 ? 0 : 1;
+  }
+
+  @Command(name = "changefeed", mixinStandardHelpOptions = true, description = "Create, list, query, pause, resume or remove changefeeds.",
+      subcommands = {Create.class, ListFeeds.class, Query.class, Pause.class, Resume.class, Remove.class})
+  static final class Changefeed implements Runnable {
+    @ParentCommand CliCommand cli;
+
+    @Override
+    public void run() {
+      new picocli.CommandLine(this).usage(System.out);
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a changefeed.")
+  static final class Create implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}) String id = "";
+    @Option(names = "--sink-uri", required = true) String sinkUri;
+    @Option(names = "--start-ts", defaultValue = "0") long startTs;
+    @Option(names = "--target-ts", defaultValue = "0") long targetTs;
+    @Option(names = "--filter-rule", split = ",", description = "Table filter rules, e.g. test.*") List<String> rules;
+
+    @Override
+    public Integer call() throws Exception {
+      ObjectNode body = JSON.createObjectNode()
+          .put("changefeed_id", id)
+          .put("sink_uri", sinkUri)
+          .put("start_ts", startTs)
+          .put("target_ts", targetTs);
+      if (rules != null && !rules.isEmpty()) {
+        ArrayNode r = body.putObject("replica_config").putObject("filter").putArray("rules");
+        rules.forEach(r::add);
+      }
+      return parent.cli.call("POST", "/api/v2/changefeeds", body.toString());
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List changefeeds.")
+  static final class ListFeeds implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-a", "--all"}) boolean all;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.cli.call("GET", "/api/v2/changefeeds" + (all ? "?state=all" : ""), null);
+    }
+  }
+
+  @Command(name = "query", mixinStandardHelpOptions = true, description = "Show one changefeed.")
+  static final class Query implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.cli.call("GET", "/api/v2/changefeeds/" + id, null);
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a changefeed.")
+  static final class Pause implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.cli.call("POST", "/api/v2/changefeeds/" + id + "/pause", null);
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a changefeed.")
+  static final class Resume implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+    @Option(names = "--overwrite-checkpoint-ts", defaultValue = "0") long overwrite;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.cli.call("POST", "/api/v2/changefeeds/" + id + "/resume",
+          "{\"overwrite_checkpoint_ts\":" + Long.toUnsignedString(overwrite) + "}");
+    }
+  }
+
+  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a changefeed.")
+  static final class Remove implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.cli.call("DELETE", "/api/v2/changefeeds/" + id, null);
+    }
+  }
+
+  @Command(name = "capture", mixinStandardHelpOptions = true, description = "List captures (cdc cli capture list).")
+  static final class CaptureList implements Callable<Integer> {
+    @ParentCommand CliCommand cli;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.call("GET", "/api/v2/captures", null);
+    }
+  }
+
+  @Command(name = "tso", mixinStandardHelpOptions = true, description = "Query the upstream's current TSO.")
+  static final class Tso implements Callable<Integer> {
+    @ParentCommand CliCommand cli;
+
+    @Override
+    public Integer call() throws Exception {
+      return cli.call("POST", "/api/v2/tso", "{}");
+    }
+  }
+
+  @Command(name = "consume", mixinStandardHelpOptions = true,
+      description = "Print a sink topic's committed records (read_committed, from the beginning).")
+  static final class Consume implements Callable<Integer> {
+    @Option(names = "--kafka", defaultValue = "127.0.0.1:9092") String kafka;
+    @Option(names = "--topic", required = true) String topic;
+    @Option(names = "--idle-seconds", defaultValue = "5", description = "Stop after this long without a record (0 = follow forever).")
+    int idleSeconds;
+
+    @Override
+    public Integer call() {
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        c.assign(parts);
+        c.seekToBeginning(parts);
+        long idleSince = System.currentTimeMillis();
+        while (idleSeconds == 0 || System.currentTimeMillis() - idleSince < idleSeconds * 1000L) {
+          for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+            idleSince = System.currentTimeMillis();
+            String v = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+            System.out.println("p" + r.partition() + "@" + r.offset() + " " + v);
+          }
+        }
+      }
+      return 0;
+    }
+  }
+}

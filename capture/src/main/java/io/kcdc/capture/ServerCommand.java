@@ -1,0 +1,65 @@
+package io.kcdc.capture;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cdc server}: run one capture until SIGTERM/Ctrl-C. */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a capture (one cdc server process).")
+final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--addr", defaultValue = "127.0.0.1:8300", description = "Where the OpenAPI v2 listens (default: ${DEFAULT-VALUE}).")
+  String addr;
+
+  @Option(names = "--advertise-addr", description = "Address other captures use to reach this one (default: --addr).")
+  String advertiseAddr;
+
+  @Option(names = "--pd", split = ",", defaultValue = "http://127.0.0.1:2379", description = "Upstream PD endpoints (default: ${DEFAULT-VALUE}).")
+  List<String> pd;
+
+  @Option(names = "--etcd", split = ",", defaultValue = "http://127.0.0.1:2389", description = "etcd endpoints for the captures' metadata (default: ${DEFAULT-VALUE}).")
+  List<String> etcd;
+
+  @Option(names = "--kafka", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers of the captures' Kafka cluster (default: ${DEFAULT-VALUE}).")
+  String kafka;
+
+  @Option(names = "--cluster-id", defaultValue = "default", description = "TiCDC cluster id (default: ${DEFAULT-VALUE}).")
+  String clusterId;
+
+  @Option(names = "--data-dir", defaultValue = ".cdc-data", description = "Local state (Streams RocksDB stores) (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--connect-addr", defaultValue = "127.0.0.1:8083", description = "Where the embedded Kafka Connect worker's REST API listens (default: ${DEFAULT-VALUE}).")
+  String connectAddr;
+
+  @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of internal topics; -1 = broker default (default: ${DEFAULT-VALUE}).")
+  short replicationFactor;
+
+  @Option(names = "--internal-partitions", defaultValue = "4", description = "Partitions of each changefeed's internal rows topic (default: ${DEFAULT-VALUE}).")
+  int rowPartitions;
+
+  @Option(names = "--tasks-max", defaultValue = "4", description = "Connector tasks per changefeed (default: ${DEFAULT-VALUE}).")
+  int tasksMax;
+
+  CaptureServer.Settings settings() {
+    int colon = connectAddr.lastIndexOf(':');
+    return new CaptureServer.Settings(
+        clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
+        connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
+        replicationFactor, rowPartitions, tasksMax);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    CountDownLatch stop = new CountDownLatch(1);
+    CaptureServer server = CaptureServer.start(settings());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stop.countDown();
+    }, "cdc-server-shutdown"));
+    stop.await();
+    return 0;
+  }
+}

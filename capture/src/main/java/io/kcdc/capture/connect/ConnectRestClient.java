@@ -1,0 +1,139 @@
+package io.kcdc.capture.connect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The few Kafka Connect REST calls the owner makes; any worker forwards to the leader. */
+public final class ConnectRestClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final URI base;
+
+  public ConnectRestClient(URI base) {
+    this.base = base;
+  }
+
+  /** Creates or replaces a connector's config (idempotent). */
+  public void putConfig(String connector, Map<String, String> config) {
+    send("PUT", "connectors/" + connector + "/config", JSON.valueToTree(config), 200, 201);
+  }
+
+  public Optional<JsonNode> config(String connector) {
+    return get("connectors/" + connector + "/config");
+  }
+
+  /** Connector and task states, as Connect reports them. */
+  public Optional<JsonNode> status(String connector) {
+    return get("connectors/" + connector + "/status");
+  }
+
+  /** Task configs (each carries the table ids the task replicates). */
+  public Optional<JsonNode> tasks(String connector) {
+    return get("connectors/" + connector + "/tasks");
+  }
+
+  public void pause(String connector) {
+    send("PUT", "connectors/" + connector + "/pause", null, 202);
+  }
+
+  public void resume(String connector) {
+    send("PUT", "connectors/" + connector + "/resume", null, 202);
+  }
+
+  /** Stops the tasks but keeps the config (KIP-875), so offsets can be changed. */
+  public void stop(String connector) {
+    send("PUT", "connectors/" + connector + "/stop", null, 202, 204);
+  }
+
+  /**
+   * Deletes a connector's source offsets (Kafka 3.6+); Connect accepts this only once the
+   * connector is STOPPED, which takes a moment after {@link #stop}.
+   */
+  public void deleteOffsets(String connector) {
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> r = call("DELETE", "connectors/" + connector + "/offsets", null);
+      if (r.statusCode() == 200 || r.statusCode() == 404) {
+        return;
+      }
+      if (attempt >= 50) {
+        expect(r, "DELETE", "connectors/" + connector + "/offsets", 200);
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConnectRestException("interrupted while deleting offsets of " + connector);
+      }
+    }
+  }
+
+  public void delete(String connector) {
+    send("DELETE", "connectors/" + connector, null, 204, 404);
+  }
+
+  /** Restarts failed connector instances and tasks. */
+  public void restartFailed(String connector) {
+    send("POST", "connectors/" + connector + "/restart?includeTasks=true&onlyFailed=true", null, 200, 202, 204);
+  }
+
+  private Optional<JsonNode> get(String path) {
+    HttpResponse<String> r = call("GET", path, null);
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    expect(r, "GET", path, 200);
+    try {
+      return Optional.of(JSON.readTree(r.body()));
+    } catch (IOException e) {
+      throw new ConnectRestException("GET " + path + ": bad JSON: " + e.getMessage());
+    }
+  }
+
+  private void send(String method, String path, JsonNode body, int... ok) {
+    expect(call(method, path, body), method, path, ok);
+  }
+
+  private HttpResponse<String> call(String method, String path, JsonNode body) {
+    HttpRequest.BodyPublisher publisher =
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString());
+    HttpRequest req =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .header("Accept", "application/json")
+            .method(method, publisher)
+            .build();
+    try {
+      return http.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new ConnectRestException(method + " " + path + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectRestException(method + " " + path + ": interrupted");
+    }
+  }
+
+  private static void expect(HttpResponse<String> r, String method, String path, int... ok) {
+    for (int code : ok) {
+      if (r.statusCode() == code) {
+        return;
+      }
+    }
+    throw new ConnectRestException(method + " " + path + " -> " + r.statusCode() + ": " + r.body());
+  }
+
+  /** A Connect REST call failed; the owner retries on its next tick. */
+  public static final class ConnectRestException extends RuntimeException {
+    public ConnectRestException(String message) {
+      super(message);
+    }
+  }
+}

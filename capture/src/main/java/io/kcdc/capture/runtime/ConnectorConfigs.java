@@ -1,0 +1,84 @@
+package io.kcdc.capture.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.connector.TiCdcSourceConfig;
+import io.kcdc.connector.TiCdcSourceConnector;
+import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.ReplicaConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one mapping from a changefeed (its etcd info) to the Kafka Connect config of its source
+ * connector. Pure, so the owner's desired state is easy to compare with what Connect runs.
+ */
+public final class ConnectorConfigs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Keys whose change alone does not need the connector to be reconfigured. */
+  static final List<String> START_ONLY_KEYS = List.of(TiCdcSourceConfig.START_TS);
+
+  static final long MAX_TASK_BUFFER = 256L << 20;
+
+  private ConnectorConfigs() {}
+
+  /** Connect connector name of a changefeed. */
+  public static String connectorName(String namespace, String changefeedId) {
+    return "cdc-" + namespace + "-" + changefeedId;
+  }
+
+  /**
+   * @param startTs where tables without a source offset start (the changefeed checkpoint)
+   * @param rowPartitions partition count of the internal rows topic
+   */
+  public static Map<String, String> of(
+      ChangefeedInfo info, List<String> pdAddresses, long startTs, int rowPartitions, int tasksMax) {
+    ReplicaConfig rc = info.config() == null ? ReplicaConfig.defaults() : info.config();
+    List<String> rules =
+        rc.filter() == null || rc.filter().rules() == null || rc.filter().rules().isEmpty()
+            ? List.of("*.*")
+            : rc.filter().rules();
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put("connector.class", TiCdcSourceConnector.class.getName());
+    c.put("tasks.max", Integer.toString(tasksMax));
+    c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    c.put("exactly.once.support", "required");
+    c.put("transaction.boundary", "poll");
+    c.put(TiCdcSourceConfig.CHANGEFEED_ID, info.id());
+    c.put(TiCdcSourceConfig.CHANGEFEED_NAMESPACE, info.namespace());
+    c.put(TiCdcSourceConfig.PD_ADDRESSES, String.join(",", pdAddresses));
+    c.put(TiCdcSourceConfig.START_TS, Long.toUnsignedString(startTs));
+    c.put(TiCdcSourceConfig.FILTER_RULES, toJson(rules));
+    c.put(TiCdcSourceConfig.FILTER_CASE_SENSITIVE, Boolean.toString(Boolean.TRUE.equals(rc.caseSensitive())));
+    c.put(TiCdcSourceConfig.FORCE_REPLICATE, Boolean.toString(Boolean.TRUE.equals(rc.forceReplicate())));
+    c.put(TiCdcSourceConfig.TOPIC, InternalTopics.rows(info.namespace(), info.id()));
+    c.put(TiCdcSourceConfig.TOPIC_PARTITIONS, Integer.toString(rowPartitions));
+    long quota = rc.memoryQuota() == null || rc.memoryQuota() <= 0 ? ReplicaConfig.DEFAULT_MEMORY_QUOTA : rc.memoryQuota();
+    // memory_quota is per changefeed; each task buffers its share, capped so that a default
+    // 1 GiB quota does not let one task claim most of a capture's heap.
+    c.put(TiCdcSourceConfig.MEMORY_QUOTA_BYTES, Long.toString(Math.min(quota / tasksMax, MAX_TASK_BUFFER)));
+    return c;
+  }
+
+  /** True if {@code running} already does what {@code desired} asks (start ts aside). */
+  public static boolean sameExceptStart(Map<String, String> running, Map<String, String> desired) {
+    Map<String, String> a = new LinkedHashMap<>(running);
+    Map<String, String> b = new LinkedHashMap<>(desired);
+    a.remove("name");
+    for (String k : START_ONLY_KEYS) {
+      a.remove(k);
+      b.remove(k);
+    }
+    return a.equals(b);
+  }
+
+  private static String toJson(List<String> rules) {
+    try {
+      return JSON.writeValueAsString(rules);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

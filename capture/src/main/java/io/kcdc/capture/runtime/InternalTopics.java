@@ -1,0 +1,78 @@
+package io.kcdc.capture.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** Names and lifecycle of a changefeed's internal topics ({@code _cdc.<cf>.*}). */
+public final class InternalTopics {
+  private final Admin admin;
+  private final short replicationFactor;
+
+  public InternalTopics(Admin admin, short replicationFactor) {
+    this.admin = admin;
+    this.replicationFactor = replicationFactor;
+  }
+
+  /** Connector output: mounted row changes and resolved marks, one table per partition. */
+  public static String rows(String namespace, String changefeedId) {
+    return "_cdc." + qualified(namespace, changefeedId) + ".rows";
+  }
+
+  /** Streams app output: per-table checkpoints, committed with the sink records. */
+  public static String progress(String namespace, String changefeedId) {
+    return "_cdc." + qualified(namespace, changefeedId) + ".progress";
+  }
+
+  private static String qualified(String namespace, String changefeedId) {
+    return "default".equals(namespace) ? changefeedId : namespace + "." + changefeedId;
+  }
+
+  /** Creates the rows and progress topics when missing. */
+  public void ensure(String namespace, String changefeedId, int rowPartitions) {
+    create(rows(namespace, changefeedId), rowPartitions, Map.of("retention.ms", "604800000"));
+    // Compacted: only the newest progress of each table matters.
+    create(progress(namespace, changefeedId), 1, Map.of("cleanup.policy", "compact"));
+  }
+
+  public int partitions(String topic) {
+    try {
+      return admin.describeTopics(Set.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("describe " + topic + ": " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  public void delete(String namespace, String changefeedId) {
+    try {
+      admin.deleteTopics(List.of(rows(namespace, changefeedId), progress(namespace, changefeedId))).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        throw new IllegalStateException("delete internal topics: " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+  }
+
+  private void create(String topic, int partitions, Map<String, String> configs) {
+    try {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs))).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("create " + topic + ": " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+  }
+}

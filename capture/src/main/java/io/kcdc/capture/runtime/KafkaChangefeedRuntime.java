@@ -1,0 +1,225 @@
+package io.kcdc.capture.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kcdc.capture.connect.ConnectRestClient;
+import io.kcdc.common.TableFilter;
+import io.kcdc.gateway.api.CdcError;
+import io.kcdc.gateway.api.CdcException;
+import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.RunningError;
+import io.kcdc.gateway.owner.ChangefeedProgress;
+import io.kcdc.gateway.owner.ChangefeedRuntime;
+import io.kcdc.gateway.owner.UpstreamClient;
+import io.kcdc.streams.sink.SinkConfigException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner's view of a changefeed's data path on Kafka: internal topics, the source connector in
+ * the captures' Connect cluster, progress from the Streams apps, and checkpoint events to the sink.
+ */
+public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaChangefeedRuntime.class);
+
+  /** Settings of the data path every changefeed of this cluster shares. */
+  public record Settings(
+      String bootstrapServers, List<String> pdAddresses, int rowPartitions, int tasksMax, String selfAddress) {}
+
+  private final Settings settings;
+  private final ConnectRestClient connect;
+  private final InternalTopics topics;
+  private final UpstreamClient upstream;
+  private final SinkSupport sinks;
+  private final Function<String, String> captureOfWorker;
+  private final Map<String, ProgressTracker> trackers = new ConcurrentHashMap<>();
+
+  /**
+   * @param captureOfWorker maps a Connect worker id (its REST host:port) to the capture id
+   *     running it, for {@code GET /processors}
+   */
+  public KafkaChangefeedRuntime(
+      Settings settings,
+      ConnectRestClient connect,
+      InternalTopics topics,
+      UpstreamClient upstream,
+      SinkSupport sinks,
+      Function<String, String> captureOfWorker) {
+    this.settings = settings;
+    this.connect = connect;
+    this.topics = topics;
+    this.upstream = upstream;
+    this.sinks = sinks;
+    this.captureOfWorker = captureOfWorker;
+  }
+
+  @Override
+  public void validate(ChangefeedInfo info) {
+    try {
+      sinks.validate(info);
+    } catch (SinkConfigException e) {
+      CdcError code = CdcError.byCode(e.code()).orElse(CdcError.SINK_INVALID_CONFIG);
+      throw code.withMessage("%s", e.getMessage());
+    }
+    List<String> rules =
+        info.config() == null || info.config().filter() == null || info.config().filter().rules() == null
+            ? List.of()
+            : info.config().filter().rules();
+    try {
+      TableFilter.parse(rules, info.config() != null && Boolean.TRUE.equals(info.config().caseSensitive()));
+    } catch (TableFilter.InvalidRuleException e) {
+      throw CdcError.FILTER_RULE_INVALID.gen(e.getMessage());
+    }
+  }
+
+  @Override
+  public void ensureRunning(ChangefeedInfo info, long checkpointTs) {
+    String name = ConnectorConfigs.connectorName(info.namespace(), info.id());
+    topics.ensure(info.namespace(), info.id(), settings.rowPartitions());
+    trackers.computeIfAbsent(
+        key(info.namespace(), info.id()),
+        k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id())));
+    Map<String, String> desired =
+        ConnectorConfigs.of(info, settings.pdAddresses(), checkpointTs, settings.rowPartitions(), settings.tasksMax());
+    Optional<JsonNode> running = connect.config(name);
+    if (running.isEmpty() || !ConnectorConfigs.sameExceptStart(asMap(running.get()), desired)) {
+      LOG.info("configuring connector {} from ts {}", name, Long.toUnsignedString(checkpointTs));
+      connect.putConfig(name, desired);
+      return;
+    }
+    Optional<JsonNode> status = connect.status(name);
+    String state = status.map(s -> s.path("connector").path("state").asText()).orElse("");
+    if (state.equals("PAUSED") || state.equals("STOPPED")) {
+      connect.resume(name);
+    }
+  }
+
+  @Override
+  public void ensureStopped(ChangefeedInfo info) {
+    String name = ConnectorConfigs.connectorName(info.namespace(), info.id());
+    Optional<JsonNode> status = connect.status(name);
+    if (status.isPresent() && !"STOPPED".equals(status.get().path("connector").path("state").asText())) {
+      connect.stop(name);
+    }
+  }
+
+  @Override
+  public void remove(String namespace, String changefeedId) {
+    String name = ConnectorConfigs.connectorName(namespace, changefeedId);
+    if (connect.config(name).isPresent()) {
+      connect.stop(name);
+      // A changefeed created later under the same id must not resume from these offsets.
+      connect.deleteOffsets(name);
+      connect.delete(name);
+    }
+    ProgressTracker t = trackers.remove(key(namespace, changefeedId));
+    if (t != null) {
+      t.close();
+    }
+    topics.delete(namespace, changefeedId);
+    sinks.forget(namespace, changefeedId);
+  }
+
+  @Override
+  public Optional<ChangefeedProgress> progress(ChangefeedInfo info) {
+    String name = ConnectorConfigs.connectorName(info.namespace(), info.id());
+    ProgressTracker tracker = trackers.get(key(info.namespace(), info.id()));
+    Optional<JsonNode> status = connect.status(name);
+    Optional<JsonNode> tasks = connect.tasks(name);
+    if (tracker == null || status.isEmpty() || tasks.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, List<Long>> byCapture = new LinkedHashMap<>();
+    Map<Integer, String> workerOfTask = new LinkedHashMap<>();
+    Optional<RunningError> error = failure(status.get(), workerOfTask);
+    Set<Long> tableIds = new HashSet<>();
+    for (JsonNode task : tasks.get()) {
+      List<Long> ids = parseIds(task.path("config").path("table.ids").asText(""));
+      tableIds.addAll(ids);
+      String worker = workerOfTask.getOrDefault(task.path("id").path("task").asInt(), "");
+      if (!worker.isEmpty()) {
+        byCapture.computeIfAbsent(captureOfWorker.apply(worker), w -> new ArrayList<>()).addAll(ids);
+      }
+    }
+    if (tableIds.isEmpty()) {
+      if (!"RUNNING".equals(status.get().path("connector").path("state").asText())) {
+        return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
+      }
+      // Nothing to replicate: everything up to now is trivially in the sink.
+      long now = upstream.currentTso();
+      return Optional.of(new ChangefeedProgress(now, now, byCapture, error));
+    }
+    OptionalLong checkpoint = tracker.checkpoint(tableIds);
+    OptionalLong resolved = tracker.resolved(tableIds);
+    if (checkpoint.isEmpty()) {
+      return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
+    }
+    return Optional.of(new ChangefeedProgress(resolved.orElse(checkpoint.getAsLong()), checkpoint.getAsLong(), byCapture, error));
+  }
+
+  /** The first failed connector or task, as a running error; fills the task -> worker map. */
+  private Optional<RunningError> failure(JsonNode status, Map<Integer, String> workerOfTask) {
+    RunningError error = null;
+    JsonNode c = status.path("connector");
+    if ("FAILED".equals(c.path("state").asText())) {
+      error = runningError(c.path("worker_id").asText(), c.path("trace").asText());
+    }
+    for (JsonNode t : status.path("tasks")) {
+      workerOfTask.put(t.path("id").asInt(), t.path("worker_id").asText(""));
+      if (error == null && "FAILED".equals(t.path("state").asText())) {
+        error = runningError(t.path("worker_id").asText(), t.path("trace").asText());
+      }
+    }
+    return Optional.ofNullable(error);
+  }
+
+  private RunningError runningError(String worker, String trace) {
+    String first = trace.lines().findFirst().orElse(trace);
+    return new RunningError(OffsetDateTime.now(), captureAddress(worker), CdcError.PROCESSOR_UNKNOWN.code(), first);
+  }
+
+  private String captureAddress(String worker) {
+    return worker.isEmpty() ? settings.selfAddress() : worker;
+  }
+
+  @Override
+  public void emitCheckpoint(ChangefeedInfo info, long checkpointTs) {
+    sinks.emitCheckpoint(info, checkpointTs);
+  }
+
+  @Override
+  public void close() {
+    trackers.values().forEach(ProgressTracker::close);
+    trackers.clear();
+  }
+
+  private static String key(String namespace, String id) {
+    return namespace + "/" + id;
+  }
+
+  private static Map<String, String> asMap(JsonNode node) {
+    Map<String, String> m = new LinkedHashMap<>();
+    node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+    return m;
+  }
+
+  private static List<Long> parseIds(String csv) {
+    List<Long> ids = new ArrayList<>();
+    for (String s : csv.split(",")) {
+      if (!s.isBlank()) {
+        ids.add(Long.parseLong(s.trim()));
+      }
+    }
+    return ids;
+  }
+}

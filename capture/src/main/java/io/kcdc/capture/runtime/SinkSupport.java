@@ -1,0 +1,113 @@
+package io.kcdc.capture.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.Json;
+import io.kcdc.streams.ChangefeedStreams;
+import io.kcdc.streams.sink.KafkaSinkOptions;
+import io.kcdc.streams.sink.SinkConfig;
+import io.kcdc.streams.sink.SinkConfigException;
+import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.streams.sink.TopicManager;
+import io.kcdc.streams.progress.CheckpointEmitter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Translates a changefeed's sink URI and {@code replica_config.sink} into the streams app's
+ * terms, and writes the owner's checkpoint events to the sink.
+ */
+public final class SinkSupport implements AutoCloseable {
+  private static final ObjectMapper PLAIN = new ObjectMapper();
+  private final String bootstrapServers;
+  private final String clusterId;
+  private final short replicationFactor;
+  private final Map<String, Emitter> emitters = new ConcurrentHashMap<>();
+
+  private record Emitter(String sinkUri, CheckpointEmitter emitter) {}
+
+  public SinkSupport(String bootstrapServers, String clusterId, short replicationFactor) {
+    this.bootstrapServers = bootstrapServers;
+    this.clusterId = clusterId;
+    this.replicationFactor = replicationFactor;
+  }
+
+  public SinkUri uri(ChangefeedInfo info) {
+    return SinkUri.parse(info.sinkUri());
+  }
+
+  /** The API-shaped {@code sink} section bound to the streams app's model. */
+  public SinkConfig sinkConfig(ChangefeedInfo info) {
+    if (info.config() == null || info.config().sink() == null) {
+      return SinkConfig.empty();
+    }
+    JsonNode api = Json.MAPPER.valueToTree(info.config().sink());
+    try {
+      return PLAIN.treeToValue(api, SinkConfig.class);
+    } catch (Exception e) {
+      throw new SinkConfigException(SinkConfigException.SINK_INVALID_CONFIG, e.getMessage(), e);
+    }
+  }
+
+  boolean caseSensitive(ChangefeedInfo info) {
+    return info.config() != null && Boolean.TRUE.equals(info.config().caseSensitive());
+  }
+
+  /** Everything the sink side can check without touching Kafka. */
+  public void validate(ChangefeedInfo info) {
+    SinkUri uri = uri(info);
+    if (uri.isBlackhole()) {
+      return;
+    }
+    KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info));
+    TopicManager.requireSameCluster(uri.brokers(), bootstrapServers);
+  }
+
+  /** Settings of the changefeed's Streams app on this capture. */
+  public ChangefeedStreams.Config streamsConfig(ChangefeedInfo info, Path stateDir) {
+    ChangefeedStreams.Config base =
+        ChangefeedStreams.Config.of(bootstrapServers, clusterId, info.id(), stateDir, uri(info), sinkConfig(info));
+    return new ChangefeedStreams.Config(
+        base.bootstrapServers(), base.clusterId(), base.changefeedId(), base.stateDir(), base.sinkUri(),
+        base.sinkConfig(), caseSensitive(info), base.processingGuarantee(), replicationFactor, base.overrides());
+  }
+
+  /**
+   * Broadcasts the checkpoint to every partition of the changefeed's default topic (TiCDC also
+   * writes it to every topic a table was dispatched to; those are not tracked yet).
+   */
+  public void emitCheckpoint(ChangefeedInfo info, long checkpointTs) {
+    SinkUri uri = uri(info);
+    if (uri.isBlackhole()) {
+      return;
+    }
+    String key = info.namespace() + "/" + info.id();
+    Emitter e = emitters.get(key);
+    if (e == null || !e.sinkUri().equals(info.sinkUri())) {
+      if (e != null) {
+        e.emitter().close();
+      }
+      e = new Emitter(info.sinkUri(),
+          new CheckpointEmitter(KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info)), Map.of()));
+      emitters.put(key, e);
+    }
+    e.emitter().emit(checkpointTs, List.of());
+  }
+
+  /** Forgets a removed changefeed's producer. */
+  public void forget(String namespace, String id) {
+    Emitter e = emitters.remove(namespace + "/" + id);
+    if (e != null) {
+      e.emitter().close();
+    }
+  }
+
+  @Override
+  public void close() {
+    emitters.values().forEach(e -> e.emitter().close());
+    emitters.clear();
+  }
+}

@@ -1,0 +1,322 @@
+package io.kcdc.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.capture.local.EtcdProcess;
+import io.kcdc.capture.local.FileTrees;
+import io.kcdc.capture.local.FreePorts;
+import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.upstream.EmbeddedUpstream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole product on real parts: SQL on the embedded upstream -> connector in a Connect worker
+ * -> Streams (RocksDB sorter) -> canal-json in Kafka, driven through the v2 API with the capture
+ * registered in etcd. A consumer applies the canal-json events and must reproduce the upstream.
+ */
+class EndToEndIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String SINK_TOPIC = "e2e-sink";
+
+  private static Path dir;
+  private static EtcdProcess etcd;
+  private static KafkaBroker kafka;
+  private static EmbeddedUpstream upstream;
+  private static CaptureServer capture;
+  private static String api;
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    dir = Files.createTempDirectory("kcdc-e2e");
+    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
+    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
+    upstream = EmbeddedUpstream.builder()
+        .pdPort(0)
+        .mysqlPort(0)
+        .resolvedTsInterval(Duration.ofMillis(200))
+        .build()
+        .start();
+    int apiPort = FreePorts.pick();
+    capture = CaptureServer.start(new CaptureServer.Settings(
+        "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
+        kafka.bootstrapServers(), dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 4, 2));
+    api = "http://127.0.0.1:" + apiPort;
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {capture, upstream, kafka, etcd}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    FileTrees.delete(dir);
+  }
+
+  @Test
+  void twentyTransactionsOnTwoTablesAreReproducedFromCanalJson() throws Exception {
+    try (Connection db = DriverManager.getConnection(upstream.jdbcUrl(), "root", "")) {
+      try (Statement s = db.createStatement()) {
+        s.execute("CREATE DATABASE e2e");
+        s.execute("CREATE TABLE e2e.accounts (id BIGINT PRIMARY KEY, owner VARCHAR(64) NOT NULL,"
+            + " balance DECIMAL(12,2), opened DATETIME, score DOUBLE, flags INT UNSIGNED, note TEXT)");
+        s.execute("CREATE TABLE e2e.orders (order_no VARCHAR(32) PRIMARY KEY, account_id BIGINT,"
+            + " qty INT NOT NULL, price DECIMAL(10,2), memo VARCHAR(255))");
+      }
+      // Rows committed after start_ts but before the changefeed exists come from TiKV's initial scan.
+      long startTs = tso();
+      Workload work = new Workload(new Random(20261122));
+      db.setAutoCommit(false);
+      for (int txn = 0; txn < 2; txn++) {
+        work.runTransaction(db, 50);
+      }
+      JsonNode created = post("/api/v2/changefeeds", """
+          {"changefeed_id":"e2e","start_ts":%d,
+           "sink_uri":"kafka://%s/%s?protocol=canal-json&enable-tidb-extension=true&partition-num=3",
+           "replica_config":{"filter":{"rules":["e2e.*"]}}}""".formatted(startTs, kafka.bootstrapServers(), SINK_TOPIC));
+      assertThat(created.path("id").asText()).isEqualTo("e2e");
+      assertThat(created.path("state").asText()).isEqualTo("normal");
+      for (int txn = 2; txn < 20; txn++) {
+        work.runTransaction(db, 50);
+      }
+      assertThat(work.changes).isEqualTo(1000);
+      long endTs = tso();
+
+      await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        JsonNode cf = get("/api/v2/changefeeds/e2e");
+        assertThat(cf.path("state").asText()).isEqualTo("normal");
+        assertThat(Long.parseUnsignedLong(cf.path("checkpoint_ts").asText())).isGreaterThanOrEqualTo(endTs);
+      });
+
+      SinkReplica replica = SinkReplica.consume(kafka.bootstrapServers(), SINK_TOPIC, 3, endTs);
+      assertThat(replica.rowChanges).isEqualTo(1000);
+      assertThat(replica.orderViolations).isEmpty();
+      assertThat(replica.rowsAfterWatermark).isEmpty();
+      assertThat(replica.tables.get("e2e.accounts")).isEqualTo(select(db, "e2e.accounts", "id"));
+      assertThat(replica.tables.get("e2e.orders")).isEqualTo(select(db, "e2e.orders", "order_no"));
+    }
+  }
+
+  /** Inserts, updates and deletes over both tables; keeps the live keys to pick valid targets. */
+  private static final class Workload {
+    final Random rnd;
+    final List<Long> accounts = new ArrayList<>();
+    final List<String> orders = new ArrayList<>();
+    long nextAccount = 1;
+    long nextOrder = 1;
+    int changes;
+
+    Workload(Random rnd) {
+      this.rnd = rnd;
+    }
+
+    void runTransaction(Connection db, int size) throws Exception {
+      int done = 0;
+      try (Statement s = db.createStatement()) {
+        while (done < size) {
+          int left = size - done;
+          int pick = rnd.nextInt(10);
+          if (pick < 3 && left >= 5) {
+            // a multi-row insert of 5 accounts
+            StringBuilder sql = new StringBuilder("INSERT INTO e2e.accounts VALUES ");
+            for (int i = 0; i < 5; i++) {
+              long id = nextAccount++;
+              accounts.add(id);
+              sql.append(i == 0 ? "" : ",").append(String.format(
+                  "(%d,'owner-%d',%d.%02d,'2024-0%d-1%d 1%d:2%d:3%d',%d.25,%d,%s)", id, id, rnd.nextInt(100000),
+                  rnd.nextInt(100), 1 + rnd.nextInt(9), rnd.nextInt(10), rnd.nextInt(10), rnd.nextInt(10),
+                  rnd.nextInt(10), rnd.nextInt(1000), 3_000_000_000L + rnd.nextInt(1000),
+                  rnd.nextBoolean() ? "NULL" : "'note " + id + "'"));
+            }
+            s.executeUpdate(sql.toString());
+            done += 5;
+          } else if (pick < 5) {
+            String no = "ORD-" + nextOrder++;
+            orders.add(no);
+            s.executeUpdate(String.format("INSERT INTO e2e.orders (order_no, account_id, qty, price, memo) VALUES"
+                + " ('%s', %d, %d, %d.%02d, %s)", no, 1 + rnd.nextInt(50), 1 + rnd.nextInt(9),
+                rnd.nextInt(500), rnd.nextInt(100), rnd.nextBoolean() ? "NULL" : "'memo " + no + "'"));
+            done += 1;
+          } else if (pick < 7 && !accounts.isEmpty()) {
+            long id = accounts.get(rnd.nextInt(accounts.size()));
+            assertThat(s.executeUpdate(String.format(
+                "UPDATE e2e.accounts SET balance = balance + 1, score = %d.5, note = 'updated %d' WHERE id = %d",
+                rnd.nextInt(100), id, id))).isEqualTo(1);
+            done += 1;
+          } else if (pick < 8 && !orders.isEmpty()) {
+            String no = orders.get(rnd.nextInt(orders.size()));
+            assertThat(s.executeUpdate("UPDATE e2e.orders SET qty = qty + 1 WHERE order_no = '" + no + "'")).isEqualTo(1);
+            done += 1;
+          } else if (pick < 9 && accounts.size() > 5) {
+            long id = accounts.remove(rnd.nextInt(accounts.size()));
+            assertThat(s.executeUpdate("DELETE FROM e2e.accounts WHERE id = " + id)).isEqualTo(1);
+            done += 1;
+          } else if (orders.size() > 3) {
+            String no = orders.remove(rnd.nextInt(orders.size()));
+            assertThat(s.executeUpdate("DELETE FROM e2e.orders WHERE order_no = '" + no + "'")).isEqualTo(1);
+            done += 1;
+          }
+        }
+      }
+      db.commit();
+      changes += done;
+    }
+  }
+
+  /** The sink topic applied to in-memory tables, with the checks made on the way. */
+  private static final class SinkReplica {
+    final Map<String, Map<String, Map<String, String>>> tables = new HashMap<>();
+    final Map<String, Long> lastCommitTsByKey = new HashMap<>();
+    final List<String> orderViolations = new ArrayList<>();
+    final List<String> rowsAfterWatermark = new ArrayList<>();
+    int rowChanges;
+
+    static SinkReplica consume(String bootstrap, String topic, int partitions, long endTs) throws Exception {
+      SinkReplica r = new SinkReplica();
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
+      Map<Integer, Long> watermark = new HashMap<>();
+      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> tps = new ArrayList<>();
+        for (int i = 0; i < partitions; i++) {
+          tps.add(new TopicPartition(topic, i));
+        }
+        c.assign(tps);
+        c.seekToBeginning(tps);
+        long deadline = System.currentTimeMillis() + 120_000;
+        // Every partition ends with a watermark >= endTs once all rows <= endTs are in it.
+        while (watermark.size() < partitions || watermark.values().stream().anyMatch(w -> w < endTs)) {
+          assertThat(System.currentTimeMillis()).as("watermarks >= endTs in every partition").isLessThan(deadline);
+          for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
+            r.apply(rec.partition(), JSON.readTree(rec.value()), watermark);
+          }
+        }
+      }
+      return r;
+    }
+
+    void apply(int partition, JsonNode msg, Map<Integer, Long> watermark) {
+      String type = msg.path("type").asText();
+      if (type.equals("TIDB_WATERMARK")) {
+        long ts = msg.path("_tidb").path("watermarkTs").asLong();
+        watermark.merge(partition, ts, Math::max);
+        return;
+      }
+      long commitTs = msg.path("_tidb").path("commitTs").asLong();
+      Long wm = watermark.get(partition);
+      if (wm != null && commitTs <= wm) {
+        rowsAfterWatermark.add("p" + partition + " row at " + commitTs + " after watermark " + wm);
+      }
+      String table = msg.path("database").asText() + "." + msg.path("table").asText();
+      Map<String, Map<String, String>> rows = tables.computeIfAbsent(table, t -> new TreeMap<>());
+      JsonNode data = msg.path("data").get(0);
+      String key = table + "/" + keyOf(msg, data);
+      Long last = lastCommitTsByKey.put(key, commitTs);
+      if (last != null && last > commitTs) {
+        orderViolations.add(key + ": " + commitTs + " after " + last);
+      }
+      rowChanges++;
+      switch (type) {
+        case "INSERT", "UPDATE" -> rows.put(keyOf(msg, data), normalize(data));
+        case "DELETE" -> rows.remove(keyOf(msg, data));
+        default -> throw new AssertionError("unexpected canal-json type " + type + ": " + msg);
+      }
+    }
+
+    private static String keyOf(JsonNode msg, JsonNode data) {
+      StringBuilder k = new StringBuilder();
+      for (JsonNode pk : msg.path("pkNames")) {
+        k.append(data.path(pk.asText()).asText()).append('|');
+      }
+      return k.toString();
+    }
+
+    private static Map<String, String> normalize(JsonNode data) {
+      Map<String, String> row = new TreeMap<>();
+      data.fields().forEachRemaining(e -> row.put(e.getKey(), e.getValue().isNull() ? null : canonical(e.getValue().asText())));
+      return row;
+    }
+  }
+
+  /** Rows as the consumer sees them: key (pk values + "|") -> column -> canonical text. */
+  private static Map<String, Map<String, String>> select(Connection db, String table, String pk) throws Exception {
+    Map<String, Map<String, String>> rows = new TreeMap<>();
+    try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+      ResultSetMetaData md = rs.getMetaData();
+      while (rs.next()) {
+        Map<String, String> row = new TreeMap<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          String v = rs.getString(i);
+          row.put(md.getColumnLabel(i), v == null ? null : canonical(v));
+        }
+        rows.put(rs.getString(pk) + "|", row);
+      }
+    }
+    db.commit();
+    return rows;
+  }
+
+  /** Text that compares equal however a number or a datetime was spelled. */
+  private static String canonical(String v) {
+    if (v.matches("-?\\d+(\\.\\d+)?")) {
+      return new BigDecimal(v).stripTrailingZeros().toPlainString();
+    }
+    if (v.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.0+")) {
+      return v.substring(0, 19);
+    }
+    return v;
+  }
+
+  private static long tso() throws Exception {
+    JsonNode t = post("/api/v2/tso", "{}");
+    return (t.path("timestamp").asLong() << 18) | t.path("logic_time").asLong();
+  }
+
+  private static JsonNode get(String path) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  private static JsonNode post(String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+}
