@@ -1,7 +1,9 @@
 package io.kcdc.streams.progress;
 
+import io.kcdc.avro.Ddl;
 import io.kcdc.streams.codec.EncodedMessage;
 import io.kcdc.streams.codec.RowEventEncoder;
+import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,10 +24,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes the encoder's checkpoint message (canal-json {@code TIDB_WATERMARK} with the TiDB extension; nothing
- * otherwise) to every partition of the given topics and the default topic, with an idempotent producer, and waits
- * for the acks (TiCDC's {@code WriteCheckpointTs}). The owner calls it once every row with commit ts {@code <= ts}
- * is known to be in the sink. When {@code partition-num} is set, only the first N partitions are used.
+ * Writes the owner's synchronous sink records with an idempotent producer and waits for the acks: the encoder's
+ * checkpoint message (canal-json {@code TIDB_WATERMARK} with the TiDB extension, open-protocol resolved events,
+ * nothing for avro without watermarks) to every partition of the given topics and the default topic (TiCDC's
+ * {@code WriteCheckpointTs}), and DDL messages to partition 0 (canal-json) or every partition of the DDL's topic
+ * (other protocols; TiCDC's {@code WriteDDLEvent}). The owner calls them once every row with a smaller commit ts is
+ * in the sink. When {@code partition-num} is set, only the first N partitions are used.
  */
 public final class CheckpointEmitter implements AutoCloseable {
   private static final long ACK_TIMEOUT_SECONDS = 60;
@@ -59,12 +63,46 @@ public final class CheckpointEmitter implements AutoCloseable {
     all.add(options.defaultTopic());
     List<Future<RecordMetadata>> acks = new ArrayList<>();
     for (String topic : all) {
-      int partitions = producer.partitionsFor(topic).size();
-      int n = Math.min(partitions, options.partitionNum().orElse(partitions));
-      for (int p = 0; p < n; p++) {
+      for (int p = 0; p < partitionsUsed(topic); p++) {
         acks.add(producer.send(new ProducerRecord<>(topic, p, message.get().key(), message.get().value())));
       }
     }
+    await(acks, "checkpoint " + ts + " to " + all);
+    return acks.size();
+  }
+
+  /**
+   * Writes a finished DDL to its topic (the router's DDL topic): partition 0 for canal-json, every partition for
+   * the other protocols.
+   *
+   * @return the number of records written (0 when the protocol sends no DDLs)
+   */
+  public int emitDdl(Ddl ddl, EventRouter router) {
+    Optional<EncodedMessage> message = encoder.encodeDdl(ddl);
+    if (message.isEmpty()) {
+      return 0;
+    }
+    String topic = router.ddlTopic(ddl.getSchemaName(), ddl.getTableName());
+    int n = ddlPartitions(encoder.broadcastDdl(), partitionsUsed(topic));
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (int p = 0; p < n; p++) {
+      acks.add(producer.send(new ProducerRecord<>(topic, p, message.get().key(), message.get().value())));
+    }
+    await(acks, "DDL " + ddl.getQuery() + " to " + topic);
+    return acks.size();
+  }
+
+  /** How many partitions (from 0) a DDL goes to: all when broadcast, else only partition 0. */
+  public static int ddlPartitions(boolean broadcast, int partitions) {
+    return broadcast ? partitions : Math.min(1, partitions);
+  }
+
+  private int partitionsUsed(String topic) {
+    int partitions = producer.partitionsFor(topic).size();
+    return Math.min(partitions, options.partitionNum().orElse(partitions));
+  }
+
+  private void await(List<Future<RecordMetadata>> acks, String what) {
     producer.flush();
     try {
       for (Future<RecordMetadata> ack : acks) {
@@ -72,11 +110,10 @@ public final class CheckpointEmitter implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing checkpoint " + ts, e);
+      throw new IllegalStateException("interrupted while writing " + what, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write checkpoint " + ts + " to " + all, e);
+      throw new IllegalStateException("cannot write " + what, e);
     }
-    return acks.size();
   }
 
   @Override

@@ -177,4 +177,32 @@ class CanalJsonEncoderTest {
     assertThatThrownBy(() -> tooSmall.encodeRow(e)).isInstanceOf(EncodeException.class)
         .extracting(x -> ((EncodeException) x).code()).isEqualTo("CDC:ErrMessageTooLarge");
   }
+
+  @Test
+  void largeRowsFallBackToHandleKeyOrClaimCheck(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var big = event(testT(100, 1), row(100, 1, 1, COMMIT_TS, RowOp.INSERT, 7, values(7L, "x".repeat(1000), 5L), null));
+    EncoderConfig small = EncoderConfig.defaults().withTidbExtension(true).withMaxMessageBytes(600);
+    var keyOnly = new CanalJsonEncoder(small.withLargeMessageHandle(
+        new LargeMessageHandle(LargeMessageHandle.Option.HANDLE_KEY_ONLY, null, null, false)), CLOCK);
+    assertThat(str(keyOnly.encodeRow(big).value())).isEqualTo("{\"id\":0,\"database\":\"test\",\"table\":\"t\","
+        + "\"pkNames\":[\"id\"],\"isDdl\":false,\"type\":\"INSERT\",\"es\":1656888711332,\"ts\":1639633095489,"
+        + "\"sql\":\"\",\"sqlType\":{\"id\":-5},\"mysqlType\":{\"id\":\"bigint\"},\"old\":null,\"data\":[{\"id\":\"7\"}],"
+        + "\"_tidb\":{\"commitTs\":434343434343434343,\"onlyHandleKey\":true}}");
+
+    String uri = dir.toUri().toString();
+    var claim = new CanalJsonEncoder(small.withLargeMessageHandle(
+        new LargeMessageHandle(LargeMessageHandle.Option.CLAIM_CHECK, "none", uri, false)), CLOCK);
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(claim.encodeRow(big).value());
+    String location = json.get("_tidb").get("claimCheckLocation").asText();
+    assertThat(location).startsWith(uri.replaceAll("/$", "") + "/").endsWith(".json");
+    assertThat(json.get("data").get(0).size()).isEqualTo(1);
+    var stored = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        java.nio.file.Files.readAllBytes(java.nio.file.Path.of(java.net.URI.create(location))));
+    assertThat(stored.get("key").isNull()).isTrue();
+    assertThat(str(java.util.Base64.getDecoder().decode(stored.get("value").asText())))
+        .isEqualTo(str(new CanalJsonEncoder(EncoderConfig.defaults().withTidbExtension(true), CLOCK).encodeRow(big).value()));
+
+    var none = new CanalJsonEncoder(small, CLOCK);
+    assertThatThrownBy(() -> none.encodeRow(big)).hasMessageStartingWith("[CDC:ErrMessageTooLarge]");
+  }
 }

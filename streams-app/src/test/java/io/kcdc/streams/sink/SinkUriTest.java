@@ -78,4 +78,47 @@ class SinkUriTest {
     assertThatThrownBy(() -> TopicManager.requireSameCluster(List.of("elsewhere:9092"), "localhost:9092"))
         .isInstanceOf(SinkConfigException.class).hasMessageContaining("not supported yet");
   }
+
+  @Test
+  void protocolOptionsFromUriAndReplicaConfig() throws Exception {
+    String sinkJson = "{\"protocol\":\"open-protocol\",\"schema_registry\":\"http://r:8081\","
+        + "\"column_selectors\":[{\"matcher\":[\"test.*\"],\"columns\":[\"id\"]}],\"encoder_concurrency\":4,"
+        + "\"open\":{\"output_old_value\":false},\"kafka_config\":{\"codec_config\":{\"max_batch_size\":8},"
+        + "\"large_message_handle\":{\"large_message_handle_option\":\"claim-check\",\"claim_check_storage_uri\":\"file:///tmp/cc\"}}}";
+    SinkConfig cfg = new com.fasterxml.jackson.databind.ObjectMapper().readValue(sinkJson, SinkConfig.class);
+    KafkaSinkOptions o = KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=default"), cfg);
+    assertThat(o.protocol()).isEqualTo("open-protocol");
+    assertThat(o.encoder().maxBatchSize()).isEqualTo(8);
+    assertThat(o.encoder().openOutputOldValue()).isFalse();
+    assertThat(o.encoder().largeMessageHandle().claimCheck()).isTrue();
+    assertThat(o.columnSelectors()).hasSize(1);
+    assertThat(o.encoderConcurrency()).isEqualTo(4);
+    assertThat(o.newEncoder(java.time.Clock.systemUTC())).isInstanceOf(io.kcdc.streams.codec.OpenProtocolEncoder.class);
+
+    KafkaSinkOptions avro = KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=flat-avro"
+        + "&schema-registry=http://r:8081&avro-decimal-handling-mode=string&avro-bigint-unsigned-handling-mode=string"
+        + "&max-batch-size=4"), SinkConfig.empty());
+    assertThat(avro.protocol()).isEqualTo("avro");
+    assertThat(avro.avro().decimalAsString()).isTrue();
+    assertThat(avro.avro().bigintUnsignedAsString()).isTrue();
+    assertThat(avro.schemaRegistry()).isEqualTo("http://r:8081");
+    assertThat(avro.encoder().maxBatchSize()).isEqualTo(4);
+    assertThat(avro.newEncoder(java.time.Clock.systemUTC())).isInstanceOf(io.kcdc.streams.codec.AvroEncoder.class);
+  }
+
+  @Test
+  void largeMessageHandleIsValidatedPerProtocol() {
+    SinkConfig keyOnly = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
+        new SinkConfig.LargeMessageHandleConfig("handle-key-only", null, null, null)));
+    assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json"), keyOnly))
+        .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]").hasMessageContaining("enable-tidb-extension is false");
+    assertThat(KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json&enable-tidb-extension=true"), keyOnly)
+        .encoder().largeMessageHandle().handleKeyOnly()).isTrue();
+    assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=avro&schema-registry=http://r"),
+        keyOnly)).hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]");
+    SinkConfig claimNoUri = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
+        new SinkConfig.LargeMessageHandleConfig("claim-check", null, null, null)));
+    assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=open-protocol"), claimNoUri))
+        .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]");
+  }
 }
