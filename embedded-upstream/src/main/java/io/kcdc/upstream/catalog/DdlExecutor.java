@@ -152,6 +152,64 @@ public final class DdlExecutor {
     });
   }
 
+  /**
+   * A change of one table's definition (ADD/DROP COLUMN ...): {@code change} receives the
+   * current table and the DDL start ts.
+   */
+  public synchronized TableInfo alterTable(String dbName, String tableName, int actionType,
+      String query, AlterTable change) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      DBInfo db = Catalog.database(txn, dbName)
+          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
+      TableInfo old = Catalog.table(txn, db.id(), tableName)
+          .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+      TableInfo table;
+      try {
+        table = change.apply(old, txn.startTs());
+      } catch (RuntimeException e) {
+        txn.rollback();
+        throw e;
+      }
+      Catalog.putTable(txn, db.id(), table);
+      long version = Catalog.bumpSchemaVersion(txn);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), actionType, db.id(), table.id(),
+          db.name().o(), table.name().o(), query,
+          new HistoryInfo(version, null, table, txn.startTs(), null));
+      finish(txn, job);
+      return table;
+    });
+  }
+
+  /**
+   * {@code TRUNCATE TABLE}: the table gets a new id (so a new, empty key range); the job's
+   * {@code table_id} is the old id and its TableInfo the new one, as TiDB writes it.
+   */
+  public synchronized TableInfo truncateTable(String dbName, String tableName, String query) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      DBInfo db = Catalog.database(txn, dbName)
+          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
+      TableInfo old = Catalog.table(txn, db.id(), tableName)
+          .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+      TableInfo table = old.toBuilder().id(Catalog.genGlobalId(txn)).updateTimestamp(txn.startTs()).build();
+      Catalog.dropTable(txn, db.id(), old.id());
+      Catalog.putTable(txn, db.id(), table);
+      long version = Catalog.bumpSchemaVersion(txn);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.TRUNCATE_TABLE, db.id(),
+          old.id(), db.name().o(), table.name().o(), query,
+          new HistoryInfo(version, null, table, txn.startTs(), null));
+      finish(txn, job);
+      return table;
+    });
+  }
+
+  /** Computes a table's new definition from the current one and the DDL start ts. */
+  @FunctionalInterface
+  public interface AlterTable {
+    TableInfo apply(TableInfo current, long startTs);
+  }
+
   /** Builds a new table from its allocated id and the DDL's start ts. */
   @FunctionalInterface
   public interface BuildTable {

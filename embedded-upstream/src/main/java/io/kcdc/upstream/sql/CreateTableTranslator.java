@@ -49,39 +49,10 @@ public final class CreateTableTranslator {
         throw new SqlException(1060, "42S21", "Duplicate column name '" + name + "'");
       }
       ColumnSpec spec = ColumnSpec.parse(cd.getColumnSpecs());
-      FieldType ft = ColumnTypes.parse(cd.getColDataType().getDataType(), spec.typeWords());
-      if (cd.getColDataType().getCharacterSet() != null || spec.collate() != null) {
-        String cs = cd.getColDataType().getCharacterSet() != null
-            ? cd.getColDataType().getCharacterSet().toLowerCase(Locale.ROOT) : "utf8mb4";
-        String coll = spec.collate() != null ? spec.collate().toLowerCase(Locale.ROOT) : cs + "_bin";
-        if (!ft.binaryCharset()) {
-          ft = ft.withCharset(cs, coll);
-        }
-      }
-      int flag = ft.flag();
-      if (spec.notNull()) {
-        flag |= MysqlFlag.NOT_NULL;
-      }
-      if (spec.autoIncrement()) {
-        flag |= MysqlFlag.AUTO_INCREMENT;
-      }
+      ColumnInfo col = column(cd, spec, ++colId, columns.size());
       if (spec.primaryKey()) {
-        flag |= MysqlFlag.PRI_KEY | MysqlFlag.NOT_NULL;
         pk.add(lower);
         inlinePk = true;
-      }
-      if (spec.onUpdateNow()) {
-        flag |= MysqlFlag.ON_UPDATE_NOW;
-      }
-      boolean hasDefault = spec.defaultValue() != null || spec.defaultNull();
-      if (!hasDefault && (flag & MysqlFlag.NOT_NULL) != 0
-          && (flag & MysqlFlag.AUTO_INCREMENT) == 0 && ft.tp() != MysqlType.TYPE_TIMESTAMP) {
-        flag |= MysqlFlag.NO_DEFAULT_VALUE;
-      }
-      ft = ft.withFlag(flag);
-      ColumnInfo col = ColumnInfo.of(++colId, name, columns.size(), ft);
-      if (spec.defaultValue() != null) {
-        col = col.withDefault(defaultText(spec.defaultValue(), col));
       }
       columns.put(lower, col);
       if (spec.unique()) {
@@ -152,6 +123,44 @@ public final class CreateTableTranslator {
         .commonHandle(commonHandle)
         .updateTimestamp(updateTs)
         .build();
+  }
+
+  /** One column definition as TiDB stores it ({@code columnDefToCol}). */
+  static ColumnInfo column(ColumnDefinition cd, ColumnSpec spec, long id, int offset) {
+    String name = Identifiers.unquote(cd.getColumnName());
+    FieldType ft = ColumnTypes.parse(cd.getColDataType().getDataType(), spec.typeWords());
+    if (cd.getColDataType().getCharacterSet() != null || spec.collate() != null) {
+      String cs = cd.getColDataType().getCharacterSet() != null
+          ? cd.getColDataType().getCharacterSet().toLowerCase(Locale.ROOT) : "utf8mb4";
+      String coll = spec.collate() != null ? spec.collate().toLowerCase(Locale.ROOT) : cs + "_bin";
+      if (!ft.binaryCharset()) {
+        ft = ft.withCharset(cs, coll);
+      }
+    }
+    int flag = ft.flag();
+    if (spec.notNull()) {
+      flag |= MysqlFlag.NOT_NULL;
+    }
+    if (spec.autoIncrement()) {
+      flag |= MysqlFlag.AUTO_INCREMENT;
+    }
+    if (spec.primaryKey()) {
+      flag |= MysqlFlag.PRI_KEY | MysqlFlag.NOT_NULL;
+    }
+    if (spec.onUpdateNow()) {
+      flag |= MysqlFlag.ON_UPDATE_NOW;
+    }
+    boolean hasDefault = spec.defaultValue() != null || spec.defaultNull();
+    if (!hasDefault && (flag & MysqlFlag.NOT_NULL) != 0
+        && (flag & MysqlFlag.AUTO_INCREMENT) == 0 && ft.tp() != MysqlType.TYPE_TIMESTAMP) {
+      flag |= MysqlFlag.NO_DEFAULT_VALUE;
+    }
+    ft = ft.withFlag(flag);
+    ColumnInfo col = ColumnInfo.of(id, name, offset, ft);
+    if (spec.defaultValue() != null) {
+      col = col.withDefault(defaultText(spec.defaultValue(), col));
+    }
+    return col;
   }
 
   private static String uniqueName(String base, Set<String> used) {

@@ -1,5 +1,6 @@
 package io.kcdc.upstream.sql;
 
+import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.catalog.Catalog;
@@ -20,11 +21,14 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
 
 /**
@@ -141,6 +145,14 @@ public final class Session implements SqlSession, EvalContext {
       }
       return QueryResult.Ok.EMPTY;
     }
+    if (st instanceof Alter alter) {
+      return alterTable(alter, s);
+    }
+    if (st instanceof Truncate tr) {
+      commitOpen();
+      engine.ddl().truncateTable(schemaOf(tr.getTable()), Identifiers.unquote(tr.getTable().getName()), s);
+      return QueryResult.Ok.EMPTY;
+    }
     throw SqlException.unsupported(s.length() > 60 ? s.substring(0, 60) + "..." : s);
   }
 
@@ -151,6 +163,28 @@ public final class Session implements SqlSession, EvalContext {
     boolean nonClustered = query.toUpperCase(Locale.ROOT).contains("NONCLUSTERED");
     engine.ddl().createTable(db, name, ct.isIfNotExists(), query,
         (id, startTs) -> CreateTableTranslator.translate(ct, id, nonClustered, startTs));
+    return QueryResult.Ok.EMPTY;
+  }
+
+  private QueryResult alterTable(Alter alter, String query) {
+    commitOpen();
+    String db = schemaOf(alter.getTable());
+    String name = Identifiers.unquote(alter.getTable().getName());
+    // TiDB would run several changes as one MultiSchemaChange job; here each is its own job.
+    for (AlterExpression e : alter.getAlterExpressions()) {
+      String op = String.valueOf(e.getOperation());
+      if (op.equals("ADD") && e.getColDataTypeList() != null) {
+        for (AlterExpression.ColumnDataType cd : e.getColDataTypeList()) {
+          engine.ddl().alterTable(db, name, ActionType.ADD_COLUMN, query,
+              (t, ts) -> AlterTableTranslator.addColumn(t, cd, ts));
+        }
+      } else if (op.equals("DROP") && e.getColumnName() != null) {
+        engine.ddl().alterTable(db, name, ActionType.DROP_COLUMN, query,
+            (t, ts) -> AlterTableTranslator.dropColumn(t, e.getColumnName(), ts));
+      } else {
+        throw SqlException.unsupported("ALTER TABLE " + e);
+      }
+    }
     return QueryResult.Ok.EMPTY;
   }
 

@@ -78,10 +78,7 @@ final class ShowStatements {
       for (ColumnInfo c : t.columns()) {
         List<String> row = new ArrayList<>();
         row.add(c.name().o());
-        row.add(MysqlType.baseName(c.type().tp(), c.type().binaryCharset())
-            + (c.type().flen() > 0 && !MysqlType.isBlob(c.type().tp()) ? "(" + c.type().flen()
-                + (MysqlType.isDecimal(c.type().tp()) ? "," + c.type().decimal() : "") + ")" : "")
-            + (c.type().unsigned() ? " unsigned" : ""));
+        row.add(typeText(c));
         row.add(c.type().notNull() ? "NO" : "YES");
         row.add(c.type().hasFlag(io.kcdc.tidb.MysqlFlag.PRI_KEY) ? "PRI"
             : c.type().hasFlag(io.kcdc.tidb.MysqlFlag.UNIQUE_KEY) ? "UNI"
@@ -104,6 +101,22 @@ final class ShowStatements {
           List.of(List.of("InnoDB", "DEFAULT")));
     }
     throw SqlException.unsupported("SHOW " + body);
+  }
+
+  /** {@code int(11) unsigned}, {@code varchar(20)}, {@code decimal(10,2)}, {@code datetime(3)}. */
+  static String typeText(ColumnInfo c) {
+    int tp = c.type().tp();
+    String base = MysqlType.baseName(tp, c.type().binaryCharset());
+    String args = "";
+    if (MysqlType.isInteger(tp) || MysqlType.isChar(tp)) {
+      args = "(" + c.type().flen() + ")";
+    } else if (MysqlType.isDecimal(tp)) {
+      args = "(" + c.type().flen() + "," + c.type().decimal() + ")";
+    } else if ((tp == MysqlType.TYPE_DATETIME || tp == MysqlType.TYPE_TIMESTAMP
+        || tp == MysqlType.TYPE_DURATION) && c.type().decimal() > 0) {
+      args = "(" + c.type().decimal() + ")";
+    }
+    return base + args + (c.type().unsigned() ? " unsigned" : "");
   }
 
   private static List<List<String>> like(List<List<String>> rows, String pattern) {

@@ -243,8 +243,13 @@ public final class SqlValues {
       return Long.toString((long) d);
     }
     String s = Double.toString(d);
-    if (s.contains("E")) {
-      return s.replace("E", "e");
+    int e = s.indexOf('E');
+    if (e >= 0) {
+      String mantissa = s.substring(0, e);
+      if (mantissa.endsWith(".0")) {
+        mantissa = mantissa.substring(0, mantissa.length() - 2);
+      }
+      return mantissa + "e" + s.substring(e + 1);
     }
     return s;
   }

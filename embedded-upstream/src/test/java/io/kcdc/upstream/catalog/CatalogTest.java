@@ -73,4 +73,42 @@ class CatalogTest {
     assertThat(new String((byte[]) row[2], StandardCharsets.UTF_8)).isEqualTo(Long.toString(db.id()));
     assertThat(Map.of("type", row[5])).containsEntry("type", (long) ActionType.CREATE_TABLE);
   }
+
+  @Test
+  void everyDdlWritesOneDoneJobWithItsActionType() {
+    MemoryKv.Handle kv = MemoryKv.create();
+    SqlSession s = new SqlEngine(kv.txnKv(), "v").bootstrap().open(1, "root");
+    s.execute("CREATE DATABASE d");
+    s.execute("CREATE TABLE d.t (id INT PRIMARY KEY)");
+    s.execute("ALTER TABLE d.t ADD COLUMN v INT");
+    s.execute("ALTER TABLE d.t DROP COLUMN v");
+    s.execute("TRUNCATE TABLE d.t");
+    s.execute("DROP TABLE d.t");
+    s.execute("DROP DATABASE d");
+    TableInfo jobTable = SystemTables.ddlJobTable();
+    List<DdlJob> jobs = kv.writes().stream()
+        .filter(w -> w.value() != null && TableCodec.isRecordKey(w.key())
+            && TableCodec.tableIdOf(w.key()) == TableCodec.DDL_JOB_TABLE_ID)
+        .map(w -> SchemaJson.read((byte[]) RowDecoder.decode(jobTable, w.key(), w.value())[4], DdlJob.class))
+        .toList();
+    assertThat(jobs).extracting(DdlJob::type).containsExactly(ActionType.CREATE_SCHEMA,
+        ActionType.CREATE_TABLE, ActionType.ADD_COLUMN, ActionType.DROP_COLUMN,
+        ActionType.TRUNCATE_TABLE, ActionType.DROP_TABLE, ActionType.DROP_SCHEMA);
+    assertThat(jobs).allSatisfy(j -> assertThat(j.state()).isEqualTo(JobState.DONE));
+    // Schema versions grow by one per DDL.
+    List<Long> versions = jobs.stream().map(j -> j.binlog().schemaVersion()).toList();
+    for (int i = 1; i < versions.size(); i++) {
+      assertThat(versions.get(i)).isEqualTo(versions.get(i - 1) + 1);
+    }
+    DdlJob add = jobs.get(2);
+    assertThat(add.binlog().tableInfo().columns()).extracting(c -> c.name().o()).containsExactly("id", "v");
+    assertThat(add.binlog().tableInfo().maxColumnId()).isEqualTo(2);
+    DdlJob drop = jobs.get(3);
+    assertThat(drop.binlog().tableInfo().columns()).hasSize(1);
+    assertThat(drop.binlog().tableInfo().maxColumnId()).isEqualTo(2);
+    DdlJob truncate = jobs.get(4);
+    assertThat(truncate.tableId()).isEqualTo(jobs.get(1).tableId());
+    assertThat(truncate.binlog().tableInfo().id()).isNotEqualTo(truncate.tableId());
+    assertThat(jobs.get(6).binlog().dbInfo().name().o()).isEqualTo("d");
+  }
 }

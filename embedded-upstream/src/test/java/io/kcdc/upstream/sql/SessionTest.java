@@ -162,4 +162,30 @@ class SessionTest {
     s.execute("UPDATE u SET code = 'z' WHERE code = 'a'");
     assertThat(rows("SELECT code FROM u ORDER BY code")).containsExactly(List.of("b"), List.of("c"), List.of("z"));
   }
+
+  @Test
+  void alterTruncateAndDrop() {
+    s.execute("INSERT INTO item (id, name) VALUES (1, 'a')");
+    s.execute("ALTER TABLE item ADD COLUMN color VARCHAR(8) NOT NULL DEFAULT 'red'");
+    s.execute("INSERT INTO item (id, name, color) VALUES (2, 'b', 'blue')");
+    // The old row has no value for the new column: it reads the origin default.
+    assertThat(rows("SELECT id, color FROM item ORDER BY id")).containsExactly(List.of("1", "red"), List.of("2", "blue"));
+    s.execute("ALTER TABLE item DROP COLUMN price");
+    assertThat(rows("SELECT * FROM item WHERE id = 2")).containsExactly(List.of("2", "b", "5", "blue"));
+    assertThatThrownBy(() -> s.execute("SELECT price FROM item"))
+        .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.code()).isEqualTo(1054));
+
+    s.execute("TRUNCATE TABLE item");
+    assertThat(rows("SELECT COUNT(*) FROM item")).containsExactly(List.of("0"));
+    s.execute("INSERT INTO item (id, name) VALUES (1, 'again')");
+    assertThat(rows("SELECT name, color FROM item")).containsExactly(List.of("again", "red"));
+
+    s.execute("DROP TABLE item");
+    assertThatThrownBy(() -> s.execute("SELECT * FROM item"))
+        .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.code()).isEqualTo(1146));
+    s.execute("DROP TABLE IF EXISTS item");
+    s.execute("DROP DATABASE shop");
+    assertThat(rows("SHOW DATABASES")).doesNotContain(List.of("shop"));
+    assertThat(s.currentDatabase()).isNull();
+  }
 }
