@@ -20,7 +20,7 @@ import java.util.Map;
  * /subjects/{subject}/versions} (same schema text, same global id; ids count up from {@code firstId}) and
  * {@code GET /schemas/ids/{id}} (404 with Confluent's error 40403 when unknown). Requests are recorded.
  */
-final class SchemaRegistryServer implements AutoCloseable {
+public final class SchemaRegistryServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
   private final Map<String, Integer> idsBySchema = new HashMap<>();
@@ -29,22 +29,22 @@ final class SchemaRegistryServer implements AutoCloseable {
   private final List<String> requests = new ArrayList<>();
   private int nextId;
 
-  SchemaRegistryServer(int firstId) throws IOException {
+  public SchemaRegistryServer(int firstId) throws IOException {
     this.nextId = firstId;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  synchronized List<String> requests() {
+  public synchronized List<String> requests() {
     return List.copyOf(requests);
   }
 
-  synchronized Map<String, List<Integer>> subjects() {
+  public synchronized Map<String, List<Integer>> subjects() {
     return Map.copyOf(subjects);
   }
 
