@@ -1,9 +1,6 @@
 package io.kcdc.gateway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.kcdc.common.Tso;
 import io.kcdc.gateway.api.V2Models.Capture;
 import io.kcdc.gateway.api.V2Models.ChangefeedConfig;
@@ -23,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TiCDC's OpenAPI v2 on Javalin: the routes of §1.2 that the control plane serves, TiCDC's error
+ * TiCDC's OpenAPI v2 on Jetty: the routes of §1.2 that the control plane serves, TiCDC's error
  * body and status mapping, forwarding of owner routes to the owner, and {@code /metrics}.
  */
 public final class ApiServer implements AutoCloseable {
@@ -36,7 +33,8 @@ public final class ApiServer implements AutoCloseable {
   private final UpstreamClient upstream;
   private final PrometheusMeterRegistry metrics;
   private final OwnerForwarder forwarder;
-  private final Javalin app;
+  private final ApiRouter app = new ApiRouter();
+  private JettyServer server;
 
   public ApiServer(ClusterView view, ChangefeedService changefeeds, UpstreamClient upstream,
       PrometheusMeterRegistry metrics, OwnerForwarder forwarder) {
@@ -45,15 +43,11 @@ public final class ApiServer implements AutoCloseable {
     this.upstream = upstream;
     this.metrics = metrics;
     this.forwarder = forwarder;
-    this.app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.startupWatcherEnabled = false;
-    });
     routes();
   }
 
   private void routes() {
-    app.before(V2 + "/*", ctx -> {
+    app.before(V2 + "/", ctx -> {
       if (!view.isReady()) {
         throw CdcError.SERVER_IS_NOT_READY.gen();
       }
@@ -121,14 +115,14 @@ public final class ApiServer implements AutoCloseable {
       error(ctx, CdcError.UNCLASSIFIED.gen(String.valueOf(e.getMessage())));
     });
     app.after(ctx -> Counter.builder("ticdc_api_requests")
-        .tag("method", ctx.method().name())
+        .tag("method", ctx.method())
         .tag("status", String.valueOf(ctx.statusCode()))
         .register(metrics)
         .increment());
   }
 
   /** Serves a route on the owner: forwards the request there when this capture is not it. */
-  private Handler owner(Handler handler) {
+  private ApiRouter.Handler owner(ApiRouter.Handler handler) {
     return ctx -> {
       if (view.isOwner()) {
         handler.handle(ctx);
@@ -146,19 +140,19 @@ public final class ApiServer implements AutoCloseable {
     };
   }
 
-  private static String namespace(Context ctx) {
+  private static String namespace(ApiContext ctx) {
     String ns = ctx.queryParam("namespace");
     return ns == null || ns.isEmpty() ? ChangefeedId.DEFAULT_NAMESPACE : ns;
   }
 
-  private static ChangefeedId changefeedId(Context ctx) {
+  private static ChangefeedId changefeedId(ApiContext ctx) {
     String id = ctx.pathParam("changefeed_id");
     ChangefeedIds.requireValidChangefeedId(id);
     return new ChangefeedId(namespace(ctx), id);
   }
 
   /** gin's {@code BindJSON}: an empty body is {@code EOF}, malformed JSON a bad request. */
-  static <T> T bind(Context ctx, Class<T> type) {
+  static <T> T bind(ApiContext ctx, Class<T> type) {
     byte[] body = ctx.bodyAsBytes();
     if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
       throw CdcError.API_INVALID_PARAM.withMessage("invalid api parameter: EOF");
@@ -172,30 +166,33 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
-  private static void json(Context ctx, Object body) {
+  private static void json(ApiContext ctx, Object body) {
     ctx.status(200).contentType(JSON).result(Json.compact(body));
   }
 
-  private static void indented(Context ctx, Object body) {
+  private static void indented(ApiContext ctx, Object body) {
     ctx.status(200).contentType(JSON).result(Json.indented(body));
   }
 
-  private static void error(Context ctx, CdcException e) {
+  private static void error(ApiContext ctx, CdcException e) {
     ctx.status(e.httpStatus()).contentType(JSON).result(Json.indented(HttpError.of(e)));
   }
 
   /** Starts listening; port 0 picks a free port. */
   public ApiServer start(String host, int port) {
-    app.start(host, port);
+    server = new JettyServer(host, port, app);
+    server.start();
     return this;
   }
 
   public int port() {
-    return app.port();
+    return server.port();
   }
 
   @Override
   public void close() {
-    app.stop();
+    if (server != null) {
+      server.close();
+    }
   }
 }

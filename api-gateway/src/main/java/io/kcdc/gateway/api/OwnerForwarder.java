@@ -1,6 +1,5 @@
 package io.kcdc.gateway.api;
 
-import io.javalin.http.Context;
 import io.kcdc.gateway.model.CaptureInfo;
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +34,7 @@ public final class OwnerForwarder {
         .build();
   }
 
-  public void forward(Context ctx, String ownerId) throws IOException, InterruptedException {
+  public void forward(ApiContext ctx, String ownerId) throws IOException, InterruptedException {
     int times = parseTimes(ctx.header(FORWARD_TIMES));
     if (times >= 1) {
       throw CdcError.REQUEST_FORWARD_ERR.gen();
@@ -47,7 +46,7 @@ public final class OwnerForwarder {
     URI target = URI.create("http://" + address + ctx.path() + (query == null ? "" : "?" + query));
     HttpRequest.Builder req = HttpRequest.newBuilder(target)
         .timeout(Duration.ofSeconds(60))
-        .method(ctx.method().name(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
+        .method(ctx.method(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));
     for (String name : ctx.headerMap().keySet()) {
       String lower = name.toLowerCase(Locale.ROOT);
       if (HOP_HEADERS.contains(lower) || lower.equals(FORWARD_TIMES.toLowerCase(Locale.ROOT))
