@@ -154,4 +154,17 @@ class EmbeddedUpstreamIT {
       assertThat(a.getAutoCommit()).isFalse();
     }
   }
+
+  @Test
+  void multiStatementQueriesAndDdl() throws Exception {
+    try (Connection c = DriverManager.getConnection(upstream.jdbcUrl() + "?allowMultiQueries=true", "root", "");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE multi; CREATE TABLE multi.t (id INT PRIMARY KEY, v VARCHAR(4)); "
+          + "INSERT INTO multi.t VALUES (1, 'a;'), (2, 'b')");
+      st.execute("ALTER TABLE multi.t ADD COLUMN w INT DEFAULT 7");
+      assertThat(rows(st, "SELECT id, v, w FROM multi.t ORDER BY id")).containsExactly("1|a;|7", "2|b|7");
+      st.execute("TRUNCATE TABLE multi.t");
+      assertThat(rows(st, "SELECT COUNT(*) FROM multi.t")).containsExactly("0");
+    }
+  }
 }

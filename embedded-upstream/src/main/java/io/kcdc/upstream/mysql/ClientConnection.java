@@ -5,6 +5,7 @@ import io.kcdc.upstream.sql.ResultColumn;
 import io.kcdc.upstream.sql.SqlException;
 import io.kcdc.upstream.sql.SqlSession;
 import io.kcdc.upstream.sql.SqlSessionFactory;
+import io.kcdc.upstream.sql.StatementSplitter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -30,6 +31,7 @@ final class ClientConnection implements Runnable {
 
   private static final int STATUS_IN_TRANS = 0x0001;
   private static final int STATUS_AUTOCOMMIT = 0x0002;
+  private static final int STATUS_MORE_RESULTS = 0x0008;
   /** utf8mb4_bin, TiDB's default collation. */
   private static final int SERVER_COLLATION = 46;
 
@@ -39,6 +41,8 @@ final class ClientConnection implements Runnable {
   private final SqlSessionFactory sessions;
   private PacketChannel channel;
   private SqlSession session;
+  /** The result being written is followed by another one of the same query. */
+  private boolean moreResults;
 
   ClientConnection(
       Socket socket, long connectionId, MySqlServerConfig config, SqlSessionFactory sessions) {
@@ -203,18 +207,34 @@ final class ClientConnection implements Runnable {
     }
   }
 
+  /** Runs each statement of a (multi-statement) query; the first error ends the batch. */
   private void query(String sql) throws IOException {
     LOG.debug("connection {} query: {}", connectionId, sql);
-    QueryResult result = session.execute(sql);
-    if (result instanceof QueryResult.Ok ok) {
-      writeOk(ok);
-    } else if (result instanceof QueryResult.Rows rows) {
-      writeRows(rows);
+    List<String> statements = StatementSplitter.split(sql);
+    if (statements.size() <= 1) {
+      writeResult(session.execute(sql), false);
+      return;
+    }
+    for (int i = 0; i < statements.size(); i++) {
+      writeResult(session.execute(statements.get(i)), i < statements.size() - 1);
+    }
+  }
+
+  private void writeResult(QueryResult result, boolean more) throws IOException {
+    moreResults = more;
+    try {
+      if (result instanceof QueryResult.Ok ok) {
+        writeOk(ok);
+      } else if (result instanceof QueryResult.Rows rows) {
+        writeRows(rows);
+      }
+    } finally {
+      moreResults = false;
     }
   }
 
   private int status() {
-    int status = 0;
+    int status = moreResults ? STATUS_MORE_RESULTS : 0;
     if (session != null && session.inTransaction()) {
       status |= STATUS_IN_TRANS;
     }
