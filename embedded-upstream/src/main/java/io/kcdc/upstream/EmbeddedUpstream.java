@@ -5,6 +5,7 @@ import io.kcdc.upstream.kv.TxnKv;
 import io.kcdc.upstream.mysql.MySqlServer;
 import io.kcdc.upstream.mysql.MySqlServerConfig;
 import io.kcdc.upstream.sql.SqlEngine;
+import io.kcdc.upstream.sql.SqlSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -21,6 +22,8 @@ public final class EmbeddedUpstream implements AutoCloseable {
   private final Builder config;
   private EmbeddedCluster cluster;
   private MySqlServer mysql;
+  private SqlEngine engine;
+  private final java.util.concurrent.atomic.AtomicLong inProcessSessions = new java.util.concurrent.atomic.AtomicLong(1L << 32);
 
   private EmbeddedUpstream(Builder config) {
     this.config = config;
@@ -39,7 +42,7 @@ public final class EmbeddedUpstream implements AutoCloseable {
         .splitKeys(config.splitKeys)
         .start();
     try {
-      SqlEngine engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION).bootstrap();
+      engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION).bootstrap();
       mysql = new MySqlServer(MySqlServerConfig.defaults().withHost(config.mysqlHost)
           .withPort(config.mysqlPort), engine).start();
     } catch (IOException | RuntimeException e) {
@@ -69,6 +72,14 @@ public final class EmbeddedUpstream implements AutoCloseable {
   /** A JDBC URL for MariaDB Connector/J (or MySQL Connector/J with {@code jdbc:mysql:}). */
   public String jdbcUrl() {
     return "jdbc:mariadb://" + mysqlAddress() + "/";
+  }
+
+  /**
+   * A SQL session without a socket, for tests that do not want a JDBC driver: the same engine
+   * the MySQL port serves. Close it to roll back an open transaction.
+   */
+  public SqlSession openSession() {
+    return engine.open(inProcessSessions.getAndIncrement(), "root");
   }
 
   /** The transactional store, for tests that read keys directly. */

@@ -167,4 +167,16 @@ class EmbeddedUpstreamIT {
       assertThat(rows(st, "SELECT COUNT(*) FROM multi.t")).containsExactly("0");
     }
   }
+
+  @Test
+  void inProcessSessionSharesTheEngine() throws Exception {
+    try (io.kcdc.upstream.sql.SqlSession session = upstream.openSession()) {
+      session.execute("CREATE DATABASE inproc");
+      session.execute("CREATE TABLE inproc.t (id INT PRIMARY KEY)");
+      session.execute("INSERT INTO inproc.t VALUES (1), (2)");
+    }
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      assertThat(rows(st, "SELECT COUNT(*) FROM inproc.t")).containsExactly("2");
+    }
+  }
 }

@@ -40,10 +40,13 @@ final class DmlExecutor {
     this.autoIds = autoIds;
   }
 
-  QueryResult.Ok insert(Insert ins, Transaction txn, long dbId, TableInfo t, EvalContext session) {
-    if (ins.getDuplicateUpdateSets() != null) {
-      throw SqlException.unsupported("INSERT ... ON DUPLICATE KEY UPDATE");
-    }
+  /**
+   * INSERT (and REPLACE when {@code replace}): a clash on the handle or a unique key is error
+   * 1062, or skipped with IGNORE, or resolved by deleting the old rows (REPLACE) or updating the
+   * clashing row (ON DUPLICATE KEY UPDATE). Affected rows count as MySQL counts them.
+   */
+  QueryResult.Ok insert(Insert ins, boolean replace, Transaction txn, long dbId, TableInfo t,
+      EvalContext session) {
     List<ColumnInfo> targets = new ArrayList<>();
     List<List<Expression>> rows = new ArrayList<>();
     if (ins.getSetUpdateSets() != null) {
@@ -119,29 +122,58 @@ final class DmlExecutor {
       newRows.add(values);
     }
 
-    List<TableStore.StoredRow> existing = TableStore.scan(txn, t);
-    UniqueIndex unique = new UniqueIndex(t, existing);
-    List<byte[]> keys = new ArrayList<>();
-    Set<String> newKeys = new HashSet<>();
+    TableImage image = new TableImage(t, TableStore.scan(txn, t));
+    List<UpdateSet> onDuplicate = ins.getDuplicateUpdateSets();
+    long affected = 0;
     for (Object[] values : newRows) {
       byte[] key = TableStore.handleKey(t, values);
       if (key == null) {
         key = io.kcdc.tidb.TableCodec.recordKey(t.id(), autoIds.next(dbId, t.id()));
-      } else if (t.pkIsHandle()) {
-        String k = Arrays.toString(key);
-        if (txn.get(key).isPresent() || !newKeys.add(k)) {
-          ColumnInfo pk = t.pkHandleColumn().orElseThrow();
-          throw SqlException.duplicateEntry(ColumnValues.toText(values[pk.offset()], pk.type()),
-              TableStore.keyName(t, "PRIMARY"));
-        }
       }
-      unique.add(values);
-      keys.add(key);
+      List<TableStore.StoredRow> clashes = image.conflicts(key, values, null);
+      if (clashes.isEmpty()) {
+        image.put(key, values);
+        affected++;
+      } else if (replace) {
+        clashes.forEach(image::remove);
+        image.put(key, values);
+        affected += 1 + clashes.size();
+      } else if (onDuplicate != null) {
+        affected += updateOnDuplicate(image, t, clashes.get(0), values, onDuplicate, session);
+      } else if (!ins.isModifierIgnore()) {
+        throw image.duplicate(key, values, null);
+      }
     }
-    for (int i = 0; i < newRows.size(); i++) {
-      TableStore.put(txn, t, keys.get(i), newRows.get(i));
+    image.flush(txn);
+    return new QueryResult.Ok(affected, lastInsertId);
+  }
+
+  /** Applies ON DUPLICATE KEY UPDATE to the clashing row: 2 affected rows if it changed, else 0. */
+  private static long updateOnDuplicate(TableImage image, TableInfo t, TableStore.StoredRow old,
+      Object[] inserted, List<UpdateSet> sets, EvalContext session) {
+    Object[] values = old.values().clone();
+    RowScope scope = new RowScope(session, t, null).withInsertValues(inserted);
+    for (UpdateSet us : sets) {
+      for (int i = 0; i < us.getColumns().size(); i++) {
+        ColumnInfo c = column(t, us.getColumns().get(i));
+        Object v = ExpressionEvaluator.eval(us.getValues().get(i), scope.at(values));
+        values[c.offset()] = ColumnValues.toMounted(v, c, 1);
+        checkNotNull(c, values[c.offset()]);
+      }
     }
-    return new QueryResult.Ok(newRows.size(), lastInsertId);
+    if (Arrays.deepEquals(values, old.values())) {
+      return 0;
+    }
+    byte[] key = TableStore.handleKey(t, values);
+    if (key == null) {
+      key = old.key();
+    }
+    if (!image.conflicts(key, values, old.key()).isEmpty()) {
+      throw image.duplicate(key, values, old.key());
+    }
+    image.remove(old);
+    image.put(key, values);
+    return 2;
   }
 
   QueryResult.Ok update(Update upd, Transaction txn, TableInfo t, EvalContext session) {

@@ -11,6 +11,11 @@ public interface EvalContext {
 
   String currentDatabase();
 
+  /** {@code VALUES(col)}: the value an INSERT tried to write (ON DUPLICATE KEY UPDATE only). */
+  default Object insertValue(String column) {
+    return null;
+  }
+
   /** A context without rows (for VALUES and SELECT without FROM). */
   static EvalContext noRow(EvalContext session) {
     return new EvalContext() {

@@ -276,6 +276,12 @@ public final class ExpressionEvaluator {
       case "NOW", "CURRENT_TIMESTAMP", "LOCALTIME", "LOCALTIMESTAMP", "SYSDATE" ->
           timeKey("CURRENT_TIMESTAMP");
       case "CURDATE", "CURRENT_DATE" -> timeKey("CURRENT_DATE");
+      case "VALUES" -> {
+        if (params.size() != 1 || !(params.get(0) instanceof Column c)) {
+          throw SqlException.parse("VALUES() takes one column");
+        }
+        yield ctx.insertValue(Identifiers.unquote(c.getColumnName()));
+      }
       case "IFNULL", "COALESCE" -> {
         for (Object p : params) {
           Object v = eval((Expression) p, ctx);

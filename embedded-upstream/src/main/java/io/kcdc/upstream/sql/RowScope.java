@@ -9,11 +9,27 @@ final class RowScope implements EvalContext {
   private final TableInfo table;
   private final String alias;
   private Object[] values;
+  private Object[] insertValues;
 
   RowScope(EvalContext session, TableInfo table, String alias) {
     this.session = session;
     this.table = table;
     this.alias = alias;
+  }
+
+  /** The row an INSERT tried to write, for {@code VALUES(col)} in ON DUPLICATE KEY UPDATE. */
+  RowScope withInsertValues(Object[] inserted) {
+    this.insertValues = inserted;
+    return this;
+  }
+
+  @Override
+  public Object insertValue(String name) {
+    if (insertValues == null) {
+      return EvalContext.super.insertValue(name);
+    }
+    ColumnInfo c = table.columnByName(name).orElseThrow(() -> SqlException.unknownColumn(name));
+    return ColumnValues.toSql(insertValues[c.offset()], c.type());
   }
 
   RowScope at(Object[] rowValues) {

@@ -50,6 +50,7 @@ public final class Session implements SqlSession, EvalContext {
   private static final Pattern USE = Pattern.compile("(?is)^USE\\s+(`[^`]+`|\\w+)$");
   private static final Pattern SET = Pattern.compile("(?is)^SET\\s+(.*)$");
   private static final Pattern SHOW = Pattern.compile("(?is)^SHOW\\s+(.*)$");
+  private static final Pattern REPLACE = Pattern.compile("(?is)^REPLACE\\b");
 
   private final SqlEngine engine;
   private final long connectionId;
@@ -126,7 +127,9 @@ public final class Session implements SqlSession, EvalContext {
       return select(ps);
     }
     if (st instanceof Insert ins) {
-      return write(ins.getTable(), (t, tx) -> engine.dml().insert(ins, tx, t.dbId(), t.table(), this));
+      boolean replace = REPLACE.matcher(s).lookingAt();
+      return write(ins.getTable(),
+          (t, tx) -> engine.dml().insert(ins, replace, tx, t.dbId(), t.table(), this));
     }
     if (st instanceof Update upd) {
       return write(upd.getTable(), (t, tx) -> engine.dml().update(upd, tx, t.table(), this));
@@ -340,7 +343,8 @@ public final class Session implements SqlSession, EvalContext {
   }
 
   private Statement parse(String s) {
-    String normalized = s
+    // REPLACE is parsed as INSERT; execution knows it from the statement text.
+    String normalized = REPLACE.matcher(s).replaceFirst("INSERT")
         .replaceAll("(?i)\\bNONCLUSTERED\\b", "")
         .replaceAll("(?i)\\bCLUSTERED\\b", "")
         .replaceAll("(?i)\\bUNIQUE\\s+INDEX\\b", "UNIQUE KEY");

@@ -188,4 +188,23 @@ class SessionTest {
     assertThat(rows("SHOW DATABASES")).doesNotContain(List.of("shop"));
     assertThat(s.currentDatabase()).isNull();
   }
+
+  @Test
+  void replaceIgnoreAndOnDuplicateKeyUpdate() {
+    s.execute("CREATE TABLE kv (k INT PRIMARY KEY, v INT, tag VARCHAR(4), UNIQUE KEY uk_tag (tag))");
+    s.execute("INSERT INTO kv VALUES (1, 10, 'a'), (2, 20, 'b')");
+    QueryResult.Ok ignored = (QueryResult.Ok) s.execute("INSERT IGNORE INTO kv VALUES (1, 99, 'z'), (3, 30, 'c')");
+    assertThat(ignored.affectedRows()).isEqualTo(1);
+    QueryResult.Ok upsert = (QueryResult.Ok) s.execute(
+        "INSERT INTO kv VALUES (2, 5, 'q') ON DUPLICATE KEY UPDATE v = v + VALUES(v)");
+    assertThat(upsert.affectedRows()).isEqualTo(2);
+    // REPLACE removes every row it clashes with: k=1 by key and k=3 by tag 'c'.
+    QueryResult.Ok replaced = (QueryResult.Ok) s.execute("REPLACE INTO kv VALUES (1, 11, 'c')");
+    assertThat(replaced.affectedRows()).isEqualTo(3);
+    assertThat(rows("SELECT k, v, tag FROM kv ORDER BY k"))
+        .containsExactly(List.of("1", "11", "c"), List.of("2", "25", "b"));
+    assertThatThrownBy(() -> s.execute("INSERT INTO kv VALUES (9, 0, 'b')"))
+        .isInstanceOfSatisfying(SqlException.class,
+            e -> assertThat(e.getMessage()).isEqualTo("Duplicate entry 'b' for key 'kv.uk_tag'"));
+  }
 }
