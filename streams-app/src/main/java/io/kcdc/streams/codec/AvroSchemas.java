@@ -256,10 +256,11 @@ public final class AvroSchemas {
       case TYPE_BIT:
         return ByteBuffer.wrap(bitBytes((Long) v));
       case TYPE_NEWDECIMAL, TYPE_DECIMAL:
+        String text = v instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : v.toString();
         if (config.decimalAsString()) {
-          return v.toString();
+          return text;
         }
-        BigDecimal d = new BigDecimal(v.toString()).setScale(scale(c), RoundingMode.DOWN);
+        BigDecimal d = new BigDecimal(text).setScale(scale(c), RoundingMode.DOWN);
         return ByteBuffer.wrap(d.unscaledValue().toByteArray());
       case TYPE_ENUM:
         return enumName(c, (Long) v);
