@@ -29,9 +29,8 @@ public interface RowEventEncoder {
     return encodeRow("", row);
   }
 
-  /** Encodes a single row bound for {@code topic} as one record. */
+  /** Encodes a single row bound for {@code topic} as one record; the encoder must hold no other rows. */
   default EncodedMessage encodeRow(String topic, RowEvent row) {
-    build();
     appendRow(topic, row);
     List<EncodedMessage> out = build();
     if (out.size() != 1) {

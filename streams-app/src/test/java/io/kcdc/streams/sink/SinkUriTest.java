@@ -84,7 +84,7 @@ class SinkUriTest {
     String sinkJson = "{\"protocol\":\"open-protocol\",\"schema_registry\":\"http://r:8081\","
         + "\"column_selectors\":[{\"matcher\":[\"test.*\"],\"columns\":[\"id\"]}],\"encoder_concurrency\":4,"
         + "\"open\":{\"output_old_value\":false},\"kafka_config\":{\"codec_config\":{\"max_batch_size\":8},"
-        + "\"large_message_handle\":{\"large_message_handle_option\":\"claim-check\",\"claim_check_storage_uri\":\"file:///tmp/cc\"}}}";
+        + "\"large_message_handle\":{\"large_message_handle_option\":\"claim-check\",\"claim_check_storage_uri\":\"file:///data/claim-check\"}}}";
     SinkConfig cfg = new com.fasterxml.jackson.databind.ObjectMapper().readValue(sinkJson, SinkConfig.class);
     KafkaSinkOptions o = KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=default"), cfg);
     assertThat(o.protocol()).isEqualTo("open-protocol");
