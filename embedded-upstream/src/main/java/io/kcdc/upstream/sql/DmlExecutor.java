@@ -3,7 +3,6 @@ package io.kcdc.upstream.sql;
 import io.kcdc.tidb.MysqlFlag;
 import io.kcdc.tidb.MysqlType;
 import io.kcdc.tidb.schema.ColumnInfo;
-import io.kcdc.tidb.schema.IndexInfo;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.kv.Transaction;
 import java.time.LocalDateTime;
@@ -11,11 +10,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
@@ -122,7 +119,7 @@ final class DmlExecutor {
       newRows.add(values);
     }
 
-    TableImage image = new TableImage(t, TableStore.scan(txn, t));
+    TableImage image = TableImage.of(t, txn);
     List<UpdateSet> onDuplicate = ins.getDuplicateUpdateSets();
     long affected = 0;
     for (Object[] values : newRows) {
@@ -187,76 +184,54 @@ final class DmlExecutor {
     }
     String alias = upd.getTable().getAlias() == null ? null : upd.getTable().getAlias().getName();
     RowScope scope = new RowScope(session, t, alias);
-    List<TableStore.StoredRow> all = TableStore.scan(txn, t);
-    List<TableStore.StoredRow> matched = filter(all, upd.getWhere(), scope);
+    List<TableStore.StoredRow> matched = filter(
+        TableStore.candidates(txn, t, upd.getWhere(), session), upd.getWhere(), scope);
     matched = limit(matched, upd.getLimit() == null ? null : upd.getLimit().getRowCount(), session);
 
-    Map<String, TableStore.StoredRow> changedByKey = new HashMap<>();
     List<Object[]> newValues = new ArrayList<>();
     long rowNum = 0;
     for (TableStore.StoredRow r : matched) {
       rowNum++;
       Object[] values = r.values().clone();
-      scope.at(r.values());
       for (int i = 0; i < targets.size(); i++) {
         ColumnInfo c = targets.get(i);
         // MySQL assigns left to right: later expressions see earlier assignments.
-        scope.at(values);
-        Object v = ExpressionEvaluator.eval(exprs.get(i), scope);
+        Object v = ExpressionEvaluator.eval(exprs.get(i), scope.at(values));
         values[c.offset()] = ColumnValues.toMounted(v, c, rowNum);
         checkNotNull(c, values[c.offset()]);
       }
       newValues.add(values);
-      changedByKey.put(Arrays.toString(r.key()), r);
     }
 
-    // Uniqueness against rows that stay as they are plus the updated rows.
-    List<TableStore.StoredRow> unchanged = all.stream()
-        .filter(r -> !changedByKey.containsKey(Arrays.toString(r.key()))).toList();
-    UniqueIndex unique = new UniqueIndex(t, unchanged);
-    Set<String> handleKeys = new HashSet<>();
-    unchanged.forEach(r -> handleKeys.add(Arrays.toString(r.key())));
-    List<byte[]> newKeys = new ArrayList<>();
-    long affected = 0;
+    // Changed rows leave the image first, so rows may swap key values within one statement.
+    TableImage image = TableImage.of(t, txn);
+    List<Integer> changed = new ArrayList<>();
     for (int i = 0; i < matched.size(); i++) {
+      if (!Arrays.deepEquals(newValues.get(i), matched.get(i).values())) {
+        changed.add(i);
+        image.remove(matched.get(i));
+      }
+    }
+    for (int i : changed) {
       Object[] values = newValues.get(i);
-      byte[] oldKey = matched.get(i).key();
       byte[] key = TableStore.handleKey(t, values);
       if (key == null) {
-        key = oldKey;
+        key = matched.get(i).key();
       }
-      if (!handleKeys.add(Arrays.toString(key))) {
-        String shown = t.pkIsHandle()
-            ? ColumnValues.toText(values[t.pkHandleColumn().orElseThrow().offset()],
-                t.pkHandleColumn().orElseThrow().type())
-            : "";
-        throw SqlException.duplicateEntry(shown, TableStore.keyName(t, "PRIMARY"));
+      if (!image.conflicts(key, values, null).isEmpty()) {
+        throw image.duplicate(key, values, null);
       }
-      unique.add(values);
-      newKeys.add(key);
-      if (!Arrays.deepEquals(values, matched.get(i).values())) {
-        affected++;
-      }
+      image.put(key, values);
     }
-    for (int i = 0; i < matched.size(); i++) {
-      byte[] oldKey = matched.get(i).key();
-      if (!Arrays.equals(oldKey, newKeys.get(i))) {
-        txn.delete(oldKey);
-      }
-    }
-    for (int i = 0; i < matched.size(); i++) {
-      if (!Arrays.deepEquals(newValues.get(i), matched.get(i).values())
-          || !Arrays.equals(matched.get(i).key(), newKeys.get(i))) {
-        TableStore.put(txn, t, newKeys.get(i), newValues.get(i));
-      }
-    }
-    return new QueryResult.Ok(affected, 0);
+    image.flush(txn);
+    return new QueryResult.Ok(changed.size(), 0);
   }
 
   QueryResult.Ok delete(Delete del, Transaction txn, TableInfo t, EvalContext session) {
     String alias = del.getTable().getAlias() == null ? null : del.getTable().getAlias().getName();
     RowScope scope = new RowScope(session, t, alias);
-    List<TableStore.StoredRow> matched = filter(TableStore.scan(txn, t), del.getWhere(), scope);
+    List<TableStore.StoredRow> matched = filter(
+        TableStore.candidates(txn, t, del.getWhere(), session), del.getWhere(), scope);
     matched = limit(matched, del.getLimit() == null ? null : del.getLimit().getRowCount(), session);
     for (TableStore.StoredRow r : matched) {
       txn.delete(r.key());
@@ -316,28 +291,5 @@ final class DmlExecutor {
 
   private static String now() {
     return LocalDateTime.now(ZoneOffset.UTC).format(DATETIME);
-  }
-
-  /** Values of each unique index seen so far; adding a clashing row throws 1062. */
-  private static final class UniqueIndex {
-    private final TableInfo table;
-    private final List<IndexInfo> indexes;
-    private final List<Set<String>> seen = new ArrayList<>();
-
-    UniqueIndex(TableInfo table, List<TableStore.StoredRow> rows) {
-      this.table = table;
-      this.indexes = TableStore.uniqueIndexes(table);
-      indexes.forEach(ix -> seen.add(new HashSet<>()));
-      rows.forEach(r -> add(r.values()));
-    }
-
-    void add(Object[] values) {
-      for (int i = 0; i < indexes.size(); i++) {
-        String tuple = TableStore.indexTuple(indexes.get(i), values, table);
-        if (tuple != null && !seen.get(i).add(tuple)) {
-          throw SqlException.duplicateEntry(tuple, TableStore.keyName(table, indexes.get(i).name().o()));
-        }
-      }
-    }
   }
 }

@@ -60,7 +60,8 @@ final class QueryExecutor {
     Table from = (Table) ps.getFromItem();
     String alias = from.getAlias() == null ? null : from.getAlias().getName();
     RowScope scope = new RowScope(session, t, alias);
-    List<TableStore.StoredRow> rows = DmlExecutor.filter(TableStore.scan(snap, t), ps.getWhere(), scope);
+    List<TableStore.StoredRow> rows = DmlExecutor.filter(
+        TableStore.candidates(snap, t, ps.getWhere(), session), ps.getWhere(), scope);
 
     boolean aggregate = ps.getSelectItems().stream().anyMatch(i -> isAggregate(i.getExpression()));
     if (aggregate) {

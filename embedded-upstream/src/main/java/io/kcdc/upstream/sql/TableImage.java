@@ -1,8 +1,8 @@
 package io.kcdc.upstream.sql;
 
-import io.kcdc.tidb.schema.ColumnInfo;
 import io.kcdc.tidb.schema.IndexInfo;
 import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.kv.Snapshot;
 import io.kcdc.upstream.kv.Transaction;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,16 +21,48 @@ import java.util.Set;
 final class TableImage {
   private final TableInfo table;
   private final List<IndexInfo> uniques;
+  /** Set when no secondary unique index needs the full table: rows are fetched by key. */
+  private final Snapshot lookup;
+  private final Set<String> looked = new java.util.HashSet<>();
   private final Map<String, TableStore.StoredRow> rows = new LinkedHashMap<>();
   private final List<Map<String, String>> indexes = new ArrayList<>();
   /** Pending writes by key; a null row is a delete. */
   private final Map<String, TableStore.StoredRow> pending = new LinkedHashMap<>();
 
-  TableImage(TableInfo table, List<TableStore.StoredRow> existing) {
+  private TableImage(TableInfo table, List<IndexInfo> uniques, Snapshot lookup) {
     this.table = table;
-    this.uniques = TableStore.uniqueIndexes(table);
+    this.uniques = uniques;
+    this.lookup = lookup;
     uniques.forEach(ix -> indexes.add(new HashMap<>()));
-    existing.forEach(this::index);
+  }
+
+  /**
+   * An image of the table as {@code snap} sees it. The record key already enforces a clustered
+   * primary key, so only other unique indexes make it load every row.
+   */
+  static TableImage of(TableInfo table, Snapshot snap) {
+    List<IndexInfo> uniques = TableStore.uniqueIndexes(table).stream()
+        .filter(ix -> !(ix.primary() && table.commonHandle()))
+        .toList();
+    if (uniques.isEmpty()) {
+      return new TableImage(table, uniques, snap);
+    }
+    TableImage image = new TableImage(table, uniques, null);
+    TableStore.scan(snap, table).forEach(image::index);
+    return image;
+  }
+
+  /** Loads the stored row at {@code key} once, in key-lookup mode. */
+  private void fetch(byte[] key) {
+    if (lookup == null || !looked.add(id(key))) {
+      return;
+    }
+    lookup.get(key).ifPresent(v -> {
+      Object[] values = io.kcdc.tidb.RowDecoder.decode(table, key, v);
+      if (values != null) {
+        index(new TableStore.StoredRow(key, values));
+      }
+    });
   }
 
   static String id(byte[] key) {
@@ -39,6 +71,7 @@ final class TableImage {
 
   /** Rows that clash with {@code values} stored at {@code key} (by handle or unique index). */
   List<TableStore.StoredRow> conflicts(byte[] key, Object[] values, byte[] ignoreKey) {
+    fetch(key);
     Set<String> found = new LinkedHashSet<>();
     String own = ignoreKey == null ? null : id(ignoreKey);
     if (rows.containsKey(id(key)) && !id(key).equals(own)) {
@@ -56,6 +89,7 @@ final class TableImage {
 
   /** The duplicate-entry error for the first clash of {@code values}. */
   SqlException duplicate(byte[] key, Object[] values, byte[] ignoreKey) {
+    fetch(key);
     String own = ignoreKey == null ? null : id(ignoreKey);
     if (rows.containsKey(id(key)) && !id(key).equals(own)) {
       String shown = table.pkHandleColumn()
@@ -75,6 +109,7 @@ final class TableImage {
   }
 
   void put(byte[] key, Object[] values) {
+    looked.add(id(key));
     TableStore.StoredRow row = new TableStore.StoredRow(key, values);
     index(row);
     pending.put(id(key), row);
@@ -82,6 +117,7 @@ final class TableImage {
 
   void remove(TableStore.StoredRow row) {
     String k = id(row.key());
+    looked.add(k);
     rows.remove(k);
     for (int i = 0; i < uniques.size(); i++) {
       String tuple = TableStore.indexTuple(uniques.get(i), row.values(), table);
@@ -114,7 +150,4 @@ final class TableImage {
     pending.clear();
   }
 
-  ColumnInfo column(int offset) {
-    return table.columns().get(offset);
-  }
 }

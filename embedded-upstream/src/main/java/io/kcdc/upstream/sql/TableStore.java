@@ -17,6 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
+import net.sf.jsqlparser.schema.Column;
 
 /**
  * Rows of a table in the KV store: record keys {@code t{id}_r{handle}} with row format v2
@@ -42,6 +48,69 @@ final class TableStore {
       }
     }
     return out;
+  }
+
+  /**
+   * The rows a WHERE clause can match: for an int-handle table whose WHERE pins the primary key
+   * ({@code pk = c}, {@code pk IN (c1, c2)}, possibly AND-ed with more) only those keys are read,
+   * otherwise the whole table. Callers still apply the full WHERE.
+   */
+  static List<StoredRow> candidates(Snapshot s, TableInfo t, Expression where, EvalContext session) {
+    List<Long> handles = t.pkIsHandle() ? pinnedHandles(t, where, session) : null;
+    if (handles == null) {
+      return scan(s, t);
+    }
+    List<StoredRow> out = new ArrayList<>();
+    for (long h : new java.util.TreeSet<>(handles)) {
+      byte[] key = TableCodec.recordKey(t.id(), h);
+      s.get(key).ifPresent(v -> {
+        Object[] values = RowDecoder.decode(t, key, v);
+        if (values != null) {
+          out.add(new StoredRow(key, values));
+        }
+      });
+    }
+    return out;
+  }
+
+  private static List<Long> pinnedHandles(TableInfo t, Expression where, EvalContext session) {
+    if (where instanceof AndExpression and) {
+      List<Long> left = pinnedHandles(t, and.getLeftExpression(), session);
+      return left != null ? left : pinnedHandles(t, and.getRightExpression(), session);
+    }
+    ColumnInfo pk = t.pkHandleColumn().orElseThrow();
+    List<Expression> constants = new ArrayList<>();
+    if (where instanceof EqualsTo eq) {
+      if (isColumn(eq.getLeftExpression(), pk)) {
+        constants.add(eq.getRightExpression());
+      } else if (isColumn(eq.getRightExpression(), pk)) {
+        constants.add(eq.getLeftExpression());
+      } else {
+        return null;
+      }
+    } else if (where instanceof InExpression in && !in.isNot() && isColumn(in.getLeftExpression(), pk)
+        && in.getRightExpression() instanceof ParenthesedExpressionList<?> list) {
+      constants.addAll(list);
+    } else {
+      return null;
+    }
+    List<Long> out = new ArrayList<>();
+    try {
+      for (Expression c : constants) {
+        Object v = ExpressionEvaluator.eval(c, EvalContext.noRow(session));
+        if (v != null) {
+          out.add((Long) ColumnValues.toMounted(v, pk, 1));
+        }
+      }
+    } catch (SqlException | ClassCastException e) {
+      // Not a plain constant (or not a valid key value): read everything instead.
+      return null;
+    }
+    return out;
+  }
+
+  private static boolean isColumn(Expression e, ColumnInfo c) {
+    return e instanceof Column col && Identifiers.unquote(col.getColumnName()).equalsIgnoreCase(c.name().o());
   }
 
   /** The record key for a row, or {@code null} when the table uses {@code _tidb_rowid}. */

@@ -207,4 +207,19 @@ class SessionTest {
         .isInstanceOfSatisfying(SqlException.class,
             e -> assertThat(e.getMessage()).isEqualTo("Duplicate entry 'b' for key 'kv.uk_tag'"));
   }
+
+  @Test
+  void primaryKeyPredicatesReadOnlyThoseRowsButStillFilter() {
+    s.execute("INSERT INTO item (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    assertThat(rows("SELECT name FROM item WHERE id = 2 AND name = 'b'")).containsExactly(List.of("b"));
+    assertThat(rows("SELECT name FROM item WHERE id = 2 AND name = 'x'")).isEmpty();
+    assertThat(rows("SELECT name FROM item WHERE id IN (3, 1, 7) ORDER BY name")).containsExactly(List.of("a"), List.of("c"));
+    assertThat(rows("SELECT name FROM item WHERE '3' = id")).containsExactly(List.of("c"));
+    assertThat(((QueryResult.Ok) s.execute("DELETE FROM item WHERE id = 99")).affectedRows()).isZero();
+    assertThat(((QueryResult.Ok) s.execute("UPDATE item SET id = 4 WHERE id = 3")).affectedRows()).isEqualTo(1);
+    assertThatThrownBy(() -> s.execute("UPDATE item SET id = 1 WHERE id = 2"))
+        .isInstanceOfSatisfying(SqlException.class,
+            e -> assertThat(e.getMessage()).isEqualTo("Duplicate entry '1' for key 'item.PRIMARY'"));
+    assertThat(rows("SELECT id FROM item ORDER BY id")).containsExactly(List.of("1"), List.of("2"), List.of("4"));
+  }
 }
