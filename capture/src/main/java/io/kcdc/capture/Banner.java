@@ -18,7 +18,7 @@ final class Banner {
           Kafka Connect REST      %s
 
         Try it:
-          mysql -h %s -P %s -u root -e "CREATE DATABASE test; CREATE TABLE test.t (id INT PRIMARY KEY, v VARCHAR(32)); INSERT INTO test.t VALUES (1,'a'),(2,'b')"
+          mysql -h %s -P %s -u root -e "CREATE TABLE test.t (id INT PRIMARY KEY, v VARCHAR(32)); INSERT INTO test.t VALUES (1,'a'),(2,'b')"
 
           curl -s -X POST http://%s/api/v2/changefeeds -H 'Content-Type: application/json' \\
             -d '{"changefeed_id":"demo","sink_uri":"kafka://%s/cdc-demo?protocol=canal-json&enable-tidb-extension=true&partition-num=3","replica_config":{"filter":{"rules":["test.*"]}}}'

@@ -169,6 +169,8 @@ final class CliCommand implements Runnable {
     @Option(names = "--topic", required = true) String topic;
     @Option(names = "--idle-seconds", defaultValue = "5", description = "Stop after this long without a record (0 = follow forever).")
     int idleSeconds;
+    @Option(names = "--watermarks", description = "Also print TIDB_WATERMARK / resolved events (one per partition every second).")
+    boolean watermarks;
 
     @Override
     public Integer call() {
@@ -182,8 +184,11 @@ final class CliCommand implements Runnable {
         long idleSince = System.currentTimeMillis();
         while (idleSeconds == 0 || System.currentTimeMillis() - idleSince < idleSeconds * 1000L) {
           for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-            idleSince = System.currentTimeMillis();
             String v = r.value() == null ? "null" : new String(r.value(), StandardCharsets.UTF_8);
+            if (!watermarks && v.contains("\"TIDB_WATERMARK\"")) {
+              continue;
+            }
+            idleSince = System.currentTimeMillis();
             System.out.println("p" + r.partition() + "@" + r.offset() + " " + v);
           }
         }

@@ -2,6 +2,7 @@ package io.kcdc.capture;
 
 import io.kcdc.capture.local.EtcdProcess;
 import io.kcdc.capture.local.FileTrees;
+import io.kcdc.capture.local.FreePorts;
 import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.io.PrintStream;
@@ -58,9 +59,22 @@ final class PlaygroundCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintStream out = System.out;
     Path dir = dataDir.toAbsolutePath();
+    // The terminal shows the endpoints; every log line goes to a file beside the data directory.
+    Path logFile = dir.resolveSibling(dir.getFileName() + ".log");
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
+    }
     if (!keepData) {
       FileTrees.delete(dir);
     }
+    FreePorts.requireFree(pdPort, "PD");
+    FreePorts.requireFree(mysqlPort, "MySQL");
+    FreePorts.requireFree(etcdPort, "etcd");
+    FreePorts.requireFree(etcdPeerPort, "etcd peer");
+    FreePorts.requireFree(kafkaPort, "Kafka");
+    FreePorts.requireFree(kafkaControllerPort, "Kafka controller");
+    FreePorts.requireFree(apiPort, "API");
+    FreePorts.requireFree(connectPort, "Kafka Connect");
     List<AutoCloseable> started = new ArrayList<>();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -75,7 +89,7 @@ final class PlaygroundCommand implements Callable<Integer> {
       stop.countDown();
     }, "playground-shutdown"));
     try {
-      out.println("[playground] data directory " + dir);
+      out.println("[playground] data directory " + dir + ", logs in " + logFile);
       EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"), etcdPort, etcdPeerPort);
       started.add(etcd);
       KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), kafkaPort, kafkaControllerPort);

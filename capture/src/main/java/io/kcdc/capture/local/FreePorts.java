@@ -9,6 +9,19 @@ import java.net.ServerSocket;
 public final class FreePorts {
   private FreePorts() {}
 
+  /** Fails with a clear message when a fixed port is already taken (e.g. by another playground). */
+  public static void requireFree(int port, String what) {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+    } catch (IOException e) {
+      throw new IllegalStateException(what + " port " + port + " is already in use on 127.0.0.1"
+          + " (another playground still running?); choose another with its --*-port flag");
+    }
+  }
+
   public static int pick() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       s.setReuseAddress(true);
