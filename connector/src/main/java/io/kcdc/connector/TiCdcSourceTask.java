@@ -20,6 +20,7 @@ import io.kcdc.tidb.RowDecoder;
 import io.kcdc.tidb.schema.TableInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,8 +79,16 @@ public final class TiCdcSourceTask extends SourceTask {
     return Version.get();
   }
 
+  /**
+   * The source partition of a table. Connect stores partitions as JSON in the map's iteration
+   * order and looks offsets up by those bytes, so the order must be the same in every JVM:
+   * {@code Map.of} iterates in a per-JVM random order and would lose offsets across restarts.
+   */
   static Map<String, Object> sourcePartition(String changefeedId, long tableId) {
-    return Map.of(PARTITION_CHANGEFEED, changefeedId, PARTITION_TABLE_ID, tableId);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(PARTITION_CHANGEFEED, changefeedId);
+    p.put(PARTITION_TABLE_ID, tableId);
+    return Collections.unmodifiableMap(p);
   }
 
   @Override

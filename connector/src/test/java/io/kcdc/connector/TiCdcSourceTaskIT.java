@@ -168,9 +168,12 @@ class TiCdcSourceTaskIT {
 
       // Let the worker commit the offsets (the last resolved ts of each table), then restart.
       long offsetFloor = Math.min(resolved(T1.id()), resolved(T2.id()));
-      Thread.sleep(1500);
-      String offsets = connect.request("GET", "/connectors/cf1/offsets", null).body();
-      assertThat(offsets).contains("resolved_ts");
+      // Offsets are committed asynchronously (offset.flush.interval.ms); under load this takes a while.
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+          .pollInterval(java.time.Duration.ofMillis(500))
+          .untilAsserted(() -> assertThat(connect.request("GET", "/connectors/cf1/offsets", null).body())
+              .contains("\"table_id\":" + T1.id() + "},\"offset\":{\"resolved_ts\"")
+              .contains("\"table_id\":" + T2.id() + "},\"offset\":{\"resolved_ts\""));
       assertThat(connect.request("POST", "/connectors/cf1/restart?includeTasks=true", null).statusCode()).isBetween(200, 204);
       long c = upstream.upsert(T1, List.of(5L, 40L), "c-");
       long c2 = upstream.upsert(T2, List.of(6L), "c-");

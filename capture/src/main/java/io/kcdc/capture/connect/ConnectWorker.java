@@ -57,9 +57,16 @@ public final class ConnectWorker implements AutoCloseable {
     return connect.rest().serverUrl();
   }
 
+  /**
+   * Stops the worker and waits until its herder has stopped its connectors and tasks. Connect's
+   * own JVM shutdown hook may already be stopping it concurrently, in which case
+   * {@code Connect.stop()} returns at once; stopping the herder again waits for that to finish,
+   * so the Kafka broker the worker writes its status to is not closed under it.
+   */
   @Override
   public void close() {
     connect.stop();
+    connect.herder().stop();
     connect.awaitStop();
   }
 }
