@@ -61,7 +61,8 @@ public final class PercolatorTransaction implements Transaction {
     var span = MvccSnapshot.encodedSpan(startRaw, endRaw);
     NavigableMap<EncodedKey, KvPair> merged = new TreeMap<>();
     // Buffered deletes may hide committed rows, so read enough to still fill the limit.
-    for (MvccValue v : store.scan(span, startTs, limit + buffer.size())) {
+    int wanted = limit > Integer.MAX_VALUE - buffer.size() ? Integer.MAX_VALUE : limit + buffer.size();
+    for (MvccValue v : store.scan(span, startTs, wanted)) {
       merged.put(EncodedKey.ofRaw(v.rawKey()), new KvPair(v.rawKey(), v.value()));
     }
     for (Map.Entry<EncodedKey, Mutation> e : buffer.entrySet()) {

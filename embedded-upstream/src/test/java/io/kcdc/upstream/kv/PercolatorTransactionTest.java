@@ -49,6 +49,18 @@ class PercolatorTransactionTest {
   }
 
   @Test
+  void scanWithoutLimitSeesCommittedAndBufferedRows() {
+    Transaction setup = kv.begin();
+    setup.put(key(1), "a".getBytes());
+    setup.commit();
+    Transaction txn = kv.begin();
+    txn.put(key(2), "b".getBytes());
+    // Integer.MAX_VALUE plus the buffered writes must not wrap to a negative store limit.
+    assertThat(txn.scan(TableCodec.recordPrefix(7), new byte[0], Integer.MAX_VALUE))
+        .extracting(p -> new String(p.value())).containsExactly("a", "b");
+  }
+
+  @Test
   void concurrentWritersOfOneKeyConflict() {
     Transaction a = kv.begin();
     Transaction b = kv.begin();
