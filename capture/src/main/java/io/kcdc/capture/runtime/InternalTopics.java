@@ -11,6 +11,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Names and lifecycle of a changefeed's internal topics ({@code _cdc.<cf>.*}). */
 public final class InternalTopics {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InternalTopics.class);
   private final Admin admin;
   private final short replicationFactor;
 
@@ -60,6 +61,23 @@ public final class InternalTopics {
       if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
         throw new IllegalStateException("delete internal topics: " + e.getCause().getMessage(), e.getCause());
       }
+    }
+  }
+
+  /**
+   * Deletes the Kafka Streams changelog/repartition topics of every application whose id starts
+   * with {@code appIdPrefix}. Best effort: a capture may still be closing its app.
+   */
+  public void deleteStreamsTopics(String appIdPrefix) {
+    try {
+      List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(appIdPrefix)).toList();
+      if (!topics.isEmpty()) {
+        admin.deleteTopics(topics).all().get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.warn("deleting the streams topics of {}*: {}", appIdPrefix, e.getCause().getMessage());
     }
   }
 

@@ -127,6 +127,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       t.close();
     }
     topics.delete(namespace, changefeedId);
+    topics.deleteStreamsTopics(SinkSupport.streamsPrefix(sinks.clusterId, changefeedId));
     sinks.forget(namespace, changefeedId);
   }
 

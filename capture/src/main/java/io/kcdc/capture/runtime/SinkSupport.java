@@ -11,6 +11,7 @@ import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
 import io.kcdc.streams.progress.CheckpointEmitter;
+import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SinkSupport implements AutoCloseable {
   private static final ObjectMapper PLAIN = new ObjectMapper();
   private final String bootstrapServers;
-  private final String clusterId;
+  final String clusterId;
   private final short replicationFactor;
   private final Map<String, Emitter> emitters = new ConcurrentHashMap<>();
 
@@ -72,7 +73,26 @@ public final class SinkSupport implements AutoCloseable {
         ChangefeedStreams.Config.of(bootstrapServers, clusterId, info.id(), stateDir, uri(info), sinkConfig(info));
     return new ChangefeedStreams.Config(
         base.bootstrapServers(), base.clusterId(), base.changefeedId(), base.stateDir(), base.sinkUri(),
-        base.sinkConfig(), caseSensitive(info), base.processingGuarantee(), replicationFactor, base.overrides());
+        base.sinkConfig(), caseSensitive(info), base.processingGuarantee(), replicationFactor,
+        Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info)));
+  }
+
+  /**
+   * {@code cdc-<cluster>-<changefeed>.<create time>}: the creation time keeps a changefeed that
+   * is removed and created again under the same id from inheriting its predecessor's sorter
+   * state (released resolved ts, changelogs) and consumer offsets.
+   */
+  static String applicationId(String clusterId, ChangefeedInfo info) {
+    long created = info.createTime() == null ? 0 : info.createTime().toInstant().toEpochMilli();
+    return streamsPrefix(clusterId, info.id()) + created;
+  }
+
+  /**
+   * Prefix of every incarnation's application id (and so of its internal topics); the dot
+   * cannot occur in a changefeed id, so {@code cf1} does not match {@code cf1-x}'s apps.
+   */
+  static String streamsPrefix(String clusterId, String changefeedId) {
+    return "cdc-" + clusterId + "-" + changefeedId + ".";
   }
 
   /**
