@@ -35,6 +35,15 @@ ensure_tools() {
   command -v etcd >/dev/null 2>&1 || apt_install etcd-server etcd-client
 }
 
+# The tests drive the embedded TiDB with Debian's sysbench; the playground's examples use the
+# stock mysql client.
+ensure_test_tools() {
+  command -v sysbench >/dev/null 2>&1 || apt_install sysbench
+}
+ensure_client_tools() {
+  command -v mysql >/dev/null 2>&1 || command -v mariadb >/dev/null 2>&1 || apt_install mariadb-client
+}
+
 STAMP="capture/target/.build-stamp"
 build_if_stale() {
   local stale=0
@@ -58,10 +67,10 @@ run_main() {
 cmd="${1:-help}"
 case "$cmd" in
   playground)
-    shift; ensure_tools; build_if_stale
+    shift; ensure_tools; ensure_client_tools; build_if_stale
     run_main -Xmx3g playground "$@" ;;
   test)
-    shift; ensure_tools
+    shift; ensure_tools; ensure_test_tools
     exec mvn -B verify "$@" ;;
   server)
     shift; ensure_tools; build_if_stale
