@@ -1,6 +1,7 @@
 package io.kcdc.upstream.cluster;
 
 import io.grpc.Server;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.kcdc.tidb.Codec;
 import io.kcdc.upstream.kv.MvccStore;
@@ -8,15 +9,19 @@ import io.kcdc.upstream.kv.MvccTxnKv;
 import io.kcdc.upstream.kv.TimestampOracle;
 import io.kcdc.upstream.pd.PdService;
 import io.kcdc.upstream.tikv.ChangeDataService;
+import io.kcdc.upstream.pd.ServiceSafePoints;
+import io.kcdc.upstream.tikv.FeedFaults;
 import io.kcdc.upstream.tikv.StoreContext;
-import io.kcdc.upstream.tikv.TikvKvService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +31,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stand-in TiDB storage cluster in one JVM: PD (TSO, regions, stores, GC safepoints) and TiKV
- * stores (KV reads, ChangeData EventFeed) speaking the real gRPC protocols on loopback, over one
- * in-memory Percolator store. Starts with meta keys ({@code m...}) and table data ({@code t...})
- * in different regions.
+ * stores (3 by default; KV reads, ChangeData EventFeed) speaking the real gRPC protocols on
+ * loopback, over one in-memory Percolator store. Starts with meta keys ({@code m...}) and table
+ * data ({@code t...}) in different regions, leaders spread over the stores. {@link #faults()}
+ * injects splits, merges, leader transfers, store restarts and EventFeed misbehaviour; {@link
+ * #gc} runs MVCC GC.
  */
 public final class EmbeddedCluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
@@ -38,24 +45,30 @@ public final class EmbeddedCluster implements AutoCloseable {
 
   private final long clusterId;
   private final int pdPort;
+  private final int adminPort;
   private final Duration resolvedTsInterval;
   private final TimestampOracle tso = new TimestampOracle();
   private final MvccStore store = new MvccStore();
   private final MvccTxnKv txnKv = new MvccTxnKv(store, tso);
   private final RegionTable regions;
-  private final List<Long> storeIds = new ArrayList<>();
-  private final List<StoreInfo> stores = new ArrayList<>();
-  private final List<ChangeDataService> changeData = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final FeedFaults feedFaults = new FeedFaults();
+  private final ServiceSafePoints serviceSafePoints = new ServiceSafePoints();
+  /** Store servers by id, in id order. */
+  private final Map<Long, StoreServer> stores = new LinkedHashMap<>();
+  private final ClusterFaults faults;
   private final List<Server> servers = new ArrayList<>();
   private final Object resolvedTsRound = new Object();
   private ScheduledExecutorService ticker;
+  private AdminServer admin;
   private volatile String pdAddress;
 
   private EmbeddedCluster(Builder b) {
     this.clusterId = b.clusterId;
     this.pdPort = b.pdPort;
+    this.adminPort = b.adminPort;
     this.resolvedTsInterval = b.resolvedTsInterval;
     AtomicLong ids = new AtomicLong();
+    List<Long> storeIds = new ArrayList<>();
     for (int i = 0; i < b.stores; i++) {
       storeIds.add(ids.incrementAndGet());
     }
@@ -63,40 +76,34 @@ public final class EmbeddedCluster implements AutoCloseable {
     regions.split(TABLE_DATA_SPLIT_KEY);
     b.splitKeys.forEach(regions::split);
     regions.spreadLeaders();
+    for (long storeId : storeIds) {
+      stores.put(storeId, new StoreServer(new StoreContext(clusterId, storeId, store, regions, feedFaults), HOST));
+    }
+    faults = new ClusterFaults(regions, Collections.unmodifiableMap(stores), feedFaults);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Binds the store servers and PD, then starts the resolved-ts ticker. */
+  /** Binds the store servers, PD and (when a port is set) the admin endpoint, then starts the resolved-ts ticker. */
   public synchronized EmbeddedCluster start() {
     try {
-      for (long storeId : storeIds) {
-        StoreContext ctx = new StoreContext(clusterId, storeId, store, regions);
-        ChangeDataService cds = new ChangeDataService(ctx);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(HOST, 0))
-            .addService(cds)
-            .addService(new TikvKvService(ctx))
-            .maxInboundMessageSize(1 << 28)
-            // TiKV lets clients ping every 10 s (TiCDC's keepalive), even without calls.
-            .permitKeepAliveTime(5, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            .build()
-            .start();
-        servers.add(server);
-        changeData.add(cds);
-        stores.add(new StoreInfo(storeId, HOST + ":" + server.getPort(), System.currentTimeMillis() / 1000));
+      for (StoreServer s : stores.values()) {
+        s.start(0);
       }
-      List<StoreInfo> storeView = List.copyOf(stores);
       Server pd = NettyServerBuilder.forAddress(new InetSocketAddress(HOST, pdPort))
-          .addService(new PdService(clusterId, () -> pdAddress, tso, regions, () -> storeView))
+          .addService(new PdService(clusterId, () -> pdAddress, tso, regions, this::stores, serviceSafePoints,
+              store::gcSafePoint))
           .permitKeepAliveTime(5, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
           .build()
           .start();
       servers.add(pd);
       pdAddress = HOST + ":" + pd.getPort();
+      if (adminPort >= 0) {
+        admin = AdminServer.start(this, HOST, adminPort);
+      }
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("cannot start embedded cluster", e);
@@ -108,7 +115,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     });
     long periodMs = Math.max(1, resolvedTsInterval.toMillis());
     ticker.scheduleAtFixedRate(this::advanceResolvedTs, periodMs, periodMs, TimeUnit.MILLISECONDS);
-    LOG.info("embedded cluster {} started: pd {}, stores {}", clusterId, pdAddress, stores);
+    LOG.info("embedded cluster {} started: pd {}, stores {}", clusterId, pdAddress, stores());
     return this;
   }
 
@@ -121,7 +128,12 @@ public final class EmbeddedCluster implements AutoCloseable {
       try {
         // The TSO is read before any lock is looked at: see EventFeedSession#sendResolvedTs.
         long ts = tso.next();
-        changeData.forEach(s -> s.advanceResolvedTs(ts));
+        for (StoreServer s : stores.values()) {
+          ChangeDataService cds = s.changeData();
+          if (cds != null) {
+            cds.advanceResolvedTs(ts);
+          }
+        }
       } catch (RuntimeException e) {
         LOG.warn("resolved ts round failed", e);
       }
@@ -133,7 +145,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     if (ticker != null) {
       ticker.shutdownNow();
     }
-    changeData.forEach(ChangeDataService::closeAll);
+    if (admin != null) {
+      admin.close();
+    }
+    for (StoreServer s : stores.values()) {
+      s.stop(Status.UNAVAILABLE.withDescription("cluster is shutting down"));
+    }
     for (Server s : servers) {
       s.shutdownNow();
     }
@@ -145,6 +162,41 @@ public final class EmbeddedCluster implements AutoCloseable {
       }
     }
     servers.clear();
+  }
+
+  /** Split, merge, leader transfer, store restart and EventFeed faults on this cluster. */
+  public ClusterFaults faults() {
+    return faults;
+  }
+
+  /**
+   * Runs GC at {@code safePoint}, held back to the smallest live service safepoint as PD does:
+   * older MVCC versions are removed, and reads or EventFeed registrations below the safepoint
+   * fail from then on.
+   *
+   * @return the safepoint GC ran at
+   */
+  public long gc(long safePoint) {
+    ServiceSafePoints.ServiceSafePoint min = serviceSafePoints.min(System.currentTimeMillis() / 1000);
+    long effective = min == null || Long.compareUnsigned(safePoint, min.safePoint()) <= 0 ? safePoint : min.safePoint();
+    int removed = store.gc(effective);
+    LOG.info("GC at safepoint {} (asked {}) removed {} versions", effective, safePoint, removed);
+    return store.gcSafePoint();
+  }
+
+  /** PD's GC safepoint: where the last {@link #gc} ran. */
+  public long gcSafePoint() {
+    return store.gcSafePoint();
+  }
+
+  /** PD's service safepoints (UpdateServiceGCSafePoint), which bound {@link #gc}. */
+  public ServiceSafePoints serviceSafePoints() {
+    return serviceSafePoints;
+  }
+
+  /** {@code 127.0.0.1:port} of the admin HTTP endpoint, or null when none was asked for. */
+  public String adminAddress() {
+    return admin == null ? null : admin.address();
   }
 
   /** {@code 127.0.0.1:port} of PD. */
@@ -172,8 +224,21 @@ public final class EmbeddedCluster implements AutoCloseable {
     return regions;
   }
 
+  /** The stores in id order, with their current addresses. */
   public List<StoreInfo> stores() {
-    return List.copyOf(stores);
+    List<StoreInfo> out = new ArrayList<>();
+    for (StoreServer s : stores.values()) {
+      if (s.info() != null) {
+        out.add(s.info());
+      }
+    }
+    return out;
+  }
+
+  /** The store leading the region that contains {@code encodedKey}. */
+  public StoreInfo leaderStoreOf(byte[] encodedKey) {
+    long id = regions.regionOf(encodedKey).leader().storeId();
+    return stores.get(id).info();
   }
 
   /**
@@ -188,7 +253,8 @@ public final class EmbeddedCluster implements AutoCloseable {
   /** Configuration of an {@link EmbeddedCluster}. */
   public static final class Builder {
     private long clusterId = 7_000_000_000_000_000_001L;
-    private int stores = 1;
+    private int stores = 3;
+    private int adminPort = -1;
     private Duration resolvedTsInterval = Duration.ofSeconds(1);
     private final List<byte[]> splitKeys = new ArrayList<>();
     private int pdPort;
@@ -214,6 +280,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Extra region boundaries (encoded keys) besides the meta/table split. */
     public Builder splitKeys(List<byte[]> encodedKeys) {
       splitKeys.addAll(encodedKeys);
+      return this;
+    }
+
+    /** Port of the admin HTTP endpoint (faults, regions); 0 picks a free one; unset: no endpoint. */
+    public Builder adminPort(int port) {
+      this.adminPort = port;
       return this;
     }
 

@@ -42,6 +42,10 @@ public final class RegionTable {
     listeners.add(listener);
   }
 
+  public void removeListener(RegionListener listener) {
+    listeners.remove(listener);
+  }
+
   public synchronized Region regionOf(byte[] encodedKey) {
     return byStart.floorEntry(keyOf(encodedKey)).getValue();
   }
@@ -98,6 +102,66 @@ public final class RegionTable {
     }
     for (RegionListener l : listeners) {
       l.onRegionChanged(old, now);
+    }
+    return now;
+  }
+
+  /**
+   * Merges {@code rightId} into its left neighbour {@code leftId}, as PD's merge checker does: the
+   * left region keeps its id and leader, takes the union of both ranges and gets version {@code
+   * max(left, right) + 1}; the right region is gone.
+   *
+   * @return the merged region
+   * @throws IllegalArgumentException when the regions are unknown or not adjacent in that order
+   */
+  public Region merge(long leftId, long rightId) {
+    Region left;
+    Region right;
+    Region merged;
+    synchronized (this) {
+      left = byId.get(leftId);
+      right = byId.get(rightId);
+      if (left == null || right == null || !Arrays.equals(left.span().end(), right.span().start())
+          || left.span().end().length == 0) {
+        throw new IllegalArgumentException("regions " + leftId + " and " + rightId + " are not adjacent");
+      }
+      merged = new Region(left.id(), new KeySpan(left.span().start(), right.span().end()), left.confVer(),
+          Math.max(left.version(), right.version()) + 1, left.peers(), left.leader());
+      byStart.remove(keyOf(right.span().start()));
+      byId.remove(right.id());
+      put(merged);
+    }
+    for (RegionListener l : listeners) {
+      l.onRegionRemoved(right, merged);
+      l.onRegionChanged(left, List.of(merged));
+    }
+    return merged;
+  }
+
+  /**
+   * Moves the leader of {@code regionId} to its peer on {@code storeId}; the epoch does not change
+   * (TiKV bumps neither conf_ver nor version for a leader transfer).
+   *
+   * @return the region with its new leader
+   */
+  public Region transferLeader(long regionId, long storeId) {
+    Region old;
+    Region now;
+    synchronized (this) {
+      old = byId.get(regionId);
+      if (old == null) {
+        throw new IllegalArgumentException("no region " + regionId);
+      }
+      Peer leader = old.peers().stream().filter(p -> p.storeId() == storeId).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("region " + regionId + " has no peer on store " + storeId));
+      if (leader.equals(old.leader())) {
+        return old;
+      }
+      now = new Region(old.id(), old.span(), old.confVer(), old.version(), old.peers(), leader);
+      put(now);
+    }
+    for (RegionListener l : listeners) {
+      l.onLeaderChanged(old, now);
     }
     return now;
   }

@@ -78,6 +78,7 @@ public final class MvccStore {
   private final List<MvccListener> listeners = new CopyOnWriteArrayList<>();
   private final LongSupplier clockMillis;
   private final long maxReadWaitMillis;
+  private volatile long gcSafePoint;
 
   public MvccStore() {
     this(System::currentTimeMillis, 30_000);
@@ -309,6 +310,57 @@ public final class MvccStore {
       }
       rows.addAll(prewrites);
       underLock.accept(rows);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /** The last safepoint {@link #gc} ran at; reads below it no longer see a complete history. */
+  public long gcSafePoint() {
+    return gcSafePoint;
+  }
+
+  /**
+   * TiKV's MVCC GC at {@code safePoint}: per key, every version committed at or before it is
+   * removed except the newest one when that one is a put (so reads at or above the safepoint
+   * answer as before); rollback markers at or before it go too. Safepoints only move forward.
+   *
+   * @return the number of versions removed
+   */
+  public int gc(long safePoint) {
+    mu.lock();
+    try {
+      if (safePoint <= gcSafePoint) {
+        return 0;
+      }
+      gcSafePoint = safePoint;
+      int removed = 0;
+      var it = keys.values().iterator();
+      while (it.hasNext()) {
+        KeyHistory h = it.next();
+        boolean keptNewest = false;
+        var old = h.writes.tailMap(safePoint, true).values().iterator();
+        while (old.hasNext()) {
+          Write w = old.next();
+          if (!keptNewest && w.kind == WriteKind.PUT) {
+            keptNewest = true;
+            continue;
+          }
+          if (w.kind != WriteKind.ROLLBACK) {
+            // Newest at or before the safepoint is a delete, or an older version: gone.
+            keptNewest = true;
+            removed++;
+          }
+          old.remove();
+          if (h.lock == null || h.lock.startTs() != w.startTs) {
+            h.data.remove(w.startTs);
+          }
+        }
+        if (h.writes.isEmpty() && h.lock == null) {
+          it.remove();
+        }
+      }
+      return removed;
     } finally {
       mu.unlock();
     }

@@ -13,6 +13,7 @@ import io.kcdc.upstream.cluster.StoreInfo;
 import io.kcdc.upstream.kv.TimestampOracle;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,13 +26,25 @@ public final class PdService extends PDGrpc.PDImplBase {
   private final TimestampOracle tso;
   private final RegionTable regions;
   private final Supplier<List<StoreInfo>> stores;
-  private final ServiceSafePoints safePoints = new ServiceSafePoints();
+  private final ServiceSafePoints safePoints;
+  private final LongSupplier gcSafePoint;
 
   /**
    * @param pdAddress {@code host:port} this service is reachable at (known once the server is bound)
    */
   public PdService(long clusterId, Supplier<String> pdAddress, TimestampOracle tso, RegionTable regions,
       Supplier<List<StoreInfo>> stores) {
+    this(clusterId, pdAddress, tso, regions, stores, new ServiceSafePoints(), () -> 0);
+  }
+
+  /**
+   * @param safePoints the service safepoints GC respects
+   * @param gcSafePoint the safepoint the last GC ran at
+   */
+  public PdService(long clusterId, Supplier<String> pdAddress, TimestampOracle tso, RegionTable regions,
+      Supplier<List<StoreInfo>> stores, ServiceSafePoints safePoints, LongSupplier gcSafePoint) {
+    this.safePoints = safePoints;
+    this.gcSafePoint = gcSafePoint;
     this.clusterId = clusterId;
     this.pdAddress = pdAddress;
     this.tso = tso;
@@ -192,8 +205,8 @@ public final class PdService extends PDGrpc.PDImplBase {
     if (clusterMismatch(request.getHeader(), out)) {
       return;
     }
-    // No GC runs in the embedded cluster, so the GC safepoint stays at 0.
-    out.onNext(Pdpb.GetGCSafePointResponse.newBuilder().setHeader(header()).setSafePoint(0).build());
+    out.onNext(Pdpb.GetGCSafePointResponse.newBuilder().setHeader(header())
+        .setSafePoint(gcSafePoint.getAsLong()).build());
     out.onCompleted();
   }
 

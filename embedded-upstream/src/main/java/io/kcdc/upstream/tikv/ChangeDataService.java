@@ -59,6 +59,27 @@ public final class ChangeDataService extends ChangeDataGrpc.ChangeDataImplBase i
     }
   }
 
+  @Override
+  public void onRegionRemoved(Region old, Region target) {
+    sessions.forEach(s -> s.regionRemoved(old));
+  }
+
+  @Override
+  public void onLeaderChanged(Region old, Region now) {
+    sessions.forEach(s -> s.leaderChanged(now));
+  }
+
+  /** Ends the region's registrations on this store with server_is_busy. */
+  public void busy(long regionId) {
+    sessions.forEach(s -> s.busy(regionId));
+  }
+
+  /** Fails every stream with {@code status} (a store restart) and stops observing regions. */
+  public void abortAll(io.grpc.Status status) {
+    ctx.regions().removeListener(this);
+    sessions.forEach(s -> s.abort(status));
+  }
+
   /** Open EventFeed streams (for tests and diagnostics). */
   public int streamCount() {
     return sessions.size();
@@ -66,6 +87,7 @@ public final class ChangeDataService extends ChangeDataGrpc.ChangeDataImplBase i
 
   /** Ends every stream, as a store shutting down does. */
   public void closeAll() {
+    ctx.regions().removeListener(this);
     sessions.forEach(EventFeedSession::close);
   }
 }

@@ -104,6 +104,18 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
                 .setRegionId(region.id()).setLeader(RegionMetas.peer(region.leader()))).build());
         return;
       }
+      if (ctx.faults().takeBusy(region.id())) {
+        sendError(req.getRequestId(), req.getRegionId(), serverIsBusy());
+        return;
+      }
+      if (req.getCheckpointTs() < ctx.store().gcSafePoint()) {
+        // TiKV answers a request it cannot serve for a non-region reason with an error event
+        // carrying no region error; the versions above such a checkpoint are gone.
+        LOG.info("register of region {} at {} is below the GC safepoint {}", region.id(), req.getCheckpointTs(),
+            ctx.store().gcSafePoint());
+        sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.getDefaultInstance());
+        return;
+      }
       Registration.Key key = new Registration.Key(req.getRequestId(), req.getRegionId());
       if (registrations.containsKey(key)) {
         sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
@@ -167,8 +179,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     }
     Cdcpb.ChangeDataEvent.Builder b = Cdcpb.ChangeDataEvent.newBuilder();
     rows.forEach((reg, rs) -> b.addEvents(event(reg).setEntries(Cdcpb.Event.Entries.newBuilder().addAllEntries(rs))));
-    Cdcpb.ChangeDataEvent e = b.build();
-    send(() -> out.onNext(e));
+    sendMaybeTwice(b.build());
   }
 
   /**
@@ -190,8 +201,13 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
       long minLock = minLockByRegion.computeIfAbsent(region.id(), id -> ctx.store().minLockStartTs(region.span()));
       long ts;
       synchronized (reg) {
-        ts = Math.max(reg.lastResolvedTs, Math.min(tsoTs, minLock));
+        ts = ctx.faults().resolvedTsStalled(region.id())
+            ? reg.lastResolvedTs
+            : Math.max(reg.lastResolvedTs, Math.min(tsoTs, minLock));
         reg.lastResolvedTs = ts;
+      }
+      if (ts == 0) {
+        continue;
       }
       byRequest.computeIfAbsent(reg.requestId, r -> new TreeMap<>())
           .computeIfAbsent(ts, t -> new ArrayList<>()).add(reg.regionId);
@@ -200,7 +216,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
       Cdcpb.ChangeDataEvent e = Cdcpb.ChangeDataEvent.newBuilder()
           .setResolvedTs(Cdcpb.ResolvedTs.newBuilder().setRequestId(requestId).setTs(ts).addAllRegions(regionIds))
           .build();
-      send(() -> out.onNext(e));
+      sendMaybeTwice(e);
     }));
   }
 
@@ -211,6 +227,41 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
         sendError(reg.requestId, reg.regionId, epochNotMatch(replacements));
       }
     }
+  }
+
+  /** The region was merged away: its registrations end with region_not_found. */
+  void regionRemoved(Region old) {
+    endRegistrations(old.id(), Cdcpb.Error.newBuilder()
+        .setRegionNotFound(Errorpb.RegionNotFound.newBuilder().setRegionId(old.id())).build());
+  }
+
+  /** The region's leader moved to another store: registrations here end with not_leader. */
+  void leaderChanged(Region now) {
+    if (now.leader().storeId() == ctx.storeId()) {
+      return;
+    }
+    endRegistrations(now.id(), Cdcpb.Error.newBuilder()
+        .setNotLeader(Errorpb.NotLeader.newBuilder().setRegionId(now.id()).setLeader(RegionMetas.peer(now.leader())))
+        .build());
+  }
+
+  /** Ends the registrations of a region with server_is_busy, as an overloaded TiKV does. */
+  void busy(long regionId) {
+    endRegistrations(regionId, serverIsBusy());
+  }
+
+  private void endRegistrations(long regionId, Cdcpb.Error error) {
+    for (Registration reg : registrations.values()) {
+      if (reg.regionId == regionId && registrations.remove(reg.key(), reg)) {
+        sendError(reg.requestId, reg.regionId, error);
+      }
+    }
+  }
+
+  private static Cdcpb.Error serverIsBusy() {
+    return Cdcpb.Error.newBuilder()
+        .setServerIsBusy(Errorpb.ServerIsBusy.newBuilder().setReason("injected: server is busy").setBackoffMs(100))
+        .build();
   }
 
   int registrationCount() {
@@ -241,10 +292,44 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     send(() -> out.onNext(e));
   }
 
+  /**
+   * Sends an event; with duplication on, a second copy of its entries follows, leaving out the
+   * COMMIT rows (TiKV never repeats those: a second COMMIT without its PREWRITE is a protocol
+   * error to TiCDC) and INITIALIZED.
+   */
+  private void sendMaybeTwice(Cdcpb.ChangeDataEvent e) {
+    send(() -> out.onNext(e));
+    if (!ctx.faults().duplicates(ctx.storeId())) {
+      return;
+    }
+    if (e.hasResolvedTs()) {
+      send(() -> out.onNext(e));
+      return;
+    }
+    Cdcpb.ChangeDataEvent.Builder copy = Cdcpb.ChangeDataEvent.newBuilder();
+    for (Cdcpb.Event ev : e.getEventsList()) {
+      List<Cdcpb.Event.Row> rows = ev.getEntries().getEntriesList().stream()
+          .filter(r -> r.getType() != Cdcpb.Event.LogType.COMMIT && r.getType() != Cdcpb.Event.LogType.INITIALIZED)
+          .toList();
+      if (!rows.isEmpty()) {
+        copy.addEvents(ev.toBuilder().setEntries(Cdcpb.Event.Entries.newBuilder().addAllEntries(rows)));
+      }
+    }
+    if (copy.getEventsCount() > 0) {
+      Cdcpb.ChangeDataEvent again = copy.build();
+      send(() -> out.onNext(again));
+    }
+  }
+
   private void send(Runnable action) {
+    long due = System.nanoTime() + ctx.faults().delay(ctx.storeId()).toNanos();
     try {
       sender.execute(() -> {
         try {
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          }
           action.run();
         } catch (RuntimeException e) {
           // The call was cancelled or completed under us: the stream is gone.
@@ -255,6 +340,12 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     } catch (java.util.concurrent.RejectedExecutionException e) {
       LOG.debug("event feed on store {} already closed", ctx.storeId());
     }
+  }
+
+  /** Ends the stream with a gRPC error after what is queued, as a store going down does. */
+  void abort(io.grpc.Status status) {
+    send(() -> out.onError(status.asRuntimeException()));
+    close();
   }
 
   void close() {

@@ -3,5 +3,13 @@ package io.kcdc.upstream.tikv;
 import io.kcdc.upstream.cluster.RegionTable;
 import io.kcdc.upstream.kv.MvccStore;
 
-/** What a store's gRPC services work on: the cluster's identity, the data and the region table. */
-public record StoreContext(long clusterId, long storeId, MvccStore store, RegionTable regions) {}
+/**
+ * What a store's gRPC services work on: the cluster's identity, the data, the region table and
+ * the injected faults.
+ */
+public record StoreContext(long clusterId, long storeId, MvccStore store, RegionTable regions, FeedFaults faults) {
+
+  public StoreContext(long clusterId, long storeId, MvccStore store, RegionTable regions) {
+    this(clusterId, storeId, store, regions, new FeedFaults());
+  }
+}

@@ -59,6 +59,19 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
         .build();
   }
 
+  /**
+   * A read below the GC safepoint would miss versions GC removed. client-go refuses such reads
+   * before sending them; here the store answers them with an abort key error carrying the same
+   * message (TiDB's ErrGCTooEarly), so any client sees the failure.
+   */
+  private Kvrpcpb.KeyError tooOld(long version) {
+    long safePoint = ctx.store().gcSafePoint();
+    return version < safePoint
+        ? Kvrpcpb.KeyError.newBuilder().setAbort("GC life time is shorter than transaction duration, transaction starts at "
+            + version + ", GC safe point is " + safePoint).build()
+        : null;
+  }
+
   private static Kvrpcpb.KeyError locked(MvccLock lock) {
     return Kvrpcpb.KeyError.newBuilder().setLocked(lockInfo(lock)).build();
   }
@@ -80,6 +93,8 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
     byte[] key = req.getKey().toByteArray();
     if (c.error != null) {
       b.setRegionError(c.error);
+    } else if (tooOld(req.getVersion()) != null) {
+      b.setError(tooOld(req.getVersion()));
     } else if (!c.region.contains(Codec.encodeBytes(key))) {
       b.setRegionError(keyNotInRegion(key, c.region));
     } else {
@@ -107,6 +122,8 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
     Checked c = check(req.getContext());
     if (c.error != null) {
       b.setRegionError(c.error);
+    } else if (tooOld(req.getVersion()) != null) {
+      b.setError(tooOld(req.getVersion()));
     } else {
       List<Kvrpcpb.KvPair> pairs = new ArrayList<>();
       for (ByteString k : req.getKeysList()) {
@@ -134,6 +151,12 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
     Checked c = check(req.getContext());
     if (c.error != null) {
       b.setRegionError(c.error);
+      out.onNext(b.build());
+      out.onCompleted();
+      return;
+    }
+    if (tooOld(req.getVersion()) != null) {
+      b.setError(tooOld(req.getVersion()));
       out.onNext(b.build());
       out.onCompleted();
       return;

@@ -33,7 +33,7 @@ class EventFeedIT {
 
   @BeforeAll
   static void start() {
-    cluster = EmbeddedCluster.builder().clusterId(CLUSTER_ID).resolvedTsInterval(Duration.ofMillis(100)).start();
+    cluster = EmbeddedCluster.builder().clusterId(CLUSTER_ID).stores(1).resolvedTsInterval(Duration.ofMillis(100)).start();
   }
 
   @AfterAll

@@ -30,7 +30,7 @@ class TikvKvServiceIT {
 
   @BeforeAll
   static void start() {
-    cluster = EmbeddedCluster.builder()
+    cluster = EmbeddedCluster.builder().stores(1)
         .splitKeys(List.of(Codec.encodeBytes(TableCodec.recordKey(TABLE, 100)))).start();
     channel = NettyChannelBuilder.forTarget(cluster.stores().get(0).address()).usePlaintext().build();
     kv = TikvGrpc.newBlockingStub(channel);
