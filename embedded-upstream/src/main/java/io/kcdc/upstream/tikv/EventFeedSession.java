@@ -282,7 +282,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     Cdcpb.ChangeDataEvent e = Cdcpb.ChangeDataEvent.newBuilder()
         .addEvents(event(reg).setEntries(Cdcpb.Event.Entries.newBuilder().addAllEntries(rows)))
         .build();
-    send(() -> out.onNext(e));
+    sendMaybeTwice(e);
   }
 
   private void sendError(long requestId, long regionId, Cdcpb.Error error) {

@@ -1,6 +1,7 @@
 package io.kcdc.upstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.tidb.Codec;
 import io.kcdc.tidb.TableCodec;
@@ -51,5 +52,61 @@ class RegionTableTest {
     assertThat(table.scan(new byte[0], c, 0)).hasSize(2);
     assertThat(table.scan(new byte[0], new byte[0], 2)).hasSize(2);
     assertThat(table.scan(b, new byte[0], 0)).hasSize(1);
+  }
+
+  @Test
+  void mergeUnitesNeighboursUnderTheLeftIdWithAHigherVersion() {
+    byte[] a = Codec.encodeBytes("b".getBytes());
+    byte[] b = Codec.encodeBytes("d".getBytes());
+    table.split(a);
+    List<Region> parts = table.split(b);
+    Region left = parts.get(0);
+    Region right = parts.get(1);
+    List<String> events = new ArrayList<>();
+    table.addListener(new RegionListener() {
+      @Override
+      public void onRegionChanged(Region old, List<Region> now) {
+        events.add("changed " + old.id() + " -> " + now.get(0).id());
+      }
+
+      @Override
+      public void onRegionRemoved(Region old, Region target) {
+        events.add("removed " + old.id() + " into " + target.id());
+      }
+    });
+    Region merged = table.merge(left.id(), right.id());
+    assertThat(merged.id()).isEqualTo(left.id());
+    assertThat(merged.span().start()).isEqualTo(a);
+    assertThat(merged.span().end()).isEmpty();
+    assertThat(merged.version()).isEqualTo(Math.max(left.version(), right.version()) + 1);
+    assertThat(table.byId(right.id())).isNull();
+    assertThat(table.all()).hasSize(2);
+    assertThat(table.regionOf(Codec.encodeBytes("e".getBytes()))).isEqualTo(merged);
+    assertThat(events).containsExactly("removed " + right.id() + " into " + left.id(),
+        "changed " + left.id() + " -> " + left.id());
+    assertThatThrownBy(() -> table.merge(right.id(), left.id())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void transferLeaderKeepsTheEpoch() {
+    Region r = table.all().get(0);
+    long other = r.leader().storeId() == 1 ? 2 : 1;
+    List<Region> seen = new ArrayList<>();
+    table.addListener(new RegionListener() {
+      @Override
+      public void onRegionChanged(Region old, List<Region> now) {}
+
+      @Override
+      public void onLeaderChanged(Region old, Region now) {
+        seen.add(now);
+      }
+    });
+    Region now = table.transferLeader(r.id(), other);
+    assertThat(now.leader().storeId()).isEqualTo(other);
+    assertThat(now.version()).isEqualTo(r.version());
+    assertThat(now.confVer()).isEqualTo(r.confVer());
+    assertThat(table.byId(r.id())).isEqualTo(now);
+    assertThat(seen).containsExactly(now);
+    assertThatThrownBy(() -> table.transferLeader(r.id(), 9)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -163,4 +163,29 @@ class MvccStoreTest {
     KeySpan metaRegion = new KeySpan(null, Codec.encodeBytes("t".getBytes()));
     assertThat(store.scan(metaRegion, 20, 10)).extracting(MvccValue::rawKey).containsExactly(meta);
   }
+
+  @Test
+  void gcKeepsTheNewestVisibleVersionAndDropsOlderOnes() {
+    write(10, 11, Mutation.put(K1, v("a1")));
+    write(20, 21, Mutation.put(K1, v("a2")));
+    write(30, 31, Mutation.put(K1, v("a3")));
+    write(12, 13, Mutation.put(K2, v("b1")));
+    write(22, 23, Mutation.delete(K2));
+    store.rollback(List.of(K3), 15);
+
+    assertThat(store.gc(25)).isEqualTo(3);
+    assertThat(store.gcSafePoint()).isEqualTo(25);
+    // Reads at or above the safepoint answer as before.
+    assertThat(store.get(K1, 25)).hasValueSatisfying(x -> assertThat(x.value()).isEqualTo(v("a2")));
+    assertThat(store.get(K1, 40)).hasValueSatisfying(x -> assertThat(x.value()).isEqualTo(v("a3")));
+    assertThat(store.get(K2, 25)).isEmpty();
+    // The version below the safepoint is gone.
+    assertThat(store.get(K1, 12)).isEmpty();
+    List<MvccChange> scanned = new ArrayList<>();
+    store.incrementalScan(new KeySpan(null, null), 0, scanned::addAll);
+    assertThat(scanned).extracting(MvccChange::commitTs).containsExactly(21L, 31L);
+    // Safepoints never go back.
+    assertThat(store.gc(5)).isZero();
+    assertThat(store.gcSafePoint()).isEqualTo(25);
+  }
 }

@@ -25,6 +25,7 @@ final class FeedClient implements AutoCloseable {
   private final StreamObserver<Cdcpb.ChangeDataRequest> requests;
   private final List<Received> received = new ArrayList<>();
   private volatile boolean completed;
+  private volatile Throwable failure;
   private final long clusterId;
 
   FeedClient(String address, long clusterId) {
@@ -52,6 +53,7 @@ final class FeedClient implements AutoCloseable {
 
       @Override
       public void onError(Throwable t) {
+        failure = t;
         completed = true;
       }
 
@@ -91,6 +93,11 @@ final class FeedClient implements AutoCloseable {
 
   void closeSend() {
     requests.onCompleted();
+  }
+
+  /** The gRPC error the stream ended with, if it did. */
+  Throwable failure() {
+    return failure;
   }
 
   boolean completed() {
