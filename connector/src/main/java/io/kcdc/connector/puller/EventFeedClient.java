@@ -83,6 +83,19 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
     return out;
   }
 
+  /** Stops one region of a request on the store (TiKV drops just that region for a region id). */
+  synchronized void deregister(RegionFeedState state, Cdcpb.Header header) {
+    remove(state);
+    if (!closed) {
+      requests.onNext(Cdcpb.ChangeDataRequest.newBuilder()
+          .setHeader(header)
+          .setRequestId(state.requestId())
+          .setRegionId(state.regionId())
+          .setDeregister(Cdcpb.ChangeDataRequest.Deregister.getDefaultInstance())
+          .build());
+    }
+  }
+
   void remove(RegionFeedState state) {
     states.remove(new StateKey(state.requestId(), state.regionId()), state);
   }

@@ -215,6 +215,18 @@ public final class Puller implements AutoCloseable {
           .build();
       EventFeedClient stream = streams.computeIfAbsent(address, a -> new EventFeedClient(a, channels.channel(a), new Handler()));
       RegionFeedState previous = stream.state(sub.requestId, region.id());
+      if (previous != null && !previous.stopped() && previous.initialized()
+          && previous.region().epoch().equals(region.epoch())) {
+        // A merge made this region cover another part of the span after that part registered
+        // with the new epoch: no epoch error will come, and one (request, region) carries one
+        // range. Deregister it and register the region once over both parts.
+        stream.deregister(previous, request.getHeader());
+        unlock(sub, previous);
+        unlock(sub, state);
+        KeySpan both = RegionDivider.cover(previous.span(), span);
+        schedule(() -> loadRange(sub, both, attempt + 1), 0);
+        return;
+      }
       if (previous != null && !previous.stopped()) {
         // After a merge the region may still serve another part of this span under its old
         // epoch; registering it twice would be a duplicate request. Wait for its epoch error.
