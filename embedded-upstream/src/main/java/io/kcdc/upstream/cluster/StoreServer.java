@@ -1,9 +1,11 @@
 package io.kcdc.upstream.cluster;
 
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.kcdc.upstream.tikv.ChangeDataService;
+import io.kcdc.upstream.tikv.FeatureGate;
 import io.kcdc.upstream.tikv.StoreContext;
 import io.kcdc.upstream.tikv.TikvKvService;
 import java.io.IOException;
@@ -41,7 +43,7 @@ final class StoreServer {
     ChangeDataService cds = new ChangeDataService(ctx);
     try {
       server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-          .addService(cds)
+          .addService(ServerInterceptors.intercept(cds, new FeatureGate()))
           .addService(new TikvKvService(ctx))
           .maxInboundMessageSize(1 << 28)
           // TiKV lets clients ping every 10 s (TiCDC's keepalive), even without calls.

@@ -288,4 +288,37 @@ class ClusterFaultsIT {
     // The version at the safepoint was kept: nothing above c2 to scan.
     assertThat(feed.rows(17, region.id())).extracting(Cdcpb.Event.Row::getType).containsExactly(LogType.INITIALIZED);
   }
+
+  /** TiCDC's multiplexing probe: EventFeedV2 with the feature header, CloseSend, Recv -> EOF. */
+  @Test
+  void eventFeedV2AcceptsStreamMultiplexingAndRefusesUnknownFeatures() {
+    String address = cluster.stores().get(0).address();
+    assertThat(probe(address, "stream-multiplexing")).isNull();
+    assertThat(Status.fromThrowable(probe(address, "stream-multiplexing,teleport")).getCode())
+        .isEqualTo(Status.Code.UNIMPLEMENTED);
+  }
+
+  private Throwable probe(String address, String features) {
+    io.grpc.Metadata headers = new io.grpc.Metadata();
+    headers.put(FeatureGate.FEATURES, features);
+    var stub = io.kcdc.kvproto.ChangeDataGrpc.newStub(channel(address))
+        .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    java.util.concurrent.CompletableFuture<Throwable> end = new java.util.concurrent.CompletableFuture<>();
+    var requests = stub.eventFeedV2(new io.grpc.stub.StreamObserver<>() {
+      @Override
+      public void onNext(Cdcpb.ChangeDataEvent e) {}
+
+      @Override
+      public void onError(Throwable t) {
+        end.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        end.complete(null);
+      }
+    });
+    requests.onCompleted();
+    return end.orTimeout(10, TimeUnit.SECONDS).join();
+  }
 }
