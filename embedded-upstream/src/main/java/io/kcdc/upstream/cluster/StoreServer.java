@@ -64,6 +64,9 @@ final class StoreServer {
    * other call is cancelled; then the store comes back on the same address with no streams.
    */
   synchronized void restart() {
+    if (server == null) {
+      throw new IllegalStateException("store " + ctx.storeId() + " is not running");
+    }
     int port = server.getPort();
     stop(Status.UNAVAILABLE.withDescription("store " + ctx.storeId() + " is restarting"));
     IOException last = null;

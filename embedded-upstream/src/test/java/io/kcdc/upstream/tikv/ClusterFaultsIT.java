@@ -230,6 +230,9 @@ class ClusterFaultsIT {
     feed.register(12, region, span, 0);
     feed.await(r -> r.requestId() == 12 && r.resolvedTs() > 0);
     cluster.faults().stallResolvedTs(region.id(), true);
+    // Let rounds computed before the stall arrive first.
+    cluster.advanceResolvedTs();
+    await().pollDelay(Duration.ofMillis(200)).until(() -> true);
     int before = feed.resolved(12, region.id()).size();
     await().atMost(Duration.ofSeconds(10)).until(() -> feed.resolved(12, region.id()).size() >= before + 5);
     List<Long> stalled = feed.resolved(12, region.id());
