@@ -4,7 +4,7 @@ package io.kcdc.capture;
 final class Banner {
   private Banner() {}
 
-  static String text(String pd, String mysql, String etcd, String kafka, String api, String connect) {
+  static String text(String pd, String mysql, String admin, String etcd, String kafka, String api, String connect) {
     String mysqlHost = mysql.substring(0, mysql.lastIndexOf(':'));
     String mysqlPort = mysql.substring(mysql.lastIndexOf(':') + 1);
     return """
@@ -12,6 +12,7 @@ final class Banner {
         kcdc playground is running (Ctrl-C stops everything)
           upstream PD (gRPC)      %s
           upstream TiDB (MySQL)   %s   user root, no password
+          upstream faults (HTTP)  http://%s   GET /regions, POST /faults/split?table=&handle=, ...
           etcd                    %s
           Kafka                   %s
           capture OpenAPI v2      http://%s
@@ -26,6 +27,8 @@ final class Banner {
 
           ./cdc cli consume --kafka %s --topic cdc-demo
 
-        """.formatted(pd, mysql, etcd, kafka, api, connect, mysqlHost, mysqlPort, api, kafka, api, kafka);
+          curl -s -X POST 'http://%s/faults/transfer-leader?region=<id>&store=<id>'   (ids from GET /regions)
+
+        """.formatted(pd, mysql, admin, etcd, kafka, api, connect, mysqlHost, mysqlPort, api, kafka, api, kafka, admin);
   }
 }

@@ -28,6 +28,9 @@ final class PlaygroundCommand implements Callable<Integer> {
   @Option(names = "--mysql-port", defaultValue = "4000", description = "Embedded TiDB MySQL-protocol port (default: ${DEFAULT-VALUE}).")
   int mysqlPort;
 
+  @Option(names = "--admin-port", defaultValue = "2399", description = "Embedded cluster's fault-injection HTTP port (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
   @Option(names = "--etcd-port", defaultValue = "2389", description = "etcd client port (default: ${DEFAULT-VALUE}).")
   int etcdPort;
 
@@ -69,6 +72,7 @@ final class PlaygroundCommand implements Callable<Integer> {
     }
     FreePorts.requireFree(pdPort, "PD");
     FreePorts.requireFree(mysqlPort, "MySQL");
+    FreePorts.requireFree(adminPort, "fault-injection admin");
     FreePorts.requireFree(etcdPort, "etcd");
     FreePorts.requireFree(etcdPeerPort, "etcd peer");
     FreePorts.requireFree(kafkaPort, "Kafka");
@@ -98,6 +102,7 @@ final class PlaygroundCommand implements Callable<Integer> {
           EmbeddedUpstream.builder()
               .pdPort(pdPort)
               .mysqlPort(mysqlPort)
+              .adminPort(adminPort)
               .resolvedTsInterval(Duration.ofMillis(resolvedTsIntervalMs))
               .build()
               .start();
@@ -109,7 +114,7 @@ final class PlaygroundCommand implements Callable<Integer> {
                   List.of(etcd.clientUrl()), kafka.bootstrapServers(), dir.resolve("capture"),
                   "127.0.0.1", connectPort, (short) 1, 4, 2));
       started.add(capture);
-      out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), etcd.clientUrl(),
+      out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), upstream.adminAddress(), etcd.clientUrl(),
           kafka.bootstrapServers(), "127.0.0.1:" + apiPort, capture.connectUrl()));
       out.flush();
     } catch (Exception e) {

@@ -35,12 +35,15 @@ public final class EmbeddedUpstream implements AutoCloseable {
 
   /** Starts PD/TiKV, bootstraps the system schema, then opens the MySQL port. */
   public synchronized EmbeddedUpstream start() {
-    cluster = EmbeddedCluster.builder()
+    EmbeddedCluster.Builder cb = EmbeddedCluster.builder()
         .pdPort(config.pdPort)
         .stores(config.stores)
         .resolvedTsInterval(config.resolvedTsInterval)
-        .splitKeys(config.splitKeys)
-        .start();
+        .splitKeys(config.splitKeys);
+    if (config.adminPort >= 0) {
+      cb.adminPort(config.adminPort);
+    }
+    cluster = cb.start();
     try {
       engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION).bootstrap();
       mysql = new MySqlServer(MySqlServerConfig.defaults().withHost(config.mysqlHost)
@@ -58,6 +61,11 @@ public final class EmbeddedUpstream implements AutoCloseable {
   /** {@code host:port} of PD, for {@code --pd}. */
   public String pdAddress() {
     return cluster.pdAddress();
+  }
+
+  /** {@code host:port} of the fault-injection HTTP endpoint, or null when it is off. */
+  public String adminAddress() {
+    return cluster.adminAddress();
   }
 
   /** {@code host:port} of the MySQL protocol server. */
@@ -126,9 +134,10 @@ public final class EmbeddedUpstream implements AutoCloseable {
         case "--mysql-port" -> b.mysqlPort(Integer.parseInt(value));
         case "--host" -> b.mysqlHost(value);
         case "--stores" -> b.stores(Integer.parseInt(value));
+        case "--admin-port" -> b.adminPort(Integer.parseInt(value));
         case "--resolved-ts-interval-ms" -> b.resolvedTsInterval(Duration.ofMillis(Long.parseLong(value)));
         default -> throw new IllegalArgumentException("unknown flag " + arg
-            + " (flags: --pd-port, --mysql-port, --host, --stores, --resolved-ts-interval-ms)");
+            + " (flags: --pd-port, --mysql-port, --host, --stores, --admin-port, --resolved-ts-interval-ms)");
       }
     }
     EmbeddedUpstream upstream = b.build().start();
@@ -141,12 +150,13 @@ public final class EmbeddedUpstream implements AutoCloseable {
     stopped.await();
   }
 
-  /** Ports (0 = a free one), store count, resolved-ts interval and extra region split keys. */
+  /** Ports (0 = a free one), store count (3 by default, as a TiKV cluster), resolved-ts interval and extra region split keys. */
   public static final class Builder {
     private int pdPort;
     private int mysqlPort;
     private String mysqlHost = "127.0.0.1";
-    private int stores = 1;
+    private int stores = 3;
+    private int adminPort = -1;
     private Duration resolvedTsInterval = Duration.ofSeconds(1);
     private final List<byte[]> splitKeys = new ArrayList<>();
 
@@ -167,6 +177,12 @@ public final class EmbeddedUpstream implements AutoCloseable {
 
     public Builder stores(int count) {
       this.stores = count;
+      return this;
+    }
+
+    /** Port of the fault-injection HTTP endpoint (0 = a free one); off unless set. */
+    public Builder adminPort(int port) {
+      this.adminPort = port;
       return this;
     }
 
