@@ -232,61 +232,6 @@ class ChangefeedStreamsIT {
     }
   }
 
-  /** Avro: Confluent envelopes with schemas from the registry; a delete is a tombstone. */
-  @Test
-  void avroEndToEnd() throws Exception {
-    String cf = "cf-avro";
-    String topic = "cdc-avro";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()));
-        io.kcdc.streams.codec.SchemaRegistryServer registry = new io.kcdc.streams.codec.SchemaRegistryServer(1)) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
-      SinkUri uri = SinkUri.parse("kafka://" + bootstrap() + "/" + topic + "?protocol=avro&partition-num=1"
-          + "&enable-tidb-extension=true&schema-registry=" + registry.url());
-      ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", cf, dir.resolve("avro"), uri,
-          SinkConfig.empty()).withReplicationFactor((short) 1)
-          .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
-      try (ChangefeedStreams app = new ChangefeedStreams(config);
-          KafkaProducer<byte[], byte[]> producer = producer();
-          KafkaConsumer<byte[], byte[]> sink = readCommitted()) {
-        app.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
-        sink.assign(List.of(new TopicPartition(topic, 0)));
-        sink.seekToBeginning(List.of(new TopicPartition(topic, 0)));
-        send(producer, config.internalTopic(), 1, encode(testT(1, 1)));
-        send(producer, config.internalTopic(), 1, encode(insert(1, 5, 10, 42)));
-        send(producer, config.internalTopic(), 1, encode(row(1, 1, 15, 20, io.kcdc.avro.RowOp.DELETE, 42, null,
-            values(42L, "name-42", 42L))));
-        send(producer, config.internalTopic(), 1, resolved(1, 20));
-        producer.flush();
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-          drain(sink, out);
-          return out.size() >= 2;
-        });
-        assertThat(out).hasSize(2);
-        org.apache.avro.generic.GenericRecord value = avro(registry, out.get(0).value());
-        assertThat(value.get("id")).isEqualTo(42L);
-        assertThat(value.get("name").toString()).isEqualTo("name-42");
-        assertThat(value.get("_tidb_op").toString()).isEqualTo("c");
-        assertThat(avro(registry, out.get(0).key()).get("id")).isEqualTo(42L);
-        assertThat(out.get(1).value()).isNull();
-        assertThat(avro(registry, out.get(1).key()).get("id")).isEqualTo(42L);
-        assertThat(registry.subjects()).containsOnlyKeys("cdc-avro-key", "cdc-avro-value");
-        assertThat(app.error()).isEmpty();
-      }
-    }
-  }
-
-  private static org.apache.avro.generic.GenericRecord avro(io.kcdc.streams.codec.SchemaRegistryServer registry, byte[] b)
-      throws IOException {
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b);
-    assertThat(buf.get()).isEqualTo((byte) 0);
-    org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(
-        new io.kcdc.streams.codec.ConfluentSchemaRegistry(registry.url()).schemaById(buf.getInt()));
-    return new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(schema).read(null,
-        org.apache.avro.io.DecoderFactory.get().binaryDecoder(b, 5, b.length - 5, null));
-  }
-
   @Test
   void sinkOnAnotherClusterIsRejected() {
     SinkUri uri = SinkUri.parse("kafka://elsewhere.invalid:9092/x?protocol=canal-json");

@@ -60,6 +60,11 @@ public final class ConfluentSchemaRegistry implements SchemaRegistry {
   private JsonNode call(HttpRequest req, String what) {
     try {
       HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+      if (resp.statusCode() == 409) {
+        // Confluent's 409 (error_code 409): the schema breaks the subject's compatibility level
+        throw new EncodeException(API_ERROR, "cannot " + what + " at " + baseUrl
+            + ": the schema is incompatible with the subject's registered versions (HTTP 409): " + resp.body());
+      }
       if (resp.statusCode() / 100 != 2) {
         throw new EncodeException(API_ERROR, "cannot " + what + " at " + baseUrl + ": HTTP " + resp.statusCode()
             + " " + resp.body());
