@@ -204,6 +204,41 @@ public final class DdlExecutor {
     });
   }
 
+  /**
+   * {@code RENAME TABLE}: the TableInfo keeps its id and moves to {@code newDb} under
+   * {@code newName}; the job's schema id is the new database's, as TiDB writes it.
+   */
+  public synchronized TableInfo renameTable(String dbName, String tableName, String newDbName,
+      String newName, String query) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      DBInfo db = Catalog.database(txn, dbName)
+          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
+      DBInfo newDb = Catalog.database(txn, newDbName)
+          .orElseThrow(() -> new SchemaException.UnknownDatabase(newDbName));
+      TableInfo old = Catalog.table(txn, db.id(), tableName)
+          .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+      if (Catalog.table(txn, newDb.id(), newName).isPresent()) {
+        txn.rollback();
+        throw new SchemaException.TableExists(newName);
+      }
+      TableInfo table = old.toBuilder().name(io.kcdc.tidb.schema.CIStr.of(newName))
+          .updateTimestamp(txn.startTs()).build();
+      if (newDb.id() != db.id()) {
+        long autoIdBase = Catalog.autoIdBase(txn, db.id(), old.id());
+        Catalog.dropTable(txn, db.id(), old.id());
+        Catalog.setAutoIdBase(txn, newDb.id(), old.id(), autoIdBase);
+      }
+      Catalog.putTable(txn, newDb.id(), table);
+      long version = Catalog.bumpSchemaVersion(txn);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.RENAME_TABLE, newDb.id(),
+          table.id(), newDb.name().o(), table.name().o(), query,
+          new HistoryInfo(version, null, table, txn.startTs(), null));
+      finish(txn, job);
+      return table;
+    });
+  }
+
   /** Computes a table's new definition from the current one and the DDL start ts. */
   @FunctionalInterface
   public interface AlterTable {

@@ -23,6 +23,8 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.alter.Alter;
 import net.sf.jsqlparser.statement.alter.AlterExpression;
+import net.sf.jsqlparser.statement.alter.RenameTableStatement;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
 import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
@@ -47,6 +49,8 @@ public final class Session implements SqlSession, EvalContext {
       "(?is)^CREATE\\s+(?:DATABASE|SCHEMA)\\s+(IF\\s+NOT\\s+EXISTS\\s+)?(`[^`]+`|\\w+)(\\s+.*)?$");
   private static final Pattern DROP_DB = Pattern.compile(
       "(?is)^DROP\\s+(?:DATABASE|SCHEMA)\\s+(IF\\s+EXISTS\\s+)?(`[^`]+`|\\w+)$");
+  private static final Pattern DROP_INDEX = Pattern.compile(
+      "(?is)^DROP\\s+INDEX\\s+(`[^`]+`|\\w+)\\s+ON\\s+(?:(`[^`]+`|\\w+)\\.)?(`[^`]+`|\\w+)$");
   private static final Pattern USE = Pattern.compile("(?is)^USE\\s+(`[^`]+`|\\w+)$");
   private static final Pattern SET = Pattern.compile("(?is)^SET\\s+(.*)$");
   private static final Pattern SHOW = Pattern.compile("(?is)^SHOW\\s+(.*)$");
@@ -109,6 +113,16 @@ public final class Session implements SqlSession, EvalContext {
       }
       return QueryResult.Ok.EMPTY;
     }
+    m = DROP_INDEX.matcher(s);
+    if (m.matches()) {
+      commitOpen();
+      // JSqlParser does not take a qualified table after DROP INDEX ... ON.
+      Table on = m.group(2) != null ? new Table(m.group(2), m.group(3)) : new Table(m.group(3));
+      String indexName = m.group(1);
+      engine.ddl().alterTable(schemaOf(on), Identifiers.unquote(on.getName()), ActionType.DROP_INDEX, s,
+          (t, ts) -> AlterTableTranslator.dropIndex(t, indexName, ts));
+      return QueryResult.Ok.EMPTY;
+    }
     m = USE.matcher(s);
     if (m.matches()) {
       useDatabase(Identifiers.unquote(m.group(1)));
@@ -148,6 +162,20 @@ public final class Session implements SqlSession, EvalContext {
       }
       return QueryResult.Ok.EMPTY;
     }
+    if (st instanceof CreateIndex ci) {
+      commitOpen();
+      boolean unique = ci.getIndex().getType() != null
+          && ci.getIndex().getType().toUpperCase(Locale.ROOT).contains("UNIQUE");
+      addIndex(ci.getTable(), ci.getIndex().getName(), ci.getIndex().getColumnsNames(), unique, s);
+      return QueryResult.Ok.EMPTY;
+    }
+    if (st instanceof RenameTableStatement rename) {
+      commitOpen();
+      for (Map.Entry<Table, Table> e : rename.getTableNames()) {
+        renameTable(e.getKey(), e.getValue(), s);
+      }
+      return QueryResult.Ok.EMPTY;
+    }
     if (st instanceof Alter alter) {
       return alterTable(alter, s);
     }
@@ -181,14 +209,45 @@ public final class Session implements SqlSession, EvalContext {
           engine.ddl().alterTable(db, name, ActionType.ADD_COLUMN, query,
               (t, ts) -> AlterTableTranslator.addColumn(t, cd, ts));
         }
+      } else if (op.equals("ADD") && e.getUk() && e.getUkColumns() != null) {
+        addIndex(alter.getTable(), e.getUkName(), e.getUkColumns(), true, query);
+      } else if (op.equals("ADD") && e.getIndex() != null) {
+        String type = e.getIndex().getType() == null ? "" : e.getIndex().getType().toUpperCase(Locale.ROOT);
+        if (type.contains("PRIMARY")) {
+          throw SqlException.unsupported("ALTER TABLE ADD PRIMARY KEY");
+        }
+        addIndex(alter.getTable(), e.getIndex().getName(), e.getIndex().getColumnsNames(),
+            type.contains("UNIQUE"), query);
+      } else if (op.equals("DROP") && e.getIndex() != null) {
+        String indexName = e.getIndex().getName();
+        engine.ddl().alterTable(db, name, ActionType.DROP_INDEX, query,
+            (t, ts) -> AlterTableTranslator.dropIndex(t, indexName, ts));
       } else if (op.equals("DROP") && e.getColumnName() != null) {
         engine.ddl().alterTable(db, name, ActionType.DROP_COLUMN, query,
             (t, ts) -> AlterTableTranslator.dropColumn(t, e.getColumnName(), ts));
+      } else if ((op.equals("MODIFY") || op.equals("ALTER")) && e.getColDataTypeList() != null) {
+        for (AlterExpression.ColumnDataType cd : e.getColDataTypeList()) {
+          engine.ddl().alterTable(db, name, ActionType.MODIFY_COLUMN, query,
+              (t, ts) -> AlterTableTranslator.modifyColumn(t, cd, ts));
+        }
+      } else if (op.equals("RENAME_TABLE") && e.getNewTableName() != null) {
+        renameTable(alter.getTable(), new Table(e.getNewTableName()), query);
       } else {
         throw SqlException.unsupported("ALTER TABLE " + e);
       }
     }
     return QueryResult.Ok.EMPTY;
+  }
+
+  private void addIndex(Table table, String indexName, List<String> columns, boolean unique, String query) {
+    engine.ddl().alterTable(schemaOf(table), Identifiers.unquote(table.getName()), ActionType.ADD_INDEX, query,
+        (t, ts) -> AlterTableTranslator.addIndex(t, indexName, columns, unique, ts));
+  }
+
+  private void renameTable(Table from, Table to, String query) {
+    // As in MySQL, an unqualified new name is in the current database.
+    engine.ddl().renameTable(schemaOf(from), Identifiers.unquote(from.getName()), schemaOf(to),
+        Identifiers.unquote(to.getName()), query);
   }
 
   private QueryResult select(PlainSelect ps) {

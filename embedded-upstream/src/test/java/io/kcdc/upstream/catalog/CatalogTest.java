@@ -111,4 +111,67 @@ class CatalogTest {
     assertThat(truncate.binlog().tableInfo().id()).isNotEqualTo(truncate.tableId());
     assertThat(jobs.get(6).binlog().dbInfo().name().o()).isEqualTo("d");
   }
+
+  @Test
+  void indexModifyAndRenameJobsCarryTheNewTableInfoAndTheCommitTsOfTheDoneState() {
+    MemoryKv.Handle kv = MemoryKv.create();
+    SqlSession s = new SqlEngine(kv.txnKv(), "v").bootstrap().open(1, "root");
+    s.execute("CREATE DATABASE d");
+    s.execute("CREATE DATABASE e");
+    s.execute("CREATE TABLE d.t (id INT PRIMARY KEY, k INT, c CHAR(10))");
+    s.execute("CREATE INDEX k_1 ON d.t(k)");
+    s.execute("ALTER TABLE d.t ADD UNIQUE KEY uc (c), ADD INDEX (k, c)");
+    s.execute("ALTER TABLE d.t MODIFY COLUMN c VARCHAR(40) NOT NULL");
+    s.execute("DROP INDEX k_1 ON d.t");
+    s.execute("ALTER TABLE d.t DROP INDEX uc");
+    s.execute("RENAME TABLE d.t TO d.t2");
+    s.execute("USE d");
+    s.execute("ALTER TABLE t2 RENAME TO t3");
+    s.execute("RENAME TABLE d.t3 TO e.t4");
+    TableInfo jobTable = SystemTables.ddlJobTable();
+    List<MemoryKv.Write> jobWrites = kv.writes().stream()
+        .filter(w -> w.value() != null && TableCodec.isRecordKey(w.key())
+            && TableCodec.tableIdOf(w.key()) == TableCodec.DDL_JOB_TABLE_ID)
+        .toList();
+    List<DdlJob> jobs = jobWrites.stream()
+        .map(w -> SchemaJson.read((byte[]) RowDecoder.decode(jobTable, w.key(), w.value())[4], DdlJob.class))
+        .toList();
+    assertThat(jobs).extracting(DdlJob::type).containsExactly(ActionType.CREATE_SCHEMA,
+        ActionType.CREATE_SCHEMA, ActionType.CREATE_TABLE, ActionType.ADD_INDEX,
+        ActionType.ADD_INDEX, ActionType.ADD_INDEX, ActionType.MODIFY_COLUMN,
+        ActionType.DROP_INDEX, ActionType.DROP_INDEX, ActionType.RENAME_TABLE,
+        ActionType.RENAME_TABLE, ActionType.RENAME_TABLE);
+    List<Long> versions = jobs.stream().map(j -> j.binlog().schemaVersion()).toList();
+    for (int i = 1; i < versions.size(); i++) {
+      assertThat(versions.get(i)).isEqualTo(versions.get(i - 1) + 1);
+    }
+    TableInfo afterAdds = jobs.get(5).binlog().tableInfo();
+    assertThat(afterAdds.indices()).extracting(ix -> ix.name().o() + ":" + ix.unique())
+        .containsExactly("k_1:false", "uc:true", "k:false");
+    assertThat(afterAdds.indices()).extracting(ix -> ix.id()).containsExactly(1L, 2L, 3L);
+    assertThat(afterAdds.maxIndexId()).isEqualTo(3);
+    TableInfo modified = jobs.get(6).binlog().tableInfo();
+    assertThat(modified.columns().get(2).type().flen()).isEqualTo(40);
+    assertThat(modified.columns().get(2).id()).isEqualTo(3);
+    TableInfo afterDrops = jobs.get(8).binlog().tableInfo();
+    assertThat(afterDrops.indices()).extracting(ix -> ix.name().o()).containsExactly("k");
+    assertThat(afterDrops.maxIndexId()).isEqualTo(3);
+    assertThat(jobs.get(9).binlog().tableInfo().name().o()).isEqualTo("t2");
+    assertThat(jobs.get(10).binlog().tableInfo().name().o()).isEqualTo("t3");
+    DdlJob crossDb = jobs.get(11);
+    assertThat(crossDb.schemaName()).isEqualTo("e");
+    assertThat(crossDb.tableId()).isEqualTo(jobs.get(2).tableId());
+    assertThat(crossDb.schemaId()).isEqualTo(jobs.get(1).schemaId());
+
+    // The history copy's FinishedTS is the commit ts of the txn that wrote the Done job row.
+    for (MemoryKv.Write w : jobWrites) {
+      DdlJob queued = SchemaJson.read((byte[]) RowDecoder.decode(jobTable, w.key(), w.value())[4], DdlJob.class);
+      byte[] historyKey = MetaCodec.hashFieldKey(MetaCodec.DDL_JOB_HISTORY, MetaCodec.jobIdField(queued.id()));
+      DdlJob history = kv.writes().stream()
+          .filter(h -> h.value() != null && Arrays.equals(h.key(), historyKey))
+          .map(h -> SchemaJson.read(h.value(), DdlJob.class)).findFirst().orElseThrow();
+      assertThat(history.binlog().finishedTs()).isEqualTo(w.commitTs());
+      assertThat(history.binlog().schemaVersion()).isEqualTo(queued.binlog().schemaVersion());
+    }
+  }
 }
