@@ -27,12 +27,14 @@ public final class CanalJsonEncoder implements RowEventEncoder {
   private final EncoderConfig config;
   private final Clock clock;
   private final ClaimCheckStorage claimCheck;
+  private final MessageCompression compression;
   private final List<EncodedMessage> messages = new ArrayList<>();
 
   public CanalJsonEncoder(EncoderConfig config, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.claimCheck = config.largeMessageHandle().claimCheck() ? ClaimCheckStorage.of(config.largeMessageHandle()) : null;
+    this.compression = config.largeMessageHandle().codec();
   }
 
   public CanalJsonEncoder(EncoderConfig config) {
@@ -46,7 +48,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
 
   @Override
   public void appendRow(String topic, RowEvent e) {
-    EncodedMessage m = new EncodedMessage(null, dml(e, false, null));
+    EncodedMessage m = new EncodedMessage(null, compression.compress(dml(e, false, null)));
     if (m.length() > config.maxMessageBytes()) {
       LargeMessageHandle handle = config.largeMessageHandle();
       if (handle.disabled()) {
@@ -54,9 +56,9 @@ public final class CanalJsonEncoder implements RowEventEncoder {
       }
       if (handle.claimCheck()) {
         String location = claimCheck.write(m.key(), m.value());
-        m = new EncodedMessage(null, dml(e, true, location));
+        m = new EncodedMessage(null, compression.compress(dml(e, true, location)));
       } else {
-        m = new EncodedMessage(null, dml(e, true, null));
+        m = new EncodedMessage(null, compression.compress(dml(e, true, null)));
         if (m.length() > config.maxMessageBytes()) {
           throw tooLarge(m, e.table());
         }
@@ -197,7 +199,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
       w.raw(",\"_tidb\":{\"commitTs\":").unsigned(ddl.getCommitTs()).raw('}');
     }
     w.raw('}');
-    return Optional.of(new EncodedMessage(null, w.toBytes()));
+    return Optional.of(new EncodedMessage(null, compression.compress(w.toBytes())));
   }
 
   @Override
@@ -210,7 +212,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
     w.raw(",\"es\":").number(Tso.physical(ts)).raw(",\"ts\":").number(clock.millis());
     w.raw(",\"sql\":\"\",\"sqlType\":null,\"mysqlType\":null,\"data\":null,\"old\":null");
     w.raw(",\"_tidb\":{\"watermarkTs\":").unsigned(ts).raw("}}");
-    return Optional.of(new EncodedMessage(null, w.toBytes()));
+    return Optional.of(new EncodedMessage(null, compression.compress(w.toBytes())));
   }
 
   /** canal's event type of a TiDB DDL action (TiCDC's {@code convertDdlEventType}). */

@@ -48,6 +48,11 @@ public record LargeMessageHandle(Option option, String compression, String claim
     claimCheckStorageUri = claimCheckStorageUri == null ? "" : claimCheckStorageUri;
   }
 
+  /** {@code large-message-handle-compression}, which applies whatever the option (even {@code none}). */
+  public MessageCompression codec() {
+    return MessageCompression.of(compression);
+  }
+
   public boolean disabled() {
     return option == Option.NONE;
   }

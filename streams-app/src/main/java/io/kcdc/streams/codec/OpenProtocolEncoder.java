@@ -36,6 +36,7 @@ public final class OpenProtocolEncoder implements RowEventEncoder {
 
   private final EncoderConfig config;
   private final ClaimCheckStorage claimCheck;
+  private final MessageCompression compression;
   private final List<EncodedMessage> done = new ArrayList<>();
   private ByteArrayOutputStream key;
   private ByteArrayOutputStream value;
@@ -44,6 +45,7 @@ public final class OpenProtocolEncoder implements RowEventEncoder {
   public OpenProtocolEncoder(EncoderConfig config) {
     this.config = config;
     this.claimCheck = config.largeMessageHandle().claimCheck() ? ClaimCheckStorage.of(config.largeMessageHandle()) : null;
+    this.compression = config.largeMessageHandle().codec();
   }
 
   @Override
@@ -54,7 +56,7 @@ public final class OpenProtocolEncoder implements RowEventEncoder {
   @Override
   public void appendRow(String topic, RowEvent e) {
     byte[] k = rowKey(e, false, null);
-    byte[] v = rowValue(e, false);
+    byte[] v = compression.compress(rowValue(e, false));
     if (k.length + v.length + EncodedMessage.RECORD_OVERHEAD + ROW_FRAMING + VERSION_HEADER > config.maxMessageBytes()) {
       LargeMessageHandle handle = config.largeMessageHandle();
       if (handle.disabled()) {
@@ -65,10 +67,10 @@ public final class OpenProtocolEncoder implements RowEventEncoder {
         EncodedMessage whole = single(k, v);
         String location = claimCheck.write(whole.key(), whole.value());
         k = rowKey(e, false, location);
-        v = rowValue(e, true);
+        v = compression.compress(rowValue(e, true));
       } else {
         k = rowKey(e, true, null);
-        v = rowValue(e, true);
+        v = compression.compress(rowValue(e, true));
         int length = k.length + v.length + EncodedMessage.RECORD_OVERHEAD + ROW_FRAMING + VERSION_HEADER;
         if (length > config.maxMessageBytes()) {
           throw EncodeException.messageTooLarge(length, e.table(), config.maxMessageBytes());
@@ -119,7 +121,7 @@ public final class OpenProtocolEncoder implements RowEventEncoder {
     k.raw(",\"t\":").number(TYPE_DDL).raw('}');
     GoJsonWriter v = new GoJsonWriter();
     v.raw("{\"q\":").string(ddl.getQuery()).raw(",\"t\":").number(ddl.getActionType()).raw('}');
-    return Optional.of(single(k.toBytes(), v.toBytes()));
+    return Optional.of(single(k.toBytes(), compression.compress(v.toBytes())));
   }
 
   @Override

@@ -128,6 +128,13 @@ public record KafkaSinkOptions(
     }
     LargeMessageHandle handle = new LargeMessageHandle(option, c.compression(), c.claimCheckStorageUri(),
         Boolean.TRUE.equals(c.claimCheckRawValue()));
+    // compression can be enabled without a large-message option
+    try {
+      handle.codec();
+    } catch (IllegalArgumentException e) {
+      throw new SinkConfigException(REPLICA_INVALID, "large message handle compression is not supported, got "
+          + handle.compression(), e);
+    }
     if (handle.disabled()) {
       return handle;
     }
@@ -150,10 +157,6 @@ public record KafkaSinkOptions(
     if (handle.claimCheck() && handle.claimCheckStorageUri().isEmpty()) {
       throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to claim-check, but the "
           + "claim-check-storage-uri is empty");
-    }
-    if (!handle.compression().equals("none")) {
-      throw new SinkConfigException(REPLICA_INVALID, "large-message-handle-compression "
-          + handle.compression() + " is not supported yet, use none");
     }
     return handle;
   }

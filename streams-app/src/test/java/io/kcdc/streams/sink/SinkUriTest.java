@@ -121,4 +121,16 @@ class SinkUriTest {
     assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=open-protocol"), claimNoUri))
         .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]");
   }
+
+  @Test
+  void compressionIsValidatedEvenWithoutALargeMessageOption() {
+    SinkConfig lz4 = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
+        new SinkConfig.LargeMessageHandleConfig(null, "lz4", null, null)));
+    assertThat(KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json"), lz4).encoder()
+        .largeMessageHandle().codec()).isEqualTo(io.kcdc.streams.codec.MessageCompression.LZ4);
+    SinkConfig zstd = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
+        new SinkConfig.LargeMessageHandleConfig("handle-key-only", "zstd", null, null)));
+    assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=open-protocol"), zstd))
+        .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]").hasMessageContaining("compression is not supported, got zstd");
+  }
 }
