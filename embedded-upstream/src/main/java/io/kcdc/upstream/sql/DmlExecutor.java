@@ -234,6 +234,7 @@ final class DmlExecutor {
         TableStore.candidates(txn, t, del.getWhere(), session), del.getWhere(), scope);
     matched = limit(matched, del.getLimit() == null ? null : del.getLimit().getRowCount(), session);
     for (TableStore.StoredRow r : matched) {
+      IndexKeys.write(txn, t, r.key(), null);
       txn.delete(r.key());
     }
     return new QueryResult.Ok(matched.size(), 0);

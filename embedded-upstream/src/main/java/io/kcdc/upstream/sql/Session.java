@@ -240,8 +240,25 @@ public final class Session implements SqlSession, EvalContext {
   }
 
   private void addIndex(Table table, String indexName, List<String> columns, boolean unique, String query) {
-    engine.ddl().alterTable(schemaOf(table), Identifiers.unquote(table.getName()), ActionType.ADD_INDEX, query,
-        (t, ts) -> AlterTableTranslator.addIndex(t, indexName, columns, unique, ts));
+    TableInfo t = engine.ddl().alterTable(schemaOf(table), Identifiers.unquote(table.getName()),
+        ActionType.ADD_INDEX, query, (cur, ts) -> AlterTableTranslator.addIndex(cur, indexName, columns, unique, ts));
+    // The job is Done once the meta is written; the entries of rows already there follow.
+    long indexId = t.maxIndexId();
+    for (int attempt = 1; ; attempt++) {
+      Transaction tx = engine.kv().begin();
+      try {
+        IndexKeys.backfill(tx, t, indexId);
+        tx.commit();
+        return;
+      } catch (WriteConflictException e) {
+        if (attempt >= AUTOCOMMIT_ATTEMPTS) {
+          throw SqlException.writeConflict("index backfill: " + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        tx.rollback();
+        throw e;
+      }
+    }
   }
 
   private void renameTable(Table from, Table to, String query) {

@@ -141,6 +141,7 @@ final class TableImage {
 
   void flush(Transaction txn) {
     for (TableStore.StoredRow w : pending.values()) {
+      IndexKeys.write(txn, table, w.key(), w.values());
       if (w.values() == null) {
         txn.delete(w.key());
       } else {
