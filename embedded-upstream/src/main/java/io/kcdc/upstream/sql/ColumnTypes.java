@@ -22,6 +22,26 @@ public final class ColumnTypes {
    * {@code extraWords} are column options that belong to the type (UNSIGNED, ZEROFILL, BINARY).
    */
   public static FieldType parse(String dataType, List<String> extraWords) {
+    return parse(dataType, null, extraWords);
+  }
+
+  /**
+   * As {@link #parse(String, List)}; {@code elements} are the quoted members of ENUM/SET, which
+   * the parser keeps apart from the type name.
+   */
+  public static FieldType parse(String dataType, List<String> elements, List<String> extraWords) {
+    String head = dataType.trim().toUpperCase(Locale.ROOT);
+    if ((head.equals("ENUM") || head.equals("SET")) && elements != null && !elements.isEmpty()) {
+      List<String> elems = elements.stream().map(ColumnTypes::unquoteElement).toList();
+      int tp = head.equals("ENUM") ? MysqlType.TYPE_ENUM : MysqlType.TYPE_SET;
+      if (tp == MysqlType.TYPE_SET && elems.size() > 64) {
+        throw new SqlException(1097, "HY000", "Too many strings for column SET");
+      }
+      return FieldType.of(tp).withElems(elems);
+    }
+    if (head.equals("JSON")) {
+      return FieldType.of(MysqlType.TYPE_JSON).withFlag(MysqlFlag.BINARY);
+    }
     Matcher m = TYPE.matcher(dataType);
     if (!m.matches()) {
       throw SqlException.parse("bad type " + dataType);
@@ -49,6 +69,13 @@ public final class ColumnTypes {
           case "DATETIME" -> time(MysqlType.TYPE_DATETIME, 19, fsp(args));
           case "TIMESTAMP" -> time(MysqlType.TYPE_TIMESTAMP, 19, fsp(args));
           case "TIME" -> time(MysqlType.TYPE_DURATION, 10, fsp(args));
+          case "BIT" -> {
+            int width = args.length > 0 ? args[0] : 1;
+            if (width < 1 || width > 64) {
+              throw new SqlException(1439, "42000", "Display width out of range for column (max = 64)");
+            }
+            yield FieldType.of(MysqlType.TYPE_BIT).withLength(width, 0).withFlag(MysqlFlag.UNSIGNED);
+          }
           case "YEAR" -> FieldType.of(MysqlType.TYPE_YEAR).withLength(4, 0).withFlag(MysqlFlag.UNSIGNED | MysqlFlag.ZEROFILL);
           case "CHAR", "CHARACTER" -> text(MysqlType.TYPE_STRING, args.length > 0 ? args[0] : 1, binaryAttr);
           case "VARCHAR" -> text(MysqlType.TYPE_VARCHAR, required(args, base), binaryAttr);
@@ -65,6 +92,15 @@ public final class ColumnTypes {
           default -> throw SqlException.unsupported("column type " + base);
         };
     return ft;
+  }
+
+  private static String unquoteElement(String quoted) {
+    String t = quoted.trim();
+    if (t.length() >= 2 && (t.charAt(0) == '\'' || t.charAt(0) == '"') && t.charAt(t.length() - 1) == t.charAt(0)) {
+      char q = t.charAt(0);
+      t = t.substring(1, t.length() - 1).replace("" + q + q, "" + q).replace("\\" + q, "" + q);
+    }
+    return t;
   }
 
   private static int[] args(String s) {

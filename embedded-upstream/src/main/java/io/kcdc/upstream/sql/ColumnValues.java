@@ -1,5 +1,6 @@
 package io.kcdc.upstream.sql;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.tidb.DurationCodec;
 import io.kcdc.tidb.MountedValue;
 import io.kcdc.tidb.MysqlType;
@@ -10,6 +11,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Converts between evaluated SQL values and the mounted value model stored in rows
@@ -17,6 +19,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ColumnValues {
   private static final BigDecimal UINT64_MAX = new BigDecimal(new BigInteger("18446744073709551615"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ColumnValues() {}
 
@@ -67,6 +71,29 @@ public final class ColumnValues {
         throw SqlException.incorrectValue("time", SqlValues.toText(v), name);
       }
     }
+    if (tp == MysqlType.TYPE_ENUM) {
+      return enumIndex(v, ft, name, row);
+    }
+    if (tp == MysqlType.TYPE_SET) {
+      return setMask(v, ft, name, row);
+    }
+    if (tp == MysqlType.TYPE_BIT) {
+      long bits = v instanceof String str ? bytesToLong(str.getBytes(StandardCharsets.ISO_8859_1), name, row)
+          : SqlValues.toDecimal(v).toBigInteger().longValue();
+      if (ft.flen() < 64 && (bits >>> ft.flen()) != 0) {
+        throw SqlException.dataTooLong(name, row);
+      }
+      return bits;
+    }
+    if (tp == MysqlType.TYPE_JSON) {
+      String text = SqlValues.toText(v);
+      try {
+        JSON.readTree(text);
+      } catch (java.io.IOException e) {
+        throw new SqlException(3140, "22032", "Invalid JSON text: \"" + text + "\"");
+      }
+      return text;
+    }
     if (MysqlType.isString(tp)) {
       String s = SqlValues.toText(v);
       byte[] bytes = ft.binaryCharset()
@@ -83,6 +110,90 @@ public final class ColumnValues {
       return bytes;
     }
     throw SqlException.unsupported("values of type " + MysqlType.baseName(tp, ft.binaryCharset()));
+  }
+
+  private static long enumIndex(Object v, FieldType ft, String name, long row) {
+    List<String> elems = ft.elems();
+    if (v instanceof Number n) {
+      long i = n.longValue();
+      if (i < 0 || i > elems.size()) {
+        throw SqlException.dataTruncated(name, row);
+      }
+      return i;
+    }
+    String text = SqlValues.toText(v);
+    for (int i = 0; i < elems.size(); i++) {
+      if (elems.get(i).equalsIgnoreCase(text)) {
+        return i + 1;
+      }
+    }
+    throw SqlException.dataTruncated(name, row);
+  }
+
+  private static long setMask(Object v, FieldType ft, String name, long row) {
+    List<String> elems = ft.elems();
+    if (v instanceof Number n) {
+      long mask = n.longValue();
+      if (elems.size() < 64 && (mask >>> elems.size()) != 0) {
+        throw SqlException.dataTruncated(name, row);
+      }
+      return mask;
+    }
+    String text = SqlValues.toText(v);
+    long mask = 0;
+    if (!text.isEmpty()) {
+      for (String part : text.split(",", -1)) {
+        int i = indexOfIgnoreCase(elems, part);
+        if (i < 0) {
+          throw SqlException.dataTruncated(name, row);
+        }
+        mask |= 1L << i;
+      }
+    }
+    return mask;
+  }
+
+  private static int indexOfIgnoreCase(List<String> elems, String s) {
+    for (int i = 0; i < elems.size(); i++) {
+      if (elems.get(i).equalsIgnoreCase(s)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static long bytesToLong(byte[] b, String name, long row) {
+    if (b.length > 8) {
+      throw SqlException.dataTooLong(name, row);
+    }
+    long v = 0;
+    for (byte x : b) {
+      v = (v << 8) | (x & 0xFF);
+    }
+    return v;
+  }
+
+  /** ENUM's element name, SET's comma-joined names, BIT's big-endian bytes ({@code ceil(M/8)} long). */
+  private static Object displayValue(long l, FieldType ft) {
+    List<String> elems = ft.elems();
+    if (ft.tp() == MysqlType.TYPE_ENUM) {
+      return l == 0 || l > elems.size() ? "" : elems.get((int) l - 1);
+    }
+    if (ft.tp() == MysqlType.TYPE_SET) {
+      List<String> names = new java.util.ArrayList<>();
+      for (int i = 0; i < elems.size(); i++) {
+        if ((l & (1L << i)) != 0) {
+          names.add(elems.get(i));
+        }
+      }
+      return String.join(",", names);
+    }
+    int n = (Math.max(ft.flen(), 1) + 7) / 8;
+    byte[] out = new byte[n];
+    for (int i = 0; i < n; i++) {
+      out[n - 1 - i] = (byte) (l >>> (8 * i));
+    }
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 
   private static String time(Object v, FieldType ft, String name) {
@@ -156,6 +267,10 @@ public final class ColumnValues {
     if (mounted == null) {
       return null;
     }
+    if (mounted instanceof Long l
+        && (ft.tp() == MysqlType.TYPE_ENUM || ft.tp() == MysqlType.TYPE_SET || ft.tp() == MysqlType.TYPE_BIT)) {
+      return displayValue(l, ft);
+    }
     if (mounted instanceof Long l) {
       if (l < 0 && (ft.unsigned() || MysqlType.isAlwaysUnsigned(ft.tp()))) {
         return new BigDecimal(new BigInteger(Long.toUnsignedString(l)));
@@ -179,6 +294,10 @@ public final class ColumnValues {
 
   /** The text protocol form of a stored value. */
   public static String toText(Object mounted, FieldType ft) {
+    int tp = ft.tp();
+    if (mounted instanceof Long l && (tp == MysqlType.TYPE_ENUM || tp == MysqlType.TYPE_SET || tp == MysqlType.TYPE_BIT)) {
+      return (String) displayValue(l, ft);
+    }
     if (mounted instanceof Float f) {
       return SqlValues.formatDouble(Double.parseDouble(MountedValue.formatFloat32(f)));
     }

@@ -128,7 +128,8 @@ public final class CreateTableTranslator {
   /** One column definition as TiDB stores it ({@code columnDefToCol}). */
   static ColumnInfo column(ColumnDefinition cd, ColumnSpec spec, long id, int offset) {
     String name = Identifiers.unquote(cd.getColumnName());
-    FieldType ft = ColumnTypes.parse(cd.getColDataType().getDataType(), spec.typeWords());
+    FieldType ft = ColumnTypes.parse(cd.getColDataType().getDataType(),
+        cd.getColDataType().getArgumentsStringList(), spec.typeWords());
     if (cd.getColDataType().getCharacterSet() != null || spec.collate() != null) {
       String cs = cd.getColDataType().getCharacterSet() != null
           ? cd.getColDataType().getCharacterSet().toLowerCase(Locale.ROOT) : "utf8mb4";

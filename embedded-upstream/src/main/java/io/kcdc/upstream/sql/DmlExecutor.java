@@ -141,7 +141,7 @@ final class DmlExecutor {
         throw image.duplicate(key, values, null);
       }
     }
-    image.flush(txn);
+    image.flush(txn, rowFormatV1(session));
     return new QueryResult.Ok(affected, lastInsertId);
   }
 
@@ -223,7 +223,7 @@ final class DmlExecutor {
       }
       image.put(key, values);
     }
-    image.flush(txn);
+    image.flush(txn, rowFormatV1(session));
     return new QueryResult.Ok(changed.size(), 0);
   }
 
@@ -292,5 +292,10 @@ final class DmlExecutor {
 
   private static String now() {
     return LocalDateTime.now(ZoneOffset.UTC).format(DATETIME);
+  }
+
+  /** {@code tidb_row_format_version = 1}: rows are written in the legacy v1 format, as old TiDBs did. */
+  static boolean rowFormatV1(EvalContext session) {
+    return "1".equals(SqlValues.toText(session.variable("tidb_row_format_version", true)));
   }
 }

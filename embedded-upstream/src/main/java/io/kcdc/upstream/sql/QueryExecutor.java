@@ -246,15 +246,27 @@ final class QueryExecutor {
     return new Column(c.name().o());
   }
 
+  private static final int STRING_TYPE = 0xfe;
+  private static final int ENUM_FLAG = 256;
+  private static final int SET_FLAG = 2048;
+
   static ResultColumn resultColumn(String schema, TableInfo t, ColumnInfo c, String label) {
     FieldType ft = c.type();
     int flags = ft.flag() & (MysqlFlag.NOT_NULL | MysqlFlag.PRI_KEY | MysqlFlag.UNIQUE_KEY
         | MysqlFlag.MULTIPLE_KEY | MysqlFlag.UNSIGNED | MysqlFlag.ZEROFILL | MysqlFlag.BINARY
         | MysqlFlag.AUTO_INCREMENT);
-    boolean text = io.kcdc.tidb.MysqlType.isString(ft.tp()) && !ft.binaryCharset();
+    int tp = ft.tp();
+    boolean enumOrSet = tp == io.kcdc.tidb.MysqlType.TYPE_ENUM || tp == io.kcdc.tidb.MysqlType.TYPE_SET;
+    boolean text = (io.kcdc.tidb.MysqlType.isString(tp) || enumOrSet) && !ft.binaryCharset();
     long length = ft.flen() < 0 ? 0xFFFFFFFFL : (text ? (long) ft.flen() * 4 : ft.flen());
+    if (enumOrSet) {
+      // As MySQL: ENUM and SET go on the wire as STRING with the ENUM/SET column flag.
+      flags |= tp == io.kcdc.tidb.MysqlType.TYPE_ENUM ? ENUM_FLAG : SET_FLAG;
+      tp = STRING_TYPE;
+      length = 4L * ft.elems().stream().mapToInt(String::length).sum() + 4L * ft.elems().size();
+    }
     int decimals = ft.decimal() < 0 ? 31 : ft.decimal();
-    return new ResultColumn(schema, t.name().o(), label, ft.tp(), flags, length, decimals,
+    return new ResultColumn(schema, t.name().o(), label, tp, flags, length, decimals,
         text ? ResultColumn.UTF8MB4_BIN : ResultColumn.BINARY);
   }
 

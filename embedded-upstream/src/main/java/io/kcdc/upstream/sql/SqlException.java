@@ -68,6 +68,10 @@ public class SqlException extends RuntimeException {
         1264, "22003", "Out of range value for column '" + column + "' at row " + row);
   }
 
+  public static SqlException dataTruncated(String column, long row) {
+    return new SqlException(1265, "01000", "Data truncated for column '" + column + "' at row " + row);
+  }
+
   public static SqlException dataTooLong(String column, long row) {
     return new SqlException(1406, "22001", "Data too long for column '" + column + "' at row " + row);
   }

@@ -139,13 +139,13 @@ final class TableImage {
     }
   }
 
-  void flush(Transaction txn) {
+  void flush(Transaction txn, boolean rowFormatV1) {
     for (TableStore.StoredRow w : pending.values()) {
       IndexKeys.write(txn, table, w.key(), w.values());
       if (w.values() == null) {
         txn.delete(w.key());
       } else {
-        TableStore.put(txn, table, w.key(), w.values());
+        TableStore.put(txn, table, w.key(), w.values(), rowFormatV1);
       }
     }
     pending.clear();

@@ -128,12 +128,12 @@ final class TableStore {
     return null;
   }
 
-  static void put(Transaction txn, TableInfo t, byte[] key, Object[] values) {
+  static void put(Transaction txn, TableInfo t, byte[] key, Object[] values, boolean rowFormatV1) {
     Map<Long, Object> byId = new HashMap<>();
     for (ColumnInfo c : t.columns()) {
       byId.put(c.id(), values[c.offset()]);
     }
-    txn.put(key, RowEncoder.encodeV2(t, byId));
+    txn.put(key, rowFormatV1 ? RowEncoder.encodeV1(t, byId) : RowEncoder.encodeV2(t, byId));
   }
 
   /** Unique indexes whose values must not repeat (the int-handle PK is checked by key). */
