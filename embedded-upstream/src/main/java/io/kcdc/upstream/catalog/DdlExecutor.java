@@ -90,7 +90,7 @@ public final class DdlExecutor {
       }
       TableInfo table;
       try {
-        table = build.build(Catalog.genGlobalId(txn), txn.startTs());
+        table = build.build(Catalog.genGlobalId(txn), txn.startTs(), () -> Catalog.genGlobalId(txn));
       } catch (RuntimeException e) {
         txn.rollback();
         throw e;
@@ -192,7 +192,12 @@ public final class DdlExecutor {
           .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
       TableInfo old = Catalog.table(txn, db.id(), tableName)
           .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
-      TableInfo table = old.toBuilder().id(Catalog.genGlobalId(txn)).updateTimestamp(txn.startTs()).build();
+      TableInfo.Builder b = old.toBuilder().id(Catalog.genGlobalId(txn)).updateTimestamp(txn.startTs());
+      if (old.partition() != null) {
+        // Every partition gets a new physical id too, so no old row is visible.
+        b.partition(io.kcdc.upstream.sql.Partitioning.renumber(old.partition(), () -> Catalog.genGlobalId(txn)));
+      }
+      TableInfo table = b.build();
       Catalog.dropTable(txn, db.id(), old.id());
       Catalog.putTable(txn, db.id(), table);
       long version = Catalog.bumpSchemaVersion(txn);
@@ -245,10 +250,10 @@ public final class DdlExecutor {
     TableInfo apply(TableInfo current, long startTs);
   }
 
-  /** Builds a new table from its allocated id and the DDL's start ts. */
+  /** Builds a new table from its allocated id and the DDL's start ts; partitions take more ids. */
   @FunctionalInterface
   public interface BuildTable {
-    TableInfo build(long tableId, long startTs);
+    TableInfo build(long tableId, long startTs, java.util.function.LongSupplier nextGlobalId);
   }
 
   private void finish(Transaction txn, DdlJob job) {

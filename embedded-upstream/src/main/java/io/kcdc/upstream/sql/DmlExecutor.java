@@ -125,7 +125,7 @@ final class DmlExecutor {
     for (Object[] values : newRows) {
       byte[] key = TableStore.handleKey(t, values);
       if (key == null) {
-        key = io.kcdc.tidb.TableCodec.recordKey(t.id(), autoIds.next(dbId, t.id()));
+        key = io.kcdc.tidb.TableCodec.recordKey(Partitioning.physicalId(t, values), autoIds.next(dbId, t.id()));
       }
       List<TableStore.StoredRow> clashes = image.conflicts(key, values, null);
       if (clashes.isEmpty()) {
@@ -216,7 +216,9 @@ final class DmlExecutor {
       Object[] values = newValues.get(i);
       byte[] key = TableStore.handleKey(t, values);
       if (key == null) {
-        key = matched.get(i).key();
+        // _tidb_rowid stays; the partition may change with the values.
+        long rowId = io.kcdc.tidb.TableCodec.decodeRecordKey(matched.get(i).key()).intHandle();
+        key = io.kcdc.tidb.TableCodec.recordKey(Partitioning.physicalId(t, values), rowId);
       }
       if (!image.conflicts(key, values, null).isEmpty()) {
         throw image.duplicate(key, values, null);

@@ -51,6 +51,7 @@ public final class Session implements SqlSession, EvalContext {
       "(?is)^DROP\\s+(?:DATABASE|SCHEMA)\\s+(IF\\s+EXISTS\\s+)?(`[^`]+`|\\w+)$");
   private static final Pattern DROP_INDEX = Pattern.compile(
       "(?is)^DROP\\s+INDEX\\s+(`[^`]+`|\\w+)\\s+ON\\s+(?:(`[^`]+`|\\w+)\\.)?(`[^`]+`|\\w+)$");
+  private static final Pattern CREATE_TABLE = Pattern.compile("(?is)^CREATE\\s+TABLE\\b");
   private static final Pattern USE = Pattern.compile("(?is)^USE\\s+(`[^`]+`|\\w+)$");
   private static final Pattern SET = Pattern.compile("(?is)^SET\\s+(.*)$");
   private static final Pattern SHOW = Pattern.compile("(?is)^SHOW\\s+(.*)$");
@@ -136,7 +137,8 @@ public final class Session implements SqlSession, EvalContext {
     if (m.matches()) {
       return ShowStatements.show(m.group(1), this);
     }
-    Statement st = parse(s);
+    Partitioning.Split split = CREATE_TABLE.matcher(s).lookingAt() ? Partitioning.split(s) : new Partitioning.Split(s, null);
+    Statement st = parse(split.createTable());
     if (st instanceof PlainSelect ps) {
       return select(ps);
     }
@@ -152,7 +154,7 @@ public final class Session implements SqlSession, EvalContext {
       return write(del.getTable(), (t, tx) -> engine.dml().delete(del, tx, t.table(), this));
     }
     if (st instanceof CreateTable ct) {
-      return createTable(ct, s);
+      return createTable(ct, s, split.partitionClause());
     }
     if (st instanceof Drop drop && drop.getType().equalsIgnoreCase("TABLE")) {
       commitOpen();
@@ -187,13 +189,17 @@ public final class Session implements SqlSession, EvalContext {
     throw SqlException.unsupported(s.length() > 60 ? s.substring(0, 60) + "..." : s);
   }
 
-  private QueryResult createTable(CreateTable ct, String query) {
+  private QueryResult createTable(CreateTable ct, String query, String partitionClause) {
     commitOpen();
     String db = schemaOf(ct.getTable());
     String name = Identifiers.unquote(ct.getTable().getName());
     boolean nonClustered = query.toUpperCase(Locale.ROOT).contains("NONCLUSTERED");
     engine.ddl().createTable(db, name, ct.isIfNotExists(), query,
-        (id, startTs) -> CreateTableTranslator.translate(ct, id, nonClustered, startTs));
+        (id, startTs, ids) -> {
+          TableInfo t = CreateTableTranslator.translate(ct, id, nonClustered, startTs);
+          return partitionClause == null ? t
+              : t.toBuilder().partition(Partitioning.parse(partitionClause, t, ids)).build();
+        });
     return QueryResult.Ok.EMPTY;
   }
 

@@ -39,12 +39,14 @@ final class TableStore {
   record StoredRow(byte[] key, Object[] values) {}
 
   static List<StoredRow> scan(Snapshot s, TableInfo t) {
-    byte[] prefix = TableCodec.recordPrefix(t.id());
     List<StoredRow> out = new ArrayList<>();
-    for (KvPair p : s.scan(prefix, MetaCodec.prefixEnd(prefix), SCAN_ALL)) {
-      Object[] values = RowDecoder.decode(t, p.key(), p.value());
-      if (values != null) {
-        out.add(new StoredRow(p.key(), values));
+    for (long physicalId : Partitioning.physicalIds(t)) {
+      byte[] prefix = TableCodec.recordPrefix(physicalId);
+      for (KvPair p : s.scan(prefix, MetaCodec.prefixEnd(prefix), SCAN_ALL)) {
+        Object[] values = RowDecoder.decode(t, p.key(), p.value());
+        if (values != null) {
+          out.add(new StoredRow(p.key(), values));
+        }
       }
     }
     return out;
@@ -56,7 +58,8 @@ final class TableStore {
    * otherwise the whole table. Callers still apply the full WHERE.
    */
   static List<StoredRow> candidates(Snapshot s, TableInfo t, Expression where, EvalContext session) {
-    List<Long> handles = t.pkIsHandle() ? pinnedHandles(t, where, session) : null;
+    // A handle alone does not say which partition holds the row: partitioned tables are scanned.
+    List<Long> handles = t.pkIsHandle() && t.partition() == null ? pinnedHandles(t, where, session) : null;
     if (handles == null) {
       return scan(s, t);
     }
@@ -117,13 +120,13 @@ final class TableStore {
   static byte[] handleKey(TableInfo t, Object[] values) {
     if (t.pkIsHandle()) {
       ColumnInfo pk = t.pkHandleColumn().orElseThrow();
-      return TableCodec.recordKey(t.id(), (Long) values[pk.offset()]);
+      return TableCodec.recordKey(Partitioning.physicalId(t, values), (Long) values[pk.offset()]);
     }
     if (t.commonHandle()) {
       List<ColumnInfo> cols = t.commonHandleColumns();
       List<FieldType> types = cols.stream().map(ColumnInfo::type).toList();
       List<Object> vals = cols.stream().map(c -> values[c.offset()]).toList();
-      return TableCodec.recordKey(t.id(), CommonHandle.encode(types, vals));
+      return TableCodec.recordKey(Partitioning.physicalId(t, values), CommonHandle.encode(types, vals));
     }
     return null;
   }
