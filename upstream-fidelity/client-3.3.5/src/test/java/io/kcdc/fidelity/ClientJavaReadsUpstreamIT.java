@@ -11,6 +11,7 @@ import io.kcdc.tidb.schema.SchemaJson;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.EmbeddedUpstream;
 import io.kcdc.upstream.cluster.Region;
+import io.kcdc.upstream.cluster.StoreInfo;
 import io.kcdc.upstream.kv.KvPair;
 import io.kcdc.upstream.kv.Snapshot;
 import java.sql.Connection;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,11 @@ import org.tikv.common.meta.TiTableInfo;
 import org.tikv.common.region.TiRegion;
 import org.tikv.kvproto.Kvrpcpb;
 import org.tikv.shade.com.google.protobuf.ByteString;
+import org.tikv.shade.io.grpc.ManagedChannel;
+import org.tikv.shade.io.grpc.ManagedChannelBuilder;
+import org.tikv.shade.io.grpc.health.v1.HealthCheckRequest;
+import org.tikv.shade.io.grpc.health.v1.HealthCheckResponse;
+import org.tikv.shade.io.grpc.health.v1.HealthGrpc;
 
 /**
  * PingCAP's tikv-client-java 3.3.5 against the embedded upstream: its PD/TiKV clients speak to
@@ -135,6 +142,26 @@ class ClientJavaReadsUpstreamIT {
     assertThat(right.getId()).isEqualTo(ours.id());
     assertThat(right.getStartKey().toByteArray()).isEqualTo(cut);
     assertThat(right.getLeader().getStoreId()).isEqualTo(ours.leader().storeId());
+  }
+
+  /**
+   * TiKV serves grpc.health.v1.Health; the client's StoreHealthyChecker asks every store and
+   * treats one that does not answer SERVING as unreachable.
+   */
+  @Test
+  void storesAnswerGrpcHealthChecks() {
+    for (StoreInfo store : upstream.cluster().stores()) {
+      ManagedChannel channel = ManagedChannelBuilder.forTarget(store.address()).usePlaintext().build();
+      try {
+        HealthCheckResponse response = HealthGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(5, TimeUnit.SECONDS)
+            .check(HealthCheckRequest.getDefaultInstance());
+        assertThat(response.getStatus()).as("health of store " + store.id())
+            .isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+      } finally {
+        channel.shutdownNow();
+      }
+    }
   }
 
   private static TableInfo ourTable(String db, String table) {
