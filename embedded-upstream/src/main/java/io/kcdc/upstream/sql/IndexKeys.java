@@ -79,6 +79,28 @@ final class IndexKeys {
     }
   }
 
+  /**
+   * The record key of the row that holds {@code values} in unique index {@code ix} of the
+   * physical table {@code physicalId}, read from the index entry; empty for NULLs or no holder.
+   */
+  static Optional<byte[]> uniqueHolder(io.kcdc.upstream.kv.Snapshot s, TableInfo t, IndexInfo ix,
+      long physicalId, Object[] values) {
+    List<Object> vals = new ArrayList<>();
+    for (IndexColumn ic : ix.columns()) {
+      if (values[ic.offset()] == null) {
+        return Optional.empty();
+      }
+      vals.add(values[ic.offset()]);
+    }
+    ByteArrayOutputStream key = new ByteArrayOutputStream();
+    key.writeBytes(TableCodec.indexPrefix(physicalId, ix.id()));
+    key.writeBytes(CommonHandle.encode(
+        ix.columns().stream().map(ic -> t.columns().get(ic.offset()).type()).toList(), vals));
+    return s.get(key.toByteArray()).map(v -> t.commonHandle()
+        ? TableCodec.recordKey(physicalId, v)
+        : TableCodec.recordKey(physicalId, Codec.decodeInt(v, 0)));
+  }
+
   /** Writes the entries of one (new) index for every stored row, as TiDB's ADD INDEX reorg does. */
   static void backfill(Transaction txn, TableInfo t, long indexId) {
     TableInfo only = t.toBuilder().indices(t.indices().stream().filter(ix -> ix.id() == indexId).toList()).build();

@@ -21,7 +21,7 @@ import java.util.Set;
 final class TableImage {
   private final TableInfo table;
   private final List<IndexInfo> uniques;
-  /** Set when no secondary unique index needs the full table: rows are fetched by key. */
+  /** Rows are fetched by record key, and by unique index entry for secondary unique indexes. */
   private final Snapshot lookup;
   private final Set<String> looked = new java.util.HashSet<>();
   private final Map<String, TableStore.StoredRow> rows = new LinkedHashMap<>();
@@ -37,24 +37,27 @@ final class TableImage {
   }
 
   /**
-   * An image of the table as {@code snap} sees it. The record key already enforces a clustered
-   * primary key, so only other unique indexes make it load every row.
+   * An image of the table as {@code snap} sees it, loaded lazily: the record key enforces a
+   * clustered primary key, and a unique index entry names the row holding its values.
    */
   static TableImage of(TableInfo table, Snapshot snap) {
     List<IndexInfo> uniques = TableStore.uniqueIndexes(table).stream()
         .filter(ix -> !(ix.primary() && table.commonHandle()))
         .toList();
-    if (uniques.isEmpty()) {
-      return new TableImage(table, uniques, snap);
+    return new TableImage(table, uniques, snap);
+  }
+
+  /** Loads the stored rows whose unique index entries hold {@code values}' tuples. */
+  private void fetchHolders(byte[] key, Object[] values) {
+    long physicalId = io.kcdc.tidb.TableCodec.tableIdOf(key);
+    for (IndexInfo ix : uniques) {
+      IndexKeys.uniqueHolder(lookup, table, ix, physicalId, values).ifPresent(this::fetch);
     }
-    TableImage image = new TableImage(table, uniques, null);
-    TableStore.scan(snap, table).forEach(image::index);
-    return image;
   }
 
   /** Loads the stored row at {@code key} once, in key-lookup mode. */
   private void fetch(byte[] key) {
-    if (lookup == null || !looked.add(id(key))) {
+    if (!looked.add(id(key))) {
       return;
     }
     lookup.get(key).ifPresent(v -> {
@@ -72,6 +75,7 @@ final class TableImage {
   /** Rows that clash with {@code values} stored at {@code key} (by handle or unique index). */
   List<TableStore.StoredRow> conflicts(byte[] key, Object[] values, byte[] ignoreKey) {
     fetch(key);
+    fetchHolders(key, values);
     Set<String> found = new LinkedHashSet<>();
     String own = ignoreKey == null ? null : id(ignoreKey);
     if (rows.containsKey(id(key)) && !id(key).equals(own)) {
@@ -90,6 +94,7 @@ final class TableImage {
   /** The duplicate-entry error for the first clash of {@code values}. */
   SqlException duplicate(byte[] key, Object[] values, byte[] ignoreKey) {
     fetch(key);
+    fetchHolders(key, values);
     String own = ignoreKey == null ? null : id(ignoreKey);
     if (rows.containsKey(id(key)) && !id(key).equals(own)) {
       String shown = table.pkHandleColumn()

@@ -1,6 +1,7 @@
 package io.kcdc.upstream.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.tidb.Codec;
 import io.kcdc.tidb.CommonHandle;
@@ -73,5 +74,22 @@ class IndexKeysTest {
     s.execute("DELETE FROM t WHERE id = 2");
     assertThat(entries(t, k1)).containsExactly(intDatum(11) + intDatum(1) + "=30");
     assertThat(entries(t, uc)).containsExactly(charDatum(t, "a") + "=" + hex(Codec.encodeInt(1)));
+  }
+
+  @Test
+  void uniqueChecksFindTheHolderThroughTheIndexEntry() {
+    s.execute("INSERT INTO t VALUES (1, 1, 'a'), (2, 2, 'b')");
+    assertThatThrownBy(() -> s.execute("INSERT INTO t VALUES (3, 3, 'b')"))
+        .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.getMessage()).isEqualTo("Duplicate entry 'b' for key 't.uc'"));
+    assertThatThrownBy(() -> s.execute("UPDATE t SET c = 'a' WHERE id = 2"))
+        .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.code()).isEqualTo(1062));
+    s.execute("DELETE FROM t WHERE id = 1");
+    s.execute("UPDATE t SET c = 'a' WHERE id = 2");
+    s.execute("INSERT INTO t VALUES (3, 3, 'b')");
+    assertThat(((QueryResult.Rows) s.execute("SELECT id, c FROM t ORDER BY id")).rows())
+        .containsExactly(List.of("2", "a"), List.of("3", "b"));
+    s.execute("INSERT INTO t VALUES (4, 4, 'a') ON DUPLICATE KEY UPDATE k = 40");
+    assertThat(((QueryResult.Rows) s.execute("SELECT id, k FROM t WHERE c = 'a'")).rows())
+        .containsExactly(List.of("2", "40"));
   }
 }
