@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
@@ -61,7 +62,8 @@ final class TableStore {
     // A handle alone does not say which partition holds the row: partitioned tables are scanned.
     List<Long> handles = t.pkIsHandle() && t.partition() == null ? pinnedHandles(t, where, session) : null;
     if (handles == null) {
-      return scan(s, t);
+      long[] range = t.pkIsHandle() && t.partition() == null ? handleRange(t, where, session) : null;
+      return range == null ? scan(s, t) : scanRange(s, t, range[0], range[1]);
     }
     List<StoredRow> out = new ArrayList<>();
     for (long h : new java.util.TreeSet<>(handles)) {
@@ -74,6 +76,49 @@ final class TableStore {
       });
     }
     return out;
+  }
+
+  /** Rows with {@code lo <= handle <= hi}: int-handle record keys sort by handle. */
+  private static List<StoredRow> scanRange(Snapshot s, TableInfo t, long lo, long hi) {
+    List<StoredRow> out = new ArrayList<>();
+    if (lo > hi) {
+      return out;
+    }
+    byte[] end = MetaCodec.prefixEnd(TableCodec.recordKey(t.id(), hi));
+    for (KvPair p : s.scan(TableCodec.recordKey(t.id(), lo), end, SCAN_ALL)) {
+      Object[] values = RowDecoder.decode(t, p.key(), p.value());
+      if (values != null) {
+        out.add(new StoredRow(p.key(), values));
+      }
+    }
+    return out;
+  }
+
+  /** {@code pk BETWEEN a AND b} (possibly AND-ed) on a signed int handle, as {lo, hi}; else null. */
+  private static long[] handleRange(TableInfo t, Expression where, EvalContext session) {
+    if (where instanceof AndExpression and) {
+      long[] left = handleRange(t, and.getLeftExpression(), session);
+      return left != null ? left : handleRange(t, and.getRightExpression(), session);
+    }
+    ColumnInfo pk = t.pkHandleColumn().orElseThrow();
+    if (pk.type().unsigned() || !(where instanceof Between b) || b.isNot() || !isColumn(b.getLeftExpression(), pk)) {
+      return null;
+    }
+    try {
+      Object lo = ExpressionEvaluator.eval(b.getBetweenExpressionStart(), EvalContext.noRow(session));
+      Object hi = ExpressionEvaluator.eval(b.getBetweenExpressionEnd(), EvalContext.noRow(session));
+      if (lo == null || hi == null) {
+        return new long[] {1, 0};
+      }
+      // Bounds outside the column's range just clamp; fractions round inwards.
+      java.math.BigDecimal l = SqlValues.toDecimal(lo).setScale(0, java.math.RoundingMode.CEILING);
+      java.math.BigDecimal h = SqlValues.toDecimal(hi).setScale(0, java.math.RoundingMode.FLOOR);
+      java.math.BigDecimal min = java.math.BigDecimal.valueOf(Long.MIN_VALUE);
+      java.math.BigDecimal max = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
+      return new long[] {l.max(min).min(max).longValueExact(), h.max(min).min(max).longValueExact()};
+    } catch (SqlException | ArithmeticException | NumberFormatException e) {
+      return null;
+    }
   }
 
   private static List<Long> pinnedHandles(TableInfo t, Expression where, EvalContext session) {

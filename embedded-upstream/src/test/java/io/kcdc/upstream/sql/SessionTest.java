@@ -222,4 +222,27 @@ class SessionTest {
             e -> assertThat(e.getMessage()).isEqualTo("Duplicate entry '1' for key 'item.PRIMARY'"));
     assertThat(rows("SELECT id FROM item ORDER BY id")).containsExactly(List.of("1"), List.of("2"), List.of("4"));
   }
+
+  @Test
+  void primaryKeyRangesReadOnlyTheirKeysAndSeeTheOpenTransaction() {
+    for (int i = -2; i <= 10; i++) {
+      s.execute("INSERT INTO item (id, name) VALUES (" + i + ", 'n" + i + "')");
+    }
+    assertThat(rows("SELECT id FROM item WHERE id BETWEEN 3 AND 5 ORDER BY id"))
+        .containsExactly(List.of("3"), List.of("4"), List.of("5"));
+    assertThat(rows("SELECT id FROM item WHERE id BETWEEN -1.5 AND 1.5 ORDER BY id"))
+        .containsExactly(List.of("-1"), List.of("0"), List.of("1"));
+    assertThat(rows("SELECT id FROM item WHERE id BETWEEN 5 AND 3")).isEmpty();
+    assertThat(rows("SELECT id FROM item WHERE id BETWEEN NULL AND 3")).isEmpty();
+    assertThat(rows("SELECT SUM(id) FROM item WHERE id BETWEEN 8 AND 99999999999999999999 AND name <> 'n9'"))
+        .containsExactly(List.of("18"));
+    s.execute("BEGIN");
+    s.execute("DELETE FROM item WHERE id BETWEEN 4 AND 5");
+    s.execute("INSERT INTO item (id, name) VALUES (11, 'new')");
+    assertThat(rows("SELECT id FROM item WHERE id BETWEEN 3 AND 11 ORDER BY id DESC LIMIT 3"))
+        .containsExactly(List.of("11"), List.of("10"), List.of("9"));
+    assertThat(rows("SELECT COUNT(*) FROM item WHERE id BETWEEN 3 AND 6")).containsExactly(List.of("2"));
+    s.execute("COMMIT");
+    assertThat(rows("SELECT COUNT(*) FROM item")).containsExactly(List.of("12"));
+  }
 }
