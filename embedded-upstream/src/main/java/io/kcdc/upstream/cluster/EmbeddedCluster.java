@@ -3,6 +3,7 @@ package io.kcdc.upstream.cluster;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.kcdc.tidb.Codec;
 import io.kcdc.upstream.kv.MvccStore;
 import io.kcdc.upstream.kv.MvccTxnKv;
@@ -95,6 +96,7 @@ public final class EmbeddedCluster implements AutoCloseable {
       Server pd = NettyServerBuilder.forAddress(new InetSocketAddress(HOST, pdPort))
           .addService(new PdService(clusterId, () -> pdAddress, tso, regions, this::stores, serviceSafePoints,
               store::gcSafePoint))
+          .addService(new HealthStatusManager().getHealthService())
           .permitKeepAliveTime(5, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
           .build()

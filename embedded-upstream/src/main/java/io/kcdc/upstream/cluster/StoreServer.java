@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.kcdc.upstream.tikv.ChangeDataService;
 import io.kcdc.upstream.tikv.FeatureGate;
 import io.kcdc.upstream.tikv.StoreContext;
@@ -45,6 +46,8 @@ final class StoreServer {
       server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
           .addService(ServerInterceptors.intercept(cds, new FeatureGate()))
           .addService(new TikvKvService(ctx))
+          // TiKV serves grpc.health.v1 (SERVING); PingCAP's Java client probes it before use.
+          .addService(new HealthStatusManager().getHealthService())
           .maxInboundMessageSize(1 << 28)
           // TiKV lets clients ping every 10 s (TiCDC's keepalive), even without calls.
           .permitKeepAliveTime(5, TimeUnit.SECONDS)

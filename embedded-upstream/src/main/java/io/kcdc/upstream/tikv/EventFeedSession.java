@@ -31,6 +31,30 @@ import org.slf4j.LoggerFactory;
  * scan is always queued after the commits that scan no longer saw.
  */
 final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>, MvccListener {
+  /**
+   * The requested range as TiKV observes it: keys are memcomparable-encoded; a key that does not
+   * decode as such (PingCAP's Java CDCClient sends raw keys) makes TiKV observe the whole region
+   * and leave the filtering to the client.
+   */
+  static KeySpan observedRange(byte[] start, byte[] end) {
+    if (isEncoded(start) && isEncoded(end)) {
+      return new KeySpan(start, end);
+    }
+    LOG.warn("invalid observed start or end key (not memcomparable-encoded), observing the whole region");
+    return new KeySpan(new byte[0], new byte[0]);
+  }
+
+  private static boolean isEncoded(byte[] key) {
+    if (key.length == 0) {
+      return true;
+    }
+    try {
+      return Codec.decodeBytes(key, 0).next() == key.length;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(EventFeedSession.class);
   private static final int ROWS_PER_EVENT = 128;
 
@@ -122,7 +146,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
             .setDuplicateRequest(Cdcpb.DuplicateRequest.newBuilder().setRegionId(req.getRegionId())).build());
         return;
       }
-      KeySpan span = new KeySpan(req.getStartKey().toByteArray(), req.getEndKey().toByteArray())
+      KeySpan span = observedRange(req.getStartKey().toByteArray(), req.getEndKey().toByteArray())
           .intersect(region.span());
       Registration reg = new Registration(req.getRequestId(), req.getRegionId(), span,
           req.getExtraOp() == Kvrpcpb.ExtraOp.ReadOldValue);
