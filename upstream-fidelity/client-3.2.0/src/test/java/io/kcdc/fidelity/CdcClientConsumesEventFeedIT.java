@@ -38,14 +38,16 @@ import org.tikv.shade.io.grpc.stub.StreamObserver;
 
 /**
  * PingCAP's tikv-client-java 3.2.0 {@link CDCClient} consumes the embedded upstream's EventFeed
- * for one table's record range while rows are written, regions split and leaders move: every
- * committed row arrives with its value.
+ * for one table's record range while rows are written, over split tables and moved leaders:
+ * every committed row arrives with its value.
  */
 class CdcClientConsumesEventFeedIT {
   private static final Duration DELIVERY = Duration.ofSeconds(20);
   private static EmbeddedUpstream upstream;
-  private static TiSession session;
   private static Connection jdbc;
+
+  /** One session per test: closing a CDCClient shuts down the session's cached store channels. */
+  private final TiSession session = TiSession.create(TiConfiguration.createDefault(upstream.pdAddress()));
 
   private CDCClient client;
   private Thread consumer;
@@ -57,14 +59,10 @@ class CdcClientConsumesEventFeedIT {
     upstream = EmbeddedUpstream.builder().resolvedTsInterval(Duration.ofMillis(200)).start();
     jdbc = DriverManager.getConnection(upstream.jdbcUrl(), "root", "");
     sql("CREATE DATABASE fidelity");
-    session = TiSession.create(TiConfiguration.createDefault(upstream.pdAddress()));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (session != null) {
-      session.close();
-    }
     if (jdbc != null) {
       jdbc.close();
     }
@@ -72,18 +70,19 @@ class CdcClientConsumesEventFeedIT {
   }
 
   @AfterEach
-  void stopClient() throws InterruptedException {
+  void stopClient() throws Exception {
     consuming.set(false);
     if (consumer != null) {
       consumer.join(5_000);
     }
     if (client != null) {
       // RegionCDCClient.close waits up to 60 s for its channel while the feed stream is open;
-      // the session's close at the end shuts the channels down.
+      // the session's close shuts the channels down.
       Thread closer = new Thread(client::close, "cdc-client-close");
       closer.setDaemon(true);
       closer.start();
     }
+    session.close();
   }
 
   /**
@@ -148,37 +147,46 @@ class CdcClientConsumesEventFeedIT {
     awaitEveryCommittedRow(tableId);
   }
 
+  /**
+   * The table spans three regions when the client starts (cut at rows 20 and 60 after the
+   * checkpoint): the client splits its range by our PD's regions, the initial scans and live
+   * rows of every region arrive, none twice across a boundary.
+   *
+   * <p>Splits while the client runs are not covered: 3.2.0 ignores in-band region errors
+   * (epoch_not_match, not_leader, which TiKV sends without ending the stream), and when a stream
+   * fails it drops the region's resolved ts before reading the minimum (NPE with one region).
+   */
   @Test
-  void rowsArriveAcrossRegionSplits() throws Exception {
+  void rowsArriveFromEveryRegionOfASplitTable() throws Exception {
     long tableId = createTable("split");
     long startTs = upstream.txnKv().currentTs();
-    insert("split", 1, 20);
+    insert("split", 1, 40);
+    upstream.cluster().split(Codec.encodeBytes(TableCodec.recordKey(tableId, 20)));
+    upstream.cluster().split(Codec.encodeBytes(TableCodec.recordKey(tableId, 60)));
     consume(tableId, startTs);
-    insert("split", 21, 40);
-    upstream.cluster().split(Codec.encodeBytes(TableCodec.recordKey(tableId, 50)));
-    insert("split", 41, 80);
-    upstream.cluster().split(Codec.encodeBytes(TableCodec.recordKey(tableId, 70)));
-    insert("split", 81, 120);
+    insert("split", 41, 120);
     sql("UPDATE fidelity.split SET v = CONCAT(v, '-u') WHERE id % 5 = 0");
 
     awaitEveryCommittedRow(tableId);
   }
 
+  /** After a leader transfer the client finds the new leader through PD and registers there. */
   @Test
-  void rowsArriveAcrossLeaderTransfers() throws Exception {
+  void rowsArriveFromATransferredLeader() throws Exception {
     long tableId = createTable("leader");
     long startTs = upstream.txnKv().currentTs();
-    consume(tableId, startTs);
     insert("leader", 1, 30);
     byte[] key = Codec.encodeBytes(TableCodec.recordKey(tableId, 1));
     Region region = upstream.cluster().regions().regionOf(key);
     long other = upstream.cluster().stores().stream().mapToLong(StoreInfo::id)
         .filter(id -> id != region.leader().storeId()).findFirst().orElseThrow();
     upstream.cluster().faults().transferLeader(region.id(), other);
+    consume(tableId, startTs);
     insert("leader", 31, 60);
     sql("UPDATE fidelity.leader SET v = CONCAT(v, '-u') WHERE id % 4 = 0");
 
     awaitEveryCommittedRow(tableId);
+    assertThat(upstream.cluster().leaderStoreOf(key).id()).isEqualTo(other);
   }
 
   private void consume(long tableId, long startTs) {
@@ -231,7 +239,7 @@ class CdcClientConsumesEventFeedIT {
     return rows.keySet().stream().map(k -> TableCodec.decodeRecordKey(k.toByteArray()).intHandle()).toList();
   }
 
-  private static long createTable(String name) throws SQLException {
+  private long createTable(String name) throws SQLException {
     sql("CREATE TABLE fidelity." + name + " (id BIGINT PRIMARY KEY, v VARCHAR(64))");
     return session.getCatalog().getTable("fidelity", name).getId();
   }
