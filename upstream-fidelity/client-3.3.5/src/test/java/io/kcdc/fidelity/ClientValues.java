@@ -47,6 +47,8 @@ final class ClientValues {
       case TypeDatetime -> DATETIME.format(((Timestamp) v).toInstant().atZone(ZoneId.systemDefault()));
       case TypeTimestamp -> DATETIME.format(((Timestamp) v).toInstant().atZone(ZoneOffset.UTC));
       case TypeDuration -> time(Duration.ofNanos((Long) v));
+      case TypeEnum, TypeSet, TypeJSON -> v.toString();
+      case TypeBit -> "x'" + HexFormat.of().formatHex(bitWidth((byte[]) v, type.getLength())) + "'";
       default -> binary ? "x'" + HexFormat.of().formatHex(bytes(v)) + "'" : new String(bytes(v), StandardCharsets.UTF_8);
     };
   }
@@ -68,6 +70,12 @@ final class ClientValues {
       default -> 64;
     };
     return bits == 64 ? Long.toUnsignedString(v) : Long.toString(v & ((1L << bits) - 1));
+  }
+
+  /** BIT values are unsigned too: the client sign-extends a stored 0xff to eight 0xff bytes. */
+  private static byte[] bitWidth(byte[] v, long bits) {
+    int width = (int) ((bits + 7) / 8);
+    return v.length <= width ? v : java.util.Arrays.copyOfRange(v, v.length - width, v.length);
   }
 
   private static String time(Duration d) {
