@@ -79,8 +79,7 @@ public final class DdlExecutor {
       boolean ifNotExists, String query, BuildTable build) {
     return retry(() -> {
       Transaction txn = kv.begin();
-      DBInfo db = Catalog.database(txn, dbName)
-          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
+      DBInfo db = requireDatabase(txn, dbName);
       if (Catalog.table(txn, db.id(), tableName).isPresent()) {
         txn.rollback();
         if (ifNotExists) {
@@ -96,11 +95,7 @@ public final class DdlExecutor {
         throw e;
       }
       Catalog.putTable(txn, db.id(), table);
-      long version = Catalog.bumpSchemaVersion(txn);
-      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.CREATE_TABLE, db.id(),
-          table.id(), db.name().o(), table.name().o(), query,
-          new HistoryInfo(version, null, table, txn.startTs(), null));
-      finish(txn, job);
+      finishTableJob(txn, ActionType.CREATE_TABLE, db, table.id(), table, query);
       return Optional.of(table);
     });
   }
@@ -160,10 +155,8 @@ public final class DdlExecutor {
       String query, AlterTable change) {
     return retry(() -> {
       Transaction txn = kv.begin();
-      DBInfo db = Catalog.database(txn, dbName)
-          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
-      TableInfo old = Catalog.table(txn, db.id(), tableName)
-          .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+      DBInfo db = requireDatabase(txn, dbName);
+      TableInfo old = requireTable(txn, db, dbName, tableName);
       TableInfo table;
       try {
         table = change.apply(old, txn.startTs());
@@ -188,10 +181,8 @@ public final class DdlExecutor {
   public synchronized TableInfo truncateTable(String dbName, String tableName, String query) {
     return retry(() -> {
       Transaction txn = kv.begin();
-      DBInfo db = Catalog.database(txn, dbName)
-          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
-      TableInfo old = Catalog.table(txn, db.id(), tableName)
-          .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+      DBInfo db = requireDatabase(txn, dbName);
+      TableInfo old = requireTable(txn, db, dbName, tableName);
       TableInfo.Builder b = old.toBuilder().id(Catalog.genGlobalId(txn)).updateTimestamp(txn.startTs());
       if (old.partition() != null) {
         // Every partition gets a new physical id too, so no old row is visible.
@@ -200,11 +191,7 @@ public final class DdlExecutor {
       TableInfo table = b.build();
       Catalog.dropTable(txn, db.id(), old.id());
       Catalog.putTable(txn, db.id(), table);
-      long version = Catalog.bumpSchemaVersion(txn);
-      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.TRUNCATE_TABLE, db.id(),
-          old.id(), db.name().o(), table.name().o(), query,
-          new HistoryInfo(version, null, table, txn.startTs(), null));
-      finish(txn, job);
+      finishTableJob(txn, ActionType.TRUNCATE_TABLE, db, old.id(), table, query);
       return table;
     });
   }
@@ -217,12 +204,9 @@ public final class DdlExecutor {
       String newName, String query) {
     return retry(() -> {
       Transaction txn = kv.begin();
-      DBInfo db = Catalog.database(txn, dbName)
-          .orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
-      DBInfo newDb = Catalog.database(txn, newDbName)
-          .orElseThrow(() -> new SchemaException.UnknownDatabase(newDbName));
-      TableInfo old = Catalog.table(txn, db.id(), tableName)
-          .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+      DBInfo db = requireDatabase(txn, dbName);
+      DBInfo newDb = requireDatabase(txn, newDbName);
+      TableInfo old = requireTable(txn, db, dbName, tableName);
       if (Catalog.table(txn, newDb.id(), newName).isPresent()) {
         txn.rollback();
         throw new SchemaException.TableExists(newName);
@@ -283,5 +267,23 @@ public final class DdlExecutor {
       }
     }
     throw last;
+  }
+
+  private static DBInfo requireDatabase(Transaction txn, String dbName) {
+    return Catalog.database(txn, dbName).orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
+  }
+
+  private static TableInfo requireTable(Transaction txn, DBInfo db, String dbName, String tableName) {
+    return Catalog.table(txn, db.id(), tableName)
+        .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
+  }
+
+  /** Bumps the schema version and commits a Done job for a change of one table's definition. */
+  private void finishTableJob(Transaction txn, int actionType, DBInfo db, long jobTableId, TableInfo table,
+      String query) {
+    long version = Catalog.bumpSchemaVersion(txn);
+    DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), actionType, db.id(), jobTableId, db.name().o(),
+        table.name().o(), query, new HistoryInfo(version, null, table, txn.startTs(), null));
+    finish(txn, job);
   }
 }
