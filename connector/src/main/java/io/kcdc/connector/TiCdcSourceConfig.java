@@ -28,8 +28,9 @@ public final class TiCdcSourceConfig extends AbstractConfig {
   public static final String TOPIC_PARTITIONS = "topic.partitions";
   public static final String RESOLVED_TS_INTERVAL_MS = "kv.resolved.ts.interval.ms";
   public static final String MEMORY_QUOTA_BYTES = "memory.quota.bytes";
-  /** Set by the connector on each task: the logical table ids it replicates. */
-  public static final String TABLE_IDS = "table.ids";
+  /** Set by the connector on each task: its index and the task count (tables are assigned by id). */
+  public static final String TASK_INDEX = "task.index";
+  public static final String TASK_COUNT = "task.count";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -57,8 +58,10 @@ public final class TiCdcSourceConfig extends AbstractConfig {
           "How often a table's resolved ts is emitted when it advanced."),
       new ConfigField(MEMORY_QUOTA_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1 << 16), Importance.LOW,
           "Bytes of pulled changes a task buffers before it stops reading from TiKV."),
-      new ConfigField(TABLE_IDS, Type.LIST, "", null, Importance.LOW,
-          "Set by the connector for each task: logical table ids the task captures."));
+      new ConfigField(TASK_INDEX, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
+          "Set by the connector for each task: the task's index. A task captures the tables whose id modulo the task count is its index, including tables created later."),
+      new ConfigField(TASK_COUNT, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
+          "Set by the connector for each task: how many tasks share the changefeed's tables."));
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -144,9 +147,12 @@ public final class TiCdcSourceConfig extends AbstractConfig {
     return getLong(MEMORY_QUOTA_BYTES);
   }
 
-  /** The table ids assigned to a task (empty on the connector). */
-  public List<Long> tableIds() {
-    return getList(TABLE_IDS).stream().map(String::trim).filter(s -> !s.isEmpty()).map(Long::parseLong).toList();
+  public int taskIndex() {
+    return getInt(TASK_INDEX);
+  }
+
+  public int taskCount() {
+    return getInt(TASK_COUNT);
   }
 
   /** The setting names, for docs and tests. */
@@ -170,7 +176,4 @@ public final class TiCdcSourceConfig extends AbstractConfig {
     return TableFilter.parse(filterRules(), caseSensitive());
   }
 
-  static String join(List<Long> ids) {
-    return String.join(",", ids.stream().map(String::valueOf).toArray(String[]::new));
-  }
 }

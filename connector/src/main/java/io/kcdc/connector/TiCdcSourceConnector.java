@@ -24,14 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TiCDC source connector of one changefeed: reads the schema at the start ts, selects the
- * tables its filter and eligibility allow, and spreads them round-robin over the tasks
- * (TiCDC's processors).
+ * The TiCDC source connector of one changefeed: checks the start ts against the GC safe point,
+ * logs the tables it starts with, and runs {@code tasks.max} tasks (TiCDC's processors) that share
+ * the tables by id.
  */
 public final class TiCdcSourceConnector extends SourceConnector {
   private static final Logger LOG = LoggerFactory.getLogger(TiCdcSourceConnector.class);
 
-  private Map<String, String> props;
+  private Map<String, String> props = Map.of();
   private List<Long> tableIds = List.of();
 
   @Override
@@ -63,38 +63,17 @@ public final class TiCdcSourceConnector extends SourceConnector {
     }
   }
 
-  /**
-   * Tables the filter matches, without views and sequences, and (unless forced) only those with a
-   * primary key or a NOT NULL unique key; sorted by id.
-   */
+  /** Tables the changefeed replicates at the snapshot (see {@link TableSelection}). */
   public static List<Long> selectTables(SchemaSnapshot snapshot, TableFilter filter, boolean forceReplicate) {
-    List<Long> out = new ArrayList<>();
+    List<Long> out = new TableSelection(filter, forceReplicate).select(snapshot);
     for (TableInfo t : snapshot.tables()) {
       DBInfo db = snapshot.databaseOf(t.id()).orElse(null);
-      if (db == null || t.view() != null || t.sequence() != null || !filter.match(db.name().o(), t.name().o())) {
-        continue;
-      }
-      if (!forceReplicate && !ColumnFlag.eligible(t)) {
+      if (!forceReplicate && db != null && filter.match(db.name().o(), t.name().o()) && t.view() == null
+          && t.sequence() == null && !ColumnFlag.eligible(t)) {
         LOG.warn("skipping table {}.{}: no primary key or NOT NULL unique key", db.name().o(), t.name().o());
-        continue;
       }
-      out.add(t.id());
     }
-    out.sort(Long::compare);
     return out;
-  }
-
-  /** Splits {@code tableIds} round-robin over {@code min(maxTasks, #tables)} groups. */
-  public static List<List<Long>> assign(List<Long> tableIds, int maxTasks) {
-    int n = Math.min(maxTasks, tableIds.size());
-    List<List<Long>> groups = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      groups.add(new ArrayList<>());
-    }
-    for (int i = 0; i < tableIds.size(); i++) {
-      groups.get(i % n).add(tableIds.get(i));
-    }
-    return groups;
   }
 
   @Override
@@ -102,12 +81,18 @@ public final class TiCdcSourceConnector extends SourceConnector {
     return TiCdcSourceTask.class;
   }
 
+  /**
+   * Always {@code maxTasks} tasks: task i captures the tables whose id modulo the task count is i
+   * ({@link TableSelection#taskOf}), those of the start snapshot and those created later, which
+   * each task finds by replaying DDLs, so a new table never needs a reconfiguration.
+   */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> out = new ArrayList<>();
-    for (List<Long> group : assign(tableIds, maxTasks)) {
+    for (int i = 0; i < maxTasks; i++) {
       Map<String, String> task = new HashMap<>(props);
-      task.put(TiCdcSourceConfig.TABLE_IDS, TiCdcSourceConfig.join(group));
+      task.put(TiCdcSourceConfig.TASK_INDEX, Integer.toString(i));
+      task.put(TiCdcSourceConfig.TASK_COUNT, Integer.toString(maxTasks));
       out.add(task);
     }
     return out;

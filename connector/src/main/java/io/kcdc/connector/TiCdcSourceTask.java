@@ -2,12 +2,15 @@ package io.kcdc.connector;
 
 import io.kcdc.avro.RowChange;
 import io.kcdc.avro.TableResolved;
+import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.connector.mounter.Mounter;
 import io.kcdc.connector.mounter.RowValueDecoder;
 import io.kcdc.connector.mounter.TableSchemas;
 import io.kcdc.connector.puller.EventQueue;
 import io.kcdc.connector.puller.Puller;
 import io.kcdc.connector.puller.PullerEvent;
+import io.kcdc.connector.schema.DdlJobRows;
+import io.kcdc.connector.schema.DdlPuller;
 import io.kcdc.connector.schema.SchemaLoader;
 import io.kcdc.connector.schema.SchemaSnapshot;
 import io.kcdc.connector.schema.SchemaStorage;
@@ -17,7 +20,9 @@ import io.kcdc.connector.tikv.KvClient;
 import io.kcdc.connector.tikv.PdClient;
 import io.kcdc.connector.tikv.RegionCache;
 import io.kcdc.tidb.RowDecoder;
+import io.kcdc.tidb.schema.DdlJob;
 import io.kcdc.tidb.schema.TableInfo;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -25,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -33,44 +39,73 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A processor of a changefeed: pulls the change of its tables from TiKV, mounts them and writes
- * {@code InternalEvent}s to the internal topic. The source offset of a table is its last
- * emitted resolved ts; after a restart the table is pulled again from there.
+ * A processor of a changefeed: pulls the changes of its tables from TiKV, mounts them with the
+ * schema valid at their commit ts and writes {@code InternalEvent}s to the internal topic.
+ *
+ * <p>Task i of n captures the selected tables whose id modulo n is i. Its schema storage starts
+ * from the meta snapshot at its checkpoint and replays the DDL jobs the {@link DdlPuller} hands
+ * out; a row or resolved ts is processed only once the DDL puller has passed it, so the schema of
+ * every row is known and a DDL that adds a table or a partition is applied before anything after
+ * it: tables created later are subscribed from the DDL's finished ts.
+ *
+ * <p>Source offsets: a table's is its last emitted resolved ts (a restarted task pulls it again
+ * from there); the task's own ({@code TaskCheckpoint}) is the minimum over its tables and the DDL
+ * puller, where its schema storage restarts.
  */
 public final class TiCdcSourceTask extends SourceTask {
   private static final Logger LOG = LoggerFactory.getLogger(TiCdcSourceTask.class);
   static final String PARTITION_CHANGEFEED = "changefeed";
   static final String PARTITION_TABLE_ID = "table_id";
+  static final String PARTITION_TASK = "task";
   static final String OFFSET_RESOLVED_TS = "resolved_ts";
+  static final String OFFSET_CHECKPOINT_TS = "checkpoint_ts";
   private static final int MAX_BATCH = 1024;
   private static final long POLL_WAIT_MS = 200;
+  private static final long CHECKPOINT_INTERVAL_MS = 1000;
 
   private TiCdcSourceConfig config;
+  private TableSelection selection;
   private ChannelPool channels;
   private PdClient pd;
+  private RegionCache regions;
   private Puller puller;
   private EventQueue queue;
+  private DdlPuller ddl;
   private SchemaStorage schemas;
   private Mounter mounter;
+  private long ddlResolvedTs;
   private final Map<Long, TableProgress> tables = new LinkedHashMap<>();
+  private final Map<Long, Long> logicalOf = new HashMap<>();
+  /** Drained events not processed yet: the first waits for the DDL puller to pass it. */
+  private final ArrayDeque<PullerEvent> pending = new ArrayDeque<>();
+  private Map<String, Object> taskPartition;
+  private long emittedCheckpointTs;
+  private long lastCheckpointMs;
 
-  /** Progress of one table: its last emitted resolved ts and schema version. */
+  /** Progress of one logical table. */
   private static final class TableProgress {
     final long tableId;
     final Map<String, Object> partition;
-    final String schemaName;
+    /** Resolved ts per physical table (the table itself or each partition). */
+    final Map<Long, Long> physicalResolved = new LinkedHashMap<>();
     long resolvedTs;
     long emittedSchemaVersion = -1;
+    /** Finished ts of the DDL that dropped the table or moved it out of the filter; 0 while replicated. */
+    long retiredAt;
 
-    TableProgress(long tableId, Map<String, Object> partition, String schemaName, long resolvedTs) {
+    TableProgress(long tableId, Map<String, Object> partition, long resolvedTs) {
       this.tableId = tableId;
       this.partition = partition;
-      this.schemaName = schemaName;
       this.resolvedTs = resolvedTs;
     }
 
     Map<String, Object> offset() {
       return Map.of(OFFSET_RESOLVED_TS, resolvedTs);
+    }
+
+    /** A retired table is done once it is resolved past the DDL that retired it. */
+    boolean done() {
+      return retiredAt != 0 && Long.compareUnsigned(resolvedTs, retiredAt) >= 0;
     }
   }
 
@@ -91,31 +126,48 @@ public final class TiCdcSourceTask extends SourceTask {
     return Collections.unmodifiableMap(p);
   }
 
+  /** The source partition of a task's checkpoint; another task count starts afresh. */
+  static Map<String, Object> taskPartition(String changefeedId, int index, int count) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(PARTITION_CHANGEFEED, changefeedId);
+    p.put(PARTITION_TASK, index + "/" + count);
+    return Collections.unmodifiableMap(p);
+  }
+
   @Override
   public void start(Map<String, String> props) {
     config = new TiCdcSourceConfig(props);
-    List<Long> ids = config.tableIds();
+    selection = new TableSelection(config.tableFilter(), config.forceReplicate());
+    taskPartition = taskPartition(config.changefeedId(), config.taskIndex(), config.taskCount());
     try {
-      Map<Long, Long> startTs = startTsOf(ids);
       channels = new ChannelPool();
       pd = new PdClient(config.pdAddresses(), channels, Backoff.DEFAULT);
-      RegionCache regions = new RegionCache(pd);
+      regions = new RegionCache(pd);
       KvClient kv = new KvClient(regions, channels, Backoff.DEFAULT);
-      long schemaTs = startTs.values().stream().mapToLong(Long::longValue).min().orElse(config.startTs());
-      SchemaSnapshot snapshot = new SchemaLoader(kv).load(schemaTs);
-      schemas = SchemaStorage.of(snapshot);
+      SchemaLoader loader = new SchemaLoader(kv);
+      long schemaTs = storedOffset(taskPartition, OFFSET_CHECKPOINT_TS).orElse(config.startTs());
+      SchemaSnapshot snapshot = loader.load(schemaTs);
+      Map<Long, Long> startTs = startTsOf(myTables(snapshot), schemaTs);
+      long lowest = startTs.values().stream().reduce(schemaTs, (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b);
+      if (lowest != schemaTs) {
+        // A table is behind the task checkpoint (an older incarnation's offsets): replay from it.
+        schemaTs = lowest;
+        snapshot = loader.load(schemaTs);
+        startTs = startTsOf(myTables(snapshot), schemaTs);
+      }
+      schemas = new SchemaStorage(snapshot);
+      ddlResolvedTs = schemaTs;
+      emittedCheckpointTs = schemaTs;
       mounter = new Mounter(rowDecoder());
       queue = new EventQueue(config.memoryQuotaBytes());
       puller = new Puller(regions, channels, queue, config.resolvedTsIntervalMs());
-      for (long id : ids) {
-        TableInfo table = snapshot.table(id)
-            .orElseThrow(() -> new ConnectException("table " + id + " does not exist at ts " + schemaTs));
-        String schemaName = snapshot.databaseOf(id).map(db -> db.name().o()).orElse("");
-        tables.put(id, new TableProgress(id, sourcePartition(config.changefeedId(), id), schemaName, startTs.get(id)));
-        puller.subscribe(id, table.physicalTableIds(), startTs.get(id));
+      for (Map.Entry<Long, Long> e : startTs.entrySet()) {
+        addTable(snapshot, e.getKey(), e.getValue());
       }
+      ddl = new DdlPuller(regions, channels, DdlJobRows.of(snapshot), schemaTs, config.resolvedTsIntervalMs());
       puller.start();
-      LOG.info("changefeed {} task started for tables {} from {}", config.changefeedId(), ids, startTs);
+      LOG.info("changefeed {} task {}/{} started at schema ts {} with tables {}", config.changefeedId(),
+          config.taskIndex(), config.taskCount(), Long.toUnsignedString(schemaTs), startTs);
     } catch (RuntimeException e) {
       stop();
       throw e instanceof ConnectException c ? c : new ConnectException("cannot start TiCDC task: " + e.getMessage(), e);
@@ -126,21 +178,43 @@ public final class TiCdcSourceTask extends SourceTask {
     return (table, key, value) -> Arrays.asList(RowDecoder.decode(table, key, value));
   }
 
-  /** Start ts per table: the stored offset if any, else the changefeed start ts. */
-  private Map<Long, Long> startTsOf(List<Long> ids) {
-    List<Map<String, Object>> partitions = new ArrayList<>();
+  /** The selected tables of the snapshot that belong to this task. */
+  private List<Long> myTables(SchemaSnapshot snapshot) {
+    return selection.select(snapshot).stream()
+        .filter(id -> TableSelection.taskOf(id, config.taskCount()) == config.taskIndex())
+        .toList();
+  }
+
+  /** Start ts per table: its stored offset if any, else {@code fallback}. */
+  private Map<Long, Long> startTsOf(List<Long> ids, long fallback) {
+    Map<Long, Long> out = new LinkedHashMap<>();
     for (long id : ids) {
-      partitions.add(sourcePartition(config.changefeedId(), id));
-    }
-    Map<Map<String, Object>, Map<String, Object>> offsets =
-        context == null || ids.isEmpty() ? Map.of() : context.offsetStorageReader().offsets(partitions);
-    Map<Long, Long> out = new HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      Map<String, Object> offset = offsets == null ? null : offsets.get(partitions.get(i));
-      Object ts = offset == null ? null : offset.get(OFFSET_RESOLVED_TS);
-      out.put(ids.get(i), ts instanceof Number n ? n.longValue() : config.startTs());
+      out.put(id, storedOffset(sourcePartition(config.changefeedId(), id), OFFSET_RESOLVED_TS).orElse(fallback));
     }
     return out;
+  }
+
+  private OptionalLong storedOffset(Map<String, Object> partition, String field) {
+    Map<String, Object> offset = context == null ? null : context.offsetStorageReader().offset(partition);
+    Object ts = offset == null ? null : offset.get(field);
+    return ts instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
+  }
+
+  /** Subscribes every physical table of a logical table from {@code startTs}. */
+  private void addTable(SchemaSnapshot snapshot, long tableId, long startTs) {
+    TableInfo table = snapshot.table(tableId)
+        .orElseThrow(() -> new ConnectException("table " + tableId + " does not exist at ts " + snapshot.ts()));
+    TableProgress t = new TableProgress(tableId, sourcePartition(config.changefeedId(), tableId), startTs);
+    tables.put(tableId, t);
+    for (long physical : table.physicalTableIds()) {
+      subscribe(t, physical, startTs);
+    }
+  }
+
+  private void subscribe(TableProgress t, long physicalId, long startTs) {
+    logicalOf.put(physicalId, t.tableId);
+    t.physicalResolved.put(physicalId, startTs);
+    puller.subscribe(physicalId, List.of(physicalId), startTs);
   }
 
   @Override
@@ -149,51 +223,136 @@ public final class TiCdcSourceTask extends SourceTask {
       Thread.sleep(POLL_WAIT_MS);
       return null;
     }
-    Throwable failure = puller.failure();
-    if (failure != null) {
-      throw new ConnectException("changefeed " + config.changefeedId() + ": puller failed: " + failure.getMessage(), failure);
-    }
+    failIfBroken(puller.failure(), "puller");
+    failIfBroken(ddl.failure(), "DDL puller");
     List<SourceRecord> out = new ArrayList<>();
-    for (TableProgress t : tables.values()) {
-      // Every task start re-announces the schemas it mounts with.
-      if (t.emittedSchemaVersion < 0) {
-        out.add(schemaRecord(t, schemas.versionAt(t.resolvedTs)));
+    boolean blocked = !pending.isEmpty() && !passedByDdl(pending.peekFirst());
+    DdlPuller.Batch batch = ddl.poll(blocked ? POLL_WAIT_MS : 0);
+    for (DdlJob job : batch.jobs()) {
+      SchemaSnapshot next = schemas.apply(job);
+      if (next != null) {
+        onSchemaChange(next);
       }
     }
-    for (PullerEvent e : queue.drain(MAX_BATCH, out.isEmpty() ? POLL_WAIT_MS : 0)) {
-      TableProgress t = tables.get(e.tableId());
-      if (e instanceof PullerEvent.Resolved r) {
-        t.resolvedTs = r.resolvedTs();
-        out.add(record(t, TableResolved.newBuilder().setTableId(t.tableId).setResolvedTs(r.resolvedTs()).build()));
-      } else if (e instanceof PullerEvent.RowEvent row) {
-        long schemaTs = row.entry().commitTs() - 1;
-        long version = schemas.versionAt(schemaTs);
-        TableInfo table = schemas.snapshotAt(schemaTs).table(t.tableId)
-            .orElseThrow(() -> new ConnectException("table " + t.tableId + " not found in the schema at " + schemaTs));
-        if (version != t.emittedSchemaVersion) {
-          out.add(schemaRecord(t, version));
-        }
-        RowChange change;
-        try {
-          change = mounter.mount(row.entry(), t.tableId, table, version);
-        } catch (RuntimeException ex) {
-          throw new ConnectException("cannot mount " + row.entry() + " of table " + t.tableId + ": " + ex.getMessage(), ex);
-        }
-        if (change == null) {
-          LOG.warn("skipping a row change without values: {}", row.entry());
-          continue;
-        }
-        out.add(record(t, change));
-      }
+    ddlResolvedTs = batch.resolvedTs();
+    if (pending.isEmpty()) {
+      pending.addAll(queue.drain(MAX_BATCH, blocked ? 0 : POLL_WAIT_MS));
     }
+    while (!pending.isEmpty() && passedByDdl(pending.peekFirst())) {
+      process(pending.pollFirst(), out);
+    }
+    maybeCheckpoint(out);
     return out.isEmpty() ? null : out;
   }
 
-  private SourceRecord schemaRecord(TableProgress t, long version) {
-    TableInfo table = schemas.snapshotAt(t.resolvedTs).table(t.tableId)
-        .orElseThrow(() -> new ConnectException("table " + t.tableId + " not found in the schema"));
-    t.emittedSchemaVersion = version;
-    return record(t, TableSchemas.of(t.tableId, t.schemaName, table, version));
+  private void failIfBroken(Throwable failure, String what) {
+    if (failure != null) {
+      throw new ConnectException("changefeed " + config.changefeedId() + ": " + what + " failed: " + failure.getMessage(), failure);
+    }
+  }
+
+  /** True once every DDL that can apply to the event is in the schema storage. */
+  private boolean passedByDdl(PullerEvent e) {
+    long ts = e instanceof PullerEvent.RowEvent row ? row.entry().commitTs() : ((PullerEvent.Resolved) e).resolvedTs();
+    return Long.compareUnsigned(ts, ddlResolvedTs) <= 0;
+  }
+
+  /**
+   * After a DDL: subscribes this task's tables that the new snapshot selects and it does not pull
+   * yet (created, truncated, recovered or renamed into the filter) and their new partitions, all
+   * from the DDL's finished ts; retires the tables the snapshot no longer selects.
+   */
+  private void onSchemaChange(SchemaSnapshot snapshot) {
+    long ts = snapshot.ts();
+    List<Long> selected = myTables(snapshot);
+    for (long id : selected) {
+      TableProgress t = tables.get(id);
+      if (t == null) {
+        long offset = storedOffset(sourcePartition(config.changefeedId(), id), OFFSET_RESOLVED_TS).orElse(ts);
+        addTable(snapshot, id, Long.compareUnsigned(offset, ts) > 0 ? offset : ts);
+        LOG.info("changefeed {}: table {} joins at {}", config.changefeedId(), id, Long.toUnsignedString(ts));
+        continue;
+      }
+      t.retiredAt = 0;
+      for (long physical : snapshot.table(id).orElseThrow().physicalTableIds()) {
+        if (!t.physicalResolved.containsKey(physical)) {
+          subscribe(t, physical, ts);
+        }
+      }
+    }
+    for (TableProgress t : tables.values()) {
+      if (t.retiredAt == 0 && !selected.contains(t.tableId)) {
+        t.retiredAt = ts;
+        LOG.info("changefeed {}: table {} leaves at {}", config.changefeedId(), t.tableId, Long.toUnsignedString(ts));
+      }
+    }
+  }
+
+  private void process(PullerEvent e, List<SourceRecord> out) {
+    Long logical = logicalOf.get(e.tableId());
+    TableProgress t = logical == null ? null : tables.get(logical);
+    if (t == null) {
+      throw new ConnectException("an event of physical table " + e.tableId() + " that this task does not pull");
+    }
+    if (e instanceof PullerEvent.Resolved r) {
+      t.physicalResolved.merge(e.tableId(), r.resolvedTs(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+      long min = t.physicalResolved.values().stream().reduce((a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b).orElseThrow();
+      if (Long.compareUnsigned(min, t.resolvedTs) > 0 && !t.done()) {
+        t.resolvedTs = min;
+        out.add(record(t, TableResolved.newBuilder().setTableId(t.tableId).setResolvedTs(min).build()));
+      }
+    } else if (e instanceof PullerEvent.RowEvent row) {
+      mount(t, row, out);
+    }
+  }
+
+  private void mount(TableProgress t, PullerEvent.RowEvent row, List<SourceRecord> out) {
+    long schemaTs = row.entry().commitTs() - 1;
+    SchemaSnapshot snapshot = schemas.snapshotAt(schemaTs);
+    TableInfo table = snapshot.table(t.tableId)
+        .orElseThrow(() -> new ConnectException("table " + t.tableId + " not found in the schema at " + schemaTs));
+    long version = snapshot.tableVersion(t.tableId);
+    if (version != t.emittedSchemaVersion) {
+      String schemaName = snapshot.databaseOf(t.tableId).map(db -> db.name().o()).orElse("");
+      t.emittedSchemaVersion = version;
+      out.add(record(t, TableSchemas.of(t.tableId, schemaName, table, version)));
+    }
+    RowChange change;
+    try {
+      change = mounter.mount(row.entry(), t.tableId, table, version);
+    } catch (RuntimeException ex) {
+      throw new ConnectException("cannot mount " + row.entry() + " of table " + t.tableId + ": " + ex.getMessage(), ex);
+    }
+    if (change == null) {
+      LOG.warn("skipping a row change without values: {}", row.entry());
+      return;
+    }
+    out.add(record(t, change));
+  }
+
+  /** Emits the task checkpoint (at most once a second) and forgets schema versions below it. */
+  private void maybeCheckpoint(List<SourceRecord> out) {
+    long now = System.currentTimeMillis();
+    if (now - lastCheckpointMs < CHECKPOINT_INTERVAL_MS) {
+      return;
+    }
+    long cp = ddlResolvedTs;
+    for (TableProgress t : tables.values()) {
+      if (!t.done() && Long.compareUnsigned(t.resolvedTs, cp) < 0) {
+        cp = t.resolvedTs;
+      }
+    }
+    if (Long.compareUnsigned(cp, emittedCheckpointTs) <= 0) {
+      return;
+    }
+    lastCheckpointMs = now;
+    emittedCheckpointTs = cp;
+    schemas.gc(cp);
+    TaskCheckpoint checkpoint = TaskCheckpoint.newBuilder().setTaskIndex(config.taskIndex())
+        .setTaskCount(config.taskCount()).setCheckpointTs(cp).build();
+    out.add(new SourceRecord(taskPartition, Map.of(OFFSET_CHECKPOINT_TS, cp), config.topic(),
+        Math.floorMod(config.taskIndex(), config.topicPartitions()), Schema.BYTES_SCHEMA, null,
+        Schema.BYTES_SCHEMA, InternalEvents.serialize(checkpoint)));
   }
 
   private SourceRecord record(TableProgress t, Object payload) {
@@ -204,6 +363,9 @@ public final class TiCdcSourceTask extends SourceTask {
 
   @Override
   public synchronized void stop() {
+    if (ddl != null) {
+      ddl.close();
+    }
     if (puller != null) {
       puller.close();
     }

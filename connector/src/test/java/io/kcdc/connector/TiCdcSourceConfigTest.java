@@ -33,21 +33,24 @@ class TiCdcSourceConfigTest {
     assertThat(c.topic()).isEqualTo("_cdc.cf1.rows");
     assertThat(c.topicPartitions()).isEqualTo(3);
     assertThat(c.resolvedTsIntervalMs()).isEqualTo(300);
-    assertThat(c.tableIds()).isEmpty();
+    assertThat(c.taskIndex()).isZero();
+    assertThat(c.taskCount()).isEqualTo(1);
   }
 
   @Test
-  void filterRulesAndTableIds() {
+  void filterRulesAndTaskSlot() {
     Map<String, String> m = required();
     m.put("filter.rules", "[\"test.*\", \"!test.skip\"]");
     m.put("filter.case.sensitive", "true");
-    m.put("table.ids", "3,1, 2");
+    m.put("task.index", "2");
+    m.put("task.count", "3");
     TiCdcSourceConfig c = new TiCdcSourceConfig(m);
     assertThat(c.filterRules()).containsExactly("test.*", "!test.skip");
     assertThat(c.tableFilter().match("test", "a")).isTrue();
     assertThat(c.tableFilter().match("test", "skip")).isFalse();
     assertThat(c.tableFilter().match("Test", "a")).isFalse();
-    assertThat(c.tableIds()).containsExactly(3L, 1L, 2L);
+    assertThat(c.taskIndex()).isEqualTo(2);
+    assertThat(c.taskCount()).isEqualTo(3);
   }
 
   @Test

@@ -46,11 +46,16 @@ class TiCdcSourceConnectorTest {
   }
 
   @Test
-  void tablesAreSpreadRoundRobinOverAtMostOneTaskPerTable() {
-    assertThat(TiCdcSourceConnector.assign(List.of(1L, 2L, 3L, 4L, 5L), 2))
-        .containsExactly(List.of(1L, 3L, 5L), List.of(2L, 4L));
-    assertThat(TiCdcSourceConnector.assign(List.of(1L, 2L), 8)).containsExactly(List.of(1L), List.of(2L));
-    assertThat(TiCdcSourceConnector.assign(List.of(), 3)).isEmpty();
+  void everyTaskGetsItsSlotAndTablesGoToTheSlotOfTheirId() {
+    TiCdcSourceConnector connector = new TiCdcSourceConnector();
+    List<Map<String, String>> tasks = connector.taskConfigs(3);
+    assertThat(tasks).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(tasks.get(i)).containsEntry("task.index", Integer.toString(i)).containsEntry("task.count", "3");
+    }
+    assertThat(TableSelection.taskOf(7, 3)).isEqualTo(1);
+    assertThat(TableSelection.taskOf(9, 3)).isZero();
+    assertThat(TableSelection.taskOf(-1, 3)).isEqualTo(2);
   }
 
   @Test

@@ -10,6 +10,8 @@ import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.FieldType;
 import io.kcdc.tidb.schema.SchemaJson;
 import io.kcdc.tidb.schema.TableInfo;
+import io.kcdc.upstream.catalog.Catalog;
+import io.kcdc.upstream.catalog.SystemTables;
 import io.kcdc.upstream.kv.Transaction;
 import io.kcdc.upstream.kv.TxnKv;
 import java.util.HashMap;
@@ -38,6 +40,9 @@ public final class UpstreamFixture {
   public void createSchema(List<TableInfo> tables) {
     Transaction txn = kv.begin();
     txn.put(MetaCodec.hashFieldKey(MetaCodec.DBS, MetaCodec.dbKey(DB_ID)), SchemaJson.toBytes(DBInfo.of(DB_ID, "test")));
+    // Every TiDB cluster has mysql.tidb_ddl_job, where the DDL puller reads jobs.
+    Catalog.putDatabase(txn, SystemTables.mysqlDb());
+    Catalog.putTable(txn, SystemTables.MYSQL_DB_ID, SystemTables.ddlJobTable());
     for (TableInfo t : tables) {
       txn.put(MetaCodec.hashFieldKey(MetaCodec.dbKey(DB_ID), MetaCodec.tableField(t.id())), SchemaJson.toBytes(t));
     }
