@@ -109,6 +109,7 @@ class AvroSchemaRegistryIT {
       sink.seekToBeginning(partitions);
       AvroReader reader = new AvroReader(registry);
 
+      producer.send(new ProducerRecord<>(rows, 0, null, barrier(Long.MAX_VALUE))); // the owner's DDL barrier, open
       // version 1: two inserts and a delete
       send(producer, rows, encode(testT(1, 1)));
       send(producer, rows, encode(insert(1, 5, 10, 1)));

@@ -16,6 +16,7 @@ import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,6 +97,7 @@ class ChangefeedStreamsIT {
       progress.assign(List.of(new TopicPartition(config.progressTopic(), 0)));
       progress.seekToBeginning(List.of(new TopicPartition(config.progressTopic(), 0)));
       String rows = config.internalTopic();
+      openBarrier(producer, rows, 2);
 
       // two tables, rows out of commit order within a table, a duplicate, and resolved marks
       send(producer, rows, 1, encode(testT(1, 1)));
@@ -177,6 +179,7 @@ class ChangefeedStreamsIT {
       List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
       sink.assign(parts);
       sink.seekToBeginning(parts);
+      openBarrier(producer, config.internalTopic(), 1);
       send(producer, config.internalTopic(), 1, encode(testT(1, 1)));
       send(producer, config.internalTopic(), 1, encode(insert(1, 5, 10, 1)));
       send(producer, config.internalTopic(), 1, encode(insert(1, 5, 10, 2)));
@@ -230,6 +233,121 @@ class ChangefeedStreamsIT {
     try (ChangefeedStreams app = new ChangefeedStreams(config)) {
       assertThatThrownBy(app::start).isInstanceOf(SinkConfigException.class)
           .hasMessageStartingWith("[CDC:ErrKafkaInvalidConfig]");
+    }
+  }
+
+  /**
+   * The DDL barrier in the internal topic's state: rows above it stay in the sorter across a restart over the same
+   * state dir and across a restart that restores the state from the changelog.
+   */
+  @Test
+  void barrierSurvivesRestarts() throws Exception {
+    String cf = "cf-barrier";
+    String topic = "cdc-barrier";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
+    }
+    SinkUri uri = SinkUri.parse("kafka://" + bootstrap() + "/" + topic
+        + "?protocol=canal-json&partition-num=1&enable-tidb-extension=true");
+    ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", cf, dir.resolve("barrier"),
+        uri, SinkConfig.empty()).withReplicationFactor((short) 1)
+        .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
+    String rows = config.internalTopic();
+    Map<Long, TableProgress> progressSeen = new HashMap<>();
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer();
+        KafkaConsumer<byte[], byte[]> sink = readCommitted();
+        KafkaConsumer<byte[], byte[]> progress = readCommitted()) {
+      sink.assign(List.of(new TopicPartition(topic, 0)));
+      sink.seekToBeginning(List.of(new TopicPartition(topic, 0)));
+      progress.assign(List.of(new TopicPartition(config.progressTopic(), 0)));
+      progress.seekToBeginning(List.of(new TopicPartition(config.progressTopic(), 0)));
+
+      try (ChangefeedStreams app = startApp(config)) {
+        producer.send(new ProducerRecord<>(rows, 0, null, barrier(20)));
+        send(producer, rows, 1, encode(testT(1, 1)));
+        send(producer, rows, 2, encode(named(testT(2, 1), 2, "test", "u")));
+        send(producer, rows, 3, encode(named(testT(3, 1), 3, "test", "v")));
+        send(producer, rows, 1, encode(insert(1, 5, 10, 110)));
+        send(producer, rows, 1, encode(insert(1, 25, 30, 130)));
+        send(producer, rows, 2, encode(insert(2, 12, 15, 215)));
+        send(producer, rows, 2, encode(insert(2, 28, 30, 230)));
+        send(producer, rows, 3, encode(insert(3, 15, 18, 318)));
+        send(producer, rows, 3, encode(insert(3, 29, 30, 330)));
+        send(producer, rows, 1, resolved(1, 40));
+        producer.flush();
+        awaitProgress(progress, progressSeen, 1, 40, 20);
+        drain(sink, out);
+        assertThat(rowIds(out)).containsExactly("t:110");
+        assertThat(app.error()).isEmpty();
+      }
+
+      // same state dir: the barrier (20) is read back from the local store
+      try (ChangefeedStreams app = startApp(config)) {
+        send(producer, rows, 2, resolved(2, 40));
+        producer.flush();
+        awaitProgress(progress, progressSeen, 2, 40, 20);
+        drain(sink, out);
+        assertThat(rowIds(out)).containsExactly("t:110", "u:215");
+        assertThat(app.error()).isEmpty();
+      }
+
+      // no local state at all: the barrier comes back from the changelog
+      deleteRecursively(config.stateDir());
+      try (ChangefeedStreams app = startApp(config)) {
+        send(producer, rows, 3, resolved(3, 40));
+        producer.flush();
+        awaitProgress(progress, progressSeen, 3, 40, 20);
+        drain(sink, out);
+        assertThat(rowIds(out)).containsExactly("t:110", "u:215", "v:318");
+
+        producer.send(new ProducerRecord<>(rows, 0, null, barrier(35)));
+        producer.flush();
+        for (long table = 1; table <= 3; table++) {
+          awaitProgress(progress, progressSeen, table, 40, 35);
+        }
+        drain(sink, out);
+        assertThat(rowIds(out).subList(3, 6)).containsExactlyInAnyOrder("t:130", "u:230", "v:330");
+        assertThat(app.error()).isEmpty();
+      }
+    }
+  }
+
+  private static ChangefeedStreams startApp(ChangefeedStreams.Config config) {
+    ChangefeedStreams app = new ChangefeedStreams(config);
+    app.start();
+    await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
+    return app;
+  }
+
+  /** Waits until the table's latest progress record is exactly (resolvedTs, checkpointTs). */
+  private static void awaitProgress(KafkaConsumer<byte[], byte[]> progress, Map<Long, TableProgress> seen, long table,
+      long resolvedTs, long checkpointTs) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      for (ConsumerRecord<byte[], byte[]> r : progress.poll(Duration.ofMillis(200))) {
+        TableProgress p = PROGRESS.decode(r.value());
+        seen.put(p.getTableId(), p);
+      }
+      TableProgress p = seen.get(table);
+      return p != null && p.getResolvedTs() == resolvedTs && p.getCheckpointTs() == checkpointTs;
+    });
+  }
+
+  /** The owner's barrier: far ahead, so only resolved ts hold rows back. */
+  private static void openBarrier(KafkaProducer<byte[], byte[]> p, String topic, int partitions) {
+    for (int i = 0; i < partitions; i++) {
+      p.send(new ProducerRecord<>(topic, i, null, barrier(Long.MAX_VALUE)));
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

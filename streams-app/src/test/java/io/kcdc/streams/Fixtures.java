@@ -1,5 +1,6 @@
 package io.kcdc.streams;
 
+import io.kcdc.avro.Barrier;
 import io.kcdc.avro.ColumnDef;
 import io.kcdc.avro.IndexDef;
 import io.kcdc.avro.InternalEvent;
@@ -88,6 +89,11 @@ public final class Fixtures {
 
   public static byte[] resolved(long tableId, long ts) {
     return encode(new TableResolved(tableId, ts));
+  }
+
+  /** The owner's DDL barrier (written with a null key to every partition of the internal topic). */
+  public static byte[] barrier(long ts) {
+    return encode(new Barrier(ts));
   }
 
   public static byte[] tableKey(long tableId) {

@@ -1,10 +1,12 @@
 package io.kcdc.streams.sorter;
 
+import io.kcdc.avro.Barrier;
 import io.kcdc.avro.InternalEvent;
 import io.kcdc.avro.RowChange;
 import io.kcdc.avro.TableProgress;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
+import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.streams.codec.EncodedMessage;
 import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.dispatcher.EventRouter;
@@ -15,6 +17,7 @@ import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.PartitionCounts;
 import io.kcdc.streams.sink.SinkRecordKey;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,14 +36,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sorter and table sink of a changefeed (TiCDC's sorter + sink manager): buffers rows of the internal topic
- * in a persistent store keyed by {@link SorterKey} (idempotent under re-sent rows, spilling to RocksDB), and on
- * {@code TableResolved(T)} releases the table's rows with {@code commitTs <= T} in (commitTs, startTs, delete <
- * update < insert) order: routes each, applies the column selectors, appends it to the encoder of its (topic,
- * partition) (batching protocols put several rows into one record), forwards the records to {@link #SINK_NODE}
- * after every chunk of released rows, deletes the rows, then forwards a
- * {@link TableProgress} with {@code checkpointTs = T} to {@link #PROGRESS_NODE}. Everything happens in the
- * Streams transaction of the resolved record, so a committed progress record means its rows are in the sink.
- * Rows of a table with {@code commitTs <=} its released checkpoint were already written and are dropped.
+ * in a persistent store keyed by {@link SorterKey} (idempotent under re-sent rows, spilling to RocksDB), and releases
+ * a table's rows with {@code commitTs <= min(table resolved ts, barrier ts)} in (commitTs, startTs, delete < update
+ * < insert) order: routes each, applies the column selectors, appends it to the encoder of its (topic, partition)
+ * (batching protocols put several rows into one record), forwards the records to {@link #SINK_NODE} after every
+ * chunk of released rows, deletes the rows, then forwards a {@link TableProgress} to {@link #PROGRESS_NODE}.
+ * Everything happens in the Streams transaction of the input record, so a committed progress record means its rows
+ * are in the sink. Rows of a table with {@code commitTs <=} its released checkpoint were already written and are
+ * dropped.
+ *
+ * <p>The DDL barrier: the owner writes a {@code Barrier} to every partition of the internal topic; the latest one of
+ * the partition is in force (kept in {@link #RESOLVED_STORE}, so it survives restarts and rebalances) and nothing is
+ * released before the first one. A {@code TableResolved(T)} raises the table's resolved ts to T and releases up to
+ * {@code min(T, barrier)}; a {@code Barrier(B)} releases every table of the task up to {@code min(resolved, B)}. A
+ * barrier that moves backwards (a new owner) holds further rows but never takes back what was released: a table's
+ * checkpoint never decreases. {@code TaskCheckpoint} records belong to the connector and are skipped.
  */
 public final class SorterProcessor implements Processor<byte[], byte[], Object, Object> {
   public static final String SCHEMA_STORE = "cdc-schemas";
@@ -54,6 +64,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private static final int RELEASE_BATCH = 512;
   private static final AvroBinary<InternalEvent> EVENTS = new AvroBinary<>(InternalEvent.class);
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
+  /** The barrier's key in {@link #RESOLVED_STORE}: 7 bytes, table keys are 8. */
+  private static final Bytes BARRIER_KEY = Bytes.wrap("barrier".getBytes(StandardCharsets.US_ASCII));
 
   /**
    * Where released rows go. {@code router == null} is the blackhole sink: rows are dropped, progress is kept.
@@ -76,6 +88,11 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     public static SinkPlan blackhole() {
       return new SinkPlan(null, null, null, true);
     }
+  }
+
+  /** What the sorter knows of a table: the highest resolved ts received and the released checkpoint. */
+  private record TableState(long resolvedTs, long checkpointTs) {
+    static final TableState NEW = new TableState(0, 0);
   }
 
   /** Where an encoder's records go. */
@@ -113,7 +130,11 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     } else if (payload instanceof RowChange row) {
       buffer(row);
     } else if (payload instanceof TableResolved r) {
-      resolve(r.getTableId(), r.getResolvedTs());
+      onResolved(r.getTableId(), r.getResolvedTs());
+    } else if (payload instanceof Barrier b) {
+      onBarrier(b.getBarrierTs());
+    } else if (payload instanceof TaskCheckpoint) {
+      return; // the connector's schema restart point, read back by the connector only
     } else {
       // DDLs are written by the owner once every table has passed them (the DDL barrier).
       LOG.debug("ignoring {} on the rows topic", payload.getClass().getSimpleName());
@@ -122,8 +143,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private void buffer(RowChange row) {
     long tableId = row.getTableId();
-    long[] state = state(tableId);
-    if (Long.compareUnsigned(row.getCommitTs(), state[1]) <= 0) {
+    if (Long.compareUnsigned(row.getCommitTs(), state(tableId).checkpointTs()) <= 0) {
       return; // re-sent after a connector restart; it is already in the sink
     }
     TableInfo table = schema(tableId, row.getSchemaVersion());
@@ -135,11 +155,52 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  private void resolve(long tableId, long ts) {
-    long[] state = state(tableId);
-    if (Long.compareUnsigned(ts, state[1]) <= 0) {
+  private void onResolved(long tableId, long ts) {
+    TableState state = state(tableId);
+    advance(tableId, state, maxUnsigned(state.resolvedTs(), ts), barrier());
+  }
+
+  private void onBarrier(long barrierTs) {
+    resolved.put(BARRIER_KEY, ByteBuffer.allocate(8).putLong(barrierTs).array());
+    // collect first: releasing writes to the store being iterated
+    Map<Long, TableState> behind = new LinkedHashMap<>();
+    try (KeyValueIterator<Bytes, byte[]> it = resolved.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        if (kv.key.get().length != 8) {
+          continue; // the barrier itself
+        }
+        TableState state = decodeState(kv.value);
+        if (Long.compareUnsigned(minUnsigned(state.resolvedTs(), barrierTs), state.checkpointTs()) > 0) {
+          behind.put(ByteBuffer.wrap(kv.key.get()).getLong(), state);
+        }
+      }
+    }
+    behind.forEach((tableId, state) -> advance(tableId, state, state.resolvedTs(), barrierTs));
+  }
+
+  /**
+   * Records {@code resolvedTs} for the table, releases its rows up to {@code min(resolvedTs, barrierTs)} if that is
+   * past its checkpoint, and reports the new state when anything changed.
+   */
+  private void advance(long tableId, TableState state, long resolvedTs, long barrierTs) {
+    long upTo = minUnsigned(resolvedTs, barrierTs);
+    long checkpoint = state.checkpointTs();
+    if (Long.compareUnsigned(upTo, checkpoint) > 0) {
+      release(tableId, upTo);
+      checkpoint = upTo;
+    }
+    if (resolvedTs == state.resolvedTs() && checkpoint == state.checkpointTs()) {
       return;
     }
+    resolved.put(tableKey(tableId), ByteBuffer.allocate(16).putLong(resolvedTs).putLong(checkpoint).array());
+    TableProgress progress = new TableProgress(tableId, resolvedTs, checkpoint);
+    context.forward(new Record<>(tableKey(tableId).get(), PROGRESS.encode(progress), context.currentSystemTimeMs()),
+        PROGRESS_NODE);
+  }
+
+  /** Writes and deletes the table's buffered rows with {@code commitTs <= ts}, in chunks. */
+  private void release(long tableId, long ts) {
     Bytes from = SorterKey.tableStart(tableId);
     Bytes to = SorterKey.releaseEnd(tableId, ts);
     List<Bytes> released = new ArrayList<>(RELEASE_BATCH);
@@ -155,10 +216,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       flush();
       released.forEach(sorter::delete);
     } while (released.size() == RELEASE_BATCH);
-    resolved.put(tableKey(tableId), ByteBuffer.allocate(16).putLong(ts).putLong(ts).array());
-    TableProgress progress = new TableProgress(tableId, ts, ts);
-    context.forward(new Record<>(tableKey(tableId).get(), PROGRESS.encode(progress), context.currentSystemTimeMs()),
-        PROGRESS_NODE);
   }
 
   private void emit(RowChange row) {
@@ -199,14 +256,28 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     return info;
   }
 
-  /** {resolvedTs, checkpointTs} of a table; zeros before its first resolved ts. */
-  private long[] state(long tableId) {
+  private TableState state(long tableId) {
     byte[] v = resolved.get(tableKey(tableId));
-    if (v == null) {
-      return new long[] {0, 0};
-    }
+    return v == null ? TableState.NEW : decodeState(v);
+  }
+
+  private static TableState decodeState(byte[] v) {
     ByteBuffer b = ByteBuffer.wrap(v);
-    return new long[] {b.getLong(0), b.getLong(8)};
+    return new TableState(b.getLong(0), b.getLong(8));
+  }
+
+  /** The barrier in force in this task's partition; 0 (release nothing) before the first one. */
+  private long barrier() {
+    byte[] v = resolved.get(BARRIER_KEY);
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  private static long minUnsigned(long a, long b) {
+    return Long.compareUnsigned(a, b) <= 0 ? a : b;
+  }
+
+  private static long maxUnsigned(long a, long b) {
+    return Long.compareUnsigned(a, b) >= 0 ? a : b;
   }
 
   private static Bytes tableKey(long tableId) {

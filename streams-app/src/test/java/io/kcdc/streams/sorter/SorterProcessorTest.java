@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableProgress;
+import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncoderConfig;
@@ -30,7 +31,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sorter ordering, release by resolved ts, idempotence and update splitting, on the TopologyTestDriver. */
+/**
+ * Sorter ordering, release by min(resolved ts, barrier ts), idempotence and update splitting, on the
+ * TopologyTestDriver. Tests not about the barrier open it first ({@link #openBarrier()}).
+ */
 class SorterProcessorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
@@ -67,6 +71,22 @@ class SorterProcessorTest {
     rows.pipeInput(tableKey(table), value);
   }
 
+  private void sendBarrier(long ts) {
+    rows.pipeInput(null, barrier(ts));
+  }
+
+  private void openBarrier() {
+    sendBarrier(Long.MAX_VALUE);
+  }
+
+  private List<TableProgress> progressRecords() {
+    return progress.readValuesToList().stream().map(PROGRESS::decode).toList();
+  }
+
+  private static String progressOf(TableProgress p) {
+    return p.getTableId() + ":" + p.getResolvedTs() + "/" + p.getCheckpointTs();
+  }
+
   private List<JsonNode> released() {
     return sink.readValuesToList().stream().map(v -> {
       try {
@@ -83,6 +103,7 @@ class SorterProcessorTest {
 
   @Test
   void releasesRowsUpToResolvedTsInCommitOrderAndDropsDuplicates() {
+    openBarrier();
     send(1, encode(testT(1, 1)));
     send(1, encode(insert(1, 30, 40, 4)));
     send(1, encode(insert(1, 10, 20, 2)));
@@ -110,6 +131,7 @@ class SorterProcessorTest {
 
   @Test
   void tablesAreReleasedIndependently() {
+    openBarrier();
     send(1, encode(testT(1, 1)));
     send(2, encode(named(testT(2, 1), 2, "test", "u")));
     send(1, encode(insert(1, 1, 5, 1)));
@@ -127,6 +149,7 @@ class SorterProcessorTest {
 
   @Test
   void handleKeyChangingUpdateIsSplitIntoDeleteThenInsert() {
+    openBarrier();
     send(1, encode(testT(1, 1)));
     // same transaction: a plain update and an update that changes the unique key u
     send(1, encode(row(1, 1, 7, 9, RowOp.UPDATE, 1, values(1L, "b", 1L), values(1L, "a", 1L))));
@@ -142,6 +165,7 @@ class SorterProcessorTest {
 
   @Test
   void manyRowsOfOneTransactionAreReleasedInBatches() {
+    openBarrier();
     send(1, encode(testT(1, 1)));
     for (int i = 1500; i > 0; i--) {
       send(1, encode(insert(1, 100, 200, i)));
@@ -154,5 +178,120 @@ class SorterProcessorTest {
     send(1, resolved(1, 300));
     assertThat(sink.isEmpty()).isTrue();
     assertThat(progress.readValuesToList()).hasSize(2);
+  }
+
+  @Test
+  void nothingIsReleasedBeforeTheFirstBarrier() {
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 5, 10, 1)));
+    send(1, encode(insert(1, 25, 30, 3)));
+    send(1, encode(insert(1, 15, 20, 2)));
+    send(1, resolved(1, 40));
+    assertThat(sink.isEmpty()).isTrue();
+    // the resolved ts is reported, the checkpoint is not moved
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:40/0");
+
+    sendBarrier(20);
+    assertThat(ids(released())).containsExactly("INSERT:1", "INSERT:2");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:40/20");
+
+    sendBarrier(100); // capped by the resolved ts now
+    assertThat(ids(released())).containsExactly("INSERT:3");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:40/40");
+  }
+
+  @Test
+  void rowsAboveTheBarrierAreHeldAndALaterBarrierReleasesThemInCommitOrder() {
+    sendBarrier(20);
+    send(1, encode(testT(1, 1)));
+    send(2, encode(named(testT(2, 1), 2, "test", "u")));
+    send(1, encode(insert(1, 28, 30, 13)));
+    send(1, encode(insert(1, 5, 10, 11)));
+    send(2, encode(insert(2, 33, 35, 22)));
+    send(1, encode(insert(1, 22, 25, 12)));
+    send(2, encode(insert(2, 12, 15, 21)));
+    send(1, encode(insert(1, 45, 60, 14))); // above the table's resolved ts: stays after any barrier below 60
+    send(1, resolved(1, 50));
+    send(2, resolved(2, 50));
+    List<JsonNode> first = released();
+    assertThat(ids(first)).containsExactly("INSERT:11", "INSERT:21");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:50/20", "2:50/20");
+
+    sendBarrier(40);
+    List<JsonNode> second = released();
+    assertThat(ids(second)).containsExactly("INSERT:12", "INSERT:13", "INSERT:22");
+    assertThat(second).extracting(m -> m.get("table").asText()).containsExactly("t", "t", "u");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:50/40", "2:50/40");
+
+    // the same barrier again releases nothing and reports nothing
+    sendBarrier(40);
+    assertThat(sink.isEmpty()).isTrue();
+    assertThat(progress.isEmpty()).isTrue();
+
+    sendBarrier(Long.MAX_VALUE);
+    assertThat(sink.isEmpty()).isTrue(); // row 14 (commit ts 60) is above the resolved ts 50
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:50/50", "2:50/50");
+    send(1, resolved(1, 60));
+    assertThat(ids(released())).containsExactly("INSERT:14");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:60/60");
+  }
+
+  @Test
+  void resolvedTsAboveTheBarrierReleasesOnlyUpToTheBarrier() {
+    sendBarrier(30);
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 5, 10, 1)));
+    send(1, encode(insert(1, 25, 30, 2)));
+    send(1, encode(insert(1, 30, 31, 3)));
+    send(1, resolved(1, 20));
+    assertThat(ids(released())).containsExactly("INSERT:1");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:20/20");
+    send(1, resolved(1, 100));
+    assertThat(ids(released())).containsExactly("INSERT:2"); // commit ts 30 <= barrier 30, 31 is held
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:100/30");
+    send(1, resolved(1, 90)); // an older resolved ts (re-sent): the highest one is kept, nothing changes
+    assertThat(sink.isEmpty()).isTrue();
+    assertThat(progress.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aLowerBarrierNeverTakesBackWhatWasReleased() {
+    sendBarrier(50);
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 5, 10, 1)));
+    send(1, encode(insert(1, 35, 40, 2)));
+    send(1, resolved(1, 45));
+    assertThat(ids(released())).containsExactly("INSERT:1", "INSERT:2");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:45/45");
+
+    sendBarrier(20); // a new owner starts lower
+    assertThat(sink.isEmpty()).isTrue();
+    assertThat(progress.isEmpty()).isTrue();
+    send(1, encode(insert(1, 35, 40, 2))); // re-sent: already in the sink
+    send(1, encode(insert(1, 46, 47, 3)));
+    send(1, encode(insert(1, 55, 60, 4)));
+    send(1, resolved(1, 70));
+    assertThat(sink.isEmpty()).isTrue();
+    // the checkpoint stays at 45, it does not follow the barrier down
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:70/45");
+
+    sendBarrier(48);
+    assertThat(ids(released())).containsExactly("INSERT:3");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:70/48");
+    sendBarrier(70);
+    assertThat(ids(released())).containsExactly("INSERT:4");
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:70/70");
+  }
+
+  @Test
+  void taskCheckpointsAreIgnored() {
+    openBarrier();
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 5, 10, 1)));
+    rows.pipeInput(null, encode(new TaskCheckpoint(0, 2, 100L)));
+    assertThat(sink.isEmpty()).isTrue();
+    assertThat(progress.isEmpty()).isTrue();
+    send(1, resolved(1, 10));
+    assertThat(ids(released())).containsExactly("INSERT:1");
   }
 }
