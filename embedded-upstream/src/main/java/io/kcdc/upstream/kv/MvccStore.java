@@ -4,10 +4,12 @@ import io.kcdc.tidb.KeySpan;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,11 @@ import java.util.function.LongSupplier;
  * An in-memory multi-version store with Percolator's three column families per key: the lock
  * (at most one), the writes (commit records by commit ts, including rollback markers) and the data
  * (values by start ts). Keys are indexed in encoded form so region and CDC spans apply directly.
+ *
+ * <p>Pessimistic transactions (TiDB's default mode) first take pessimistic locks on the keys their
+ * statements write ({@link #acquirePessimisticLocks}), waiting for other transactions' locks with
+ * TiKV's deadlock detection; pessimistic locks carry no value, are invisible to readers and to
+ * CDC, and become ordinary prewrite locks when the transaction commits.
  *
  * <p>All mutations run under one store lock and report their changes to the {@link MvccListener}s
  * before releasing it, so observers see changes in apply order and an incremental scan is atomic
@@ -79,6 +86,13 @@ public final class MvccStore {
   private final LongSupplier clockMillis;
   private final long maxReadWaitMillis;
   private volatile long gcSafePoint;
+  /**
+   * Start ts of open in-process pessimistic transactions: their locks do not expire, as TiDB's
+   * transaction heartbeat keeps renewing the primary lock's TTL while the transaction is open.
+   */
+  private final Set<Long> heartbeats = new HashSet<>();
+  /** Lock waits in progress, waiter start ts to holder start ts (TiKV's wait-for graph). */
+  private final Map<Long, Long> waitsFor = new HashMap<>();
 
   public MvccStore() {
     this(System::currentTimeMillis, 30_000);
@@ -109,6 +123,17 @@ public final class MvccStore {
    *     (commit or rollback) at or after {@code startTs}
    */
   public void prewrite(List<Mutation> mutations, byte[] primary, long startTs, long ttlMillis) {
+    prewrite(mutations, primary, startTs, ttlMillis, 0);
+  }
+
+  /**
+   * Prewrite of an optimistic ({@code forUpdateTs == 0}) or pessimistic transaction. A
+   * pessimistic transaction's own pessimistic locks are converted without a conflict check (it
+   * checked when it locked); a key it did not lock must have no write after {@code forUpdateTs}.
+   *
+   * @throws WriteConflictException when a key is locked by another transaction or has a newer write
+   */
+  public void prewrite(List<Mutation> mutations, byte[] primary, long startTs, long ttlMillis, long forUpdateTs) {
     mu.lock();
     try {
       for (Mutation m : mutations) {
@@ -120,25 +145,116 @@ public final class MvccStore {
           throw new WriteConflictException(
               "key is locked by transaction " + h.lock.startTs() + " (txn " + startTs + ")");
         }
-        if (!h.writes.isEmpty() && h.writes.firstKey() >= startTs) {
-          Write w = h.writes.firstEntry().getValue();
-          throw new WriteConflictException(
-              w.kind == WriteKind.ROLLBACK && w.startTs == startTs
-                  ? "transaction " + startTs + " was rolled back"
-                  : "write conflict: txn " + startTs + " vs commit ts " + w.commitTs);
+        if (forUpdateTs == 0) {
+          if (!h.writes.isEmpty() && h.writes.firstKey() >= startTs) {
+            Write w = h.writes.firstEntry().getValue();
+            throw new WriteConflictException(
+                w.kind == WriteKind.ROLLBACK && w.startTs == startTs
+                    ? "transaction " + startTs + " was rolled back"
+                    : "write conflict: txn " + startTs + " vs commit ts " + w.commitTs);
+          }
+        } else if (h.lock == null) {
+          checkNoNewerWrite(h, startTs, forUpdateTs);
         }
       }
       long now = clockMillis.getAsLong();
       List<MvccChange> changes = new ArrayList<>(mutations.size());
       for (Mutation m : mutations) {
         KeyHistory h = keys.computeIfAbsent(EncodedKey.ofRaw(m.rawKey()), k -> new KeyHistory(m.rawKey()));
-        h.lock = new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now);
+        h.lock = new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now, false, forUpdateTs);
         byte[] value = m.isDelete() ? EMPTY : m.value();
         h.data.put(startTs, value);
         byte[] old = h.valueOf(h.latestCommitted(Long.MAX_VALUE));
         changes.add(new MvccChange(MvccChange.Kind.PREWRITE, m.isDelete(), h.rawKey, startTs, 0, value, old));
       }
       emit(changes);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * TiKV's AcquirePessimisticLock for one statement of a pessimistic transaction, all or nothing:
+   * waits up to {@code waitMillis} for locks of other transactions, then locks each key unless a
+   * write committed after {@code forUpdateTs} (the statement read older data and must retry with
+   * a newer one). No CDC event is produced.
+   *
+   * @throws WriteConflictException when a key has a write committed after {@code forUpdateTs}
+   * @throws LockWaitTimeoutException when a lock of another transaction stayed {@code waitMillis}
+   * @throws DeadlockException when the holder (transitively) waits for this transaction
+   */
+  public void acquirePessimisticLocks(List<byte[]> rawKeys, byte[] primary, long startTs, long forUpdateTs,
+      long ttlMillis, long waitMillis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    List<KeyHistory> taken = new ArrayList<>();
+    boolean done = false;
+    mu.lock();
+    try {
+      for (byte[] raw : rawKeys) {
+        EncodedKey key = EncodedKey.ofRaw(raw);
+        while (true) {
+          KeyHistory h = keys.computeIfAbsent(key, k -> new KeyHistory(raw));
+          MvccLock l = h.lock;
+          if (l != null && l.startTs() != startTs) {
+            if (expired(l)) {
+              resolveExpired(l);
+            } else {
+              awaitLockRelease(startTs, l, deadline);
+            }
+            continue;
+          }
+          checkNoNewerWrite(h, startTs, forUpdateTs);
+          if (l == null) {
+            h.lock = new MvccLock(h.rawKey, primary, startTs, false, ttlMillis, clockMillis.getAsLong(), true,
+                forUpdateTs);
+            taken.add(h);
+          } else if (l.pessimistic() && l.forUpdateTs() < forUpdateTs) {
+            h.lock = new MvccLock(l.rawKey(), l.primary(), startTs, false, l.ttlMillis(), l.createdMillis(), true,
+                forUpdateTs);
+          }
+          break;
+        }
+      }
+      done = true;
+    } finally {
+      if (!done) {
+        for (KeyHistory h : taken) {
+          h.lock = null;
+        }
+        released.signalAll();
+      }
+      mu.unlock();
+    }
+  }
+
+  /** TiKV's PessimisticRollback: drops the pessimistic locks of {@code startTs} on these keys, silently. */
+  public void pessimisticRollback(List<byte[]> rawKeys, long startTs) {
+    mu.lock();
+    try {
+      for (byte[] raw : rawKeys) {
+        KeyHistory h = keys.get(EncodedKey.ofRaw(raw));
+        if (h != null && h.lock != null && h.lock.pessimistic() && h.lock.startTs() == startTs) {
+          h.lock = null;
+        }
+      }
+      released.signalAll();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * Marks the in-process pessimistic transaction {@code startTs} open ({@code true}) or finished:
+   * while open its locks do not expire (TiDB's heartbeat renews their TTL).
+   */
+  public void heartbeat(long startTs, boolean open) {
+    mu.lock();
+    try {
+      if (open) {
+        heartbeats.add(startTs);
+      } else {
+        heartbeats.remove(startTs);
+      }
     } finally {
       mu.unlock();
     }
@@ -261,13 +377,16 @@ public final class MvccStore {
     }
   }
 
-  /** The smallest start ts of the locks in {@code encodedSpan}, or {@link Long#MAX_VALUE}. */
+  /**
+   * The smallest start ts of the prewrite locks in {@code encodedSpan}, or {@link Long#MAX_VALUE}.
+   * Pessimistic locks do not count: they hold back no resolved ts, as in TiKV.
+   */
   public long minLockStartTs(KeySpan encodedSpan) {
     mu.lock();
     try {
       long min = Long.MAX_VALUE;
       for (KeyHistory h : range(EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
-        if (h.lock != null) {
+        if (h.lock != null && !h.lock.pessimistic()) {
           min = Math.min(min, h.lock.startTs());
         }
       }
@@ -303,7 +422,7 @@ public final class MvccStore {
                 w.startTs, w.commitTs, h.valueOf(w), old));
           }
         }
-        if (h.lock != null) {
+        if (h.lock != null && !h.lock.pessimistic()) {
           prewrites.add(new MvccChange(MvccChange.Kind.PREWRITE, h.lock.delete(), h.rawKey, h.lock.startTs(), 0,
               h.data.get(h.lock.startTs()), h.valueOf(h.latestCommitted(Long.MAX_VALUE))));
         }
@@ -374,8 +493,59 @@ public final class MvccStore {
             : keys.subMap(from, inclusive, EncodedKey.ofEncoded(encodedEnd), false);
   }
 
+  /** Prewrite locks of older transactions block reads; pessimistic locks never do. */
   private static boolean blocks(MvccLock lock, long readTs) {
-    return lock != null && lock.startTs() <= readTs;
+    return lock != null && !lock.pessimistic() && lock.startTs() <= readTs;
+  }
+
+  private boolean expired(MvccLock lock) {
+    return !heartbeats.contains(lock.startTs()) && lock.expiredAt(clockMillis.getAsLong());
+  }
+
+  /**
+   * A write committed after {@code forUpdateTs} means the caller's read is stale. Rollback markers
+   * of other transactions are not writes of data; this transaction's own marker means it was
+   * rolled back (its lock resolved by another).
+   */
+  private static void checkNoNewerWrite(KeyHistory h, long startTs, long forUpdateTs) {
+    for (Write w : h.writes.headMap(forUpdateTs, false).values()) {
+      if (w.kind != WriteKind.ROLLBACK) {
+        throw new WriteConflictException("write conflict: txn " + startTs + " for update ts " + forUpdateTs
+            + " vs commit ts " + w.commitTs);
+      }
+      if (w.startTs == startTs) {
+        throw new WriteConflictException("transaction " + startTs + " was rolled back");
+      }
+    }
+  }
+
+  /**
+   * Waits (with {@code mu} held) for another transaction's lock, recording the wait so that a
+   * cycle of waits is found by the transaction that would close it.
+   */
+  private void awaitLockRelease(long waiter, MvccLock lock, long deadline) {
+    long holder = lock.startTs();
+    Set<Long> seen = new HashSet<>();
+    for (Long t = holder; t != null && seen.add(t); t = waitsFor.get(t)) {
+      if (t == waiter) {
+        throw new DeadlockException(waiter, holder);
+      }
+    }
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      throw new LockWaitTimeoutException(waiter, holder);
+    }
+    // The edge exists only while this waiter sleeps, so no finished wait makes a false cycle.
+    waitsFor.put(waiter, holder);
+    try {
+      // Bounded so that a TTL running out on the (possibly injected) clock is noticed.
+      released.await(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LockWaitTimeoutException(waiter, holder);
+    } finally {
+      waitsFor.remove(waiter);
+    }
   }
 
   /**
@@ -384,7 +554,7 @@ public final class MvccStore {
    * @param deadline {@link System#nanoTime()} after which the read gives up
    */
   private void awaitOrResolve(MvccLock lock, long deadline) {
-    if (lock.expiredAt(clockMillis.getAsLong())) {
+    if (expired(lock)) {
       resolveExpired(lock);
       return;
     }
@@ -403,6 +573,12 @@ public final class MvccStore {
 
   /** Finishes an abandoned transaction's lock the way its primary decided (Percolator recovery). */
   private void resolveExpired(MvccLock lock) {
+    if (lock.pessimistic()) {
+      // Never prewritten: nothing to commit; the abandoned transaction's lock just goes.
+      keys.get(EncodedKey.ofRaw(lock.rawKey())).lock = null;
+      released.signalAll();
+      return;
+    }
     KeyHistory primary = keys.get(EncodedKey.ofRaw(lock.primary()));
     Write pw = primary == null ? null : primary.writeOfTxn(lock.startTs());
     if (pw != null && pw.kind != WriteKind.ROLLBACK) {
@@ -439,7 +615,9 @@ public final class MvccStore {
         continue;
       }
       if (h.lock != null && h.lock.startTs() == startTs) {
-        changes.add(new MvccChange(MvccChange.Kind.ROLLBACK, h.lock.delete(), h.rawKey, startTs, 0, EMPTY, EMPTY));
+        if (!h.lock.pessimistic()) {
+          changes.add(new MvccChange(MvccChange.Kind.ROLLBACK, h.lock.delete(), h.rawKey, startTs, 0, EMPTY, EMPTY));
+        }
         h.lock = null;
       }
       h.data.remove(startTs);

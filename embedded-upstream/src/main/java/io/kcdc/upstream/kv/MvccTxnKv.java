@@ -32,6 +32,11 @@ public final class MvccTxnKv implements TxnKv {
   }
 
   @Override
+  public PercolatorTransaction beginPessimistic() {
+    return new PercolatorTransaction(store, tso, tso.next(), lockTtlMillis, true);
+  }
+
+  @Override
   public Snapshot snapshot(long ts) {
     return new MvccSnapshot(store, ts);
   }

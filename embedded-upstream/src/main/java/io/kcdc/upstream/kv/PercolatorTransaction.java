@@ -9,9 +9,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An optimistic transaction over an {@link MvccStore}: buffered writes, then Percolator's
- * two-phase commit. {@link #prewrite()} and {@link #commitPrewritten()} are public so tests and
- * fault injection can hold a transaction between the phases (its locks then stay visible).
+ * A transaction over an {@link MvccStore}: buffered writes, then Percolator's two-phase commit.
+ * {@link #prewrite()} and {@link #commitPrewritten()} are public so tests and fault injection can
+ * hold a transaction between the phases (its locks then stay visible).
+ *
+ * <p>A pessimistic transaction (TiDB's default) also locks the keys each DML statement writes when
+ * the statement ends, reading the statement's data at its for_update_ts; its prewrite then does
+ * not conflict on those keys.
  */
 public final class PercolatorTransaction implements Transaction {
   /** Lock TTL; a reader resolves a lock left this long by a transaction that went away. */
@@ -27,14 +31,33 @@ public final class PercolatorTransaction implements Transaction {
   private final TimestampOracle tso;
   private final long startTs;
   private final long lockTtlMillis;
-  private final NavigableMap<EncodedKey, Mutation> buffer = new TreeMap<>();
+  private final boolean pessimistic;
+  private NavigableMap<EncodedKey, Mutation> buffer = new TreeMap<>();
   private State state = State.ACTIVE;
+  /** Pessimistically locked keys; the first one locked is the pessimistic primary. */
+  private final NavigableMap<EncodedKey, byte[]> locked = new TreeMap<>();
+  private byte[] lockPrimary;
+  private long forUpdateTs;
+  /** Reads: the start ts, or the running statement's for_update_ts. */
+  private long readTs;
+  /** The buffer as the running statement found it, or null outside a statement. */
+  private NavigableMap<EncodedKey, Mutation> statementStart;
+  private long statementForUpdateTs;
 
   PercolatorTransaction(MvccStore store, TimestampOracle tso, long startTs, long lockTtlMillis) {
+    this(store, tso, startTs, lockTtlMillis, false);
+  }
+
+  PercolatorTransaction(MvccStore store, TimestampOracle tso, long startTs, long lockTtlMillis, boolean pessimistic) {
     this.store = store;
     this.tso = tso;
     this.startTs = startTs;
     this.lockTtlMillis = lockTtlMillis;
+    this.pessimistic = pessimistic;
+    this.readTs = startTs;
+    if (pessimistic) {
+      store.heartbeat(startTs, true);
+    }
   }
 
   @Override
@@ -43,8 +66,59 @@ public final class PercolatorTransaction implements Transaction {
   }
 
   @Override
-  public long readTs() {
-    return startTs;
+  public synchronized long readTs() {
+    return readTs;
+  }
+
+  @Override
+  public boolean pessimistic() {
+    return pessimistic;
+  }
+
+  @Override
+  public synchronized void startStatement(long statementForUpdateTs) {
+    ensure(State.ACTIVE);
+    if (!pessimistic) {
+      return;
+    }
+    statementStart = new TreeMap<>(buffer);
+    this.statementForUpdateTs = statementForUpdateTs;
+    readTs = statementForUpdateTs;
+  }
+
+  @Override
+  public synchronized void lockStatementKeys(long waitMillis) {
+    if (statementStart == null) {
+      return;
+    }
+    List<byte[]> keys = new ArrayList<>();
+    for (Map.Entry<EncodedKey, Mutation> e : buffer.entrySet()) {
+      if (statementStart.get(e.getKey()) != e.getValue() && !locked.containsKey(e.getKey())) {
+        keys.add(e.getValue().rawKey());
+      }
+    }
+    if (keys.isEmpty()) {
+      return;
+    }
+    byte[] primary = lockPrimary != null ? lockPrimary : keys.get(0);
+    store.acquirePessimisticLocks(keys, primary, startTs, statementForUpdateTs, lockTtlMillis, waitMillis);
+    lockPrimary = primary;
+    for (byte[] k : keys) {
+      locked.put(EncodedKey.ofRaw(k), k);
+    }
+    forUpdateTs = Math.max(forUpdateTs, statementForUpdateTs);
+  }
+
+  @Override
+  public synchronized void endStatement(boolean keep) {
+    if (statementStart == null) {
+      return;
+    }
+    if (!keep) {
+      buffer = statementStart;
+    }
+    statementStart = null;
+    readTs = startTs;
   }
 
   @Override
@@ -53,7 +127,7 @@ public final class PercolatorTransaction implements Transaction {
     if (own != null) {
       return own.isDelete() ? Optional.empty() : Optional.of(own.value());
     }
-    return store.get(rawKey, startTs).map(MvccValue::value);
+    return store.get(rawKey, readTs).map(MvccValue::value);
   }
 
   @Override
@@ -62,7 +136,7 @@ public final class PercolatorTransaction implements Transaction {
     NavigableMap<EncodedKey, KvPair> merged = new TreeMap<>();
     // Buffered deletes may hide committed rows, so read enough to still fill the limit.
     int wanted = limit > Integer.MAX_VALUE - buffer.size() ? Integer.MAX_VALUE : limit + buffer.size();
-    for (MvccValue v : store.scan(span, startTs, wanted)) {
+    for (MvccValue v : store.scan(span, readTs, wanted)) {
       merged.put(EncodedKey.ofRaw(v.rawKey()), new KvPair(v.rawKey(), v.value()));
     }
     for (Map.Entry<EncodedKey, Mutation> e : buffer.entrySet()) {
@@ -100,14 +174,26 @@ public final class PercolatorTransaction implements Transaction {
    */
   public synchronized boolean prewrite() {
     ensure(State.ACTIVE);
+    // Keys locked but in the end not written keep no lock (TiDB would commit them as Op_Lock).
+    List<byte[]> unwritten = new ArrayList<>();
+    for (Map.Entry<EncodedKey, byte[]> e : locked.entrySet()) {
+      if (!buffer.containsKey(e.getKey())) {
+        unwritten.add(e.getValue());
+      }
+    }
+    if (!unwritten.isEmpty()) {
+      store.pessimisticRollback(unwritten, startTs);
+    }
     if (buffer.isEmpty()) {
-      state = State.DONE;
+      finish();
       return false;
     }
     try {
-      store.prewrite(new ArrayList<>(buffer.values()), primary(), startTs, lockTtlMillis);
+      store.prewrite(new ArrayList<>(buffer.values()), primary(), startTs, lockTtlMillis,
+          pessimistic ? Math.max(forUpdateTs, startTs) : 0);
     } catch (WriteConflictException e) {
-      state = State.DONE;
+      store.pessimisticRollback(new ArrayList<>(locked.values()), startTs);
+      finish();
       throw e;
     }
     state = State.PREWRITTEN;
@@ -126,12 +212,12 @@ public final class PercolatorTransaction implements Transaction {
       store.commit(keys.subList(0, 1), startTs, commitTs);
     } catch (WriteConflictException e) {
       store.rollback(keys, startTs);
-      state = State.DONE;
+      finish();
       throw e;
     }
     // Once the primary is committed the transaction is; secondaries cannot fail.
     store.commit(keys.subList(1, keys.size()), startTs, commitTs);
-    state = State.DONE;
+    finish();
     return commitTs;
   }
 
@@ -149,9 +235,20 @@ public final class PercolatorTransaction implements Transaction {
   public synchronized void rollback() {
     if (state == State.PREWRITTEN) {
       store.rollback(rawKeys(), startTs);
+    } else if (state == State.ACTIVE && !locked.isEmpty()) {
+      store.pessimisticRollback(new ArrayList<>(locked.values()), startTs);
     }
     buffer.clear();
+    finish();
+  }
+
+  private void finish() {
     state = State.DONE;
+    statementStart = null;
+    locked.clear();
+    if (pessimistic) {
+      store.heartbeat(startTs, false);
+    }
   }
 
   private byte[] primary() {

@@ -1,13 +1,43 @@
 package io.kcdc.upstream.kv;
 
 /**
- * An optimistic transaction: writes are buffered and applied by {@link #commit()} with
- * Percolator's two-phase commit (prewrite every key with a primary lock, take a commit ts from
- * the TSO, commit the primary, then the secondaries), so EventFeed observers see PREWRITE then
- * COMMIT rows exactly as from TiKV. Reads see the snapshot at the start ts plus own writes.
+ * A transaction: writes are buffered and applied by {@link #commit()} with Percolator's two-phase
+ * commit (prewrite every key with a primary lock, take a commit ts from the TSO, commit the
+ * primary, then the secondaries), so EventFeed observers see PREWRITE then COMMIT rows exactly as
+ * from TiKV. Reads see the snapshot at the start ts plus own writes.
+ *
+ * <p>A pessimistic transaction brackets each DML statement with {@link #startStatement},
+ * {@link #lockStatementKeys} and {@link #endStatement}: the statement reads the latest committed
+ * data (at its for_update_ts) and locks what it wrote before it returns. The defaults are those of
+ * an optimistic transaction, for which the brackets do nothing.
  */
 public interface Transaction extends Snapshot {
   long startTs();
+
+  /** Whether DML statements lock their keys (TiDB's pessimistic mode). */
+  default boolean pessimistic() {
+    return false;
+  }
+
+  /**
+   * Starts a DML statement: until {@link #endStatement} reads are at {@code forUpdateTs} (plus own
+   * writes) and the writes can be undone as a whole.
+   */
+  default void startStatement(long forUpdateTs) {}
+
+  /**
+   * Pessimistically locks the keys the running statement wrote, waiting up to {@code waitMillis}
+   * for other transactions' locks.
+   *
+   * @throws WriteConflictException when a key was committed after the statement's for_update_ts
+   *     (the statement must run again with a newer one)
+   * @throws LockWaitTimeoutException when a lock was not released in time
+   * @throws DeadlockException when waiting would close a cycle of waiting transactions
+   */
+  default void lockStatementKeys(long waitMillis) {}
+
+  /** Ends the running statement, keeping its writes or undoing them. */
+  default void endStatement(boolean keep) {}
 
   void put(byte[] rawKey, byte[] value);
 

@@ -12,6 +12,14 @@ public interface TxnKv {
   /** Begins an optimistic transaction with a start ts from the TSO. */
   Transaction begin();
 
+  /**
+   * Begins a pessimistic transaction (see {@link Transaction#startStatement}); a store without
+   * pessimistic locks runs it optimistically.
+   */
+  default Transaction beginPessimistic() {
+    return begin();
+  }
+
   /** A consistent read view at {@code ts}. */
   Snapshot snapshot(long ts);
 }

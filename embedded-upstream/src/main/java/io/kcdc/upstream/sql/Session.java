@@ -5,6 +5,8 @@ import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.catalog.Catalog;
 import io.kcdc.upstream.catalog.SchemaException;
+import io.kcdc.upstream.kv.DeadlockException;
+import io.kcdc.upstream.kv.LockWaitTimeoutException;
 import io.kcdc.upstream.kv.Snapshot;
 import io.kcdc.upstream.kv.Transaction;
 import io.kcdc.upstream.kv.WriteConflictException;
@@ -13,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.sf.jsqlparser.JSQLParserException;
@@ -36,13 +40,22 @@ import net.sf.jsqlparser.statement.update.Update;
 /**
  * One connection's SQL session: current database, session variables and the transaction.
  * With autocommit each statement runs in its own optimistic transaction (retried on a write
- * conflict); BEGIN or autocommit=0 keep one transaction open until COMMIT/ROLLBACK; DDL commits
- * an open transaction first, as in MySQL.
+ * conflict, as TiDB runs autocommit statements with its default {@code pessimistic-auto-commit =
+ * false}); BEGIN or autocommit=0 keep one transaction open until COMMIT/ROLLBACK, pessimistic
+ * unless {@code tidb_txn_mode} is {@code optimistic} or the statement was {@code BEGIN
+ * OPTIMISTIC}; DDL commits an open transaction first, as in MySQL.
+ *
+ * <p>A DML statement of a pessimistic transaction reads the latest committed data and locks the
+ * keys it writes, waiting at most {@code innodb_lock_wait_timeout} seconds (error 1205); when a
+ * key was committed after its read the statement runs again with a newer read ts, as TiDB does.
+ * A deadlock (error 1213) rolls the transaction back, as in MySQL.
  */
 public final class Session implements SqlSession, EvalContext {
   private static final int AUTOCOMMIT_ATTEMPTS = 10;
-  private static final Pattern BEGIN =
-      Pattern.compile("(?is)^(BEGIN(\\s+WORK)?|START\\s+TRANSACTION(\\s+.*)?)$");
+  /** TiDB's {@code pessimistic-txn.max-retry-count}. */
+  private static final int PESSIMISTIC_STATEMENT_ATTEMPTS = 256;
+  private static final Pattern BEGIN = Pattern.compile(
+      "(?is)^(BEGIN(\\s+WORK)?|BEGIN\\s+(PESSIMISTIC|OPTIMISTIC)|START\\s+TRANSACTION(\\s+.*)?)$");
   private static final Pattern COMMIT = Pattern.compile("(?is)^COMMIT(\\s+WORK)?$");
   private static final Pattern ROLLBACK = Pattern.compile("(?is)^ROLLBACK(\\s+WORK)?$");
   private static final Pattern CREATE_DB = Pattern.compile(
@@ -68,7 +81,9 @@ public final class Session implements SqlSession, EvalContext {
   Session(SqlEngine engine, long connectionId) {
     this.engine = engine;
     this.connectionId = connectionId;
-    this.systemVariables = SystemVariables.defaults(engine.serverVersion());
+    this.systemVariables = new TreeMap<>(engine.globalVariables());
+    this.autocommit = !"0".equals(systemVariables.get("autocommit"))
+        && !"OFF".equalsIgnoreCase(systemVariables.get("autocommit"));
   }
 
   @Override
@@ -85,9 +100,11 @@ public final class Session implements SqlSession, EvalContext {
   }
 
   private QueryResult dispatch(String s) {
-    if (BEGIN.matcher(s).matches()) {
+    Matcher begin = BEGIN.matcher(s);
+    if (begin.matches()) {
       commitOpen();
-      txn = engine.kv().begin();
+      String mode = begin.group(3) != null ? begin.group(3) : systemVariables.get("tidb_txn_mode");
+      txn = beginTransaction(mode);
       return QueryResult.Ok.EMPTY;
     }
     if (COMMIT.matcher(s).matches()) {
@@ -300,10 +317,10 @@ public final class Session implements SqlSession, EvalContext {
     String db = schemaOf(table);
     String name = Identifiers.unquote(table.getName());
     if (txn == null && !autocommit) {
-      txn = engine.kv().begin();
+      txn = beginTransaction(systemVariables.get("tidb_txn_mode"));
     }
     if (txn != null) {
-      return body.apply(resolve(txn, db, name), txn);
+      return txn.pessimistic() ? pessimisticStatement(db, name, body) : body.apply(resolve(txn, db, name), txn);
     }
     for (int attempt = 1; ; attempt++) {
       Transaction t = engine.kv().begin();
@@ -315,10 +332,64 @@ public final class Session implements SqlSession, EvalContext {
         if (attempt >= AUTOCOMMIT_ATTEMPTS) {
           throw SqlException.writeConflict("txnStartTS=" + t.startTs() + ", " + e.getMessage());
         }
+        backoff(attempt);
       } catch (RuntimeException e) {
         t.rollback();
         throw e;
       }
+    }
+  }
+
+  /** {@code tidb_txn_mode}: "optimistic", else pessimistic (TiDB's default, also for ""). */
+  private Transaction beginTransaction(String mode) {
+    return "optimistic".equalsIgnoreCase(mode) ? engine.kv().begin() : engine.kv().beginPessimistic();
+  }
+
+  /** One DML statement of the open pessimistic transaction; see the class comment. */
+  private QueryResult pessimisticStatement(String db, String name,
+      java.util.function.BiFunction<ResolvedTable, Transaction, QueryResult> body) {
+    Transaction t = txn;
+    for (int attempt = 1; ; attempt++) {
+      t.startStatement(engine.kv().currentTs());
+      boolean keep = false;
+      try {
+        QueryResult r = body.apply(resolve(t, db, name), t);
+        t.lockStatementKeys(lockWaitMillis());
+        keep = true;
+        return r;
+      } catch (WriteConflictException e) {
+        if (attempt >= PESSIMISTIC_STATEMENT_ATTEMPTS) {
+          throw SqlException.writeConflict("txnStartTS=" + t.startTs() + ", " + e.getMessage());
+        }
+      } catch (LockWaitTimeoutException e) {
+        throw SqlException.lockWaitTimeout();
+      } catch (DeadlockException e) {
+        t.endStatement(false);
+        rollbackOpen();
+        throw SqlException.deadlock();
+      } finally {
+        if (txn == t) {
+          t.endStatement(keep);
+        }
+      }
+    }
+  }
+
+  private long lockWaitMillis() {
+    String v = systemVariables.getOrDefault("innodb_lock_wait_timeout", "50").trim();
+    try {
+      return Math.max(0, Math.round(Double.parseDouble(v) * 1000));
+    } catch (NumberFormatException e) {
+      return 50_000;
+    }
+  }
+
+  /** A short randomized pause before an autocommit statement runs again after a conflict. */
+  private static void backoff(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2L << Math.min(attempt, 6)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -360,12 +431,17 @@ public final class Session implements SqlSession, EvalContext {
         userVariables.put(name.substring(1).toLowerCase(Locale.ROOT), value);
         continue;
       }
-      String var = SystemVariables.normalize(name.replaceFirst("^@@", "")
-          .replaceFirst("(?i)^(session|global|local)\\s+", ""));
-      if (var.equals("autocommit")) {
+      String bare = name.replaceFirst("^@@", "");
+      boolean global = bare.matches("(?is)^global(\\s+|\\.).*");
+      String var = SystemVariables.normalize(bare.replaceFirst("(?i)^(session|global|local)\\s+", ""));
+      String text = value == null ? "" : SqlValues.toText(value);
+      if (global) {
+        // As in MySQL: new sessions see it, this one keeps its own value.
+        engine.globalVariables().put(var, text);
+      } else if (var.equals("autocommit")) {
         setAutocommit(value);
       } else {
-        systemVariables.put(var, value == null ? "" : SqlValues.toText(value));
+        systemVariables.put(var, text);
       }
     }
     return QueryResult.Ok.EMPTY;
@@ -526,10 +602,12 @@ public final class Session implements SqlSession, EvalContext {
       return userVariables.get(name.replaceFirst("^@", "").toLowerCase(Locale.ROOT));
     }
     String var = SystemVariables.normalize(name);
-    if (!systemVariables.containsKey(var)) {
+    Map<String, String> scope = name.toLowerCase(Locale.ROOT).startsWith("global.")
+        ? engine.globalVariables() : systemVariables;
+    if (!scope.containsKey(var)) {
       throw new SqlException(1193, "HY000", "Unknown system variable '" + var + "'");
     }
-    String v = systemVariables.get(var);
+    String v = scope.get(var);
     return v.matches("-?\\d{1,18}") ? (Object) Long.parseLong(v) : v;
   }
 

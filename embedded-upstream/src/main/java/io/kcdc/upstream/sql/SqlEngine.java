@@ -2,6 +2,8 @@ package io.kcdc.upstream.sql;
 
 import io.kcdc.upstream.catalog.DdlExecutor;
 import io.kcdc.upstream.kv.TxnKv;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The TiDB layer of the embedded upstream: SQL sessions over a {@link TxnKv}, with TiDB's meta
@@ -12,12 +14,15 @@ public final class SqlEngine implements SqlSessionFactory {
   private final DdlExecutor ddl;
   private final DmlExecutor dml;
   private final String serverVersion;
+  /** GLOBAL system variables: new sessions start from them. */
+  private final Map<String, String> globalVariables;
 
   public SqlEngine(TxnKv kv, String serverVersion) {
     this.kv = kv;
     this.ddl = new DdlExecutor(kv);
     this.dml = new DmlExecutor(new AutoIds(kv));
     this.serverVersion = serverVersion;
+    this.globalVariables = new ConcurrentHashMap<>(SystemVariables.defaults(serverVersion));
   }
 
   /** Creates {@code mysql.tidb_ddl_job} and the {@code test} database if missing. */
@@ -45,5 +50,9 @@ public final class SqlEngine implements SqlSessionFactory {
 
   String serverVersion() {
     return serverVersion;
+  }
+
+  Map<String, String> globalVariables() {
+    return globalVariables;
   }
 }

@@ -81,6 +81,14 @@ public class SqlException extends RuntimeException {
         1366, "HY000", "Incorrect " + type + " value: '" + value + "' for column '" + column + "'");
   }
 
+  public static SqlException lockWaitTimeout() {
+    return new SqlException(1205, "HY000", "Lock wait timeout exceeded; try restarting transaction");
+  }
+
+  public static SqlException deadlock() {
+    return new SqlException(1213, "40001", "Deadlock found when trying to get lock; try restarting transaction");
+  }
+
   public static SqlException writeConflict(String detail) {
     return new SqlException(
         9007, "HY000", "Write conflict, " + detail + " [try again later]");

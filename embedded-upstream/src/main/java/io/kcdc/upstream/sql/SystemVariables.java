@@ -49,7 +49,8 @@ final class SystemVariables {
     v.put("query_cache_type", "OFF");
     v.put("performance_schema", "0");
     v.put("have_ssl", "DISABLED");
-    v.put("tidb_txn_mode", "optimistic");
+    v.put("tidb_txn_mode", "pessimistic");
+    v.put("innodb_lock_wait_timeout", "50");
     v.put("tidb_enable_clustered_index", "ON");
     v.put("tidb_row_format_version", "2");
     v.put("div_precision_increment", "4");

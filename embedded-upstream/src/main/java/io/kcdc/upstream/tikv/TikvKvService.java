@@ -82,7 +82,8 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
         .setLockVersion(lock.startTs())
         .setKey(ByteString.copyFrom(lock.rawKey()))
         .setLockTtl(lock.ttlMillis())
-        .setLockType(lock.delete() ? Kvrpcpb.Op.Del : Kvrpcpb.Op.Put)
+        .setLockType(lock.pessimistic() ? Kvrpcpb.Op.PessimisticLock : lock.delete() ? Kvrpcpb.Op.Del : Kvrpcpb.Op.Put)
+        .setLockForUpdateTs(lock.forUpdateTs())
         .build();
   }
 

@@ -260,6 +260,52 @@ class EventFeedIT {
   }
 
   @Test
+  void pessimisticLocksAreNoEventsAndHoldNoResolvedTsWhileTheCommitIsTheUsualPrewriteAndCommit() {
+    Region left = regionOf(1);
+    write(1, "before");
+    feed.register(51, left, span, 0);
+    feed.awaitInitialized(51, left.id());
+    Transaction txn = cluster.txnKv().beginPessimistic();
+    txn.startStatement(cluster.txnKv().currentTs());
+    txn.put(key(1), "locked".getBytes());
+    txn.put(key(2), "new".getBytes());
+    txn.lockStatementKeys(1_000);
+    txn.endStatement(true);
+    long afterLock = cluster.txnKv().currentTs();
+    // Resolved ts passes the locks' start ts and the rows only hold the initial scan...
+    feed.await(r -> r.requestId() == 51 && r.regionId() == left.id() && r.row() == null && r.error() == null
+        && r.resolvedTs() > afterLock);
+    assertThat(feed.rows(51, left.id())).extracting(Cdcpb.Event.Row::getType)
+        .containsExactly(LogType.COMMITTED, LogType.INITIALIZED);
+    // ... and an incremental scan reports no PREWRITE for them.
+    feed.register(52, left, span, 0);
+    feed.awaitInitialized(52, left.id());
+    assertThat(feed.rows(52, left.id())).extracting(Cdcpb.Event.Row::getType)
+        .containsExactly(LogType.COMMITTED, LogType.INITIALIZED);
+
+    long commitTs = txn.commit();
+    feed.await(r -> r.requestId() == 51 && r.row() != null && r.row().getType() == LogType.COMMIT
+        && java.util.Arrays.equals(r.row().getKey().toByteArray(), key(2)));
+    List<Cdcpb.Event.Row> live = feed.rows(51, left.id()).subList(2, 6);
+    assertThat(live).extracting(Cdcpb.Event.Row::getType)
+        .containsExactly(LogType.PREWRITE, LogType.PREWRITE, LogType.COMMIT, LogType.COMMIT);
+    assertThat(live).allSatisfy(r -> assertThat(r.getStartTs()).isEqualTo(txn.startTs()));
+    assertThat(live.get(0).getValue().toStringUtf8()).isEqualTo("locked");
+    assertThat(live.get(0).getOldValue().toStringUtf8()).isEqualTo("before");
+    assertThat(live.get(2).getCommitTs()).isEqualTo(commitTs);
+    // The resolved ts sent past the start ts never passed the commit ts.
+    long maxResolved = 0;
+    for (FeedClient.Received r : feed.of(51, left.id())) {
+      if (r.row() != null && r.row().getType() == LogType.COMMIT) {
+        assertThat(r.row().getCommitTs()).isGreaterThan(maxResolved);
+      } else if (r.row() == null && r.error() == null) {
+        maxResolved = Math.max(maxResolved, r.resolvedTs());
+      }
+    }
+    assertThat(maxResolved).isGreaterThan(txn.startTs());
+  }
+
+  @Test
   void halfCloseEndsStreamLikeTiKvForMultiplexingProbe() {
     feed.closeSend();
     await().atMost(Duration.ofSeconds(10)).until(feed::completed);
