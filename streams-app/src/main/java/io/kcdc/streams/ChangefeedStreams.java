@@ -155,7 +155,8 @@ public final class ChangefeedStreams implements AutoCloseable {
       ColumnSelector selector = new ColumnSelector(options.columnSelectors(), options.caseSensitive());
       topics = new TopicManager(options, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
       topics.partitionCount(options.defaultTopic());
-      plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector);
+      plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
+          options.encoderConcurrency());
     }
     createProgressTopic();
     streams = new KafkaStreams(topology(config, plan), config.streamsProperties());

@@ -8,6 +8,8 @@ import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.streams.codec.EncodedMessage;
+import io.kcdc.streams.codec.EncoderGroup;
+import io.kcdc.streams.codec.EncoderGroup.Target;
 import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.model.AvroBinary;
@@ -38,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * The sorter and table sink of a changefeed (TiCDC's sorter + sink manager): buffers rows of the internal topic
  * in a persistent store keyed by {@link SorterKey} (idempotent under re-sent rows, spilling to RocksDB), and releases
  * a table's rows with {@code commitTs <= min(table resolved ts, barrier ts)} in (commitTs, startTs, delete < update
- * < insert) order: routes each, applies the column selectors, appends it to the encoder of its (topic, partition)
- * (batching protocols put several rows into one record), forwards the records to {@link #SINK_NODE} after every
- * chunk of released rows, deletes the rows, then forwards a {@link TableProgress} to {@link #PROGRESS_NODE}.
+ * < insert) order: routes each and applies the column selectors on the stream thread, has each chunk of released
+ * rows encoded by the {@link EncoderGroup} (one encoder per (topic, partition), batching protocols put several rows
+ * into one record; the targets in parallel on {@code sink.encoder_concurrency} threads), forwards the records to
+ * {@link #SINK_NODE} from the stream thread, deletes the rows, then forwards a {@link TableProgress} to
+ * {@link #PROGRESS_NODE}.
  * Everything happens in the Streams transaction of the input record, so a committed progress record means its rows
  * are in the sink. Rows of a table with {@code commitTs <=} its released checkpoint were already written and are
  * dropped.
@@ -72,17 +76,22 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    *
    * @param splitUpdates split updates of handle/unique keys (off with {@code output-raw-change-event})
    * @param selector {@code sink.column_selectors}
+   * @param encoderConcurrency {@code sink.encoder_concurrency}: threads encoding a released chunk (per task)
    */
   public record SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
-      boolean splitUpdates, ColumnSelector selector) {
+      boolean splitUpdates, ColumnSelector selector, int encoderConcurrency) {
 
     public SinkPlan {
       selector = selector == null ? ColumnSelector.none() : selector;
+      if (encoderConcurrency < 1) {
+        throw new IllegalArgumentException("encoder concurrency must be at least 1, got " + encoderConcurrency);
+      }
     }
 
+    /** Encoding on the stream thread. */
     public SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
         boolean splitUpdates) {
-      this(router, encoders, partitions, splitUpdates, ColumnSelector.none());
+      this(router, encoders, partitions, splitUpdates, ColumnSelector.none(), 1);
     }
 
     public static SinkPlan blackhole() {
@@ -95,9 +104,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     static final TableState NEW = new TableState(0, 0);
   }
 
-  /** Where an encoder's records go. */
-  private record Target(String topic, int partition) {}
-
   private final SinkPlan plan;
   private final Map<Long, TableInfo> schemaCache = new HashMap<>();
   private ProcessorContext<Object, Object> context;
@@ -105,7 +111,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private KeyValueStore<Bytes, byte[]> sorter;
   private KeyValueStore<Bytes, byte[]> resolved;
   /** One encoder per (topic, partition), so batches never mix partitions; kept for the processor's lifetime. */
-  private final Map<Target, RowEventEncoder> encoders = new LinkedHashMap<>();
+  private EncoderGroup encoders;
+  /** The routed rows of the chunk being released, per target in first-seen order. */
+  private final Map<Target, List<RowEvent>> chunk = new LinkedHashMap<>();
 
   public SorterProcessor(SinkPlan plan) {
     this.plan = plan;
@@ -117,6 +125,17 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.schemas = context.getStateStore(SCHEMA_STORE);
     this.sorter = context.getStateStore(SORTER_STORE);
     this.resolved = context.getStateStore(RESOLVED_STORE);
+    if (plan.router() != null) {
+      encoders = new EncoderGroup(plan.encoders(), plan.encoderConcurrency(),
+          "cdc-encoder-" + context.applicationId() + "-" + context.taskId());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (encoders != null) {
+      encoders.close();
+    }
   }
 
   @Override
@@ -218,6 +237,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     } while (released.size() == RELEASE_BATCH);
   }
 
+  /** Routes a released row into the current chunk (on the stream thread: routing reads schemas and topics). */
   private void emit(RowChange row) {
     if (plan.router() == null) {
       return;
@@ -225,15 +245,19 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     RowEvent event = RowEvent.of(schema(row.getTableId(), row.getSchemaVersion()), row);
     String topic = plan.router().topic(event.table().schemaName(), event.table().tableName());
     int partition = plan.router().partition(event, plan.partitions().partitionCount(topic));
-    encoders.computeIfAbsent(new Target(topic, partition), k -> plan.encoders().get())
-        .appendRow(topic, plan.selector().apply(event));
+    chunk.computeIfAbsent(new Target(topic, partition), k -> new ArrayList<>()).add(plan.selector().apply(event));
   }
 
-  /** Forwards every record the encoders have built so far. */
+  /** Encodes the chunk (targets in parallel) and forwards its records, target by target in first-seen order. */
   private void flush() {
-    for (Map.Entry<Target, RowEventEncoder> e : encoders.entrySet()) {
+    if (chunk.isEmpty()) {
+      return;
+    }
+    Map<Target, List<EncodedMessage>> built = encoders.encode(chunk);
+    chunk.clear();
+    for (Map.Entry<Target, List<EncodedMessage>> e : built.entrySet()) {
       Target target = e.getKey();
-      for (EncodedMessage m : e.getValue().build()) {
+      for (EncodedMessage m : e.getValue()) {
         context.forward(new Record<>(new SinkRecordKey(target.topic(), target.partition(), m.key()), m.value(),
             context.currentSystemTimeMs()), SINK_NODE);
       }
