@@ -126,11 +126,15 @@ public final class TiCdcSourceTask extends SourceTask {
     return Collections.unmodifiableMap(p);
   }
 
-  /** The source partition of a task's checkpoint; another task count starts afresh. */
+  /**
+   * The source partition of a task's checkpoint; another task count starts afresh. Connect's
+   * REST offsets API rebuilds partitions as {@code HashMap}s and looks them up by their JSON
+   * bytes, so the keys are inserted in the order a {@code HashMap} iterates them.
+   */
   static Map<String, Object> taskPartition(String changefeedId, int index, int count) {
     Map<String, Object> p = new LinkedHashMap<>();
-    p.put(PARTITION_CHANGEFEED, changefeedId);
     p.put(PARTITION_TASK, index + "/" + count);
+    p.put(PARTITION_CHANGEFEED, changefeedId);
     return Collections.unmodifiableMap(p);
   }
 

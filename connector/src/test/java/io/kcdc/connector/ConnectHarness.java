@@ -91,13 +91,13 @@ final class ConnectHarness implements AutoCloseable {
     return c;
   }
 
-  /** One decoded record of the internal topic. */
+  /** One decoded record of the internal topic; task checkpoints (no key) have table id -1. */
   record Decoded(int partition, long tableId, InternalEvent event) {}
 
   static List<Decoded> poll(KafkaConsumer<byte[], byte[]> c) {
     List<Decoded> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-      out.add(new Decoded(r.partition(), InternalEvents.tableIdOf(r.key()), InternalEvents.deserialize(r.value())));
+      out.add(new Decoded(r.partition(), r.key() == null ? -1 : InternalEvents.tableIdOf(r.key()), InternalEvents.deserialize(r.value())));
     }
     return out;
   }

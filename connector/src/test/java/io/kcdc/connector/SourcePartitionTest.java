@@ -19,5 +19,11 @@ class SourcePartitionTest {
     Object restored = json.toConnectData("offsets", stored).value();
     assertThat(json.fromConnectData("offsets", null, restored)).isEqualTo(stored);
     assertThat(new String(stored)).contains("\"table_id\":101").contains("\"changefeed\":\"cf1\"");
+
+    Map<String, Object> task = TiCdcSourceTask.taskPartition("cf1", 1, 2);
+    byte[] storedTask = json.fromConnectData("offsets", null, List.of("connector", task));
+    Object restoredTask = json.toConnectData("offsets", storedTask).value();
+    assertThat(json.fromConnectData("offsets", null, restoredTask)).isEqualTo(storedTask);
+    assertThat(new String(storedTask)).contains("\"task\":\"1/2\"");
   }
 }
