@@ -2,6 +2,8 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.common.TableFilter;
+import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.TiCdcSourceConfig;
 import io.kcdc.connector.TiCdcSourceConnector;
 import io.kcdc.gateway.model.ChangefeedInfo;
@@ -60,6 +62,17 @@ public final class ConnectorConfigs {
     // 1 GiB quota does not let one task claim most of a capture's heap.
     c.put(TiCdcSourceConfig.MEMORY_QUOTA_BYTES, Long.toString(Math.min(quota / tasksMax, MAX_TASK_BUFFER)));
     return c;
+  }
+
+  /** The tables the changefeed replicates (the same rule its connector tasks apply). */
+  public static TableSelection selection(ChangefeedInfo info) {
+    ReplicaConfig rc = info.config() == null ? ReplicaConfig.defaults() : info.config();
+    List<String> rules =
+        rc.filter() == null || rc.filter().rules() == null || rc.filter().rules().isEmpty()
+            ? List.of("*.*")
+            : rc.filter().rules();
+    return new TableSelection(TableFilter.parse(rules, Boolean.TRUE.equals(rc.caseSensitive())),
+        Boolean.TRUE.equals(rc.forceReplicate()));
   }
 
   /** True if {@code running} already does what {@code desired} asks (start ts aside). */

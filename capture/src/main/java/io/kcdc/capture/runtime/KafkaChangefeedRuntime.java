@@ -2,6 +2,9 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.capture.connect.ConnectRestClient;
+import io.kcdc.capture.ddl.DdlCoordinator;
+import io.kcdc.connector.TableSelection;
+import io.kcdc.connector.TiCdcSourceConfig;
 import io.kcdc.common.TableFilter;
 import io.kcdc.gateway.api.CdcError;
 import io.kcdc.gateway.api.CdcException;
@@ -13,13 +16,14 @@ import io.kcdc.gateway.owner.UpstreamClient;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -43,6 +47,10 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final SinkSupport sinks;
   private final Function<String, String> captureOfWorker;
   private final Map<String, ProgressTracker> trackers = new ConcurrentHashMap<>();
+  private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
+  private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
+  private static final long DDL_RESOLVED_INTERVAL_MS = 200;
+  private volatile KafkaProducer<byte[], byte[]> barrierProducer;
 
   /**
    * @param captureOfWorker maps a Connect worker id (its REST host:port) to the capture id
@@ -89,6 +97,10 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     trackers.computeIfAbsent(
         key(info.namespace(), info.id()),
         k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id())));
+    coordinators.computeIfAbsent(key(info.namespace(), info.id()), k -> new DdlCoordinator(info.id(),
+        settings.pdAddresses(), checkpointTs, ConnectorConfigs.selection(info),
+        InternalTopics.rows(info.namespace(), info.id()), settings.rowPartitions(), barrierProducer(),
+        DDL_RESOLVED_INTERVAL_MS));
     Map<String, String> desired =
         ConnectorConfigs.of(info, settings.pdAddresses(), checkpointTs, settings.rowPartitions(), settings.tasksMax());
     Optional<JsonNode> running = connect.config(name);
@@ -104,8 +116,33 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     }
   }
 
+  /** One idempotent producer writes every changefeed's barriers. */
+  private KafkaProducer<byte[], byte[]> barrierProducer() {
+    if (barrierProducer == null) {
+      synchronized (this) {
+        if (barrierProducer == null) {
+          Map<String, Object> p = new HashMap<>();
+          p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+          p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+          p.put(ProducerConfig.ACKS_CONFIG, "all");
+          barrierProducer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+      }
+    }
+    return barrierProducer;
+  }
+
+  private void closeCoordinator(String namespace, String id) {
+    lastSchema.remove(key(namespace, id));
+    DdlCoordinator c = coordinators.remove(key(namespace, id));
+    if (c != null) {
+      c.close();
+    }
+  }
+
   @Override
   public void ensureStopped(ChangefeedInfo info) {
+    closeCoordinator(info.namespace(), info.id());
     String name = ConnectorConfigs.connectorName(info.namespace(), info.id());
     Optional<JsonNode> status = connect.status(name);
     if (status.isPresent() && !"STOPPED".equals(status.get().path("connector").path("state").asText())) {
@@ -115,6 +152,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
 
   @Override
   public void remove(String namespace, String changefeedId) {
+    closeCoordinator(namespace, changefeedId);
     String name = ConnectorConfigs.connectorName(namespace, changefeedId);
     if (connect.config(name).isPresent()) {
       connect.stop(name);
@@ -140,32 +178,36 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     if (tracker == null || status.isEmpty() || tasks.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, List<Long>> byCapture = new LinkedHashMap<>();
+    DdlCoordinator coordinator = coordinators.get(key(info.namespace(), info.id()));
+    if (coordinator == null) {
+      return Optional.empty();
+    }
     Map<Integer, String> workerOfTask = new LinkedHashMap<>();
     Optional<RunningError> error = failure(status.get(), workerOfTask);
-    Set<Long> tableIds = new HashSet<>();
+    DdlCoordinator.Step step;
+    try {
+      step = coordinator.step(tracker::checkpoint, ddl -> sinks.emitDdl(info, ddl));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+    lastSchema.put(key(info.namespace(), info.id()), step);
+    Map<String, List<Long>> byCapture = new LinkedHashMap<>();
     for (JsonNode task : tasks.get()) {
-      List<Long> ids = parseIds(task.path("config").path("table.ids").asText(""));
-      tableIds.addAll(ids);
+      int index = task.path("config").path(TiCdcSourceConfig.TASK_INDEX).asInt(0);
+      int count = task.path("config").path(TiCdcSourceConfig.TASK_COUNT).asInt(1);
       String worker = workerOfTask.getOrDefault(task.path("id").path("task").asInt(), "");
       if (!worker.isEmpty()) {
-        byCapture.computeIfAbsent(captureOfWorker.apply(worker), w -> new ArrayList<>()).addAll(ids);
+        List<Long> ids = byCapture.computeIfAbsent(captureOfWorker.apply(worker), w -> new ArrayList<>());
+        step.tables().stream().filter(id -> TableSelection.taskOf(id, count) == index).forEach(ids::add);
       }
     }
-    if (tableIds.isEmpty()) {
-      if (!"RUNNING".equals(status.get().path("connector").path("state").asText())) {
-        return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
-      }
-      // Nothing to replicate: everything up to now is trivially in the sink.
-      long now = upstream.currentTso();
-      return Optional.of(new ChangefeedProgress(now, now, byCapture, error));
-    }
-    OptionalLong checkpoint = tracker.checkpoint(tableIds);
-    OptionalLong resolved = tracker.resolved(tableIds);
-    if (checkpoint.isEmpty()) {
+    if (step.checkpointTs().isEmpty()) {
       return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
     }
-    return Optional.of(new ChangefeedProgress(resolved.orElse(checkpoint.getAsLong()), checkpoint.getAsLong(), byCapture, error));
+    long checkpoint = step.checkpointTs().getAsLong();
+    long resolved = step.tables().isEmpty() ? checkpoint : tracker.resolved(step.tables()).orElse(checkpoint);
+    return Optional.of(new ChangefeedProgress(Math.max(resolved, checkpoint), checkpoint, byCapture, error));
   }
 
   /** The first failed connector or task, as a running error; fills the task -> worker map. */
@@ -193,13 +235,27 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     return worker.isEmpty() ? settings.selfAddress() : worker;
   }
 
+  /** Broadcasts the checkpoint to the default topic and the topics of the tables replicated now. */
   @Override
   public void emitCheckpoint(ChangefeedInfo info, long checkpointTs) {
-    sinks.emitCheckpoint(info, checkpointTs);
+    DdlCoordinator.Step step = lastSchema.get(key(info.namespace(), info.id()));
+    List<SinkSupport.TableName> tables = new ArrayList<>();
+    if (step != null) {
+      for (long id : step.tables()) {
+        step.schema().table(id).ifPresent(t -> tables.add(new SinkSupport.TableName(
+            step.schema().databaseOf(id).map(db -> db.name().o()).orElse(""), t.name().o())));
+      }
+    }
+    sinks.emitCheckpoint(info, checkpointTs, tables);
   }
 
   @Override
   public void close() {
+    coordinators.values().forEach(DdlCoordinator::close);
+    coordinators.clear();
+    if (barrierProducer != null) {
+      barrierProducer.close();
+    }
     trackers.values().forEach(ProgressTracker::close);
     trackers.clear();
   }
@@ -214,13 +270,4 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     return m;
   }
 
-  private static List<Long> parseIds(String csv) {
-    List<Long> ids = new ArrayList<>();
-    for (String s : csv.split(",")) {
-      if (!s.isBlank()) {
-        ids.add(Long.parseLong(s.trim()));
-      }
-    }
-    return ids;
-  }
 }

@@ -2,9 +2,11 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.avro.Ddl;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.streams.ChangefeedStreams;
+import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
@@ -13,7 +15,9 @@ import io.kcdc.streams.sink.TopicManager;
 import io.kcdc.streams.progress.CheckpointEmitter;
 import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,7 +32,10 @@ public final class SinkSupport implements AutoCloseable {
   private final short replicationFactor;
   private final Map<String, Emitter> emitters = new ConcurrentHashMap<>();
 
-  private record Emitter(String sinkUri, CheckpointEmitter emitter) {}
+  private record Emitter(String sinkUri, CheckpointEmitter emitter, EventRouter router) {}
+
+  /** A replicated table, for the checkpoint's topics. */
+  public record TableName(String schema, String table) {}
 
   public SinkSupport(String bootstrapServers, String clusterId, short replicationFactor) {
     this.bootstrapServers = bootstrapServers;
@@ -96,13 +103,32 @@ public final class SinkSupport implements AutoCloseable {
   }
 
   /**
-   * Broadcasts the checkpoint to every partition of the changefeed's default topic (TiCDC also
-   * writes it to every topic a table was dispatched to; those are not tracked yet).
+   * Broadcasts the checkpoint to every partition of the changefeed's default topic and of the
+   * topics its tables are dispatched to (TiCDC's {@code WriteCheckpointTs}).
    */
-  public void emitCheckpoint(ChangefeedInfo info, long checkpointTs) {
+  public void emitCheckpoint(ChangefeedInfo info, long checkpointTs, List<TableName> tables) {
+    Emitter e = emitter(info);
+    if (e == null) {
+      return;
+    }
+    Set<String> topics = new LinkedHashSet<>();
+    tables.forEach(t -> topics.add(e.router().topic(t.schema(), t.table())));
+    e.emitter().emit(checkpointTs, topics);
+  }
+
+  /** Writes a DDL event to its topic and waits for the acks (TiCDC's {@code WriteDDLEvent}). */
+  public void emitDdl(ChangefeedInfo info, Ddl ddl) {
+    Emitter e = emitter(info);
+    if (e != null) {
+      e.emitter().emitDdl(ddl, e.router());
+    }
+  }
+
+  /** The changefeed's sink producer, or null for the blackhole sink. */
+  private Emitter emitter(ChangefeedInfo info) {
     SinkUri uri = uri(info);
     if (uri.isBlackhole()) {
-      return;
+      return null;
     }
     String key = info.namespace() + "/" + info.id();
     Emitter e = emitters.get(key);
@@ -110,11 +136,11 @@ public final class SinkSupport implements AutoCloseable {
       if (e != null) {
         e.emitter().close();
       }
-      e = new Emitter(info.sinkUri(),
-          new CheckpointEmitter(KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info)), Map.of()));
+      KafkaSinkOptions options = KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info));
+      e = new Emitter(info.sinkUri(), new CheckpointEmitter(options, Map.of()), EventRouter.of(options));
       emitters.put(key, e);
     }
-    e.emitter().emit(checkpointTs, List.of());
+    return e;
   }
 
   /** Forgets a removed changefeed's producer. */

@@ -1,0 +1,101 @@
+package io.kcdc.capture.ddl;
+
+import io.kcdc.avro.Ddl;
+import io.kcdc.common.TableFilter;
+import io.kcdc.connector.schema.SchemaSnapshot;
+import io.kcdc.tidb.schema.ActionType;
+import io.kcdc.tidb.schema.DBInfo;
+import io.kcdc.tidb.schema.DdlJob;
+import io.kcdc.tidb.schema.TableInfo;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns a finished DDL job into the DDL events a sink receives (TiCDC's {@code BuildDDLEvents}
+ * and DDL filter): only the action types TiCDC replicates (§4.3), only DDLs on schemas and
+ * tables the changefeed's filter matches (for a rename, the old or the new name), with TiCDC's
+ * query rewrites for DROP TABLE / DROP VIEW (§5.4).
+ */
+public final class DdlEvents {
+  /** {@code pkg/filter}'s replicated DDL types. */
+  static final Set<Integer> REPLICATED = Set.of(ActionType.CREATE_SCHEMA, ActionType.DROP_SCHEMA,
+      ActionType.MODIFY_SCHEMA_CHARSET_AND_COLLATE, ActionType.CREATE_TABLE, ActionType.CREATE_TABLES,
+      ActionType.DROP_TABLE, ActionType.TRUNCATE_TABLE, ActionType.RENAME_TABLE, ActionType.RENAME_TABLES,
+      ActionType.RECOVER_TABLE, ActionType.MODIFY_TABLE_COMMENT, ActionType.MODIFY_TABLE_CHARSET_AND_COLLATE,
+      ActionType.CREATE_VIEW, ActionType.DROP_VIEW, ActionType.ADD_TABLE_PARTITION, ActionType.DROP_TABLE_PARTITION,
+      ActionType.TRUNCATE_TABLE_PARTITION, ActionType.EXCHANGE_TABLE_PARTITION, ActionType.REORGANIZE_PARTITION,
+      ActionType.ALTER_TABLE_PARTITIONING, ActionType.REMOVE_PARTITIONING, ActionType.ADD_COLUMN,
+      ActionType.DROP_COLUMN, ActionType.MODIFY_COLUMN, ActionType.SET_DEFAULT_VALUE, ActionType.REBASE_AUTO_ID,
+      ActionType.ADD_PRIMARY_KEY, ActionType.DROP_PRIMARY_KEY, ActionType.ADD_INDEX, ActionType.DROP_INDEX,
+      ActionType.RENAME_INDEX, ActionType.ALTER_INDEX_VISIBILITY, ActionType.ALTER_TTL_INFO,
+      ActionType.ALTER_TTL_REMOVE, ActionType.MULTI_SCHEMA_CHANGE, ActionType.ADD_FOREIGN_KEY,
+      ActionType.DROP_FOREIGN_KEY, ActionType.ADD_COLUMNS, ActionType.DROP_COLUMNS);
+
+  private static final Set<Integer> SCHEMA_LEVEL = Set.of(ActionType.CREATE_SCHEMA, ActionType.DROP_SCHEMA,
+      ActionType.MODIFY_SCHEMA_CHARSET_AND_COLLATE);
+
+  private final TableFilter filter;
+
+  public DdlEvents(TableFilter filter) {
+    this.filter = filter;
+  }
+
+  /**
+   * The sink events of {@code job}.
+   *
+   * @param before the schema just before the job ({@code finishedTs - 1})
+   * @param after the schema the job produced
+   */
+  public List<Ddl> of(DdlJob job, SchemaSnapshot before, SchemaSnapshot after) {
+    if (!REPLICATED.contains(job.type()) || job.binlog() == null) {
+      return List.of();
+    }
+    long ts = job.binlog().finishedTs();
+    if (SCHEMA_LEVEL.contains(job.type())) {
+      String schema = job.binlog().dbInfo() != null ? job.binlog().dbInfo().name().o()
+          : before.database(job.schemaId()).map(db -> db.name().o()).orElse(job.schemaName());
+      if (TableFilter.isSystemSchema(schema) || !filter.matchSchema(schema)) {
+        return List.of();
+      }
+      return List.of(event(job, ts, 0, schema, "", job.query()));
+    }
+    Name pre = name(before, job.tableId()).orElse(null);
+    TableInfo info = job.binlog().tableInfo();
+    Name post = info == null ? null : name(after, info.id())
+        .orElse(new Name(after.database(job.schemaId()).map(db -> db.name().o()).orElse(job.schemaName()), info.name().o()));
+    Name shown = post != null ? post : pre != null ? pre : new Name(job.schemaName(), job.tableName());
+    if (!matches(pre) && !matches(post) && !(pre == null && post == null && matches(shown))) {
+      return List.of();
+    }
+    String query = job.query();
+    if (job.type() == ActionType.DROP_TABLE) {
+      query = "DROP TABLE " + quoted(shown);
+    } else if (job.type() == ActionType.DROP_VIEW) {
+      query = "DROP VIEW " + quoted(shown);
+    }
+    long tableId = info != null ? info.id() : job.tableId();
+    return List.of(event(job, ts, tableId, shown.schema(), shown.table(), query));
+  }
+
+  private boolean matches(Name n) {
+    return n != null && !TableFilter.isSystemSchema(n.schema()) && filter.match(n.schema(), n.table());
+  }
+
+  private static Optional<Name> name(SchemaSnapshot s, long tableId) {
+    Optional<TableInfo> t = s.table(tableId);
+    Optional<DBInfo> db = s.databaseOf(tableId);
+    return t.isEmpty() || db.isEmpty() ? Optional.empty() : Optional.of(new Name(db.get().name().o(), t.get().name().o()));
+  }
+
+  private static String quoted(Name n) {
+    return "`" + n.schema().replace("`", "``") + "`.`" + n.table().replace("`", "``") + "`";
+  }
+
+  private static Ddl event(DdlJob job, long commitTs, long tableId, String schema, String table, String query) {
+    return Ddl.newBuilder().setTableId(tableId).setStartTs(job.startTs()).setCommitTs(commitTs)
+        .setActionType(job.type()).setSchemaName(schema).setTableName(table).setQuery(query).build();
+  }
+
+  private record Name(String schema, String table) {}
+}

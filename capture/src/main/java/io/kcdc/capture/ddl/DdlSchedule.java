@@ -1,0 +1,102 @@
+package io.kcdc.capture.ddl;
+
+import io.kcdc.avro.Ddl;
+import io.kcdc.connector.TableSelection;
+import io.kcdc.connector.schema.SchemaSnapshot;
+import io.kcdc.connector.schema.SchemaStorage;
+import io.kcdc.tidb.schema.DdlJob;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The owner's DDL barrier for one changefeed (TiCDC's owner DDL manager and barrier), pure: DDL
+ * jobs come in finished-ts order from the DDL puller; the barrier is the finished ts of the first
+ * DDL not yet written, or the DDL puller's resolved ts when none is pending. The sorters release
+ * no row above the barrier, so once every table's checkpoint reaches a DDL's finished ts all rows
+ * before it are in the sink and the DDL is due; after it is written the barrier moves on and the
+ * tables the DDL created join the set the checkpoint is the minimum of.
+ */
+public final class DdlSchedule {
+  private final SchemaStorage storage;
+  private final TableSelection selection;
+  private final DdlEvents events;
+  private final ArrayDeque<DdlJob> pending = new ArrayDeque<>();
+  private long resolvedTs;
+
+  /** @param storage starting at the changefeed checkpoint */
+  public DdlSchedule(SchemaStorage storage, TableSelection selection, DdlEvents events) {
+    this.storage = storage;
+    this.selection = selection;
+    this.events = events;
+    this.resolvedTs = storage.latest().ts();
+  }
+
+  /** Jobs from the DDL puller, in finished-ts order, and its resolved ts. */
+  public void onJobs(List<DdlJob> jobs, long ddlResolvedTs) {
+    for (DdlJob job : jobs) {
+      if (storage.apply(job) != null) {
+        pending.add(job);
+      }
+    }
+    if (Long.compareUnsigned(ddlResolvedTs, resolvedTs) > 0) {
+      resolvedTs = ddlResolvedTs;
+    }
+  }
+
+  /** No row above this may be released yet. */
+  public long barrierTs() {
+    return pending.isEmpty() ? resolvedTs : pending.peekFirst().binlog().finishedTs();
+  }
+
+  /** The schema the rows up to the barrier are in: just before the pending DDL, else the latest. */
+  public SchemaSnapshot schemaAtBarrier() {
+    return pending.isEmpty() ? storage.latest() : storage.snapshotAt(barrierTs() - 1);
+  }
+
+  /** The logical tables replicated up to the barrier. */
+  public Set<Long> tables() {
+    return new TreeSet<>(selection.select(schemaAtBarrier()));
+  }
+
+  /**
+   * The changefeed checkpoint: the minimum of the tables' checkpoints (empty while one is
+   * unknown), never above the barrier; the barrier itself when there are no tables.
+   */
+  public OptionalLong checkpoint(Function<Set<Long>, OptionalLong> minCheckpoint) {
+    Set<Long> tables = tables();
+    if (tables.isEmpty()) {
+      return OptionalLong.of(barrierTs());
+    }
+    OptionalLong min = minCheckpoint.apply(tables);
+    if (min.isEmpty()) {
+      return min;
+    }
+    return OptionalLong.of(Long.compareUnsigned(min.getAsLong(), barrierTs()) <= 0 ? min.getAsLong() : barrierTs());
+  }
+
+  /** The pending DDL whose rows before it are all written ({@code checkpoint} reached it), if any. */
+  public boolean due(long checkpoint) {
+    return !pending.isEmpty() && Long.compareUnsigned(checkpoint, pending.peekFirst().binlog().finishedTs()) >= 0;
+  }
+
+  /** The sink events of the due DDL (possibly none: filtered or not replicated). */
+  public List<Ddl> dueEvents() {
+    DdlJob job = pending.peekFirst();
+    long ts = job.binlog().finishedTs();
+    return events.of(job, storage.snapshotAt(ts - 1), storage.snapshotAt(ts));
+  }
+
+  /** The due DDL is written: the barrier moves on. */
+  public void written() {
+    pending.pollFirst();
+  }
+
+  /** Forgets schema versions below the checkpoint. */
+  public void gc(long checkpoint) {
+    storage.gc(checkpoint);
+  }
+}
