@@ -153,23 +153,28 @@ public final class DdlExecutor {
    */
   public synchronized TableInfo alterTable(String dbName, String tableName, int actionType,
       String query, AlterTable change) {
+    return alterTable(dbName, tableName, actionType, query, (t, ts, ids) -> change.apply(t, ts));
+  }
+
+  /**
+   * A change of one table's definition that may take new global ids (partition DDLs): {@code
+   * change} receives the current table, the DDL start ts and the id allocator.
+   */
+  public synchronized TableInfo alterTable(String dbName, String tableName, int actionType,
+      String query, AlterTableWithIds change) {
     return retry(() -> {
       Transaction txn = kv.begin();
       DBInfo db = requireDatabase(txn, dbName);
       TableInfo old = requireTable(txn, db, dbName, tableName);
       TableInfo table;
       try {
-        table = change.apply(old, txn.startTs());
+        table = change.apply(old, txn.startTs(), () -> Catalog.genGlobalId(txn));
       } catch (RuntimeException e) {
         txn.rollback();
         throw e;
       }
       Catalog.putTable(txn, db.id(), table);
-      long version = Catalog.bumpSchemaVersion(txn);
-      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), actionType, db.id(), table.id(),
-          db.name().o(), table.name().o(), query,
-          new HistoryInfo(version, null, table, txn.startTs(), null));
-      finish(txn, job);
+      finishTableJob(txn, actionType, db, table.id(), table, query);
       return table;
     });
   }
@@ -232,6 +237,12 @@ public final class DdlExecutor {
   @FunctionalInterface
   public interface AlterTable {
     TableInfo apply(TableInfo current, long startTs);
+  }
+
+  /** Like {@link AlterTable}, with the global id allocator for new physical ids. */
+  @FunctionalInterface
+  public interface AlterTableWithIds {
+    TableInfo apply(TableInfo current, long startTs, java.util.function.LongSupplier nextGlobalId);
   }
 
   /** Builds a new table from its allocated id and the DDL's start ts; partitions take more ids. */

@@ -65,6 +65,8 @@ public final class Session implements SqlSession, EvalContext {
   private static final Pattern DROP_INDEX = Pattern.compile(
       "(?is)^DROP\\s+INDEX\\s+(`[^`]+`|\\w+)\\s+ON\\s+(?:(`[^`]+`|\\w+)\\.)?(`[^`]+`|\\w+)$");
   private static final Pattern CREATE_TABLE = Pattern.compile("(?is)^CREATE\\s+TABLE\\b");
+  private static final Pattern ALTER_PARTITION = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(?:(`[^`]+`|\\w+)\\.)?"
+      + "(`[^`]+`|\\w+)\\s+(ADD|DROP|TRUNCATE)\\s+PARTITION\\b\\s*(.*)$");
   private static final Pattern USE = Pattern.compile("(?is)^USE\\s+(`[^`]+`|\\w+)$");
   private static final Pattern SET = Pattern.compile("(?is)^SET\\s+(.*)$");
   private static final Pattern SHOW = Pattern.compile("(?is)^SHOW\\s+(.*)$");
@@ -139,6 +141,13 @@ public final class Session implements SqlSession, EvalContext {
       String indexName = m.group(1);
       engine.ddl().alterTable(schemaOf(on), Identifiers.unquote(on.getName()), ActionType.DROP_INDEX, s,
           (t, ts) -> AlterTableTranslator.dropIndex(t, indexName, ts));
+      return QueryResult.Ok.EMPTY;
+    }
+    m = ALTER_PARTITION.matcher(s);
+    if (m.matches()) {
+      commitOpen();
+      Table on = m.group(1) != null ? new Table(m.group(1), m.group(2)) : new Table(m.group(2));
+      alterPartitions(on, m.group(3).toUpperCase(Locale.ROOT), m.group(4).trim(), s);
       return QueryResult.Ok.EMPTY;
     }
     m = USE.matcher(s);
@@ -260,6 +269,49 @@ public final class Session implements SqlSession, EvalContext {
       }
     }
     return QueryResult.Ok.EMPTY;
+  }
+
+  /**
+   * {@code ALTER TABLE t ADD PARTITION (...)}, {@code DROP PARTITION p[, ...]} and {@code TRUNCATE
+   * PARTITION p[, ...] | ALL}: one TiDB job each (AddTablePartition, DropTablePartition,
+   * TruncateTablePartition) whose TableInfo has the new definitions; added and truncated
+   * partitions take new physical ids. Rows of dropped or truncated partitions stay under their
+   * old ids, unread, as TiDB leaves them to GC's range deletion (no row events).
+   */
+  private void alterPartitions(Table table, String op, String body, String query) {
+    String db = schemaOf(table);
+    String name = Identifiers.unquote(table.getName());
+    switch (op) {
+      case "ADD" -> {
+        if (!body.startsWith("(")) {
+          throw SqlException.unsupported("ALTER TABLE ADD PARTITION " + body);
+        }
+        engine.ddl().alterTable(db, name, ActionType.ADD_TABLE_PARTITION, query,
+            (t, ts, ids) -> Partitioning.withAdded(t, body.substring(1, body.lastIndexOf(')')), ids)
+                .toBuilder().updateTimestamp(ts).build());
+      }
+      case "DROP" -> {
+        List<String> names = partitionNames(body);
+        engine.ddl().alterTable(db, name, ActionType.DROP_TABLE_PARTITION, query,
+            (t, ts, ids) -> Partitioning.dropped(t, names).toBuilder().updateTimestamp(ts).build());
+      }
+      default -> {
+        List<String> names = body.equalsIgnoreCase("ALL") ? List.of() : partitionNames(body);
+        engine.ddl().alterTable(db, name, ActionType.TRUNCATE_TABLE_PARTITION, query,
+            (t, ts, ids) -> Partitioning.truncated(t, names, ids).toBuilder().updateTimestamp(ts).build());
+      }
+    }
+  }
+
+  private static List<String> partitionNames(String body) {
+    List<String> names = new ArrayList<>();
+    for (String n : body.split(",")) {
+      if (!n.trim().matches("`[^`]+`|\\w+")) {
+        throw SqlException.parse("check the manual near '" + body + "'");
+      }
+      names.add(Identifiers.unquote(n.trim()));
+    }
+    return names;
   }
 
   private void addIndex(Table table, String indexName, List<String> columns, boolean unique, String query) {

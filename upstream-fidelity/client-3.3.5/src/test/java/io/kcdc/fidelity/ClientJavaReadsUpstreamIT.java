@@ -30,6 +30,8 @@ import org.tikv.common.TiSession;
 import org.tikv.common.key.RowKey;
 import org.tikv.common.meta.TiColumnInfo;
 import org.tikv.common.meta.TiDBInfo;
+import org.tikv.common.meta.TiPartitionDef;
+import org.tikv.common.meta.TiPartitionInfo;
 import org.tikv.common.meta.TiTableInfo;
 import org.tikv.common.region.TiRegion;
 import org.tikv.kvproto.Kvrpcpb;
@@ -59,6 +61,11 @@ class ClientJavaReadsUpstreamIT {
       for (AllTypes.Row row : AllTypes.ROWS) {
         st.executeUpdate(row.insertSql());
       }
+      st.execute("CREATE TABLE fidelity.by_region (id BIGINT PRIMARY KEY, region INT, name VARCHAR(16)) "
+          + "PARTITION BY LIST (region) (PARTITION north VALUES IN (1, 2), PARTITION south VALUES IN (3), "
+          + "PARTITION rest VALUES IN (NULL, 4))");
+      st.executeUpdate("INSERT INTO fidelity.by_region VALUES (1, 1, 'a'), (2, 3, 'b'), (3, 2, 'c'), "
+          + "(4, NULL, 'd'), (5, 4, 'e')");
     }
     session = TiSession.create(TiConfiguration.createDefault(upstream.pdAddress()));
   }
@@ -121,6 +128,40 @@ class ClientJavaReadsUpstreamIT {
           .singleElement().satisfies(w -> assertThat(w.getValue()).isEqualTo(pair.getValue().toByteArray()));
     }
     assertThat(decoded).containsExactlyElementsOf(AllTypes.ROWS.stream().map(AllTypes.Row::expected).toList());
+  }
+
+  /**
+   * The client's catalog knows LIST partitioning (type 3; it ignores {@code in_values}): each
+   * partition's physical id leads to the rows the SQL front put there.
+   */
+  @Test
+  void listPartitionedTableIsReadThroughItsPartitionIds() {
+    TableInfo ours = ourTable("fidelity", "by_region");
+    TiTableInfo theirs = session.getCatalog().getTable("fidelity", "by_region");
+    assertThat(theirs.isPartitionEnabled()).isTrue();
+    TiPartitionInfo partitions = theirs.getPartitionInfo();
+    assertThat(partitions.getType()).isEqualTo(TiPartitionInfo.PartitionType.ListPartition);
+    assertThat(partitions.getExpr()).isEqualTo("region");
+    assertThat(partitions.getDefs()).extracting(TiPartitionDef::getName).containsExactly("north", "south", "rest");
+    assertThat(partitions.getDefs()).extracting(TiPartitionDef::getId)
+        .containsExactlyElementsOf(ours.partition().definitions().stream().map(d -> d.id()).toList());
+
+    org.tikv.common.Snapshot snapshot = session.createSnapshot();
+    List<List<String>> byPartition = new ArrayList<>();
+    for (TiPartitionDef def : partitions.getDefs()) {
+      List<String> rows = new ArrayList<>();
+      Iterator<Kvrpcpb.KvPair> it = snapshot.scanPrefix(ByteString.copyFrom(TableCodec.recordPrefix(def.getId())));
+      while (it.hasNext()) {
+        Kvrpcpb.KvPair pair = it.next();
+        RowKey key = RowKey.decode(pair.getKey().toByteArray());
+        Object[] values = org.tikv.common.codec.TableCodec.decodeObjects(
+            pair.getValue().toByteArray(), key.getHandle(), theirs);
+        rows.add(ClientValues.render(values, theirs.getColumns()).toString());
+      }
+      byPartition.add(rows);
+    }
+    assertThat(byPartition).containsExactly(
+        List.of("[1, 1, a]", "[3, 2, c]"), List.of("[2, 3, b]"), List.of("[4, null, d]", "[5, 4, e]"));
   }
 
   @Test
