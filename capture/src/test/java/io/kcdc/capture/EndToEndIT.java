@@ -128,6 +128,80 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void ddlsAreWrittenBetweenTheRowsTheySeparate() throws Exception {
+    try (Connection db = DriverManager.getConnection(upstream.jdbcUrl(), "root", "");
+        Statement s = db.createStatement()) {
+      s.execute("CREATE DATABASE ddl1");
+      s.execute("CREATE TABLE ddl1.t (id INT PRIMARY KEY, v VARCHAR(10))");
+      long startTs = tso();
+      post("/api/v2/changefeeds", """
+          {"changefeed_id":"ddl","start_ts":%d,
+           "sink_uri":"kafka://%s/e2e-ddl?protocol=canal-json&enable-tidb-extension=true&partition-num=1",
+           "replica_config":{"filter":{"rules":["ddl1.*"]}}}""".formatted(startTs, kafka.bootstrapServers()));
+      s.execute("INSERT INTO ddl1.t VALUES (1, 'a'), (2, 'b')");
+      s.execute("ALTER TABLE ddl1.t ADD COLUMN w INT DEFAULT 7");
+      s.execute("INSERT INTO ddl1.t VALUES (3, 'c', 3)");
+      s.execute("UPDATE ddl1.t SET v = 'z' WHERE id = 1");
+      s.execute("CREATE TABLE ddl1.u (id INT PRIMARY KEY)");
+      s.execute("INSERT INTO ddl1.u VALUES (1)");
+      s.execute("CREATE DATABASE ddl2"); // not matched by the filter
+      s.execute("TRUNCATE TABLE ddl1.t");
+      s.execute("INSERT INTO ddl1.t VALUES (9, 'n', 9)");
+      s.execute("DROP TABLE ddl1.u");
+      long endTs = tso();
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        JsonNode cf = get("/api/v2/changefeeds/ddl");
+        assertThat(cf.path("state").asText()).isEqualTo("normal");
+        assertThat(Long.parseUnsignedLong(cf.path("checkpoint_ts").asText())).isGreaterThanOrEqualTo(endTs);
+      });
+
+      // One partition: rows and DDLs in the order a consumer sees them.
+      List<JsonNode> messages = new ArrayList<>();
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        TopicPartition tp = new TopicPartition("e2e-ddl", 0);
+        c.assign(List.of(tp));
+        c.seekToBeginning(List.of(tp));
+        long end = c.endOffsets(List.of(tp)).get(tp);
+        while (c.position(tp) < end) {
+          for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
+            JsonNode m = JSON.readTree(rec.value());
+            if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
+              messages.add(m);
+            }
+          }
+        }
+      }
+      List<JsonNode> ddls = messages.stream().filter(m -> m.path("isDdl").asBoolean()).toList();
+      assertThat(ddls).extracting(m -> m.path("type").asText()).containsExactly("ALTER", "CREATE", "TRUNCATE", "ERASE");
+      assertThat(ddls.get(0).path("sql").asText()).contains("ADD COLUMN w");
+      assertThat(ddls.get(3).path("sql").asText()).isEqualTo("DROP TABLE `ddl1`.`u`");
+      assertThat(ddls).allSatisfy(d -> assertThat(d.path("database").asText()).isEqualTo("ddl1"));
+      // Every row before a DDL committed before it, every row after it committed after it.
+      for (int i = 0; i < messages.size(); i++) {
+        long ts = messages.get(i).path("_tidb").path("commitTs").asLong();
+        for (int j = 0; j < messages.size(); j++) {
+          long other = messages.get(j).path("_tidb").path("commitTs").asLong();
+          if (messages.get(i).path("isDdl").asBoolean() && j != i) {
+            assertThat(j < i ? other < ts : other > ts).as("message %d (%s) vs DDL %d", j, messages.get(j), i).isTrue();
+          }
+        }
+      }
+      List<String> rows = messages.stream().filter(m -> !m.path("isDdl").asBoolean())
+          .map(m -> m.path("table").asText() + " " + m.path("type").asText() + " " + m.path("data").get(0)).toList();
+      assertThat(rows).containsExactly(
+          "t INSERT {\"id\":\"1\",\"v\":\"a\"}",
+          "t INSERT {\"id\":\"2\",\"v\":\"b\"}",
+          "t INSERT {\"id\":\"3\",\"v\":\"c\",\"w\":\"3\"}",
+          "t UPDATE {\"id\":\"1\",\"v\":\"z\",\"w\":\"7\"}",
+          "u INSERT {\"id\":\"1\"}",
+          "t INSERT {\"id\":\"9\",\"v\":\"n\",\"w\":\"9\"}");
+    }
+  }
+
   /**
    * Inserts, updates and deletes over both tables; keeps the live keys to pick valid targets.
    * A key is touched at most once per transaction, so every statement row is one committed row
