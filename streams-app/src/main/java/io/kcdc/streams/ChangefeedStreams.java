@@ -2,6 +2,7 @@ package io.kcdc.streams;
 
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.selector.ColumnSelector;
+import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
@@ -41,9 +42,10 @@ import org.apache.kafka.streams.state.Stores;
  * (sorter, update splitting, {@link EventRouter}, encoder) → sink topics, plus {@code TableProgress} records on
  * {@code _cdc.<changefeed>.progress} in the same transaction ({@code exactly_once_v2} by default).
  *
- * <p>The Kafka sink must be on the same Kafka cluster as the app for now (its records are part of the Streams
- * transaction); {@link #start()} fails with {@code CDC:ErrKafkaInvalidConfig} otherwise. The internal topic is
- * created by the connector and must exist before {@link #start()}.
+ * <p>A Kafka sink on the app's own cluster is written by the Streams sink node inside the transaction (exactly
+ * once for {@code read_committed} consumers). A sink on another cluster (another cluster id) is written by each
+ * task's {@link DmlProducer}, at-least-once; its topics are managed on that cluster. The internal topic is created
+ * by the connector and must exist before {@link #start()}.
  */
 public final class ChangefeedStreams implements AutoCloseable {
 
@@ -148,15 +150,22 @@ public final class ChangefeedStreams implements AutoCloseable {
     Optional<KafkaSinkOptions> sink = config.kafkaSink();
     if (sink.isPresent()) {
       KafkaSinkOptions options = sink.get();
-      TopicManager.requireSameCluster(options.brokers(), config.bootstrapServers());
       var encoders = options.encoderFactory(Clock.systemUTC()); // fails early for an unsupported protocol
       encoders.get();
       EventRouter router = EventRouter.of(options);
       ColumnSelector selector = new ColumnSelector(options.columnSelectors(), options.caseSensitive());
-      topics = new TopicManager(options, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+      boolean sameCluster = TopicManager.sharesBrokers(options.brokers(), config.bootstrapServers());
+      topics = new TopicManager(options, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+          sameCluster ? config.bootstrapServers() : options.bootstrapServers()));
+      if (!sameCluster) {
+        sameCluster = topics.clusterId().equals(appClusterId());
+      }
       topics.partitionCount(options.defaultTopic());
       plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
-          options.encoderConcurrency());
+          options.encoderConcurrency(), null);
+      if (!sameCluster) {
+        plan = plan.withDmlProducer(clientId -> DmlProducer.create(options, clientId));
+      }
     }
     createProgressTopic();
     streams = new KafkaStreams(topology(config, plan), config.streamsProperties());
@@ -165,6 +174,12 @@ public final class ChangefeedStreams implements AutoCloseable {
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.start();
+  }
+
+  private String appClusterId() {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      return TopicManager.clusterId(admin);
+    }
   }
 
   private void createProgressTopic() {

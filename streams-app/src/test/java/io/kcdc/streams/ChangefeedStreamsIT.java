@@ -2,7 +2,6 @@ package io.kcdc.streams;
 
 import static io.kcdc.streams.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +11,6 @@ import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.progress.CheckpointEmitter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
-import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -222,17 +220,6 @@ class ChangefeedStreamsIT {
       }
       assertThat(after).extracting(ConsumerRecord::partition).containsExactlyInAnyOrder(0, 1, 2, 0, 1, 2);
       assertThat(app.error()).isEmpty();
-    }
-  }
-
-  @Test
-  void sinkOnAnotherClusterIsRejected() {
-    SinkUri uri = SinkUri.parse("kafka://elsewhere.invalid:9092/x?protocol=canal-json");
-    ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", "cf-other", dir.resolve("other"),
-        uri, SinkConfig.empty());
-    try (ChangefeedStreams app = new ChangefeedStreams(config)) {
-      assertThatThrownBy(app::start).isInstanceOf(SinkConfigException.class)
-          .hasMessageStartingWith("[CDC:ErrKafkaInvalidConfig]");
     }
   }
 

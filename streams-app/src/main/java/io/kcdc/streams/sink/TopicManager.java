@@ -18,10 +18,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Sink topic management (TiCDC's {@code kafka.TopicManager}): a missing topic is created with {@code partition-num}
- * (default 3) and the replication factor; an existing topic's real partition count is used when
- * {@code partition-num} is unset, only its first N partitions when it is smaller, and a larger value is an error.
- * Answers are cached per topic. Thread-safe.
+ * Sink topic management (TiCDC's {@code kafka.TopicManager}) on the sink's Kafka cluster (the admin properties name
+ * it): a missing topic is created with {@code partition-num} (default 3) and the replication factor; an existing
+ * topic's real partition count is used when {@code partition-num} is unset, only its first N partitions when it is
+ * smaller, and a larger value is an error. Answers are cached per topic. Thread-safe.
  */
 public final class TopicManager implements PartitionCounts, AutoCloseable {
   private static final long TIMEOUT_SECONDS = 30;
@@ -78,6 +78,27 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
     }
   }
 
+  /** The id of the cluster this manager works on. */
+  public String clusterId() {
+    return clusterId(admin);
+  }
+
+  /**
+   * The id of an admin client's Kafka cluster.
+   *
+   * @throws SinkConfigException {@code CDC:ErrKafkaNewProducer} when the cluster cannot be reached
+   */
+  public static String clusterId(Admin admin) {
+    try {
+      return admin.describeCluster().clusterId().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing a Kafka cluster", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new SinkConfigException("CDC:ErrKafkaNewProducer", "cannot describe the Kafka cluster: " + e, e);
+    }
+  }
+
   /** The topic's partition count, or -1 when it does not exist. */
   private int describe(String topic) throws InterruptedException, ExecutionException, TimeoutException {
     try {
@@ -93,13 +114,23 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
   }
 
   /**
-   * For now the sink topics must live on the Kafka cluster of the Streams app (the rows are produced in the
-   * Streams transaction). Compares the broker lists as sets of {@code host:port}.
+   * Whether the sink's broker list shares a {@code host:port} with the app's bootstrap servers (then it is surely the
+   * same cluster; disjoint lists may still be one cluster under other names, compare {@link #clusterId()}s).
+   */
+  public static boolean sharesBrokers(List<String> sinkBrokers, String streamsBootstrap) {
+    Set<String> own = normalise(Arrays.asList(streamsBootstrap.split(",")));
+    return normalise(sinkBrokers).stream().anyMatch(own::contains);
+  }
+
+  /**
+   * Fails unless the sink's broker list shares a {@code host:port} with the app's. The streams app itself no longer
+   * requires this (a sink on another cluster is written at-least-once by {@link DmlProducer}); kept for callers
+   * that do.
    */
   public static void requireSameCluster(List<String> sinkBrokers, String streamsBootstrap) {
-    Set<String> sink = normalise(sinkBrokers);
-    Set<String> own = normalise(Arrays.asList(streamsBootstrap.split(",")));
-    if (sink.stream().noneMatch(own::contains)) {
+    if (!sharesBrokers(sinkBrokers, streamsBootstrap)) {
+      Set<String> sink = normalise(sinkBrokers);
+      Set<String> own = normalise(Arrays.asList(streamsBootstrap.split(",")));
       throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG, "the sink's Kafka cluster " + sink
           + " is not the Kafka cluster of the changefeed's streams app " + own
           + "; a Kafka sink on another cluster is not supported yet");

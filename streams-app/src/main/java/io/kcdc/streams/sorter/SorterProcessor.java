@@ -16,6 +16,7 @@ import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
 import io.kcdc.streams.selector.ColumnSelector;
+import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.PartitionCounts;
 import io.kcdc.streams.sink.SinkRecordKey;
 import java.nio.ByteBuffer;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -44,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * rows encoded by the {@link EncoderGroup} (one encoder per (topic, partition), batching protocols put several rows
  * into one record; the targets in parallel on {@code sink.encoder_concurrency} threads), forwards the records to
  * {@link #SINK_NODE} from the stream thread, deletes the rows, then forwards a {@link TableProgress} to
- * {@link #PROGRESS_NODE}.
+ * {@link #PROGRESS_NODE}. A sink on another Kafka cluster gets the records through the task's own
+ * {@link DmlProducer} instead of the sink node, and the progress is forwarded only once the sink cluster has
+ * acknowledged every record of the release (at-least-once there, see {@link DmlProducer}).
  * Everything happens in the Streams transaction of the input record, so a committed progress record means its rows
  * are in the sink. Rows of a table with {@code commitTs <=} its released checkpoint were already written and are
  * dropped.
@@ -77,9 +81,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * @param splitUpdates split updates of handle/unique keys (off with {@code output-raw-change-event})
    * @param selector {@code sink.column_selectors}
    * @param encoderConcurrency {@code sink.encoder_concurrency}: threads encoding a released chunk (per task)
+   * @param dmlProducer for a sink on another Kafka cluster: a task's producer by client id; null writes the rows
+   *     through {@link #SINK_NODE} in the Streams transaction
    */
   public record SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
-      boolean splitUpdates, ColumnSelector selector, int encoderConcurrency) {
+      boolean splitUpdates, ColumnSelector selector, int encoderConcurrency,
+      Function<String, DmlProducer> dmlProducer) {
 
     public SinkPlan {
       selector = selector == null ? ColumnSelector.none() : selector;
@@ -91,7 +98,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     /** Encoding on the stream thread. */
     public SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
         boolean splitUpdates) {
-      this(router, encoders, partitions, splitUpdates, ColumnSelector.none(), 1);
+      this(router, encoders, partitions, splitUpdates, ColumnSelector.none(), 1, null);
+    }
+
+    /** The same plan writing through the given producers (a sink on another cluster). */
+    public SinkPlan withDmlProducer(Function<String, DmlProducer> producers) {
+      return new SinkPlan(router, encoders, partitions, splitUpdates, selector, encoderConcurrency, producers);
     }
 
     public static SinkPlan blackhole() {
@@ -112,6 +124,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private KeyValueStore<Bytes, byte[]> resolved;
   /** One encoder per (topic, partition), so batches never mix partitions; kept for the processor's lifetime. */
   private EncoderGroup encoders;
+  /** The rows' way to a sink on another cluster; null when they go through the sink node. */
+  private DmlProducer dml;
   /** The routed rows of the chunk being released, per target in first-seen order. */
   private final Map<Target, List<RowEvent>> chunk = new LinkedHashMap<>();
 
@@ -128,6 +142,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     if (plan.router() != null) {
       encoders = new EncoderGroup(plan.encoders(), plan.encoderConcurrency(),
           "cdc-encoder-" + context.applicationId() + "-" + context.taskId());
+      if (plan.dmlProducer() != null) {
+        dml = plan.dmlProducer().apply(context.applicationId() + "-" + context.taskId() + "-sink");
+      }
     }
   }
 
@@ -135,6 +152,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   public void close() {
     if (encoders != null) {
       encoders.close();
+    }
+    if (dml != null) {
+      dml.close();
     }
   }
 
@@ -207,6 +227,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     long checkpoint = state.checkpointTs();
     if (Long.compareUnsigned(upTo, checkpoint) > 0) {
       release(tableId, upTo);
+      if (dml != null) {
+        dml.awaitAcks(); // progress means "in the sink"
+      }
       checkpoint = upTo;
     }
     if (resolvedTs == state.resolvedTs() && checkpoint == state.checkpointTs()) {
@@ -258,8 +281,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     for (Map.Entry<Target, List<EncodedMessage>> e : built.entrySet()) {
       Target target = e.getKey();
       for (EncodedMessage m : e.getValue()) {
-        context.forward(new Record<>(new SinkRecordKey(target.topic(), target.partition(), m.key()), m.value(),
-            context.currentSystemTimeMs()), SINK_NODE);
+        if (dml != null) {
+          dml.send(target.topic(), target.partition(), m.key(), m.value());
+        } else {
+          context.forward(new Record<>(new SinkRecordKey(target.topic(), target.partition(), m.key()), m.value(),
+              context.currentSystemTimeMs()), SINK_NODE);
+        }
       }
     }
   }

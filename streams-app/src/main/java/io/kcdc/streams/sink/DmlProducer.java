@@ -1,0 +1,87 @@
+package io.kcdc.streams.sink;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes a sorter task's row records to a Kafka sink on another cluster than the Streams app's (TiCDC's
+ * {@code dmlproducer}): an idempotent producer with {@code acks=all} per stream task, records sent asynchronously in
+ * release order to the routed partition, and {@link #awaitAcks()} before the release's {@code TableProgress} is
+ * forwarded, so a progress record still means "these rows are in the sink".
+ *
+ * <p>Delivery into another cluster is <b>at-least-once</b>: the rows are acknowledged by the sink cluster before
+ * the Streams transaction that deletes them from the sorter and writes the progress commits; when the app dies in
+ * between, the rows are released (and written) again after the restart. A sink on the app's own cluster keeps
+ * exactly-once: its rows are part of the Streams transaction. A failed send is never skipped: the next
+ * {@link #send} or {@link #awaitAcks()} throws {@link KafkaSendException}, which stops the stream thread and
+ * surfaces as the changefeed's error.
+ */
+public final class DmlProducer implements AutoCloseable {
+  /** Headroom over {@code max-message-bytes} for a record's batch framing in a produce request. */
+  private static final int REQUEST_OVERHEAD = 128;
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  private final Producer<byte[], byte[]> producer;
+  private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+  public DmlProducer(Producer<byte[], byte[]> producer) {
+    this.producer = producer;
+  }
+
+  /**
+   * The producer settings of a sink: its brokers, idempotence, {@code acks=all} and a request size that takes any
+   * record the encoders let through ({@code max-message-bytes}, TiCDC's length estimate; never below Kafka's
+   * default).
+   */
+  public static Map<String, Object> properties(KafkaSinkOptions options, String clientId) {
+    Map<String, Object> p = new HashMap<>();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Math.max(options.encoder().maxMessageBytes() + REQUEST_OVERHEAD, 1 << 20));
+    return p;
+  }
+
+  /** A producer for {@code options}' brokers. */
+  public static DmlProducer create(KafkaSinkOptions options, String clientId) {
+    return new DmlProducer(new KafkaProducer<>(properties(options, clientId), new ByteArraySerializer(),
+        new ByteArraySerializer()));
+  }
+
+  /** Sends one record to {@code topic}/{@code partition}; fails if an earlier send of this producer failed. */
+  public void send(String topic, int partition, byte[] key, byte[] value) {
+    throwIfFailed();
+    producer.send(new ProducerRecord<>(topic, partition, key, value), (metadata, e) -> {
+      if (e != null) {
+        failure.compareAndSet(null, e);
+      }
+    });
+  }
+
+  /** Waits until every record sent so far is acknowledged by the sink cluster. */
+  public void awaitAcks() {
+    producer.flush();
+    throwIfFailed();
+  }
+
+  private void throwIfFailed() {
+    Exception e = failure.get();
+    if (e != null) {
+      throw new KafkaSendException("failed to send a row to the downstream Kafka: " + e, e);
+    }
+  }
+
+  /** Closes the producer; records still unacknowledged then belong to a release whose progress was never written. */
+  @Override
+  public void close() {
+    producer.close(CLOSE_TIMEOUT);
+  }
+}
