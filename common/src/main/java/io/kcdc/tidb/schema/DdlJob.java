@@ -79,6 +79,13 @@ public record DdlJob(
         involvingSchemaInfo, adminOperator, traceInfo, bdrRole, cdcWriteSource, localMode, sqlMode);
   }
 
+  public DdlJob withMultiSchemaInfo(Object info) {
+    return new DdlJob(id, type, schemaId, tableId, schemaName, tableName, state, warning, err,
+        errCount, rowCount, rawArgs, schemaState, snapshotVer, realStartTs, startTs, dependencyId,
+        query, binlog, version, reorgMeta, info, priority, seqNum, charset, collate,
+        involvingSchemaInfo, adminOperator, traceInfo, bdrRole, cdcWriteSource, localMode, sqlMode);
+  }
+
   public DdlJob withState(int newState) {
     return new DdlJob(id, type, schemaId, tableId, schemaName, tableName, newState, warning, err,
         errCount, rowCount, rawArgs, schemaState, snapshotVer, realStartTs, startTs, dependencyId,

@@ -5,11 +5,15 @@ import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.DdlJob;
 import io.kcdc.tidb.schema.HistoryInfo;
+import io.kcdc.tidb.schema.JobState;
+import io.kcdc.tidb.schema.MultiSchemaInfo;
 import io.kcdc.tidb.schema.SchemaState;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.kv.Transaction;
 import io.kcdc.upstream.kv.TxnKv;
 import io.kcdc.upstream.kv.WriteConflictException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,6 +182,49 @@ public final class DdlExecutor {
       return table;
     });
   }
+
+  /**
+   * One {@code ALTER TABLE} with several changes: applied in order to the table in one
+   * transaction, and, like TiDB's MultiSchemaChange job, written as one Done job of type
+   * MultiSchemaChange with a sub-job per change (all Done) and the final TableInfo, with one
+   * schema version. A single change is an ordinary job of its own type.
+   */
+  public synchronized TableInfo alterTable(String dbName, String tableName, String query, List<SubChange> changes) {
+    if (changes.size() == 1) {
+      return alterTable(dbName, tableName, changes.get(0).actionType(), query, changes.get(0).change());
+    }
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      DBInfo db = requireDatabase(txn, dbName);
+      TableInfo table = requireTable(txn, db, dbName, tableName);
+      try {
+        for (SubChange c : changes) {
+          table = c.change().apply(table, txn.startTs());
+        }
+      } catch (RuntimeException e) {
+        txn.rollback();
+        throw e;
+      }
+      Catalog.putTable(txn, db.id(), table);
+      long version = Catalog.bumpSchemaVersion(txn);
+      List<MultiSchemaInfo.SubJob> subJobs = new ArrayList<>();
+      for (SubChange c : changes) {
+        // A dropped column or index ends in state None, anything else Public.
+        int state = c.actionType() == ActionType.DROP_COLUMN || c.actionType() == ActionType.DROP_INDEX
+            ? SchemaState.NONE : SchemaState.PUBLIC;
+        subJobs.add(new MultiSchemaInfo.SubJob(c.actionType(), null, state, 0, txn.startTs(), false,
+            JobState.DONE, 0, null, version, 0, false));
+      }
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.MULTI_SCHEMA_CHANGE, db.id(), table.id(),
+          db.name().o(), table.name().o(), query, new HistoryInfo(version, null, table, txn.startTs(), null))
+          .withMultiSchemaInfo(new MultiSchemaInfo(subJobs, false, 0));
+      finish(txn, job);
+      return table;
+    });
+  }
+
+  /** One change of a multi-change {@code ALTER TABLE} and its action type. */
+  public record SubChange(int actionType, AlterTable change) {}
 
   /**
    * {@code TRUNCATE TABLE}: the table gets a new id (so a new, empty key range); the job's

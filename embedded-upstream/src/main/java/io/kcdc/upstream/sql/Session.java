@@ -4,6 +4,7 @@ import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.catalog.Catalog;
+import io.kcdc.upstream.catalog.DdlExecutor;
 import io.kcdc.upstream.catalog.SchemaException;
 import io.kcdc.upstream.kv.DeadlockException;
 import io.kcdc.upstream.kv.LockWaitTimeoutException;
@@ -229,44 +230,71 @@ public final class Session implements SqlSession, EvalContext {
     return QueryResult.Ok.EMPTY;
   }
 
+  /**
+   * {@code ALTER TABLE} with one or more changes: as in TiDB, more than one change (clauses, or
+   * columns of one {@code ADD COLUMN (a ..., b ...)}) is one MultiSchemaChange job. New indexes
+   * are backfilled once the job is done.
+   */
   private QueryResult alterTable(Alter alter, String query) {
     commitOpen();
     String db = schemaOf(alter.getTable());
     String name = Identifiers.unquote(alter.getTable().getName());
-    // TiDB would run several changes as one MultiSchemaChange job; here each is its own job.
+    List<DdlExecutor.SubChange> changes = new ArrayList<>();
+    int addedIndexes = 0;
+    Table renameTo = null;
     for (AlterExpression e : alter.getAlterExpressions()) {
       String op = String.valueOf(e.getOperation());
       if (op.equals("ADD") && e.getColDataTypeList() != null) {
         for (AlterExpression.ColumnDataType cd : e.getColDataTypeList()) {
-          engine.ddl().alterTable(db, name, ActionType.ADD_COLUMN, query,
-              (t, ts) -> AlterTableTranslator.addColumn(t, cd, ts));
+          changes.add(new DdlExecutor.SubChange(ActionType.ADD_COLUMN, (t, ts) -> AlterTableTranslator.addColumn(t, cd, ts)));
         }
       } else if (op.equals("ADD") && e.getUk() && e.getUkColumns() != null) {
-        addIndex(alter.getTable(), e.getUkName(), e.getUkColumns(), true, query);
+        String ix = e.getUkName();
+        List<String> cols = e.getUkColumns();
+        changes.add(new DdlExecutor.SubChange(ActionType.ADD_INDEX,
+            (t, ts) -> AlterTableTranslator.addIndex(t, ix, cols, true, ts)));
+        addedIndexes++;
       } else if (op.equals("ADD") && e.getIndex() != null) {
         String type = e.getIndex().getType() == null ? "" : e.getIndex().getType().toUpperCase(Locale.ROOT);
         if (type.contains("PRIMARY")) {
           throw SqlException.unsupported("ALTER TABLE ADD PRIMARY KEY");
         }
-        addIndex(alter.getTable(), e.getIndex().getName(), e.getIndex().getColumnsNames(),
-            type.contains("UNIQUE"), query);
+        String ix = e.getIndex().getName();
+        List<String> cols = e.getIndex().getColumnsNames();
+        boolean unique = type.contains("UNIQUE");
+        changes.add(new DdlExecutor.SubChange(ActionType.ADD_INDEX,
+            (t, ts) -> AlterTableTranslator.addIndex(t, ix, cols, unique, ts)));
+        addedIndexes++;
       } else if (op.equals("DROP") && e.getIndex() != null) {
         String indexName = e.getIndex().getName();
-        engine.ddl().alterTable(db, name, ActionType.DROP_INDEX, query,
-            (t, ts) -> AlterTableTranslator.dropIndex(t, indexName, ts));
+        changes.add(new DdlExecutor.SubChange(ActionType.DROP_INDEX,
+            (t, ts) -> AlterTableTranslator.dropIndex(t, indexName, ts)));
       } else if (op.equals("DROP") && e.getColumnName() != null) {
-        engine.ddl().alterTable(db, name, ActionType.DROP_COLUMN, query,
-            (t, ts) -> AlterTableTranslator.dropColumn(t, e.getColumnName(), ts));
+        changes.add(new DdlExecutor.SubChange(ActionType.DROP_COLUMN,
+            (t, ts) -> AlterTableTranslator.dropColumn(t, e.getColumnName(), ts)));
       } else if ((op.equals("MODIFY") || op.equals("ALTER")) && e.getColDataTypeList() != null) {
         for (AlterExpression.ColumnDataType cd : e.getColDataTypeList()) {
-          engine.ddl().alterTable(db, name, ActionType.MODIFY_COLUMN, query,
-              (t, ts) -> AlterTableTranslator.modifyColumn(t, cd, ts));
+          changes.add(new DdlExecutor.SubChange(ActionType.MODIFY_COLUMN,
+              (t, ts) -> AlterTableTranslator.modifyColumn(t, cd, ts)));
         }
       } else if (op.equals("RENAME_TABLE") && e.getNewTableName() != null) {
-        renameTable(alter.getTable(), new Table(e.getNewTableName()), query);
+        renameTo = new Table(e.getNewTableName());
       } else {
         throw SqlException.unsupported("ALTER TABLE " + e);
       }
+    }
+    if (renameTo != null) {
+      if (!changes.isEmpty()) {
+        // TiDB's multi-schema change has no RENAME TABLE sub-job either.
+        throw SqlException.unsupported("ALTER TABLE RENAME with other changes");
+      }
+      renameTable(alter.getTable(), renameTo, query);
+      return QueryResult.Ok.EMPTY;
+    }
+    TableInfo t = engine.ddl().alterTable(db, name, query, changes);
+    // Index ids are allocated in order: the new ones are the highest.
+    for (long id = t.maxIndexId() - addedIndexes + 1; id <= t.maxIndexId(); id++) {
+      backfill(t, id);
     }
     return QueryResult.Ok.EMPTY;
   }
@@ -317,8 +345,11 @@ public final class Session implements SqlSession, EvalContext {
   private void addIndex(Table table, String indexName, List<String> columns, boolean unique, String query) {
     TableInfo t = engine.ddl().alterTable(schemaOf(table), Identifiers.unquote(table.getName()),
         ActionType.ADD_INDEX, query, (cur, ts) -> AlterTableTranslator.addIndex(cur, indexName, columns, unique, ts));
-    // The job is Done once the meta is written; the entries of rows already there follow.
-    long indexId = t.maxIndexId();
+    backfill(t, t.maxIndexId());
+  }
+
+  /** The job is Done once the meta is written; the index entries of rows already there follow. */
+  private void backfill(TableInfo t, long indexId) {
     for (int attempt = 1; ; attempt++) {
       Transaction tx = engine.kv().begin();
       try {

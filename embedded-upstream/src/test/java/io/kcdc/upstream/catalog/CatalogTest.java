@@ -138,27 +138,28 @@ class CatalogTest {
         .toList();
     assertThat(jobs).extracting(DdlJob::type).containsExactly(ActionType.CREATE_SCHEMA,
         ActionType.CREATE_SCHEMA, ActionType.CREATE_TABLE, ActionType.ADD_INDEX,
-        ActionType.ADD_INDEX, ActionType.ADD_INDEX, ActionType.MODIFY_COLUMN,
+        // Two changes in one ALTER TABLE: one MultiSchemaChange job, as in TiDB.
+        ActionType.MULTI_SCHEMA_CHANGE, ActionType.MODIFY_COLUMN,
         ActionType.DROP_INDEX, ActionType.DROP_INDEX, ActionType.RENAME_TABLE,
         ActionType.RENAME_TABLE, ActionType.RENAME_TABLE);
     List<Long> versions = jobs.stream().map(j -> j.binlog().schemaVersion()).toList();
     for (int i = 1; i < versions.size(); i++) {
       assertThat(versions.get(i)).isEqualTo(versions.get(i - 1) + 1);
     }
-    TableInfo afterAdds = jobs.get(5).binlog().tableInfo();
+    TableInfo afterAdds = jobs.get(4).binlog().tableInfo();
     assertThat(afterAdds.indices()).extracting(ix -> ix.name().o() + ":" + ix.unique())
         .containsExactly("k_1:false", "uc:true", "k:false");
     assertThat(afterAdds.indices()).extracting(ix -> ix.id()).containsExactly(1L, 2L, 3L);
     assertThat(afterAdds.maxIndexId()).isEqualTo(3);
-    TableInfo modified = jobs.get(6).binlog().tableInfo();
+    TableInfo modified = jobs.get(5).binlog().tableInfo();
     assertThat(modified.columns().get(2).type().flen()).isEqualTo(40);
     assertThat(modified.columns().get(2).id()).isEqualTo(3);
-    TableInfo afterDrops = jobs.get(8).binlog().tableInfo();
+    TableInfo afterDrops = jobs.get(7).binlog().tableInfo();
     assertThat(afterDrops.indices()).extracting(ix -> ix.name().o()).containsExactly("k");
     assertThat(afterDrops.maxIndexId()).isEqualTo(3);
-    assertThat(jobs.get(9).binlog().tableInfo().name().o()).isEqualTo("t2");
-    assertThat(jobs.get(10).binlog().tableInfo().name().o()).isEqualTo("t3");
-    DdlJob crossDb = jobs.get(11);
+    assertThat(jobs.get(8).binlog().tableInfo().name().o()).isEqualTo("t2");
+    assertThat(jobs.get(9).binlog().tableInfo().name().o()).isEqualTo("t3");
+    DdlJob crossDb = jobs.get(10);
     assertThat(crossDb.schemaName()).isEqualTo("e");
     assertThat(crossDb.tableId()).isEqualTo(jobs.get(2).tableId());
     assertThat(crossDb.schemaId()).isEqualTo(jobs.get(1).schemaId());
