@@ -40,14 +40,39 @@ class MessageCompressionTest {
   }
 
   @Test
-  void lz4IsTheFrameFormatAndSpansBlocks() {
-    byte[] data = new byte[200_000]; // more than one 64 KiB block
-    new Random(7).nextBytes(data);
-    byte[] lz4 = MessageCompression.LZ4.compress(data);
+  void lz4IsTheFrameFormatWithGosFourMiBBlocks() throws Exception {
+    byte[] random = new byte[MessageCompression.LZ4_BLOCK_SIZE + 200_000]; // two blocks, neither compressible
+    new Random(7).nextBytes(random);
+    byte[] lz4 = MessageCompression.LZ4.compress(random);
     assertThat(HexFormat.of().formatHex(lz4, 0, 4)).isEqualTo("04224d18"); // frame magic 0x184D2204, little endian
-    assertThat(MessageCompression.LZ4.decompress(lz4)).isEqualTo(data);
-    byte[] text = "x".repeat(100_000).getBytes(StandardCharsets.UTF_8);
-    assertThat(MessageCompression.LZ4.compress(text).length).isLessThan(1_000);
+    assertThat(lz4[4]).isEqualTo((byte) 0x64); // FLG: version 01, independent blocks, content checksum
+    assertThat((lz4[5] >> 4) & 7).isEqualTo(7); // BD: block maximum size 4 MiB
+    assertThat(lz4[5] & 0x8f).isZero(); // BD's reserved bits
+    // first block stored raw: size word with the high bit set, 4 MiB of plain data
+    assertThat(ByteBuffer.wrap(lz4, 7, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt())
+        .isEqualTo(0x8000_0000 | MessageCompression.LZ4_BLOCK_SIZE);
+    assertThat(MessageCompression.LZ4.decompress(lz4)).isEqualTo(random);
+    assertThat(readWithCommonsCompress(lz4)).isEqualTo(random);
+
+    byte[] text = "row-".repeat(1_500_000).getBytes(StandardCharsets.UTF_8); // 6 MB: two compressed blocks
+    byte[] small = MessageCompression.LZ4.compress(text);
+    assertThat(small.length).isLessThan(100_000);
+    assertThat(MessageCompression.LZ4.decompress(small)).isEqualTo(text);
+    assertThat(readWithCommonsCompress(small)).isEqualTo(text);
+
+    for (byte[] tiny : List.of(new byte[0], "x".getBytes(StandardCharsets.UTF_8))) {
+      byte[] frame = MessageCompression.LZ4.compress(tiny);
+      assertThat(MessageCompression.LZ4.decompress(frame)).isEqualTo(tiny);
+      assertThat(readWithCommonsCompress(frame)).isEqualTo(tiny);
+    }
+  }
+
+  /** Another implementation of the frame format (it checks the header and content checksums). */
+  private static byte[] readWithCommonsCompress(byte[] frame) throws java.io.IOException {
+    try (var in = new org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream(
+        new java.io.ByteArrayInputStream(frame))) {
+      return in.readAllBytes();
+    }
   }
 
   @Test
