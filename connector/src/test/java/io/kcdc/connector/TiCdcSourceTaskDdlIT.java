@@ -219,4 +219,32 @@ class TiCdcSourceTaskDdlIT {
       connect.request("DELETE", "/connectors/cf2", null);
     }
   }
+
+  @Test
+  void partitionsAddedOrTruncatedLaterAreCaptured() throws Exception {
+    sql.execute("CREATE DATABASE p");
+    sql.execute("CREATE TABLE p.r (id INT PRIMARY KEY, v INT) PARTITION BY RANGE (id) "
+        + "(PARTITION p0 VALUES LESS THAN (10), PARTITION p1 VALUES LESS THAN (20))");
+    long startTs = cluster.txnKv().currentTs();
+    connect.createTopic("_cdc.cf3.rows", PARTITIONS);
+    String config = connectorConfig(startTs).replace("cf2", "cf3").replace("d.*", "p.*");
+    assertThat(connect.request("PUT", "/connectors/cf3/config", config).statusCode()).isEqualTo(201);
+    try (KafkaConsumer<byte[], byte[]> consumer = connect.consumer("_cdc.cf3.rows")) {
+      sql.execute("INSERT INTO p.r VALUES (1, 1), (11, 11)");
+      sql.execute("ALTER TABLE p.r ADD PARTITION (PARTITION p2 VALUES LESS THAN (30))");
+      sql.execute("INSERT INTO p.r VALUES (21, 21)");
+      sql.execute("ALTER TABLE p.r TRUNCATE PARTITION p0");
+      sql.execute("INSERT INTO p.r VALUES (2, 2)");
+      long end = cluster.txnKv().currentTs();
+      awaitResolved(consumer, end, "r");
+      List<RowChange> rows = rows(idOf("r"));
+      assertThat(rows).extracting(r -> r.getColumns().get(0)).containsExactly(1L, 11L, 21L, 2L);
+      // Each row names its partition: four physical tables, the truncated p0 got a new id.
+      assertThat(rows.stream().map(RowChange::getPhysicalTableId).distinct()).hasSize(4);
+      assertThat(rows).allSatisfy(r -> assertThat(r.getPhysicalTableId()).isNotEqualTo(r.getTableId()));
+      assertOrdered(idOf("r"));
+    } finally {
+      connect.request("DELETE", "/connectors/cf3", null);
+    }
+  }
 }
