@@ -11,7 +11,6 @@ import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
-import io.kcdc.streams.sink.TopicManager;
 import io.kcdc.streams.progress.CheckpointEmitter;
 import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
@@ -70,8 +69,8 @@ public final class SinkSupport implements AutoCloseable {
     if (uri.isBlackhole()) {
       return;
     }
+    // A sink on another Kafka cluster is written at-least-once by the streams app's own producer.
     KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info));
-    TopicManager.requireSameCluster(uri.brokers(), bootstrapServers);
   }
 
   /** Settings of the changefeed's Streams app on this capture. */

@@ -122,21 +122,6 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
     return normalise(sinkBrokers).stream().anyMatch(own::contains);
   }
 
-  /**
-   * Fails unless the sink's broker list shares a {@code host:port} with the app's. The streams app itself no longer
-   * requires this (a sink on another cluster is written at-least-once by {@link DmlProducer}); kept for callers
-   * that do.
-   */
-  public static void requireSameCluster(List<String> sinkBrokers, String streamsBootstrap) {
-    if (!sharesBrokers(sinkBrokers, streamsBootstrap)) {
-      Set<String> sink = normalise(sinkBrokers);
-      Set<String> own = normalise(Arrays.asList(streamsBootstrap.split(",")));
-      throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG, "the sink's Kafka cluster " + sink
-          + " is not the Kafka cluster of the changefeed's streams app " + own
-          + "; a Kafka sink on another cluster is not supported yet");
-    }
-  }
-
   private static Set<String> normalise(List<String> brokers) {
     return brokers.stream().map(String::trim).filter(s -> !s.isEmpty())
         .map(s -> s.toLowerCase(Locale.ROOT).replaceFirst("^[a-z0-9]+://", ""))
