@@ -134,27 +134,44 @@ public final class MvccStore {
    * @throws WriteConflictException when a key is locked by another transaction or has a newer write
    */
   public void prewrite(List<Mutation> mutations, byte[] primary, long startTs, long ttlMillis, long forUpdateTs) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxReadWaitMillis);
     mu.lock();
     try {
-      for (Mutation m : mutations) {
-        KeyHistory h = keys.get(EncodedKey.ofRaw(m.rawKey()));
-        if (h == null) {
-          continue;
-        }
-        if (h.lock != null && h.lock.startTs() != startTs) {
-          throw new WriteConflictException(
-              "key is locked by transaction " + h.lock.startTs() + " (txn " + startTs + ")");
-        }
-        if (forUpdateTs == 0) {
-          if (!h.writes.isEmpty() && h.writes.firstKey() >= startTs) {
-            Write w = h.writes.firstEntry().getValue();
-            throw new WriteConflictException(
-                w.kind == WriteKind.ROLLBACK && w.startTs == startTs
-                    ? "transaction " + startTs + " was rolled back"
-                    : "write conflict: txn " + startTs + " vs commit ts " + w.commitTs);
+      boolean checked = false;
+      while (!checked) {
+        checked = true;
+        for (Mutation m : mutations) {
+          KeyHistory h = keys.get(EncodedKey.ofRaw(m.rawKey()));
+          if (h == null) {
+            continue;
           }
-        } else if (h.lock == null) {
-          checkNoNewerWrite(h, startTs, forUpdateTs);
+          MvccLock l = h.lock;
+          if (l != null && l.startTs() != startTs) {
+            // A pessimistic lock is held for a whole transaction: like client-go resolving a
+            // KeyIsLocked, wait for it (nothing is written yet, so no wait cycle can form).
+            if (!l.pessimistic() || System.nanoTime() >= deadline) {
+              throw new WriteConflictException(
+                  "key is locked by transaction " + l.startTs() + " (txn " + startTs + ")");
+            }
+            if (expired(l)) {
+              resolveExpired(l);
+            } else {
+              awaitRelease(deadline);
+            }
+            checked = false;
+            break;
+          }
+          if (forUpdateTs == 0) {
+            if (!h.writes.isEmpty() && h.writes.firstKey() >= startTs) {
+              Write w = h.writes.firstEntry().getValue();
+              throw new WriteConflictException(
+                  w.kind == WriteKind.ROLLBACK && w.startTs == startTs
+                      ? "transaction " + startTs + " was rolled back"
+                      : "write conflict: txn " + startTs + " vs commit ts " + w.commitTs);
+            }
+          } else if (l == null) {
+            checkNoNewerWrite(h, startTs, forUpdateTs);
+          }
         }
       }
       long now = clockMillis.getAsLong();
@@ -516,6 +533,17 @@ public final class MvccStore {
       if (w.startTs == startTs) {
         throw new WriteConflictException("transaction " + startTs + " was rolled back");
       }
+    }
+  }
+
+  /** Waits (with {@code mu} held) a little for some lock to go, at most until {@code deadline}. */
+  private void awaitRelease(long deadline) {
+    try {
+      released.await(Math.max(1, Math.min(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(50))),
+          TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WriteConflictException("interrupted while waiting for a lock");
     }
   }
 

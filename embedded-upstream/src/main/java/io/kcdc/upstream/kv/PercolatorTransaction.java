@@ -43,6 +43,8 @@ public final class PercolatorTransaction implements Transaction {
   /** The buffer as the running statement found it, or null outside a statement. */
   private NavigableMap<EncodedKey, Mutation> statementStart;
   private long statementForUpdateTs;
+  /** Keys the running statement read for update, to lock with its writes. */
+  private final List<byte[]> statementReads = new ArrayList<>();
 
   PercolatorTransaction(MvccStore store, TimestampOracle tso, long startTs, long lockTtlMillis) {
     this(store, tso, startTs, lockTtlMillis, false);
@@ -91,10 +93,19 @@ public final class PercolatorTransaction implements Transaction {
     if (statementStart == null) {
       return;
     }
-    List<byte[]> keys = new ArrayList<>();
+    NavigableMap<EncodedKey, byte[]> wanted = new TreeMap<>();
     for (Map.Entry<EncodedKey, Mutation> e : buffer.entrySet()) {
-      if (statementStart.get(e.getKey()) != e.getValue() && !locked.containsKey(e.getKey())) {
-        keys.add(e.getValue().rawKey());
+      if (statementStart.get(e.getKey()) != e.getValue()) {
+        wanted.put(e.getKey(), e.getValue().rawKey());
+      }
+    }
+    for (byte[] k : statementReads) {
+      wanted.put(EncodedKey.ofRaw(k), k);
+    }
+    List<byte[]> keys = new ArrayList<>();
+    for (Map.Entry<EncodedKey, byte[]> e : wanted.entrySet()) {
+      if (!locked.containsKey(e.getKey())) {
+        keys.add(e.getValue());
       }
     }
     if (keys.isEmpty()) {
@@ -110,7 +121,15 @@ public final class PercolatorTransaction implements Transaction {
   }
 
   @Override
+  public synchronized void lockAtStatementEnd(byte[] rawKey) {
+    if (statementStart != null) {
+      statementReads.add(Arrays.copyOf(rawKey, rawKey.length));
+    }
+  }
+
+  @Override
   public synchronized void endStatement(boolean keep) {
+    statementReads.clear();
     if (statementStart == null) {
       return;
     }

@@ -36,6 +36,12 @@ public interface Transaction extends Snapshot {
    */
   default void lockStatementKeys(long waitMillis) {}
 
+  /**
+   * Also locks {@code rawKey} when the running statement's keys are locked: a row it read for
+   * update or matched without changing it.
+   */
+  default void lockAtStatementEnd(byte[] rawKey) {}
+
   /** Ends the running statement, keeping its writes or undoing them. */
   default void endStatement(boolean keep) {}
 

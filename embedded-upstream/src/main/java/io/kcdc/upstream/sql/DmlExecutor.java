@@ -187,6 +187,8 @@ final class DmlExecutor {
     List<TableStore.StoredRow> matched = filter(
         TableStore.candidates(txn, t, upd.getWhere(), session), upd.getWhere(), scope);
     matched = limit(matched, upd.getLimit() == null ? null : upd.getLimit().getRowCount(), session);
+    // A pessimistic UPDATE locks every row it matched, changed or not (TiDB's SelectLock).
+    matched.forEach(r -> txn.lockAtStatementEnd(r.key()));
 
     List<Object[]> newValues = new ArrayList<>();
     long rowNum = 0;

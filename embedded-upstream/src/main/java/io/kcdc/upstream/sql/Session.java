@@ -34,6 +34,7 @@ import net.sf.jsqlparser.statement.create.table.CreateTable;
 import net.sf.jsqlparser.statement.delete.Delete;
 import net.sf.jsqlparser.statement.drop.Drop;
 import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.ForMode;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
@@ -46,8 +47,8 @@ import net.sf.jsqlparser.statement.update.Update;
  * unless {@code tidb_txn_mode} is {@code optimistic} or the statement was {@code BEGIN
  * OPTIMISTIC}; DDL commits an open transaction first, as in MySQL.
  *
- * <p>A DML statement of a pessimistic transaction reads the latest committed data and locks the
- * keys it writes, waiting at most {@code innodb_lock_wait_timeout} seconds (error 1205); when a
+ * <p>A DML statement (or SELECT ... FOR UPDATE) of a pessimistic transaction reads the latest
+ * committed data and locks the keys it writes and the rows it matched, waiting at most {@code innodb_lock_wait_timeout} seconds (error 1205); when a
  * key was committed after its read the statement runs again with a newer read ts, as TiDB does.
  * A deadlock (error 1213) rolls the transaction back, as in MySQL.
  */
@@ -381,6 +382,17 @@ public final class Session implements SqlSession, EvalContext {
       throw SqlException.unsupported("subqueries in FROM");
     }
     String db = schemaOf(from);
+    if (ps.getForMode() == ForMode.UPDATE && txn != null && txn.pessimistic()) {
+      // SELECT ... FOR UPDATE reads the latest rows and locks those its WHERE matches.
+      Transaction tx = txn;
+      return pessimisticStatement(() -> {
+        TableInfo t = resolve(tx, db, Identifiers.unquote(from.getName())).table();
+        String alias = from.getAlias() == null ? null : from.getAlias().getName();
+        DmlExecutor.filter(TableStore.candidates(tx, t, ps.getWhere(), this), ps.getWhere(),
+            new RowScope(this, t, alias)).forEach(r -> tx.lockAtStatementEnd(r.key()));
+        return QueryExecutor.select(ps, tx, db, t, this);
+      }, ps.isNoWait());
+    }
     Snapshot snap = txn != null ? txn : engine.kv().snapshot(engine.kv().currentTs());
     TableInfo t = resolve(snap, db, Identifiers.unquote(from.getName())).table();
     return QueryExecutor.select(ps, snap, db, t, this);
@@ -403,7 +415,10 @@ public final class Session implements SqlSession, EvalContext {
       txn = beginTransaction(systemVariables.get("tidb_txn_mode"));
     }
     if (txn != null) {
-      return txn.pessimistic() ? pessimisticStatement(db, name, body) : body.apply(resolve(txn, db, name), txn);
+      Transaction t = txn;
+      return t.pessimistic()
+          ? pessimisticStatement(() -> body.apply(resolve(t, db, name), t), false)
+          : body.apply(resolve(t, db, name), t);
     }
     for (int attempt = 1; ; attempt++) {
       Transaction t = engine.kv().begin();
@@ -428,16 +443,18 @@ public final class Session implements SqlSession, EvalContext {
     return "optimistic".equalsIgnoreCase(mode) ? engine.kv().begin() : engine.kv().beginPessimistic();
   }
 
-  /** One DML statement of the open pessimistic transaction; see the class comment. */
-  private QueryResult pessimisticStatement(String db, String name,
-      java.util.function.BiFunction<ResolvedTable, Transaction, QueryResult> body) {
+  /**
+   * One statement of the open pessimistic transaction that locks what it writes or reads for
+   * update; see the class comment. With {@code noWait} a held lock fails it at once (error 3572).
+   */
+  private QueryResult pessimisticStatement(java.util.function.Supplier<QueryResult> body, boolean noWait) {
     Transaction t = txn;
     for (int attempt = 1; ; attempt++) {
       t.startStatement(engine.kv().currentTs());
       boolean keep = false;
       try {
-        QueryResult r = body.apply(resolve(t, db, name), t);
-        t.lockStatementKeys(lockWaitMillis());
+        QueryResult r = body.get();
+        t.lockStatementKeys(noWait ? 0 : lockWaitMillis());
         keep = true;
         return r;
       } catch (WriteConflictException e) {
@@ -445,7 +462,10 @@ public final class Session implements SqlSession, EvalContext {
           throw SqlException.writeConflict("txnStartTS=" + t.startTs() + ", " + e.getMessage());
         }
       } catch (LockWaitTimeoutException e) {
-        throw SqlException.lockWaitTimeout();
+        throw noWait
+            ? new SqlException(3572, "HY000",
+                "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.")
+            : SqlException.lockWaitTimeout();
       } catch (DeadlockException e) {
         t.endStatement(false);
         rollbackOpen();

@@ -127,9 +127,21 @@ class PessimisticLockTest {
   }
 
   @Test
-  void optimisticPrewriteConflictsWithAForeignPessimisticLock() {
+  void optimisticPrewriteWaitsForAForeignPessimisticLockThenConflictsPastTheWaitLimit() throws Exception {
     store.acquirePessimisticLocks(List.of(K1), K1, 10, 10, 3_000, 0);
-    assertThatThrownBy(() -> store.prewrite(List.of(Mutation.put(K1, v("x"))), K1, 20, 3_000))
+    CompletableFuture<Void> optimistic = CompletableFuture.runAsync(
+        () -> store.prewrite(List.of(Mutation.put(K1, v("x"))), K1, 20, 3_000));
+    Thread.sleep(200);
+    assertThat(optimistic).isNotDone();
+    store.pessimisticRollback(List.of(K1), 10);
+    optimistic.get(5, TimeUnit.SECONDS);
+    store.commit(List.of(K1), 20, 21);
+
+    store.acquirePessimisticLocks(List.of(K1), K1, 30, 30, 3_000, 0);
+    long start = System.nanoTime();
+    // The store's read wait limit (1 s here) bounds the wait.
+    assertThatThrownBy(() -> store.prewrite(List.of(Mutation.put(K1, v("y"))), K1, 40, 3_000))
         .isInstanceOf(WriteConflictException.class);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(1_000);
   }
 }

@@ -169,6 +169,62 @@ class PessimisticTransactionIT {
   }
 
   @Test
+  void anAutocommitStatementWaitsForARowLockedByAnOpenTransaction() throws Exception {
+    try (Connection a = connect(); Connection b = connect();
+        Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+      sa.execute("BEGIN");
+      sa.executeUpdate("UPDATE counters SET k = k + 1 WHERE id = 1");
+      CompletableFuture<Integer> autocommit = CompletableFuture.supplyAsync(() -> {
+        try {
+          return sb.executeUpdate("UPDATE counters SET k = k + 10 WHERE id = 1");
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      // Longer than its conflict retries would take: it waits for the lock rather than failing.
+      Thread.sleep(1_500);
+      assertThat(autocommit).isNotDone();
+      sa.execute("COMMIT");
+      assertThat(autocommit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(k(sa, 1)).isEqualTo(11);
+    }
+  }
+
+  @Test
+  void selectForUpdateAndAnUpdateThatChangesNothingLockTheirRows() throws Exception {
+    try (Connection a = connect(); Connection b = connect();
+        Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+      sa.execute("BEGIN");
+      assertThat(k(sa, 1)).isZero();
+      sb.executeUpdate("UPDATE counters SET k = 5 WHERE id = 1");
+      // FOR UPDATE reads the latest row; a plain SELECT keeps the transaction's snapshot.
+      try (ResultSet rs = sa.executeQuery("SELECT k FROM counters WHERE id = 1 FOR UPDATE")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(5);
+      }
+      assertThat(k(sa, 1)).isZero();
+      assertThat(sa.executeUpdate("UPDATE counters SET k = k WHERE id = 3")).isZero();
+
+      sb.execute("SET innodb_lock_wait_timeout = 1");
+      sb.execute("BEGIN");
+      assertThatThrownBy(() -> sb.executeUpdate("UPDATE counters SET k = 6 WHERE id = 1"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1205));
+      assertThatThrownBy(() -> sb.executeUpdate("UPDATE counters SET k = 6 WHERE id = 3"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1205));
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> sb.executeQuery("SELECT k FROM counters WHERE id = 1 FOR UPDATE NOWAIT"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(3572));
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(900);
+      sb.execute("ROLLBACK");
+      sa.execute("COMMIT");
+      // b is free once a is done.
+      sb.execute("BEGIN");
+      assertThat(sb.executeUpdate("UPDATE counters SET k = 6 WHERE id = 1")).isEqualTo(1);
+      sb.execute("COMMIT");
+    }
+  }
+
+  @Test
   void aDeadlockIsError1213AndRollsTheVictimBack() throws Exception {
     try (Connection a = connect(); Connection b = connect();
         Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
