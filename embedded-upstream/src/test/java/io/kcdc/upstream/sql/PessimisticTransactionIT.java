@@ -225,6 +225,34 @@ class PessimisticTransactionIT {
   }
 
   @Test
+  void aConcurrentInsertOfTheSameKeyWaitsThenSeesTheDuplicate() throws Exception {
+    try (Connection a = connect(); Connection b = connect();
+        Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+      sa.execute("BEGIN");
+      sb.execute("BEGIN");
+      sa.executeUpdate("INSERT INTO counters VALUES (9, 9)");
+      CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> {
+        try {
+          return sb.executeUpdate("INSERT INTO counters VALUES (9, 99)");
+        } catch (SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(300);
+      assertThat(second).isNotDone();
+      sa.execute("COMMIT");
+      assertThatThrownBy(() -> second.get(10, TimeUnit.SECONDS))
+          .hasRootCauseInstanceOf(SQLException.class)
+          .rootCause().satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1062));
+      // Only the statement failed: b's transaction goes on.
+      assertThat(sb.executeUpdate("INSERT INTO counters VALUES (10, 10)")).isEqualTo(1);
+      sb.execute("COMMIT");
+      assertThat(k(sa, 9)).isEqualTo(9);
+      assertThat(k(sa, 10)).isEqualTo(10);
+    }
+  }
+
+  @Test
   void aDeadlockIsError1213AndRollsTheVictimBack() throws Exception {
     try (Connection a = connect(); Connection b = connect();
         Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
