@@ -174,6 +174,7 @@ public final class Capture implements ClusterView, AutoCloseable {
         o.run();
       } finally {
         owner = null;
+        runtime.ownerStopped();
       }
       if (!s.isDone()) {
         s.resign(leader);

@@ -33,4 +33,10 @@ public interface ChangefeedRuntime {
 
   /** Tells the sink that everything {@code <= checkpointTs} is written (canal-json WATERMARK...). */
   void emitCheckpoint(ChangefeedInfo info, long checkpointTs);
+
+  /**
+   * This capture stopped being the owner: drop owner-only state (DDL pullers, barriers), which a
+   * later term rebuilds from the changefeed checkpoints.
+   */
+  default void ownerStopped() {}
 }

@@ -235,6 +235,17 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     return worker.isEmpty() ? settings.selfAddress() : worker;
   }
 
+  @Override
+  public void ownerStopped() {
+    for (String key : List.copyOf(coordinators.keySet())) {
+      lastSchema.remove(key);
+      DdlCoordinator c = coordinators.remove(key);
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
   /** Broadcasts the checkpoint to the default topic and the topics of the tables replicated now. */
   @Override
   public void emitCheckpoint(ChangefeedInfo info, long checkpointTs) {
