@@ -119,7 +119,9 @@ class PullerIT {
     var fixture = new UpstreamFixture(cluster.txnKv());
     fixture.createSchema(List.of(UpstreamFixture.table(TABLE_ID, "t1"), UpstreamFixture.table(101, "t2")));
     SchemaSnapshot s = new SchemaLoader(new KvClient(regions, channels, Backoff.DEFAULT)).load(pd.currentTs());
-    assertThat(s.tables()).extracting(TableInfo::id).containsExactlyInAnyOrder(TABLE_ID, 101L);
+    // The fixture also writes mysql.tidb_ddl_job, as every TiDB cluster has it.
+    assertThat(s.tables()).extracting(TableInfo::id)
+        .containsExactlyInAnyOrder(TABLE_ID, 101L, io.kcdc.tidb.TableCodec.DDL_JOB_TABLE_ID);
     assertThat(s.table("TEST", "t2")).hasValueSatisfying(t -> assertThat(t.id()).isEqualTo(101));
     assertThat(s.databaseOf(TABLE_ID)).hasValueSatisfying(db -> assertThat(db.name().o()).isEqualTo("test"));
     assertThat(s.table(TABLE_ID).orElseThrow().columns()).hasSize(2);
