@@ -438,9 +438,9 @@ public final class Session implements SqlSession, EvalContext {
     }
   }
 
-  /** {@code tidb_txn_mode}: "optimistic", else pessimistic (TiDB's default, also for ""). */
+  /** {@code tidb_txn_mode}: "pessimistic" (TiDB's default), else optimistic, as TiDB's PrepareTxnCtx decides. */
   private Transaction beginTransaction(String mode) {
-    return "optimistic".equalsIgnoreCase(mode) ? engine.kv().begin() : engine.kv().beginPessimistic();
+    return "pessimistic".equalsIgnoreCase(mode) ? engine.kv().beginPessimistic() : engine.kv().begin();
   }
 
   /**

@@ -294,9 +294,25 @@ class PessimisticTransactionIT {
       assertThatThrownBy(() -> sb.execute("COMMIT"))
           .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(9007));
       assertThat(k(sa, 1)).isEqualTo(1);
-      // BEGIN PESSIMISTIC overrides the session mode.
+      // BEGIN PESSIMISTIC overrides the session mode: b now waits for a's lock.
       sa.execute("BEGIN PESSIMISTIC");
       sa.executeUpdate("UPDATE counters SET k = k + 1 WHERE id = 1");
+      sb.execute("SET innodb_lock_wait_timeout = 1");
+      sb.execute("BEGIN PESSIMISTIC");
+      assertThatThrownBy(() -> sb.executeUpdate("UPDATE counters SET k = k + 1 WHERE id = 1"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1205));
+      sb.execute("ROLLBACK");
+      sa.execute("COMMIT");
+      // Like TiDB, any mode other than 'pessimistic' (even '') is optimistic.
+      sb.execute("SET tidb_txn_mode = ''");
+      sb.execute("BEGIN");
+      sa.execute("BEGIN PESSIMISTIC");
+      sa.executeUpdate("UPDATE counters SET k = k + 1 WHERE id = 1");
+      // b takes no lock, so it does not wait (pessimistic, it would time out after 1 s).
+      long start = System.nanoTime();
+      assertThat(sb.executeUpdate("UPDATE counters SET k = k + 1 WHERE id = 1")).isEqualTo(1);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(900);
+      sb.execute("ROLLBACK");
       sa.execute("COMMIT");
     }
     try (Connection g = connect(); Statement sg = g.createStatement()) {
