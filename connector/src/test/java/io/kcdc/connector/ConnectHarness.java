@@ -91,6 +91,26 @@ final class ConnectHarness implements AutoCloseable {
     return c;
   }
 
+  /**
+   * The JSON config of a TiCDC source connector with two tasks, reading {@code pdAddress} from
+   * {@code startTs} for the tables {@code rule} matches, into {@code topic} with {@code partitions}.
+   */
+  static String connectorConfig(String changefeed, String pdAddress, long startTs, String rule, String topic, int partitions) {
+    return """
+        {"connector.class": "io.kcdc.connector.TiCdcSourceConnector",
+         "tasks.max": "2",
+         "key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+         "value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+         "changefeed.id": "%s",
+         "pd.addresses": "%s",
+         "start.ts": "%d",
+         "filter.rules": "[\\"%s\\"]",
+         "topic": "%s",
+         "topic.partitions": "%d",
+         "kv.resolved.ts.interval.ms": "100"}
+        """.formatted(changefeed, pdAddress, startTs, rule, topic, partitions);
+  }
+
   /** One decoded record of the internal topic; task checkpoints (no key) have table id -1. */
   record Decoded(int partition, long tableId, InternalEvent event) {}
 

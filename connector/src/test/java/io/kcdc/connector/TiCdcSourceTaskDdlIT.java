@@ -59,19 +59,7 @@ class TiCdcSourceTaskDdlIT {
   }
 
   private static String connectorConfig(long startTs) {
-    return """
-        {"connector.class": "io.kcdc.connector.TiCdcSourceConnector",
-         "tasks.max": "2",
-         "key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
-         "value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
-         "changefeed.id": "cf2",
-         "pd.addresses": "%s",
-         "start.ts": "%d",
-         "filter.rules": "[\\"d.*\\"]",
-         "topic": "%s",
-         "topic.partitions": "%d",
-         "kv.resolved.ts.interval.ms": "100"}
-        """.formatted(cluster.pdAddress(), startTs, TOPIC, PARTITIONS);
+    return ConnectHarness.connectorConfig("cf2", cluster.pdAddress(), startTs, "d.*", TOPIC, PARTITIONS);
   }
 
   private void read(KafkaConsumer<byte[], byte[]> consumer) {
@@ -227,7 +215,7 @@ class TiCdcSourceTaskDdlIT {
         + "(PARTITION p0 VALUES LESS THAN (10), PARTITION p1 VALUES LESS THAN (20))");
     long startTs = cluster.txnKv().currentTs();
     connect.createTopic("_cdc.cf3.rows", PARTITIONS);
-    String config = connectorConfig(startTs).replace("cf2", "cf3").replace("d.*", "p.*");
+    String config = ConnectHarness.connectorConfig("cf3", cluster.pdAddress(), startTs, "p.*", "_cdc.cf3.rows", PARTITIONS);
     assertThat(connect.request("PUT", "/connectors/cf3/config", config).statusCode()).isEqualTo(201);
     try (KafkaConsumer<byte[], byte[]> consumer = connect.consumer("_cdc.cf3.rows")) {
       sql.execute("INSERT INTO p.r VALUES (1, 1), (11, 11)");

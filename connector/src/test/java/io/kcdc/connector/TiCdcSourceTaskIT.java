@@ -54,19 +54,7 @@ class TiCdcSourceTaskIT {
   }
 
   private static String connectorConfig(long startTs) {
-    return """
-        {"connector.class": "io.kcdc.connector.TiCdcSourceConnector",
-         "tasks.max": "2",
-         "key.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
-         "value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
-         "changefeed.id": "cf1",
-         "pd.addresses": "%s",
-         "start.ts": "%d",
-         "filter.rules": "[\\"test.*\\"]",
-         "topic": "%s",
-         "topic.partitions": "%d",
-         "kv.resolved.ts.interval.ms": "100"}
-        """.formatted(cluster.pdAddress(), startTs, TOPIC, PARTITIONS);
+    return ConnectHarness.connectorConfig("cf1", cluster.pdAddress(), startTs, "test.*", TOPIC, PARTITIONS);
   }
 
   /** Everything read so far, per table, in partition order. */
