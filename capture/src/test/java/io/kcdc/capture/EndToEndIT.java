@@ -11,10 +11,6 @@ import io.kcdc.capture.local.FreePorts;
 import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,7 +42,6 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String SINK_TOPIC = "e2e-sink";
 
   private static Path dir;
@@ -383,22 +378,14 @@ class EndToEndIT {
   }
 
   private static long tso() throws Exception {
-    JsonNode t = post("/api/v2/tso", "{}");
-    return (t.path("timestamp").asLong() << 18) | t.path("logic_time").asLong();
+    return new TestApi(api).tso();
   }
 
   private static JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return new TestApi(api).get(path);
   }
 
   private static JsonNode post(String path, String body) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return new TestApi(api).post(path, body);
   }
 }

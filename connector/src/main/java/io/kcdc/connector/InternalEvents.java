@@ -54,6 +54,19 @@ public final class InternalEvents {
 
   /** The partition of the internal topic that holds every record of {@code tableId}. */
   public static int partitionOf(long tableId, int partitions) {
-    return Math.floorMod(Long.hashCode(tableId), partitions);
+    return slot(tableId, partitions);
+  }
+
+  /**
+   * Spreads table ids over {@code n} slots. TiDB takes a table's id and its DDL job's id from one
+   * allocator, so tables created one after another get ids two apart: a plain modulo would leave
+   * every other slot empty; the ids are mixed first (SplitMix64's finalizer).
+   */
+  public static int slot(long tableId, int n) {
+    long z = tableId;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    z = z ^ (z >>> 31);
+    return (int) Math.floorMod(z, (long) n);
   }
 }

@@ -38,6 +38,6 @@ public record TableSelection(TableFilter filter, boolean forceReplicate) {
 
   /** The task (of {@code taskCount}) that captures a table: fixed by the table id, so tables created later need no reassignment. */
   public static int taskOf(long tableId, int taskCount) {
-    return (int) Math.floorMod(tableId, (long) taskCount);
+    return InternalEvents.slot(tableId, taskCount);
   }
 }

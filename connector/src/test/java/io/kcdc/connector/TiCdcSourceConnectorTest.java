@@ -53,9 +53,15 @@ class TiCdcSourceConnectorTest {
     for (int i = 0; i < 3; i++) {
       assertThat(tasks.get(i)).containsEntry("task.index", Integer.toString(i)).containsEntry("task.count", "3");
     }
-    assertThat(TableSelection.taskOf(7, 3)).isEqualTo(1);
-    assertThat(TableSelection.taskOf(9, 3)).isZero();
-    assertThat(TableSelection.taskOf(-1, 3)).isEqualTo(2);
+    // Ids two apart (TiDB allocates a job id between two tables) still reach every task.
+    java.util.Set<Integer> tasksUsed = new java.util.HashSet<>();
+    for (long id = 101; id < 101 + 2 * 16; id += 2) {
+      int task = TableSelection.taskOf(id, 4);
+      assertThat(task).isBetween(0, 3).isEqualTo(TableSelection.taskOf(id, 4));
+      tasksUsed.add(task);
+    }
+    assertThat(tasksUsed).containsExactlyInAnyOrder(0, 1, 2, 3);
+    assertThat(TableSelection.taskOf(-1, 3)).isBetween(0, 2);
   }
 
   @Test
@@ -74,7 +80,12 @@ class TiCdcSourceConnectorTest {
   void internalTopicKeyAndPartition() {
     assertThat(InternalEvents.key(0x0102030405060708L)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(InternalEvents.tableIdOf(InternalEvents.key(-7))).isEqualTo(-7);
-    assertThat(InternalEvents.partitionOf(100, 3)).isEqualTo(Math.floorMod(Long.hashCode(100), 3));
+    assertThat(InternalEvents.partitionOf(100, 3)).isEqualTo(InternalEvents.slot(100, 3));
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (long id = 104; id < 104 + 2 * 12; id += 2) {
+      used.add(InternalEvents.partitionOf(id, 4));
+    }
+    assertThat(used).containsExactlyInAnyOrder(0, 1, 2, 3);
     assertThat(InternalEvents.partitionOf(-1L << 40, 7)).isBetween(0, 6);
   }
 }
