@@ -281,6 +281,16 @@ public final class Capture implements ClusterView, AutoCloseable {
     }
   }
 
+  @Override
+  public String gcServiceId() {
+    return gcServiceId;
+  }
+
+  @Override
+  public java.util.Map<String, String> metadata() {
+    return meta.dump();
+  }
+
   /** Liveness becomes stopping, the owner resigns, the lease is revoked and everything stops. */
   @Override
   public synchronized void close() {

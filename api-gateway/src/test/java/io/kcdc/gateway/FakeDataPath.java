@@ -28,6 +28,11 @@ final class FakeDataPath implements ChangefeedRuntime, UpstreamClient, LocalProc
   final Map<ChangefeedId, Long> emitted = new ConcurrentHashMap<>();
   final Map<ChangefeedId, ChangefeedProgress> progress = new ConcurrentHashMap<>();
   final Map<String, Long> serviceSafePoints = new ConcurrentHashMap<>();
+  final Map<String, Long> serviceSafePointTtls = new ConcurrentHashMap<>();
+  /** The info each changefeed was last started with. */
+  final Map<ChangefeedId, ChangefeedInfo> startedWith = new ConcurrentHashMap<>();
+  volatile VerifiedTables tables = new VerifiedTables(List.of(), List.of());
+  volatile RuntimeException tsoFailure;
   final List<List<String>> localReconciles = new CopyOnWriteArrayList<>();
   volatile long gcSafePoint = 1;
   private final AtomicLong logical = new AtomicLong();
@@ -38,6 +43,7 @@ final class FakeDataPath implements ChangefeedRuntime, UpstreamClient, LocalProc
   @Override
   public void ensureRunning(ChangefeedInfo info, long checkpointTs) {
     running.add(ChangefeedId.of(info));
+    startedWith.put(ChangefeedId.of(info), info);
   }
 
   @Override
@@ -68,8 +74,17 @@ final class FakeDataPath implements ChangefeedRuntime, UpstreamClient, LocalProc
         new ChangefeedProgress(resolved, checkpoint, tables, Optional.ofNullable(error)));
   }
 
+  void report(String id, long resolved, long checkpoint, long lastSynced) {
+    progress.put(new ChangefeedId("default", id),
+        new ChangefeedProgress(resolved, checkpoint, Map.of(), Optional.empty(), lastSynced));
+  }
+
   @Override
   public long currentTso() {
+    RuntimeException failure = tsoFailure;
+    if (failure != null) {
+      throw failure;
+    }
     return Tso.compose(System.currentTimeMillis(), logical.incrementAndGet() & 0x3ffff);
   }
 
@@ -81,6 +96,12 @@ final class FakeDataPath implements ChangefeedRuntime, UpstreamClient, LocalProc
   @Override
   public void updateServiceGcSafePoint(String serviceId, long ttlSeconds, long safePoint) {
     serviceSafePoints.put(serviceId, safePoint);
+    serviceSafePointTtls.put(serviceId, ttlSeconds);
+  }
+
+  @Override
+  public VerifiedTables verifyTables(long startTs, List<String> filterRules, boolean caseSensitive) {
+    return tables;
   }
 
   @Override

@@ -5,16 +5,23 @@ import io.kcdc.common.Tso;
 import io.kcdc.gateway.api.V2Models.Capture;
 import io.kcdc.gateway.api.V2Models.ChangefeedConfig;
 import io.kcdc.gateway.api.V2Models.EmptyResponse;
+import io.kcdc.gateway.api.V2Models.EtcdData;
 import io.kcdc.gateway.api.V2Models.HttpError;
 import io.kcdc.gateway.api.V2Models.ListResponse;
+import io.kcdc.gateway.api.V2Models.LogLevelReq;
+import io.kcdc.gateway.api.V2Models.ResolveLockReq;
 import io.kcdc.gateway.api.V2Models.ResumeChangefeedConfig;
 import io.kcdc.gateway.api.V2Models.ServerStatus;
 import io.kcdc.gateway.api.V2Models.UpstreamConfig;
+import io.kcdc.gateway.api.V2Models.VerifyTableConfig;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.Json;
+import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.gateway.model.ReplicaConfigs;
 import io.kcdc.gateway.owner.UpstreamClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +80,18 @@ public final class ApiServer implements AutoCloseable {
         json(ctx, changefeeds.list(namespace(ctx), ctx.queryParam("state")))));
     app.get(V2 + "/changefeeds/{changefeed_id}", owner(ctx ->
         json(ctx, changefeeds.get(changefeedId(ctx)))));
+    app.put(V2 + "/changefeeds/{changefeed_id}", owner(ctx -> {
+      ChangefeedId id = changefeedId(ctx);
+      json(ctx, changefeeds.update(id, () -> bind(ctx, ChangefeedConfig.class)));
+    }));
+    app.get(V2 + "/changefeeds/{changefeed_id}/meta_info", owner(ctx ->
+        json(ctx, changefeeds.metaInfo(changefeedId(ctx)))));
+    app.get(V2 + "/changefeeds/{changefeed_id}/synced", owner(ctx -> {
+      ChangefeedId id = changefeedId(ctx);
+      Optional<ChangefeedConfig> body = ctx.bodyAsBytes().length > 0
+          ? Optional.of(bind(ctx, ChangefeedConfig.class)) : Optional.empty();
+      json(ctx, changefeeds.synced(id, body));
+    }));
     app.get(V2 + "/changefeeds/{changefeed_id}/status", owner(ctx ->
         json(ctx, changefeeds.status(changefeedId(ctx)))));
     app.post(V2 + "/changefeeds/{changefeed_id}/pause", owner(ctx -> {
@@ -101,12 +120,37 @@ public final class ApiServer implements AutoCloseable {
     }));
     app.post(V2 + "/tso", ctx -> {
       UpstreamConfig req = bind(ctx, UpstreamConfig.class);
-      if (req.id() != null && req.id() > 0 && req.id() != upstream.clusterId()) {
-        throw CdcError.UPSTREAM_NOT_FOUND.gen(req.id());
-      }
+      requireKnownUpstream(req.id());
       long ts = upstream.currentTso();
       indented(ctx, new V2Models.Tso(Tso.physical(ts), Tso.logical(ts)));
     });
+    app.post(V2 + "/log", ctx -> {
+      LogLevelReq req = bind(ctx, LogLevelReq.class);
+      LogLevels.apply(req.logLevel() == null ? "info" : req.logLevel());
+      json(ctx, new EmptyResponse());
+    });
+    app.post(V2 + "/verify_table", ctx -> json(ctx, verifyTable(bind(ctx, VerifyTableConfig.class))));
+    app.get(V2 + "/unsafe/metadata", owner(ctx -> indented(ctx, view.metadata().entrySet().stream()
+        .map(e -> new EtcdData(e.getKey(), e.getValue())).toList())));
+    app.delete(V2 + "/unsafe/service_gc_safepoint", owner(ctx -> {
+      UpstreamConfig req = bind(ctx, UpstreamConfig.class);
+      requireKnownUpstream(req.id());
+      try {
+        // TiCDC's RemoveServiceGCSafepoint: TTL 0 and safepoint MaxUint64.
+        upstream.updateServiceGcSafePoint(view.gcServiceId(), 0, -1L);
+      } catch (RuntimeException e) {
+        throw e instanceof CdcException c ? c : CdcError.INTERNAL_SERVER_ERROR.wrap(e);
+      }
+      json(ctx, new EmptyResponse());
+    }));
+    app.post(V2 + "/unsafe/resolve_lock", owner(ctx -> {
+      ResolveLockReq req = bind(ctx, ResolveLockReq.class);
+      requireNonZero(req.regionId(), "RegionID");
+      requireNonZero(req.ts(), "Ts");
+      // TiCDC answers 503 without a body when it has no TiKV storage to resolve locks with; this
+      // control plane has no lock resolver (ScanLock/CheckTxnStatus/ResolveLock) either.
+      ctx.status(503).result(new byte[0]);
+    }));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
     app.exception(CdcException.class, (e, ctx) -> error(ctx, e));
@@ -119,6 +163,45 @@ public final class ApiServer implements AutoCloseable {
         .tag("status", String.valueOf(ctx.statusCode()))
         .register(metrics)
         .increment());
+  }
+
+  /** {@code POST /verify_table}: the tables the filter matches at {@code start_ts} (now if 0), by eligibility. */
+  private V2Models.Tables verifyTable(VerifyTableConfig req) {
+    ReplicaConfig config;
+    try {
+      config = ReplicaConfigs.mergeOnDefaults(req.replicaConfig());
+    } catch (IllegalArgumentException e) {
+      throw CdcError.API_INVALID_PARAM.wrap(e);
+    }
+    List<String> rules = config.filter() == null || config.filter().rules() == null ? List.of() : config.filter().rules();
+    TableFilterRules.validate(rules);
+    long startTs = req.startTs() == null || req.startTs() == 0 ? upstream.currentTso() : req.startTs();
+    UpstreamClient.VerifiedTables tables;
+    try {
+      tables = upstream.verifyTables(startTs, rules, Boolean.TRUE.equals(config.caseSensitive()));
+    } catch (UnsupportedOperationException e) {
+      throw CdcError.INTERNAL_SERVER_ERROR.wrap(e);
+    }
+    return new V2Models.Tables(toApi(tables.ineligible()), toApi(tables.eligible()));
+  }
+
+  private static List<V2Models.TableName> toApi(List<UpstreamClient.VerifiedTable> tables) {
+    return tables.stream().map(t -> new V2Models.TableName(t.schema(), t.table(), t.tableId(), t.isPartition())).toList();
+  }
+
+  private void requireKnownUpstream(Long id) {
+    if (id != null && id > 0 && id != upstream.clusterId()) {
+      throw CdcError.UPSTREAM_NOT_FOUND.gen(id);
+    }
+  }
+
+  /** gin's {@code binding:"required"} on a number: zero fails validation. */
+  private static void requireNonZero(Long v, String field) {
+    if (v == null || v == 0) {
+      throw CdcError.API_INVALID_PARAM.withMessage(
+          "invalid api parameter: Key: 'ResolveLockReq.%s' Error:Field validation for '%s' failed on the 'required' tag",
+          field, field);
+    }
   }
 
   /** Serves a route on the owner: forwards the request there when this capture is not it. */

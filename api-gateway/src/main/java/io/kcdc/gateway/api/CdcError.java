@@ -54,6 +54,9 @@ public enum CdcError {
       "TiCDC does not support creating a changefeed with the same TiDB cluster as both the source and the target for the changefeed.",
       500),
   PD_ETCD_API_ERROR("CDC:ErrPDEtcdAPIError", "etcd api call error", 500),
+  API_GET_PD_CLIENT_FAILED(
+      "CDC:ErrAPIGetPDClientFailed", "failed to get PDClient to connect PD, please recheck", 500),
+  INTERNAL_SERVER_ERROR("CDC:ErrInternalServerError", "internal server error", 500),
   UPSTREAM_NOT_FOUND("CDC:ErrUpstreamNotFound", "upstream not found, cluster-id: %d", 500),
   CLUSTER_IS_UNHEALTHY("CDC:ErrClusterIsUnhealthy", "TiCDC cluster is unhealthy", 500),
   OWNER_NOT_FOUND("CDC:ErrOwnerNotFound", "owner not found", 500),

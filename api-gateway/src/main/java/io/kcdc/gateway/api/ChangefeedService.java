@@ -121,6 +121,82 @@ public final class ChangefeedService {
         info.creatorVersion(), startTs, startTs, JsonTime.ofTso(startTs), null);
   }
 
+  /**
+   * {@code PUT /changefeeds/{id}} (TiCDC's {@code updateChangefeed}): only a stopped or failed
+   * changefeed; {@code target_ts}, {@code sink_uri} and {@code replica_config} replace the stored
+   * ones when given ({@code start_ts} is ignored), the result is validated as on create and any
+   * problem refuses the update. The owner derives the data path from the new info on resume.
+   */
+  public ChangeFeedInfo update(ChangefeedId id, java.util.function.Supplier<ChangefeedConfig> body) {
+    Versioned<ChangefeedInfo> current = meta.getInfo(id)
+        .orElseThrow(() -> CdcError.CHANGEFEED_NOT_EXISTS.gen(id.toString()));
+    ChangefeedInfo old = current.value();
+    if (old.state() != ChangefeedState.STOPPED && old.state() != ChangefeedState.FAILED) {
+      throw CdcError.CHANGEFEED_UPDATE_REFUSED.gen("can only update changefeed config when it is stopped or failed");
+    }
+    long checkpoint = meta.getStatus(id).map(s -> s.value().checkpointTs()).orElse(old.startTs());
+    ChangefeedConfig req = body.get();
+    long targetTs = old.targetTs();
+    if (req.targetTs() != null && req.targetTs() != 0) {
+      long t = requireUint(req.targetTs(), "target_ts");
+      if (Long.compareUnsigned(t, old.startTs()) <= 0) {
+        throw CdcError.CHANGEFEED_UPDATE_REFUSED.withMessage(
+            "can not update target_ts:%s less than start_ts:%s",
+            Long.toUnsignedString(t), Long.toUnsignedString(old.startTs()));
+      }
+      targetTs = t;
+    }
+    ReplicaConfig config = old.config();
+    boolean configUpdated = req.replicaConfig() != null && !req.replicaConfig().isNull();
+    if (configUpdated) {
+      try {
+        config = ReplicaConfigs.replaceOnDefaults(req.replicaConfig());
+      } catch (IllegalArgumentException e) {
+        throw CdcError.API_INVALID_PARAM.wrap(e);
+      }
+    }
+    boolean sinkUriUpdated = req.sinkUri() != null && !req.sinkUri().isEmpty();
+    String sinkUri = sinkUriUpdated ? req.sinkUri() : old.sinkUri();
+    ChangefeedInfo next = new ChangefeedInfo(
+        old.upstreamId(), old.namespace(), old.id(), sinkUri, old.createTime(), old.startTs(), targetTs,
+        old.adminJobType(), old.sortEngine(), old.sortDir(), config, old.state(), old.error(), old.warning(),
+        old.creatorVersion(), old.epoch());
+    try {
+      if (config != null && config.filter() != null) {
+        TableFilterRules.validate(config.filter().rules());
+      }
+      if (configUpdated || sinkUriUpdated) {
+        ReplicaConfigValidator.validate(config);
+        SinkUris.validate(sinkUri, config);
+        runtime.validate(next);
+      }
+    } catch (CdcException e) {
+      throw CdcError.CHANGEFEED_UPDATE_REFUSED.gen(e.errorMsg());
+    }
+    if (next.equals(old)) {
+      throw CdcError.CHANGEFEED_UPDATE_REFUSED.gen("changefeed config is the same with the old one, do nothing");
+    }
+    if (!meta.updateInfo(next, current.modRevision())) {
+      throw CdcError.META_OP_FAILED.gen("Update changefeed " + id);
+    }
+    view.wakeOwner();
+    long resolved = view.progress(id).map(ChangefeedProgress::resolvedTs)
+        .filter(r -> r >= checkpoint).orElse(checkpoint);
+    return detail(next, resolved, checkpoint, null, Json.MAPPER.valueToTree(config), true);
+  }
+
+  /** The response model of a changefeed. */
+  private static ChangeFeedInfo detail(ChangefeedInfo info, long resolved, long checkpoint,
+      List<CaptureTaskStatus> tasks, ObjectNode config, boolean maskSinkUri) {
+    RunningError error = info.error() == null || NO_ERROR_SHOWN.contains(info.state())
+        ? null : info.error().withoutTime();
+    return new ChangeFeedInfo(
+        info.upstreamId(), info.namespace(), info.id(),
+        maskSinkUri ? SinkUris.mask(info.sinkUri()) : info.sinkUri(), info.createTime(),
+        info.startTs(), info.targetTs(), info.adminJobType(), config, info.state().value(), error,
+        info.creatorVersion(), resolved, checkpoint, JsonTime.ofTso(checkpoint), tasks);
+  }
+
   /** {@code GET /changefeeds?state=}. */
   public ListResponse<ChangefeedCommonInfo> list(String namespace, String state) {
     Map<ChangefeedId, Versioned<ChangefeedStatus>> statuses = meta.listStatuses();
@@ -152,6 +228,15 @@ public final class ChangefeedService {
 
   /** {@code GET /changefeeds/{id}}: the detail, sink URI masked, config pruned for the sink. */
   public ChangeFeedInfo get(ChangefeedId id) {
+    return get(id, true);
+  }
+
+  /** {@code GET /changefeeds/{id}/meta_info}: the detail with the sink URI as stored. */
+  public ChangeFeedInfo metaInfo(ChangefeedId id) {
+    return get(id, false);
+  }
+
+  private ChangeFeedInfo get(ChangefeedId id, boolean maskSinkUri) {
     ChangefeedInfo info = requireInfo(id);
     long checkpoint = meta.getStatus(id).map(s -> s.value().checkpointTs()).orElse(info.startTs());
     Optional<ChangefeedProgress> progress = view.progress(id);
@@ -163,14 +248,74 @@ public final class ChangefeedService {
         tasks.add(new CaptureTaskStatus(t.getKey(), t.getValue()));
       }
     }
-    RunningError error = info.error() == null || NO_ERROR_SHOWN.contains(info.state())
-        ? null : info.error().withoutTime();
     ObjectNode config = info.config() == null ? null
         : ReplicaConfigs.prune(Json.MAPPER.valueToTree(info.config()), ReplicaConfigs.scheme(info.sinkUri()));
-    return new ChangeFeedInfo(
-        info.upstreamId(), info.namespace(), info.id(), SinkUris.mask(info.sinkUri()), info.createTime(),
-        info.startTs(), info.targetTs(), info.adminJobType(), config, info.state().value(), error,
-        info.creatorVersion(), resolved, checkpoint, JsonTime.ofTso(checkpoint), tasks);
+    return detail(info, resolved, checkpoint, tasks, config, maskSinkUri);
+  }
+
+  /**
+   * {@code GET /changefeeds/{id}/synced} (§3.8): whether everything upstream has reached the
+   * sink, judged from the checkpoint, the last commit ts written to the sink, the puller resolved
+   * ts and PD's time. The thresholds are the changefeed's {@code synced_status}, or those of a
+   * request body's {@code replica_config} (merged onto the defaults) when one is sent.
+   */
+  public V2Models.SyncedStatus synced(ChangefeedId id, Optional<ChangefeedConfig> body) {
+    ChangefeedInfo info = requireInfo(id);
+    long checkpoint = meta.getStatus(id).map(s -> s.value().checkpointTs()).orElse(info.startTs());
+    Optional<ChangefeedProgress> progress = view.progress(id);
+    long lastSynced = progress.map(ChangefeedProgress::lastSyncedTs).orElse(0L);
+    long pullerResolved = progress.map(ChangefeedProgress::resolvedTs).filter(r -> r >= checkpoint).orElse(checkpoint);
+    ReplicaConfig.SyncedStatusConfig thresholds = ReplicaConfig.defaults().syncedStatus();
+    if (body.isPresent()) {
+      try {
+        thresholds = ReplicaConfigs.mergeOnDefaults(body.get().replicaConfig()).syncedStatus();
+      } catch (IllegalArgumentException e) {
+        throw CdcError.API_INVALID_PARAM.wrap(e);
+      }
+    } else if (info.config() != null && info.config().syncedStatus() != null) {
+      ReplicaConfig.SyncedStatusConfig own = info.config().syncedStatus();
+      if (own.syncedCheckInterval() != null && own.syncedCheckInterval() != 0
+          && own.checkpointInterval() != null && own.checkpointInterval() != 0) {
+        thresholds = own;
+      }
+    }
+    long syncedCheckMs = thresholds.syncedCheckInterval() * 1000;
+    long checkpointMs = thresholds.checkpointInterval() * 1000;
+    String sinkCheckpoint = JsonTime.ofTso(checkpoint);
+    String puller = JsonTime.ofTso(pullerResolved);
+    String last = JsonTime.ofTso(lastSynced);
+    long pullerLag = Tso.physical(pullerResolved) - Tso.physical(checkpoint);
+    long nowMs;
+    try {
+      nowMs = Tso.physical(upstream.currentTso());
+    } catch (RuntimeException e) {
+      String err = (e instanceof CdcException c && c.error() == CdcError.API_GET_PD_CLIENT_FAILED
+          ? c : CdcError.API_GET_PD_CLIENT_FAILED.wrap(e)).errorMsg();
+      String message = pullerLag > checkpointMs
+          ? err + ". Besides the data is not finish syncing"
+          : err + ". You should check the pd status first. If pd status is normal, means we don't finish sync data. "
+              + "If pd is offline, please check whether we satisfy the condition that the time difference from "
+              + "lastSyncedTs to the current time from the time zone of pd is greater than "
+              + thresholds.syncedCheckInterval() + " secs. If it's satisfied, means the data syncing is totally finished";
+      return new V2Models.SyncedStatus(false, sinkCheckpoint, puller, last,
+          JsonTime.format(Instant.EPOCH, java.time.ZoneId.systemDefault()), message);
+    }
+    // Go writes time.Unix(physicalNow/1e3, 0): whole seconds.
+    String now = JsonTime.format(Instant.ofEpochSecond(nowMs / 1000), java.time.ZoneId.systemDefault());
+    boolean quiet = nowMs - Tso.physical(lastSynced) > syncedCheckMs;
+    if (quiet && nowMs - Tso.physical(checkpoint) < checkpointMs) {
+      return new V2Models.SyncedStatus(true, sinkCheckpoint, puller, last, now, "Data syncing is finished");
+    }
+    String message = "The data syncing is not finished, please wait";
+    if (quiet && pullerLag < checkpointMs) {
+      message = "Please check whether PD is online and TiKV Regions are all available. If PD is offline or some "
+          + "TiKV regions are not available, it means that the data syncing process is complete. To check whether "
+          + "TiKV regions are all available, you can view 'TiKV-Details' > 'Resolved-Ts' > 'Max Leader Resolved TS "
+          + "gap' on Grafana. If the gap is large, such as a few minutes, it means that some regions in TiKV are "
+          + "unavailable. Otherwise, if the gap is small and PD is online, it means the data syncing is incomplete, "
+          + "so please wait";
+    }
+    return new V2Models.SyncedStatus(false, sinkCheckpoint, puller, last, now, message);
   }
 
   /** {@code GET /changefeeds/{id}/status}. */

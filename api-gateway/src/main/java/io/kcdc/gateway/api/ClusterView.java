@@ -43,4 +43,14 @@ public interface ClusterView {
 
   /** Asks the owner to reconcile now. */
   void wakeOwner();
+
+  /** The PD service GC safepoint id of this cluster, {@code ticdc-<cluster>-<etcd cluster id>}. */
+  default String gcServiceId() {
+    return "ticdc-" + clusterId();
+  }
+
+  /** Every key and value under the cluster's etcd prefix, in key order ({@code /unsafe/metadata}). */
+  default java.util.Map<String, String> metadata() {
+    return java.util.Map.of();
+  }
 }

@@ -2,6 +2,7 @@ package io.kcdc.gateway.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.gateway.model.RunningError;
 import java.time.OffsetDateTime;
@@ -37,6 +38,42 @@ public final class V2Models {
   public record UpstreamConfig(
       Long id, List<String> pdAddrs, String caPath, String certPath, String keyPath,
       List<String> certAllowedCn) {}
+
+  /** Body of {@code POST /unsafe/resolve_lock}. */
+  public record ResolveLockReq(
+      Long regionId, Long ts, List<String> pdAddrs, String caPath, String certPath, String keyPath,
+      List<String> certAllowedCn) {}
+
+  /** Body of {@code POST /log}; an absent level keeps TiCDC's pre-filled {@code "info"}. */
+  public record LogLevelReq(String logLevel) {}
+
+  /** Body of {@code POST /verify_table}. */
+  public record VerifyTableConfig(
+      List<String> pdAddrs, String caPath, String certPath, String keyPath, List<String> certAllowedCn,
+      JsonNode replicaConfig, Long startTs, String sinkUri) {}
+
+  /** A table of {@code verify_table}'s answer. */
+  @JsonInclude(Include.ALWAYS)
+  public record TableName(
+      @JsonProperty("database_name") String schema,
+      @JsonProperty("table_name") String table,
+      @JsonProperty("table_id") long tableId,
+      @JsonProperty("is_partition") boolean isPartition) {}
+
+  /** {@code POST /verify_table}; empty lists are left out. */
+  public record Tables(
+      @JsonInclude(Include.NON_EMPTY) List<TableName> ineligibleTables,
+      @JsonInclude(Include.NON_EMPTY) List<TableName> eligibleTables) {}
+
+  /** An item of {@code GET /unsafe/metadata}. */
+  public record EtcdData(
+      @JsonInclude(Include.NON_EMPTY) String key, @JsonInclude(Include.NON_EMPTY) String value) {}
+
+  /** {@code GET /changefeeds/{id}/synced}; the times are JSONTime strings. */
+  @JsonInclude(Include.ALWAYS)
+  public record SyncedStatus(
+      boolean synced, String sinkCheckpointTs, String pullerResolvedTs, String lastSyncedTs, String nowTs,
+      String info) {}
 
   /** A changefeed in detail (GET/POST changefeed). */
   public record ChangeFeedInfo(

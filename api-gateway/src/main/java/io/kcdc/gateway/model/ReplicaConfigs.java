@@ -67,6 +67,64 @@ public final class ReplicaConfigs {
     return config;
   }
 
+  /** Top-level fields that are plain Go values in the API model: an omitted one is its zero value on update. */
+  private static final Set<String> UPDATE_PLAIN_BOOLS =
+      Set.of("case_sensitive", "force_replicate", "ignore_ineligible_table", "check_gc_safe_point");
+
+  /** Top-level Go pointers copied as they are ({@code nil} when omitted) on update. */
+  private static final Set<String> UPDATE_COPIED =
+      Set.of("enable_sync_point", "enable_table_monitor", "bdr_mode", "sql_mode");
+
+  /**
+   * Update semantics (§1.8.3, TiCDC's {@code ToInternalReplicaConfig}): the request replaces the
+   * stored config. It starts from the defaults, not from the old config: top-level booleans the
+   * request leaves out become false (their pointer forms unset), an omitted {@code memory_quota}
+   * is 0 and so the default; an omitted duration or section keeps its default, and a section
+   * that is present is taken as it is, without the defaults of its own fields.
+   *
+   * @throws IllegalArgumentException if the request does not bind
+   */
+  public static ReplicaConfig replaceOnDefaults(JsonNode request) {
+    if (request == null || request.isNull()) {
+      return ReplicaConfig.defaults();
+    }
+    if (!request.isObject()) {
+      throw new IllegalArgumentException(
+          "json: cannot unmarshal " + request.getNodeType().name().toLowerCase()
+              + " into Go struct field ChangefeedConfig.replica_config of type v2.ReplicaConfig");
+    }
+    ObjectNode out = defaultsTree();
+    for (String plain : UPDATE_PLAIN_BOOLS) {
+      JsonNode v = request.get(plain);
+      out.set(plain, v == null || v.isNull() ? JsonNodeFactory.instance.booleanNode(false) : v.deepCopy());
+    }
+    for (String copied : UPDATE_COPIED) {
+      JsonNode v = request.get(copied);
+      if (v == null || v.isNull()) {
+        out.remove(copied);
+      } else {
+        out.set(copied, v.deepCopy());
+      }
+    }
+    JsonNode quota = request.get("memory_quota");
+    out.set("memory_quota", quota == null || quota.isNull() ? JsonNodeFactory.instance.numberNode(0L) : quota.deepCopy());
+    for (Iterator<Map.Entry<String, JsonNode>> it = request.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      if (UPDATE_PLAIN_BOOLS.contains(key) || UPDATE_COPIED.contains(key) || key.equals("memory_quota")
+          || e.getValue().isNull() || !out.has(key)) {
+        continue; // unknown fields are ignored, as Go's decoder does
+      }
+      out.set(key, e.getValue().deepCopy());
+    }
+    ReplicaConfig config = bind(out);
+    if (config.memoryQuota() == null || config.memoryQuota() == 0) {
+      out.put("memory_quota", ReplicaConfig.DEFAULT_MEMORY_QUOTA);
+      config = bind(out);
+    }
+    return config;
+  }
+
   /** Binds an API-shaped tree. */
   public static ReplicaConfig bind(JsonNode apiTree) {
     try {

@@ -20,4 +20,20 @@ public interface UpstreamClient {
   default List<String> pdEndpoints() {
     return List.of();
   }
+
+  /** A table of the upstream schema as {@code verify_table} lists it. */
+  record VerifiedTable(String schema, String table, long tableId, boolean isPartition) {}
+
+  /** Matched tables, split by TiCDC's eligibility (a primary key or a NOT NULL unique key; views count). */
+  record VerifiedTables(List<VerifiedTable> ineligible, List<VerifiedTable> eligible) {}
+
+  /**
+   * The tables of the upstream schema at {@code startTs} that {@code filterRules} match (system
+   * schemas and sequences never), eligible or not (TiCDC's {@code entry.VerifyTables}).
+   *
+   * @throws UnsupportedOperationException if this client cannot read the upstream schema
+   */
+  default VerifiedTables verifyTables(long startTs, List<String> filterRules, boolean caseSensitive) {
+    throw new UnsupportedOperationException("this upstream client cannot read the upstream schema");
+  }
 }

@@ -118,4 +118,26 @@ class ReplicaConfigTest {
     assertThat(ReplicaConfigs.prune(ReplicaConfigs.defaultsTree(), "blackhole"))
         .isEqualTo(ReplicaConfigs.defaultsTree());
   }
+
+  @Test
+  void updateReplacesFromTheDefaultsNotFromTheStoredConfig() throws Exception {
+    ObjectNode expected = (ObjectNode) tree(DEFAULTS);
+    // plain booleans left out are false, pointer booleans unset, memory_quota 0 means the default
+    expected.put("check_gc_safe_point", false);
+    expected.remove(java.util.List.of("enable_sync_point", "enable_table_monitor", "bdr_mode"));
+    expected.put("case_sensitive", true);
+    expected.set("filter", tree("{\"rules\":[\"db.*\"]}"));
+    // a section that is present is taken as it is
+    expected.set("scheduler", tree("{\"region_threshold\":5}"));
+    expected.put("sync_point_interval", 60_000_000_000L);
+    ReplicaConfig updated = ReplicaConfigs.replaceOnDefaults(tree("""
+        {"case_sensitive":true,"memory_quota":0,"filter":{"rules":["db.*"]},"scheduler":{"region_threshold":5},
+         "sync_point_interval":"1m","unknown":1}"""));
+    assertThat(tree(Json.compactString(updated))).isEqualTo(expected);
+    assertThat(ReplicaConfigs.replaceOnDefaults(null)).isEqualTo(ReplicaConfig.defaults());
+    assertThatThrownBy(() -> ReplicaConfigs.replaceOnDefaults(tree("[1]")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ReplicaConfigs.replaceOnDefaults(tree("{\"force_replicate\":\"yes\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
