@@ -82,6 +82,8 @@ public final class MvccStore {
   private final ReentrantLock mu = new ReentrantLock();
   private final Condition released = mu.newCondition();
   private final NavigableMap<EncodedKey, KeyHistory> keys = new TreeMap<>();
+  /** The keys that hold a lock, so resolved ts need not scan every key of a region. */
+  private final NavigableMap<EncodedKey, KeyHistory> locked = new TreeMap<>();
   private final List<MvccListener> listeners = new CopyOnWriteArrayList<>();
   private final LongSupplier clockMillis;
   private final long maxReadWaitMillis;
@@ -178,7 +180,7 @@ public final class MvccStore {
       List<MvccChange> changes = new ArrayList<>(mutations.size());
       for (Mutation m : mutations) {
         KeyHistory h = keys.computeIfAbsent(EncodedKey.ofRaw(m.rawKey()), k -> new KeyHistory(m.rawKey()));
-        h.lock = new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now, false, forUpdateTs);
+        setLock(h, new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now, false, forUpdateTs));
         byte[] value = m.isDelete() ? EMPTY : m.value();
         h.data.put(startTs, value);
         byte[] old = h.valueOf(h.latestCommitted(Long.MAX_VALUE));
@@ -222,12 +224,12 @@ public final class MvccStore {
           }
           checkNoNewerWrite(h, startTs, forUpdateTs);
           if (l == null) {
-            h.lock = new MvccLock(h.rawKey, primary, startTs, false, ttlMillis, clockMillis.getAsLong(), true,
-                forUpdateTs);
+            setLock(h, new MvccLock(h.rawKey, primary, startTs, false, ttlMillis, clockMillis.getAsLong(), true,
+                forUpdateTs));
             taken.add(h);
           } else if (l.pessimistic() && l.forUpdateTs() < forUpdateTs) {
-            h.lock = new MvccLock(l.rawKey(), l.primary(), startTs, false, l.ttlMillis(), l.createdMillis(), true,
-                forUpdateTs);
+            setLock(h, new MvccLock(l.rawKey(), l.primary(), startTs, false, l.ttlMillis(), l.createdMillis(), true,
+                forUpdateTs));
           }
           break;
         }
@@ -236,7 +238,7 @@ public final class MvccStore {
     } finally {
       if (!done) {
         for (KeyHistory h : taken) {
-          h.lock = null;
+          setLock(h, null);
         }
         released.signalAll();
       }
@@ -251,7 +253,7 @@ public final class MvccStore {
       for (byte[] raw : rawKeys) {
         KeyHistory h = keys.get(EncodedKey.ofRaw(raw));
         if (h != null && h.lock != null && h.lock.pessimistic() && h.lock.startTs() == startTs) {
-          h.lock = null;
+          setLock(h, null);
         }
       }
       released.signalAll();
@@ -402,7 +404,7 @@ public final class MvccStore {
     mu.lock();
     try {
       long min = Long.MAX_VALUE;
-      for (KeyHistory h : range(EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
+      for (KeyHistory h : range(locked, EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
         if (h.lock != null && !h.lock.pessimistic()) {
           min = Math.min(min, h.lock.startTs());
         }
@@ -503,11 +505,26 @@ public final class MvccStore {
   }
 
   private NavigableMap<EncodedKey, KeyHistory> range(EncodedKey from, boolean inclusive, byte[] encodedEnd) {
+    return range(keys, from, inclusive, encodedEnd);
+  }
+
+  private static NavigableMap<EncodedKey, KeyHistory> range(NavigableMap<EncodedKey, KeyHistory> map, EncodedKey from,
+      boolean inclusive, byte[] encodedEnd) {
     return encodedEnd.length == 0
-        ? keys.tailMap(from, inclusive)
+        ? map.tailMap(from, inclusive)
         : from.compareTo(EncodedKey.ofEncoded(encodedEnd)) >= 0
             ? Collections.emptyNavigableMap()
-            : keys.subMap(from, inclusive, EncodedKey.ofEncoded(encodedEnd), false);
+            : map.subMap(from, inclusive, EncodedKey.ofEncoded(encodedEnd), false);
+  }
+
+  /** Sets or clears a key's lock and keeps the index of locked keys. */
+  private void setLock(KeyHistory h, MvccLock lock) {
+    h.lock = lock;
+    if (lock == null) {
+      locked.remove(EncodedKey.ofRaw(h.rawKey));
+    } else {
+      locked.put(EncodedKey.ofRaw(h.rawKey), h);
+    }
   }
 
   /** Prewrite locks of older transactions block reads; pessimistic locks never do. */
@@ -603,7 +620,7 @@ public final class MvccStore {
   private void resolveExpired(MvccLock lock) {
     if (lock.pessimistic()) {
       // Never prewritten: nothing to commit; the abandoned transaction's lock just goes.
-      keys.get(EncodedKey.ofRaw(lock.rawKey())).lock = null;
+      setLock(keys.get(EncodedKey.ofRaw(lock.rawKey())), null);
       released.signalAll();
       return;
     }
@@ -628,7 +645,7 @@ public final class MvccStore {
       }
       boolean delete = h.lock.delete();
       h.writes.put(commitTs, new Write(startTs, commitTs, delete ? WriteKind.DELETE : WriteKind.PUT));
-      h.lock = null;
+      setLock(h, null);
       changes.add(new MvccChange(MvccChange.Kind.COMMIT, delete, h.rawKey, startTs, commitTs, EMPTY, EMPTY));
     }
     emit(changes);
@@ -646,7 +663,7 @@ public final class MvccStore {
         if (!h.lock.pessimistic()) {
           changes.add(new MvccChange(MvccChange.Kind.ROLLBACK, h.lock.delete(), h.rawKey, startTs, 0, EMPTY, EMPTY));
         }
-        h.lock = null;
+        setLock(h, null);
       }
       h.data.remove(startTs);
       // The marker stops a late prewrite of the same transaction from succeeding.
