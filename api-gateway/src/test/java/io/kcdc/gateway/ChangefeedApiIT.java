@@ -257,12 +257,15 @@ class ChangefeedApiIT {
   void logLevelChangesAtRunTime() throws Exception {
     startOwner();
     org.slf4j.Logger probe = LoggerFactory.getLogger("io.kcdc.probe");
+    System.setProperty("org.slf4j.simpleLogger.log.io.kcdc.quiet", "warn");
+    org.slf4j.Logger quiet = LoggerFactory.getLogger("io.kcdc.quiet.x");
     try {
       Http.Response debug = Http.post(port, "/api/v2/log", "{\"log_level\":\"debug\"}");
       assertThat(debug.status()).isEqualTo(200);
       assertThat(debug.body()).isEqualTo("{}");
       assertThat(probe.isDebugEnabled()).isTrue();
       assertThat(LoggerFactory.getLogger("io.kcdc.created.later").isDebugEnabled()).isTrue();
+      assertThat(quiet.isInfoEnabled()).as("a logger with a level of its own keeps it").isFalse();
       assertThat(Http.post(port, "/api/v2/log", "{\"log_level\":\"ERROR\"}").status()).isEqualTo(200);
       assertThat(probe.isWarnEnabled()).isFalse();
       assertError(Http.post(port, "/api/v2/log", "{\"log_level\":\"verbose\"}"), 400, "CDC:ErrAPIInvalidParam",

@@ -1,14 +1,19 @@
 package io.kcdc.capture;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcdc.gateway.model.Json;
+import io.kcdc.gateway.model.ReplicaConfigs;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -24,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cdc cli}: TiCDC's command line over the OpenAPI v2 (the subset we serve so far). */
 @Command(name = "cli", mixinStandardHelpOptions = true, description = "Manage changefeeds through a capture's OpenAPI v2.",
-    subcommands = {CliCommand.Changefeed.class, CliCommand.CaptureList.class, CliCommand.Tso.class, CliCommand.Consume.class})
+    subcommands = {CliCommand.Changefeed.class, CliCommand.CaptureList.class, CliCommand.Tso.class, CliCommand.Unsafe.class,
+        CliCommand.Consume.class})
 final class CliCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,6 +44,30 @@ final class CliCommand implements Runnable {
 
   /** Sends one API call and prints the body; non-2xx answers exit 1. */
   int call(String method, String path, String body) throws IOException, InterruptedException {
+    return call(method, path, body, true);
+  }
+
+  /** Sends one API call; the body is printed if {@code print} or the answer is not 2xx (exit 1). */
+  int call(String method, String path, String body, boolean print) throws IOException, InterruptedException {
+    HttpResponse<String> r = send(method, path, body);
+    boolean ok = r.statusCode() / 100 == 2;
+    if (print || !ok) {
+      System.out.println(r.body().isEmpty() ? r.statusCode() + " " + method + " " + path : r.body());
+    }
+    return ok ? 0 : 1;
+  }
+
+  /** The upstream's current TSO ({@code POST /api/v2/tso}). */
+  long currentTso() throws IOException, InterruptedException {
+    HttpResponse<String> r = send("POST", "/api/v2/tso", "{}");
+    if (r.statusCode() != 200) {
+      throw new IOException("cannot get the current TSO: " + r.body());
+    }
+    JsonNode t = JSON.readTree(r.body());
+    return io.kcdc.common.Tso.compose(t.path("timestamp").asLong(), t.path("logic_time").asLong());
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     String base = server.contains("://") ? server : "http://" + server;
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
@@ -45,13 +75,11 @@ final class CliCommand implements Runnable {
         .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
         .build();
-    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-    System.out.println(r.body());
-    return r.statusCode() / 100 == 2 ? 0 : 1;
+    return http.send(req, HttpResponse.BodyHandlers.ofString());
   }
 
   @Command(name = "changefeed", mixinStandardHelpOptions = true, description = "Create, list, query, pause, resume or remove changefeeds.",
-      subcommands = {Create.class, ListFeeds.class, Query.class, Pause.class, Resume.class, Remove.class})
+      subcommands = {Create.class, ListFeeds.class, Query.class, Pause.class, Resume.class, Remove.class, Update.class})
   static final class Changefeed implements Runnable {
     @ParentCommand CliCommand cli;
 
@@ -139,6 +167,102 @@ final class CliCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return parent.cli.call("DELETE", "/api/v2/changefeeds/" + id, null);
+    }
+  }
+
+  @Command(name = "update", mixinStandardHelpOptions = true,
+      description = "Update a stopped or failed changefeed's sink URI, target ts or replica config.")
+  static final class Update implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+    @Option(names = "--sink-uri", description = "The new sink URI.") String sinkUri;
+    @Option(names = "--target-ts", description = "The new target ts.") Long targetTs;
+    @Option(names = "--config", description = "A replica config file in the API's JSON form (snake_case, as "
+        + "'replica_config' of POST /api/v2/changefeeds; TiCDC's TOML files are not read). It replaces the "
+        + "changefeed's config; fields it leaves out take their defaults.") Path config;
+
+    @Override
+    public Integer call() throws Exception {
+      // TiCDC's CLI reads the changefeed first: a missing one fails before anything is sent.
+      if (parent.cli.call("GET", "/api/v2/changefeeds/" + id, null, false) != 0) {
+        return 1;
+      }
+      ObjectNode body = JSON.createObjectNode();
+      if (sinkUri != null) {
+        body.put("sink_uri", sinkUri);
+      }
+      if (targetTs != null) {
+        body.put("target_ts", targetTs);
+      }
+      if (config != null) {
+        JsonNode file = JSON.readTree(Files.readString(config));
+        // Update replaces the config starting from TiCDC's zero values; the file means "defaults + this".
+        body.set("replica_config", Json.MAPPER.valueToTree(ReplicaConfigs.mergeOnDefaults(file)));
+      }
+      return parent.cli.call("PUT", "/api/v2/changefeeds/" + id, body.toString());
+    }
+  }
+
+  @Command(name = "unsafe", mixinStandardHelpOptions = true, description = "Inspect and repair TiCDC's metadata (unsafe).",
+      subcommands = {ShowMetadata.class, DeleteServiceGcSafepoint.class, ResolveLock.class})
+  static final class Unsafe implements Runnable {
+    @ParentCommand CliCommand cli;
+
+    @Override
+    public void run() {
+      new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** TiCDC asks before an unsafe change unless {@code --no-confirm}. */
+    static boolean confirmed(boolean noConfirm, String what) throws IOException {
+      if (noConfirm) {
+        return true;
+      }
+      System.out.print("Confirm that you know what this command will do and use it at your own risk [Y/N]: " + what + " ");
+      String answer = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      return answer != null && answer.strip().equalsIgnoreCase("y");
+    }
+  }
+
+  @Command(name = "show-metadata", mixinStandardHelpOptions = true, description = "Show every etcd key and value of the cluster.")
+  static final class ShowMetadata implements Callable<Integer> {
+    @ParentCommand Unsafe parent;
+
+    @Override
+    public Integer call() throws Exception {
+      return parent.cli.call("GET", "/api/v2/unsafe/metadata", null);
+    }
+  }
+
+  @Command(name = "delete-service-gc-safepoint", mixinStandardHelpOptions = true,
+      description = "Remove TiCDC's service GC safepoint from PD.")
+  static final class DeleteServiceGcSafepoint implements Callable<Integer> {
+    @ParentCommand Unsafe parent;
+    @Option(names = "--no-confirm") boolean noConfirm;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Unsafe.confirmed(noConfirm, "delete the service GC safepoint")) {
+        return 1;
+      }
+      return parent.cli.call("DELETE", "/api/v2/unsafe/service_gc_safepoint", "{}");
+    }
+  }
+
+  @Command(name = "resolve-lock", mixinStandardHelpOptions = true, description = "Resolve the locks of a region.")
+  static final class ResolveLock implements Callable<Integer> {
+    @ParentCommand Unsafe parent;
+    @Option(names = "--region", required = true) long region;
+    @Option(names = "--ts", defaultValue = "0", description = "Resolve locks up to this ts (default: the current TSO).") long ts;
+    @Option(names = "--no-confirm") boolean noConfirm;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!Unsafe.confirmed(noConfirm, "resolve the locks of region " + region)) {
+        return 1;
+      }
+      ObjectNode body = JSON.createObjectNode().put("region_id", region).put("ts", ts == 0 ? parent.cli.currentTso() : ts);
+      return parent.cli.call("POST", "/api/v2/unsafe/resolve_lock", body.toString());
     }
   }
 

@@ -14,8 +14,10 @@ import org.slf4j.event.Level;
  *
  * <p>The capture logs through slf4j-simple, which has no API to change a level after start: its
  * loggers keep their level in a field and new loggers take the configuration's default. Both are
- * set by reflection; with any other backend the level is only validated (and {@link #apply}
- * returns false).
+ * set by reflection, except for loggers with a level of their own
+ * ({@code org.slf4j.simpleLogger.log.<name>}, e.g. the quieted Kafka loggers of {@code cdc}): the
+ * new level is the default, as TiCDC's global level. With any other backend the level is only
+ * validated (and {@link #apply} returns false).
  */
 public final class LogLevels {
   private static final Logger LOG = LoggerFactory.getLogger(LogLevels.class);
@@ -65,10 +67,12 @@ public final class LogLevels {
       defaultLevel.setInt(config, level.toInt());
       Field current = simpleLogger.getDeclaredField("currentLogLevel");
       current.setAccessible(true);
+      java.lang.reflect.Method ownLevel = simpleLogger.getDeclaredMethod("recursivelyComputeLevelString");
+      ownLevel.setAccessible(true);
       Field map = factory.getClass().getDeclaredField("loggerMap");
       map.setAccessible(true);
       for (Object logger : ((Map<?, ?>) map.get(factory)).values()) {
-        if (simpleLogger.isInstance(logger)) {
+        if (simpleLogger.isInstance(logger) && ownLevel.invoke(logger) == null) {
           current.setInt(logger, level.toInt());
         }
       }

@@ -40,6 +40,11 @@ public final class PdUpstreamClient implements UpstreamClient, AutoCloseable {
   }
 
   @Override
+  public VerifiedTables verifyTables(long startTs, List<String> filterRules, boolean caseSensitive) {
+    return UpstreamTables.verify(endpoints, startTs, filterRules, caseSensitive);
+  }
+
+  @Override
   public void close() {
     pd.close();
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.avro.Ddl;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;
+import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
@@ -31,7 +32,14 @@ public final class SinkSupport implements AutoCloseable {
   private final short replicationFactor;
   private final Map<String, Emitter> emitters = new ConcurrentHashMap<>();
 
-  private record Emitter(String sinkUri, CheckpointEmitter emitter, EventRouter router) {}
+  /** A changefeed's sink producer and router, built from {@code sinkUri} and {@code sink} (the API's sink section). */
+  private record Emitter(String sinkUri, ReplicaConfig.SinkConfig sink, boolean caseSensitive, CheckpointEmitter emitter,
+      EventRouter router) {
+    boolean builtFrom(ChangefeedInfo info) {
+      return sinkUri.equals(info.sinkUri()) && java.util.Objects.equals(sink, sinkSection(info))
+          && caseSensitive == SinkSupport.caseSensitiveOf(info);
+    }
+  }
 
   /** A replicated table, for the checkpoint's topics. */
   public record TableName(String schema, String table) {}
@@ -60,7 +68,15 @@ public final class SinkSupport implements AutoCloseable {
   }
 
   boolean caseSensitive(ChangefeedInfo info) {
+    return caseSensitiveOf(info);
+  }
+
+  private static boolean caseSensitiveOf(ChangefeedInfo info) {
     return info.config() != null && Boolean.TRUE.equals(info.config().caseSensitive());
+  }
+
+  private static ReplicaConfig.SinkConfig sinkSection(ChangefeedInfo info) {
+    return info.config() == null ? null : info.config().sink();
   }
 
   /** Everything the sink side can check without touching Kafka. */
@@ -131,12 +147,14 @@ public final class SinkSupport implements AutoCloseable {
     }
     String key = info.namespace() + "/" + info.id();
     Emitter e = emitters.get(key);
-    if (e == null || !e.sinkUri().equals(info.sinkUri())) {
+    if (e == null || !e.builtFrom(info)) {
+      // An updated changefeed (new URI, dispatchers, protocol...) writes with a new producer and router.
       if (e != null) {
         e.emitter().close();
       }
       KafkaSinkOptions options = KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info));
-      e = new Emitter(info.sinkUri(), new CheckpointEmitter(options, Map.of()), EventRouter.of(options));
+      e = new Emitter(info.sinkUri(), sinkSection(info), caseSensitive(info), new CheckpointEmitter(options, Map.of()),
+          EventRouter.of(options));
       emitters.put(key, e);
     }
     return e;

@@ -1,0 +1,172 @@
+package io.kcdc.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.capture.local.EtcdProcess;
+import io.kcdc.capture.local.FileTrees;
+import io.kcdc.capture.local.FreePorts;
+import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.upstream.EmbeddedUpstream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code cdc cli changefeed update} on a paused changefeed, then resume: the rows after the resume
+ * go to the new sink topic, the rows before it stay in the old one. Also {@code verify_table}
+ * against the embedded upstream's schema.
+ */
+class ChangefeedUpdateIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Path dir;
+  private static EtcdProcess etcd;
+  private static KafkaBroker kafka;
+  private static EmbeddedUpstream upstream;
+  private static CaptureServer capture;
+  private static TestApi api;
+  private static String server;
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    dir = Files.createTempDirectory("kcdc-update");
+    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
+    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
+    upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0).resolvedTsInterval(Duration.ofMillis(200)).build().start();
+    int apiPort = FreePorts.pick();
+    capture = CaptureServer.start(new CaptureServer.Settings(
+        "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
+        kafka.bootstrapServers(), dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 2, 1));
+    server = "http://127.0.0.1:" + apiPort;
+    api = new TestApi(server);
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {capture, upstream, kafka, etcd}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    FileTrees.delete(dir);
+  }
+
+  private static int cli(String... args) {
+    String[] full = new String[args.length + 3];
+    full[0] = "cli";
+    full[1] = "--server";
+    full[2] = server;
+    System.arraycopy(args, 0, full, 3, args.length);
+    return new CommandLine(new CdcMain()).execute(full);
+  }
+
+  private String sink(String topic) {
+    return "kafka://%s/%s?protocol=canal-json&partition-num=1".formatted(kafka.bootstrapServers(), topic);
+  }
+
+  @Test
+  void verifyTableSplitsTheUpstreamTablesByEligibility() throws Exception {
+    try (Connection db = DriverManager.getConnection(upstream.jdbcUrl(), "root", "");
+        Statement s = db.createStatement()) {
+      s.execute("CREATE DATABASE vt");
+      s.execute("CREATE TABLE vt.pk (id INT PRIMARY KEY)");
+      s.execute("CREATE TABLE vt.uk (id INT NOT NULL, UNIQUE KEY (id))");
+      s.execute("CREATE TABLE vt.nokey (v INT)");
+      s.execute("CREATE TABLE vt.nullable_uk (id INT, UNIQUE KEY (id))");
+    }
+    JsonNode tables = api.post("/api/v2/verify_table", "{\"replica_config\":{\"filter\":{\"rules\":[\"vt.*\"]}}}");
+    assertThat(names(tables.path("eligible_tables"))).containsExactly("vt.pk", "vt.uk");
+    assertThat(names(tables.path("ineligible_tables"))).containsExactly("vt.nokey", "vt.nullable_uk");
+    JsonNode first = tables.path("eligible_tables").get(0);
+    assertThat(first.path("table_id").asLong()).isPositive();
+    assertThat(first.path("is_partition").asBoolean()).isFalse();
+    assertThat(api.post("/api/v2/verify_table", "{\"replica_config\":{\"filter\":{\"rules\":[\"nothing.*\"]}}}"))
+        .isEqualTo(JSON.readTree("{}"));
+  }
+
+  private static List<String> names(JsonNode list) {
+    List<String> out = new ArrayList<>();
+    list.forEach(t -> out.add(t.path("database_name").asText() + "." + t.path("table_name").asText()));
+    return out;
+  }
+
+  @Test
+  void updateThenResumeWritesToTheNewSinkTopic() throws Exception {
+    try (Connection db = DriverManager.getConnection(upstream.jdbcUrl(), "root", "");
+        Statement s = db.createStatement()) {
+      s.execute("CREATE DATABASE upd");
+      s.execute("CREATE TABLE upd.t (id INT PRIMARY KEY, v VARCHAR(10))");
+      long startTs = api.tso();
+      api.post("/api/v2/changefeeds", """
+          {"changefeed_id":"upd","start_ts":%d,"sink_uri":"%s",
+           "replica_config":{"filter":{"rules":["upd.*"]}}}""".formatted(startTs, sink("upd-a")));
+      s.execute("INSERT INTO upd.t VALUES (1, 'a'), (2, 'b')");
+      awaitCheckpoint(api.tso());
+
+      assertThat(cli("changefeed", "pause", "-c", "upd")).isZero();
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          api.get("/api/v2/changefeeds/upd").path("state").asText().equals("stopped"));
+      assertThat(cli("changefeed", "update", "-c", "upd", "--sink-uri", sink("upd-b"))).isZero();
+      JsonNode updated = api.get("/api/v2/changefeeds/upd/meta_info");
+      assertThat(updated.path("sink_uri").asText()).isEqualTo(sink("upd-b"));
+      assertThat(updated.path("config").path("filter").path("rules").get(0).asText()).isEqualTo("upd.*");
+      assertThat(cli("changefeed", "update", "-c", "nope", "--sink-uri", sink("upd-b"))).isEqualTo(1);
+
+      assertThat(cli("changefeed", "resume", "-c", "upd")).isZero();
+      s.execute("INSERT INTO upd.t VALUES (3, 'c')");
+      s.execute("UPDATE upd.t SET v = 'z' WHERE id = 1");
+      awaitCheckpoint(api.tso());
+    }
+    List<String> before = rowEvents("upd-a");
+    List<String> after = rowEvents("upd-b");
+    assertThat(before).containsExactly("INSERT 1", "INSERT 2");
+    assertThat(after).containsExactly("INSERT 3", "UPDATE 1");
+  }
+
+  private static void awaitCheckpoint(long ts) {
+    await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+        .until(() -> Long.compareUnsigned(api.checkpoint("upd"), ts) >= 0);
+  }
+
+  /** "TYPE id" of every canal-json row event in a topic, in order. */
+  private static List<String> rowEvents(String topic) throws Exception {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<String> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      while (c.position(tp) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          JsonNode event = JSON.readTree(r.value());
+          String type = event.path("type").asText();
+          if (!event.path("isDdl").asBoolean() && !type.equals("TIDB_WATERMARK") && event.has("data")) {
+            out.add(type + " " + event.path("data").get(0).path("id").asText());
+          }
+        }
+      }
+    }
+    return out;
+  }
+}
