@@ -112,8 +112,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   }
 
   /** What the sorter knows of a table: the highest resolved ts received and the released checkpoint. */
-  private record TableState(long resolvedTs, long checkpointTs) {
-    static final TableState NEW = new TableState(0, 0);
+  private record TableState(long resolvedTs, long checkpointTs, long lastSyncedTs) {
+    static final TableState NEW = new TableState(0, 0, 0);
   }
 
   private final SinkPlan plan;
@@ -225,8 +225,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void advance(long tableId, TableState state, long resolvedTs, long barrierTs) {
     long upTo = minUnsigned(resolvedTs, barrierTs);
     long checkpoint = state.checkpointTs();
+    long lastSynced = state.lastSyncedTs();
     if (Long.compareUnsigned(upTo, checkpoint) > 0) {
-      release(tableId, upTo);
+      lastSynced = maxUnsigned(lastSynced, release(tableId, upTo));
       if (dml != null) {
         dml.awaitAcks(); // progress means "in the sink"
       }
@@ -235,29 +236,37 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     if (resolvedTs == state.resolvedTs() && checkpoint == state.checkpointTs()) {
       return;
     }
-    resolved.put(tableKey(tableId), ByteBuffer.allocate(16).putLong(resolvedTs).putLong(checkpoint).array());
-    TableProgress progress = new TableProgress(tableId, resolvedTs, checkpoint);
+    resolved.put(tableKey(tableId),
+        ByteBuffer.allocate(24).putLong(resolvedTs).putLong(checkpoint).putLong(lastSynced).array());
+    TableProgress progress = new TableProgress(tableId, resolvedTs, checkpoint, lastSynced);
     context.forward(new Record<>(tableKey(tableId).get(), PROGRESS.encode(progress), context.currentSystemTimeMs()),
         PROGRESS_NODE);
   }
 
-  /** Writes and deletes the table's buffered rows with {@code commitTs <= ts}, in chunks. */
-  private void release(long tableId, long ts) {
+  /**
+   * Writes and deletes the table's buffered rows with {@code commitTs <= ts}, in chunks; returns the largest commit
+   * ts written (TiCDC's {@code lastSyncedTs}), 0 if there was no row.
+   */
+  private long release(long tableId, long ts) {
     Bytes from = SorterKey.tableStart(tableId);
     Bytes to = SorterKey.releaseEnd(tableId, ts);
     List<Bytes> released = new ArrayList<>(RELEASE_BATCH);
+    long maxCommitTs = 0;
     do {
       released.clear();
       try (KeyValueIterator<Bytes, byte[]> it = sorter.range(from, to)) {
         while (it.hasNext() && released.size() < RELEASE_BATCH) {
           KeyValue<Bytes, byte[]> kv = it.next();
-          emit((RowChange) EVENTS.decode(kv.value).getPayload());
+          RowChange row = (RowChange) EVENTS.decode(kv.value).getPayload();
+          emit(row);
+          maxCommitTs = maxUnsigned(maxCommitTs, row.getCommitTs());
           released.add(kv.key);
         }
       }
       flush();
       released.forEach(sorter::delete);
     } while (released.size() == RELEASE_BATCH);
+    return maxCommitTs;
   }
 
   /** Routes a released row into the current chunk (on the stream thread: routing reads schemas and topics). */
@@ -314,7 +323,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private static TableState decodeState(byte[] v) {
     ByteBuffer b = ByteBuffer.wrap(v);
-    return new TableState(b.getLong(0), b.getLong(8));
+    // 16-byte states were written before the last synced ts was kept
+    return new TableState(b.getLong(0), b.getLong(8), v.length >= 24 ? b.getLong(16) : 0);
   }
 
   /** The barrier in force in this task's partition; 0 (release nothing) before the first one. */

@@ -130,6 +130,25 @@ class SorterProcessorTest {
   }
 
   @Test
+  void progressCarriesTheLargestCommitTsWrittenSoFar() {
+    openBarrier();
+    send(1, encode(testT(1, 1)));
+    send(1, resolved(1, 10));
+    assertThat(PROGRESS.decode(progress.readValue()).getLastSyncedTs()).isZero();
+    send(1, encode(insert(1, 10, 20, 1)));
+    send(1, encode(insert(1, 30, 40, 2)));
+    send(1, encode(insert(1, 50, 60, 3)));
+    send(1, resolved(1, 50));
+    TableProgress p = PROGRESS.decode(progress.readValue());
+    assertThat(p.getCheckpointTs()).isEqualTo(50);
+    assertThat(p.getLastSyncedTs()).isEqualTo(40);
+    send(1, resolved(1, 55)); // nothing new written: the last synced ts stays
+    assertThat(PROGRESS.decode(progress.readValue()).getLastSyncedTs()).isEqualTo(40);
+    send(1, resolved(1, 70));
+    assertThat(PROGRESS.decode(progress.readValue()).getLastSyncedTs()).isEqualTo(60);
+  }
+
+  @Test
   void tablesAreReleasedIndependently() {
     openBarrier();
     send(1, encode(testT(1, 1)));
