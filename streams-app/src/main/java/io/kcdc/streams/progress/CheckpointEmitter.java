@@ -18,18 +18,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Writes the owner's synchronous sink records with an idempotent producer and waits for the acks: the encoder's
- * checkpoint message (canal-json {@code TIDB_WATERMARK} with the TiDB extension, open-protocol resolved events,
- * nothing for avro without watermarks) to every partition of the given topics and the default topic (TiCDC's
- * {@code WriteCheckpointTs}), and DDL messages to partition 0 (canal-json) or every partition of the DDL's topic
- * (other protocols; TiCDC's {@code WriteDDLEvent}). The owner calls them once every row with a smaller commit ts is
- * in the sink. When {@code partition-num} is set, only the first N partitions are used.
+ * Writes the owner's synchronous sink records with the sink's producer settings
+ * ({@link io.kcdc.streams.sink.KafkaClientOptions}: TLS, SASL, acks — idempotent with the default {@code acks=all})
+ * and waits for the acks: the encoder's checkpoint message (canal-json {@code TIDB_WATERMARK} with the TiDB
+ * extension, open-protocol resolved events, nothing for avro without watermarks) to every partition of the given
+ * topics and the default topic (TiCDC's {@code WriteCheckpointTs}), and DDL messages to partition 0 (canal-json) or
+ * every partition of the DDL's topic (other protocols; TiCDC's {@code WriteDDLEvent}). The owner calls them once
+ * every row with a smaller commit ts is in the sink. When {@code partition-num} is set, only the first N partitions
+ * are used. The sink's security options apply here even when the sink is the Streams app's own cluster.
  */
 public final class CheckpointEmitter implements AutoCloseable {
   private static final long ACK_TIMEOUT_SECONDS = 60;
@@ -37,14 +38,22 @@ public final class CheckpointEmitter implements AutoCloseable {
   private final RowEventEncoder encoder;
   private final KafkaProducer<byte[], byte[]> producer;
 
+  /** An emitter whose producer has {@code kafka-client-id} as its client id, if set, else Kafka's own. */
   public CheckpointEmitter(KafkaSinkOptions options, Map<String, Object> producerOverrides) {
+    this(options, options.client().kafkaClientId(), producerOverrides);
+  }
+
+  /**
+   * An emitter whose producer has the sink's client settings (TLS, SASL, acks, retries, compression, timeouts).
+   *
+   * @param clientId the {@code client.id}, normally {@code options.client().clientId(captureAddress, namespace,
+   *     changefeed)}; null for Kafka's own
+   * @param producerOverrides applied last
+   */
+  public CheckpointEmitter(KafkaSinkOptions options, String clientId, Map<String, Object> producerOverrides) {
     this.options = options;
     this.encoder = options.newEncoder(Clock.systemUTC());
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(options.encoder().maxMessageBytes(), 1 << 20));
+    Map<String, Object> props = new HashMap<>(options.producerProperties(clientId));
     props.putAll(producerOverrides);
     this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }

@@ -1,20 +1,19 @@
 package io.kcdc.streams.sink;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes a sorter task's row records to a Kafka sink on another cluster than the Streams app's (TiCDC's
- * {@code dmlproducer}): an idempotent producer with {@code acks=all} per stream task, records sent asynchronously in
- * release order to the routed partition, and {@link #awaitAcks()} before the release's {@code TableProgress} is
- * forwarded, so a progress record still means "these rows are in the sink".
+ * {@code dmlproducer}): a producer per stream task with the sink's client settings ({@link KafkaClientOptions}:
+ * idempotent with {@code acks=all} by default), records sent asynchronously in release order to the routed
+ * partition, and {@link #awaitAcks()} before the release's {@code TableProgress} is forwarded, so a progress record
+ * still means "these rows are in the sink" (with {@code required-acks=1} "on the leader", with 0 "sent").
  *
  * <p>Delivery into another cluster is <b>at-least-once</b>: the rows are acknowledged by the sink cluster before
  * the Streams transaction that deletes them from the sorter and writes the progress commits; when the app dies in
@@ -24,8 +23,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * surfaces as the changefeed's error.
  */
 public final class DmlProducer implements AutoCloseable {
-  /** Headroom over {@code max-message-bytes} for a record's batch framing in a produce request. */
-  private static final int REQUEST_OVERHEAD = 128;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private final Producer<byte[], byte[]> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
@@ -35,19 +32,12 @@ public final class DmlProducer implements AutoCloseable {
   }
 
   /**
-   * The producer settings of a sink: its brokers, idempotence, {@code acks=all} and a request size that takes any
-   * record the encoders let through ({@code max-message-bytes}, TiCDC's length estimate; never below Kafka's
-   * default).
+   * The producer settings of a sink: its brokers, security, {@code required-acks} (idempotent with the default
+   * {@code acks=all}), retries, compression, timeouts, and a request size that takes any record the encoders let
+   * through ({@link KafkaClientOptions#producerProperties}).
    */
   public static Map<String, Object> properties(KafkaSinkOptions options, String clientId) {
-    Map<String, Object> p = new HashMap<>();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-        Math.max(options.encoder().maxMessageBytes() + REQUEST_OVERHEAD, 1 << 20));
-    return p;
+    return options.producerProperties(clientId);
   }
 
   /** A producer for {@code options}' brokers. */

@@ -12,6 +12,7 @@ import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.codec.SchemaRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  * @param partitionNum unset means "the topic's real partition count" (3 when the sink creates the topic)
  * @param schemaRegistry the Confluent-compatible registry URL (avro), or null
  * @param encoderConcurrency {@code sink.encoder_concurrency} (default 32)
+ * @param client how the sink's Kafka clients connect and produce: TLS, SASL, acks, retries, compression, timeouts
  */
 public record KafkaSinkOptions(
     List<String> brokers,
@@ -37,7 +39,8 @@ public record KafkaSinkOptions(
     AvroConfig avro,
     String schemaRegistry,
     List<SinkConfig.ColumnSelectorRule> columnSelectors,
-    int encoderConcurrency) {
+    int encoderConcurrency,
+    KafkaClientOptions client) {
 
   /** Partitions of a topic the sink creates when {@code partition-num} is not set. */
   public static final int DEFAULT_PARTITION_NUM = 3;
@@ -111,7 +114,7 @@ public record KafkaSinkOptions(
     }
     return new KafkaSinkOptions(uri.brokers(), uri.topic(), protocol, partitionNum, (short) rf, autoCreate,
         Boolean.TRUE.equals(kc.outputRawChangeEvent()), caseSensitive, config.dispatchers(), encoder, avro, registry,
-        config.columnSelectors(), concurrency);
+        config.columnSelectors(), concurrency, KafkaClientOptions.of(uri, kc));
   }
 
   /** TiCDC's {@code LargeMessageHandleConfig.AdjustAndValidate}. */
@@ -174,6 +177,11 @@ public record KafkaSinkOptions(
       throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG, "invalid " + name + " " + v + ", must be greater than 0");
     }
     return OptionalInt.of(v);
+  }
+
+  /** Properties of a producer writing to the sink (see {@link KafkaClientOptions#producerProperties}). */
+  public Map<String, Object> producerProperties(String clientId) {
+    return client.producerProperties(clientId, encoder.maxMessageBytes());
   }
 
   /** The brokers as a Kafka {@code bootstrap.servers} value. */

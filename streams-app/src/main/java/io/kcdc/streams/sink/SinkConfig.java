@@ -53,7 +53,10 @@ public record SinkConfig(
         contentCompatible, kc, schemaRegistry, columnSelectors, encoderConcurrency, terminator, csv, open);
   }
 
-  /** {@code sink.kafka_config}: the subset the sink uses; URI parameters take precedence over it. */
+  /**
+   * {@code sink.kafka_config}: the subset the sink uses; URI parameters take precedence over it. The OAuth fields are
+   * not bound (OAUTHBEARER is refused, see {@link KafkaClientOptions}); {@link #toString()} hides the password.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record KafkaConfig(
       @JsonProperty("partition_num") Integer partitionNum,
@@ -62,15 +65,58 @@ public record SinkConfig(
       @JsonProperty("auto_create_topic") Boolean autoCreateTopic,
       @JsonProperty("codec_config") CodecConfig codecConfig,
       @JsonProperty("output_raw_change_event") Boolean outputRawChangeEvent,
-      @JsonProperty("large_message_handle") LargeMessageHandleConfig largeMessageHandle) {
+      @JsonProperty("large_message_handle") LargeMessageHandleConfig largeMessageHandle,
+      @JsonProperty("compression") String compression,
+      @JsonProperty("kafka_client_id") String kafkaClientId,
+      @JsonProperty("dial_timeout") String dialTimeout,
+      @JsonProperty("write_timeout") String writeTimeout,
+      @JsonProperty("read_timeout") String readTimeout,
+      @JsonProperty("required_acks") Integer requiredAcks,
+      @JsonProperty("sasl_user") String saslUser,
+      @JsonProperty("sasl_password") String saslPassword,
+      @JsonProperty("sasl_mechanism") String saslMechanism,
+      @JsonProperty("sasl_gssapi_auth_type") String saslGssapiAuthType,
+      @JsonProperty("sasl_gssapi_keytab_path") String saslGssapiKeytabPath,
+      @JsonProperty("sasl_gssapi_kerberos_config_path") String saslGssapiKerberosConfigPath,
+      @JsonProperty("sasl_gssapi_service_name") String saslGssapiServiceName,
+      @JsonProperty("sasl_gssapi_user") String saslGssapiUser,
+      @JsonProperty("sasl_gssapi_realm") String saslGssapiRealm,
+      @JsonProperty("enable_tls") Boolean enableTls,
+      @JsonProperty("ca") String ca,
+      @JsonProperty("cert") String cert,
+      @JsonProperty("key") String key,
+      @JsonProperty("insecure_skip_verify") Boolean insecureSkipVerify) {
 
     public KafkaConfig(Integer partitionNum, Integer replicationFactor, Integer maxMessageBytes, Boolean autoCreateTopic,
         CodecConfig codecConfig, Boolean outputRawChangeEvent) {
       this(partitionNum, replicationFactor, maxMessageBytes, autoCreateTopic, codecConfig, outputRawChangeEvent, null);
     }
 
+    public KafkaConfig(Integer partitionNum, Integer replicationFactor, Integer maxMessageBytes, Boolean autoCreateTopic,
+        CodecConfig codecConfig, Boolean outputRawChangeEvent, LargeMessageHandleConfig largeMessageHandle) {
+      this(partitionNum, replicationFactor, maxMessageBytes, autoCreateTopic, codecConfig, outputRawChangeEvent,
+          largeMessageHandle, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null);
+    }
+
     public static KafkaConfig empty() {
       return new KafkaConfig(null, null, null, null, null, null, null);
+    }
+
+    @Override
+    public String toString() {
+      return "KafkaConfig[partitionNum=" + partitionNum + ", replicationFactor=" + replicationFactor
+          + ", maxMessageBytes=" + maxMessageBytes + ", autoCreateTopic=" + autoCreateTopic + ", codecConfig="
+          + codecConfig + ", outputRawChangeEvent=" + outputRawChangeEvent + ", largeMessageHandle="
+          + largeMessageHandle + ", compression=" + compression + ", kafkaClientId=" + kafkaClientId
+          + ", dialTimeout=" + dialTimeout + ", writeTimeout=" + writeTimeout + ", readTimeout=" + readTimeout
+          + ", requiredAcks=" + requiredAcks + ", saslUser=" + saslUser + ", saslPassword="
+          + (saslPassword == null ? null : SinkUri.MASK) + ", saslMechanism=" + saslMechanism
+          + ", saslGssapiAuthType=" + saslGssapiAuthType + ", saslGssapiKeytabPath=" + saslGssapiKeytabPath
+          + ", saslGssapiKerberosConfigPath=" + saslGssapiKerberosConfigPath + ", saslGssapiServiceName="
+          + saslGssapiServiceName + ", saslGssapiUser=" + saslGssapiUser + ", saslGssapiRealm=" + saslGssapiRealm
+          + ", enableTls=" + enableTls + ", ca=" + ca + ", cert=" + cert + ", key=" + key + ", insecureSkipVerify="
+          + insecureSkipVerify + "]";
     }
   }
 

@@ -8,6 +8,9 @@ public final class SinkConfigException extends RuntimeException {
   public static final String SINK_URI_INVALID = "CDC:ErrSinkURIInvalid";
   public static final String SINK_UNKNOWN_PROTOCOL = "CDC:ErrSinkUnknownProtocol";
   public static final String KAFKA_INVALID_CONFIG = "CDC:ErrKafkaInvalidConfig";
+  public static final String KAFKA_INVALID_REQUIRED_ACKS = "CDC:ErrKafkaInvalidRequiredAcks";
+  public static final String KAFKA_INVALID_CLIENT_ID = "CDC:ErrKafkaInvalidClientID";
+  public static final String KAFKA_NEW_PRODUCER = "CDC:ErrKafkaNewProducer";
   public static final String KAFKA_INVALID_PARTITION_NUM = "CDC:ErrKafkaInvalidPartitionNum";
   public static final String KAFKA_INVALID_TOPIC_EXPRESSION = "CDC:ErrKafkaInvalidTopicExpression";
   public static final String DISPATCHER_FAILED = "CDC:ErrDispatcherFailed";

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A parsed changefeed sink URI: {@code kafka://host1:9092,host2:9092/topic?protocol=canal-json&partition-num=3…}
@@ -21,6 +22,14 @@ import java.util.Set;
  * (data-path.md §7.5) and fails with a {@link SinkConfigException}.
  */
 public record SinkUri(String scheme, List<String> brokers, String topic, Map<String, String> params) {
+
+  /** What a secret is replaced by in messages and {@link #toString()} (TiCDC's {@code MaskSinkURI}). */
+  public static final String MASK = "xxxxx";
+  /** Query parameters that hold secrets. */
+  public static final Set<String> SECRET_PARAMS = Set.of("sasl-password", "sasl-gssapi-password");
+  private static final Pattern SECRET_IN_QUERY =
+      Pattern.compile("(?i)([?&](?:sasl-password|sasl-gssapi-password)=)[^&#]*");
+  private static final Pattern PASSWORD_IN_USERINFO = Pattern.compile("(://[^/@:]*:)[^/@]*@");
 
   /** Protocols TiCDC accepts for MQ sinks ({@code default} = open-protocol, {@code flat-avro} = avro). */
   public static final Set<String> MQ_PROTOCOLS = Set.of(
@@ -38,7 +47,8 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
     try {
       u = new URI(uri.trim());
     } catch (URISyntaxException e) {
-      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid '" + e.getMessage() + "'", e);
+      // the message quotes the input: never with its password
+      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid '" + mask(e.getMessage()) + "'");
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     Map<String, String> params = query(u.getRawQuery());
@@ -56,7 +66,8 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
   private static SinkUri kafka(String scheme, URI u, Map<String, String> params) {
     String authority = u.getRawAuthority();
     if (authority == null || authority.isBlank()) {
-      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid 'no broker address in " + u + "'");
+      throw new SinkConfigException(SINK_URI_INVALID,
+          "sink uri invalid 'no broker address in " + mask(u.toString()) + "'");
     }
     List<String> brokers = Arrays.stream(authority.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     String path = u.getPath() == null ? "" : u.getPath();
@@ -81,6 +92,11 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
     sink.bool("auto-create-topic");
     sink.bool("avro-enable-watermark");
     sink.integer("max-batch-size");
+    sink.integer("max-retry");
+    sink.integer("required-acks");
+    sink.bool("enable-tls");
+    sink.bool("insecure-skip-verify");
+    sink.bool("sasl-gssapi-disable-pafxfast");
     return sink;
   }
 
@@ -99,6 +115,23 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
       out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
     }
     return out;
+  }
+
+  /** A sink URI string with its passwords replaced by {@link #MASK}, for messages and logs. */
+  public static String mask(String uri) {
+    if (uri == null) {
+      return null;
+    }
+    String masked = SECRET_IN_QUERY.matcher(uri).replaceAll("$1" + MASK);
+    return PASSWORD_IN_USERINFO.matcher(masked).replaceFirst("$1" + MASK + "@");
+  }
+
+  /** The parsed URI without its secrets: a record's default would print the SASL password. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new LinkedHashMap<>(params);
+    shown.replaceAll((k, v) -> SECRET_PARAMS.contains(k) ? MASK : v);
+    return "SinkUri[scheme=" + scheme + ", brokers=" + brokers + ", topic=" + topic + ", params=" + shown + "]";
   }
 
   public boolean isBlackhole() {

@@ -74,7 +74,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while looking up topic " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException("CDC:ErrKafkaNewProducer", "cannot get the partitions of topic " + topic + ": " + e, e);
+      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot get the partitions of topic " + topic + ": " + e, e);
     }
   }
 
@@ -95,7 +95,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing a Kafka cluster", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException("CDC:ErrKafkaNewProducer", "cannot describe the Kafka cluster: " + e, e);
+      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot describe the Kafka cluster: " + e, e);
     }
   }
 
