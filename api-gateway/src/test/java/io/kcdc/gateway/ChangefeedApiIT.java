@@ -236,6 +236,8 @@ class ChangefeedApiIT {
 
     assertError(Http.get(port, "/api/v2/changefeeds/nope/synced"), 400, "CDC:ErrChangeFeedNotExists",
         "changefeed not exists, default/nope");
+    assertError(Http.get(port, "/api/v2/changefeeds/-x/synced"), 400, "CDC:ErrAPIInvalidParam",
+        "invalid changefeed_id: -x");
     assertThat(startTs).isPositive();
   }
 
