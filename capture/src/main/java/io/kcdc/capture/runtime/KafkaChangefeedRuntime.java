@@ -207,7 +207,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     }
     long checkpoint = step.checkpointTs().getAsLong();
     long resolved = step.tables().isEmpty() ? checkpoint : tracker.resolved(step.tables()).orElse(checkpoint);
-    return Optional.of(new ChangefeedProgress(Math.max(resolved, checkpoint), checkpoint, byCapture, error));
+    return Optional.of(new ChangefeedProgress(Math.max(resolved, checkpoint), checkpoint, byCapture, error,
+        tracker.lastSynced(step.tables())));
   }
 
   /** The first failed connector or task, as a running error; fills the task -> worker map. */

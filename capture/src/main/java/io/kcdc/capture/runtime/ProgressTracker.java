@@ -86,6 +86,18 @@ public final class ProgressTracker implements AutoCloseable {
     return min(tableIds, true);
   }
 
+  /** The largest commit ts any of {@code tableIds} has written to the sink, 0 while unknown. */
+  public long lastSynced(Set<Long> tableIds) {
+    long max = 0;
+    for (long id : tableIds) {
+      TableProgress p = byTable.get(id);
+      if (p != null && Long.compareUnsigned(p.getLastSyncedTs(), max) > 0) {
+        max = p.getLastSyncedTs();
+      }
+    }
+    return max;
+  }
+
   /** The minimum resolved ts the sorter has seen over {@code tableIds}. */
   public OptionalLong resolved(Set<Long> tableIds) {
     return min(tableIds, false);
