@@ -128,6 +128,18 @@ class ChangefeedUpdateIT {
       JsonNode updated = api.get("/api/v2/changefeeds/upd/meta_info");
       assertThat(updated.path("sink_uri").asText()).isEqualTo(sink("upd-b"));
       assertThat(updated.path("config").path("filter").path("rules").get(0).asText()).isEqualTo("upd.*");
+      // --config replaces the replica config with the file's fields on the defaults
+      Path config = Files.writeString(dir.resolve("update.json"),
+          "{\"force_replicate\":true,\"filter\":{\"rules\":[\"upd.*\"]}}");
+      long targetTs = Long.MAX_VALUE >> 1;
+      assertThat(cli("changefeed", "update", "-c", "upd", "--config", config.toString(),
+          "--target-ts", Long.toString(targetTs))).isZero();
+      updated = api.get("/api/v2/changefeeds/upd/meta_info");
+      assertThat(updated.path("config").path("force_replicate").asBoolean()).isTrue();
+      assertThat(updated.path("config").path("check_gc_safe_point").asBoolean()).isTrue();
+      assertThat(updated.path("config").path("filter").path("rules").get(0).asText()).isEqualTo("upd.*");
+      assertThat(updated.path("target_ts").asLong()).isEqualTo(targetTs);
+      assertThat(updated.path("sink_uri").asText()).isEqualTo(sink("upd-b"));
       assertThat(cli("changefeed", "update", "-c", "nope", "--sink-uri", sink("upd-b"))).isEqualTo(1);
 
       assertThat(cli("changefeed", "resume", "-c", "upd")).isZero();
