@@ -1,6 +1,8 @@
 package io.kcdc.streams;
 
 import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.filter.EventFilter;
+import io.kcdc.streams.filter.EventFilterConfig;
 import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.KafkaSinkOptions;
@@ -54,14 +56,24 @@ public final class ChangefeedStreams implements AutoCloseable {
    *
    * @param replicationFactor of the Streams changelog and the progress topic; -1 = the broker default
    * @param overrides extra Streams/client properties, applied last
+   * @param eventFilter {@code filter.ignore_txn_start_ts} and {@code filter.event_filters}
    */
   public record Config(String bootstrapServers, String clusterId, String changefeedId, Path stateDir, SinkUri sinkUri,
       SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
-      Map<String, Object> overrides) {
+      Map<String, Object> overrides, EventFilterConfig eventFilter) {
 
     public Config {
       overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
       sinkConfig = sinkConfig == null ? SinkConfig.empty() : sinkConfig;
+      eventFilter = eventFilter == null ? EventFilterConfig.empty() : eventFilter;
+    }
+
+    /** Settings without event filters. */
+    public Config(String bootstrapServers, String clusterId, String changefeedId, Path stateDir, SinkUri sinkUri,
+        SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
+        Map<String, Object> overrides) {
+      this(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive, processingGuarantee,
+          replicationFactor, overrides, EventFilterConfig.empty());
     }
 
     /** Defaults: exactly_once_v2, broker-default replication, case-insensitive matchers. */
@@ -73,12 +85,17 @@ public final class ChangefeedStreams implements AutoCloseable {
 
     public Config withReplicationFactor(short rf) {
       return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
-          processingGuarantee, rf, overrides);
+          processingGuarantee, rf, overrides, eventFilter);
     }
 
     public Config withOverrides(Map<String, Object> extra) {
       return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
-          processingGuarantee, replicationFactor, extra);
+          processingGuarantee, replicationFactor, extra, eventFilter);
+    }
+
+    public Config withEventFilter(EventFilterConfig filter) {
+      return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
+          processingGuarantee, replicationFactor, overrides, filter);
     }
 
     /** {@code cdc-<cluster>-<changefeed>}. */
@@ -121,11 +138,16 @@ public final class ChangefeedStreams implements AutoCloseable {
     this.config = config;
   }
 
-  /** The topology: source → sorter processor (with its three stores) → sink and progress nodes. */
+  /**
+   * The topology: source → sorter processor (with its three stores) → sink and progress nodes.
+   *
+   * @throws SinkConfigException for invalid event filters (they are parsed here, once)
+   */
   public static Topology topology(Config config, SorterProcessor.SinkPlan plan) {
+    EventFilter filter = EventFilter.of(config.eventFilter());
     Topology t = new Topology();
     t.addSource("rows", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.internalTopic());
-    t.addProcessor("sorter", () -> new SorterProcessor(plan), "rows");
+    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter), "rows");
     for (String store : List.of(SorterProcessor.SCHEMA_STORE, SorterProcessor.SORTER_STORE, SorterProcessor.RESOLVED_STORE)) {
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
           .withCachingDisabled(), "sorter");
@@ -138,7 +160,8 @@ public final class ChangefeedStreams implements AutoCloseable {
   }
 
   /**
-   * Validates the sink, creates the default sink topic and the progress topic if missing, and starts the app.
+   * Validates the sink and the event filters, creates the default sink topic and the progress topic if missing, and
+   * starts the app.
    *
    * @throws SinkConfigException for an invalid or unsupported sink
    */
@@ -146,6 +169,7 @@ public final class ChangefeedStreams implements AutoCloseable {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
+    EventFilter.of(config.eventFilter()); // fails early for invalid event filters
     SorterProcessor.SinkPlan plan = SorterProcessor.SinkPlan.blackhole();
     Optional<KafkaSinkOptions> sink = config.kafkaSink();
     if (sink.isPresent()) {

@@ -12,6 +12,7 @@ import io.kcdc.streams.codec.EncoderGroup;
 import io.kcdc.streams.codec.EncoderGroup.Target;
 import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
@@ -52,6 +53,10 @@ import org.slf4j.LoggerFactory;
  * Everything happens in the Streams transaction of the input record, so a committed progress record means its rows
  * are in the sink. Rows of a table with {@code commitTs <=} its released checkpoint were already written and are
  * dropped.
+ *
+ * <p>Event filters ({@code filter.ignore_txn_start_ts}, {@code filter.event_filters}) are applied as a row arrives,
+ * before an update is split (TiCDC filters in the mounter, before its sink splits updates): an ignored row is never
+ * buffered, and its table's progress advances past it as usual.
  *
  * <p>The DDL barrier: the owner writes a {@code Barrier} to every partition of the internal topic; the latest one of
  * the partition is in force (kept in {@link #RESOLVED_STORE}, so it survives restarts and rebalances) and nothing is
@@ -117,6 +122,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   }
 
   private final SinkPlan plan;
+  private final EventFilter filter;
   private final Map<Long, TableInfo> schemaCache = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<Bytes, byte[]> schemas;
@@ -130,7 +136,13 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private final Map<Target, List<RowEvent>> chunk = new LinkedHashMap<>();
 
   public SorterProcessor(SinkPlan plan) {
+    this(plan, EventFilter.none());
+  }
+
+  /** @param filter {@code filter.ignore_txn_start_ts} and {@code filter.event_filters} */
+  public SorterProcessor(SinkPlan plan, EventFilter filter) {
     this.plan = plan;
+    this.filter = filter;
   }
 
   @Override
@@ -186,6 +198,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       return; // re-sent after a connector restart; it is already in the sink
     }
     TableInfo table = schema(tableId, row.getSchemaVersion());
+    if (!filter.isEmpty() && filter.ignoreRow(RowEvent.of(table, row))) {
+      return; // never written; the table's progress advances over it like over a written row
+    }
     List<RowChange> rows = plan.splitUpdates() ? UpdateSplitter.split(table, row) : List.of(row);
     byte[] rawKey = copy(row.getKey());
     for (RowChange r : rows) {
