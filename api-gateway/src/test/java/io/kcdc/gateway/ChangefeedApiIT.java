@@ -300,6 +300,23 @@ class ChangefeedApiIT {
   }
 
   @Test
+  void createRefusesIneligibleTablesUnlessForcedOrIgnored() throws Exception {
+    startOwner();
+    data.tables = new VerifiedTables(
+        List.of(new VerifiedTable("test", "nopk", 70, false), new VerifiedTable("test", "nouk", 71, false)),
+        List.of(new VerifiedTable("test", "t1", 68, false)));
+    String body = "{\"changefeed_id\":\"%s\",\"sink_uri\":\"%s\",\"replica_config\":%s}";
+    assertError(Http.post(port, "/api/v2/changefeeds", body.formatted("cf-inel", KAFKA, "{}")), 400,
+        "CDC:ErrTableIneligible", "some tables are not eligible to replicate([test.nopk test.nouk]), if you want to "
+            + "ignore these tables, please set ignore_ineligible_table to true");
+    assertThat(Http.post(port, "/api/v2/changefeeds",
+        body.formatted("cf-ignore", KAFKA, "{\"ignore_ineligible_table\":true}")).status()).isEqualTo(200);
+    assertThat(Http.post(port, "/api/v2/changefeeds",
+        body.formatted("cf-force", KAFKA, "{\"force_replicate\":true}")).status()).isEqualTo(200);
+    data.tables = new VerifiedTables(List.of(), List.of());
+  }
+
+  @Test
   void unsafeRoutes() throws Exception {
     Capture owner = startOwner();
     create("cf-meta", "blackhole://");

@@ -67,6 +67,25 @@ public final class ChangefeedService {
     this.removeTimeout = removeTimeout;
   }
 
+  /**
+   * TiCDC refuses a changefeed whose filter matches tables without a primary key or NOT NULL
+   * unique key at its start ts, unless {@code force_replicate} (replicate them anyway) or
+   * {@code ignore_ineligible_table} (skip them) is set.
+   */
+  private void requireEligibleTables(ReplicaConfig config, long startTs) {
+    if (Boolean.TRUE.equals(config.forceReplicate()) || Boolean.TRUE.equals(config.ignoreIneligibleTable())) {
+      return;
+    }
+    List<String> rules = config.filter() == null || config.filter().rules() == null || config.filter().rules().isEmpty()
+        ? List.of("*.*") : config.filter().rules();
+    UpstreamClient.VerifiedTables tables =
+        upstream.verifyTables(startTs, rules, Boolean.TRUE.equals(config.caseSensitive()));
+    if (!tables.ineligible().isEmpty()) {
+      throw CdcError.TABLE_INELIGIBLE.gen("[" + String.join(" ", tables.ineligible().stream()
+          .map(t -> t.schema() + "." + t.table()).toList()) + "]");
+    }
+  }
+
   /** {@code POST /changefeeds}. */
   public ChangeFeedInfo create(ChangefeedConfig req) {
     String namespace = req.namespace() == null || req.namespace().isEmpty()
@@ -109,6 +128,7 @@ public final class ChangefeedService {
         ChangefeedState.AdminJobType.NONE, "unified", "", config, ChangefeedState.NORMAL, null, null,
         view.version(), currentTso);
     runtime.validate(info);
+    requireEligibleTables(config, startTs);
     UpstreamInfo up = new UpstreamInfo(
         upstream.clusterId(), String.join(",", upstream.pdEndpoints()), "", "", "", null);
     if (!meta.createChangefeed(info, Optional.of(up))) {
