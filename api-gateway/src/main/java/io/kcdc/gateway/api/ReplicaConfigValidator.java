@@ -72,6 +72,12 @@ public final class ReplicaConfigValidator {
         throw CdcError.INVALID_REPLICA_CONFIG.gen(
             "integrity check level correctness is not compatible with column selectors");
       }
+      if ("correctness".equals(check)) {
+        // Row checksums need TiDB's row-level checksum in every row and its verification in the
+        // mounter; without them the avro _tidb_row_level_checksum fields would be empty promises.
+        throw CdcError.INVALID_REPLICA_CONFIG.gen(
+            "integrity check level correctness (row-level checksums) is not supported yet");
+      }
     }
     if (c.consistent() != null && c.consistent().level() != null) {
       String level = c.consistent().level();

@@ -1,6 +1,7 @@
 package io.kcdc.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.gateway.model.Json;
@@ -40,5 +41,14 @@ class ReplicaConfigValidatorTest {
     assertThatThrownBy(() -> ReplicaConfigValidator.validate(
             config("{\"integrity\":{\"integrity_check_level\":\"strict\"}}")))
         .isInstanceOf(CdcException.class);
+  }
+
+  @Test
+  void rowChecksumsAreRefusedRatherThanIgnored() throws Exception {
+    ReplicaConfigValidator.validate(config("{\"integrity\":{\"integrity_check_level\":\"none\"}}"));
+    assertThatThrownBy(() -> ReplicaConfigValidator.validate(
+            config("{\"integrity\":{\"integrity_check_level\":\"correctness\"}}")))
+        .isInstanceOfSatisfying(CdcException.class, e -> assertThat(e.code()).isEqualTo("CDC:ErrInvalidReplicaConfig"))
+        .hasMessageContaining("not supported yet");
   }
 }
