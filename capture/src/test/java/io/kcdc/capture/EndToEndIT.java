@@ -197,6 +197,79 @@ class EndToEndIT {
     }
   }
 
+  @Test
+  void openProtocolDdlsReachEveryPartitionAfterTheRowsBeforeThem() throws Exception {
+    try (Connection db = DriverManager.getConnection(upstream.jdbcUrl(), "root", "");
+        Statement s = db.createStatement()) {
+      s.execute("CREATE DATABASE op");
+      s.execute("CREATE TABLE op.t (id INT PRIMARY KEY, v INT)");
+      long startTs = tso();
+      post("/api/v2/changefeeds", """
+          {"changefeed_id":"op","start_ts":%d,
+           "sink_uri":"kafka://%s/e2e-op?protocol=open-protocol&partition-num=3",
+           "replica_config":{"filter":{"rules":["op.*"]},
+             "sink":{"dispatchers":[{"matcher":["op.*"],"partition":"index-value"}]}}}""".formatted(
+          startTs, kafka.bootstrapServers()));
+      for (int i = 0; i < 30; i++) {
+        s.execute("INSERT INTO op.t VALUES (" + i + ", " + i + ")");
+      }
+      s.execute("ALTER TABLE op.t ADD COLUMN w INT");
+      for (int i = 30; i < 60; i++) {
+        s.execute("INSERT INTO op.t VALUES (" + i + ", " + i + ", " + i + ")");
+      }
+      long endTs = tso();
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+          assertThat(Long.parseUnsignedLong(get("/api/v2/changefeeds/op").path("checkpoint_ts").asText()))
+              .isGreaterThanOrEqualTo(endTs));
+
+      Properties p = new Properties();
+      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      int rows = 0;
+      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        for (int partition = 0; partition < 3; partition++) {
+          TopicPartition tp = new TopicPartition("e2e-op", partition);
+          c.assign(List.of(tp));
+          c.seekToBeginning(List.of(tp));
+          long end = c.endOffsets(List.of(tp)).get(tp);
+          List<long[]> events = new ArrayList<>(); // {type, ts}
+          while (c.position(tp) < end) {
+            for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
+              for (JsonNode key : openProtocolKeys(rec.key())) {
+                events.add(new long[] {key.path("t").asLong(), key.path("ts").asLong()});
+              }
+            }
+          }
+          List<long[]> ddls = events.stream().filter(e -> e[0] == 2).toList();
+          assertThat(ddls).as("partition %d holds the DDL once", partition).hasSize(1);
+          long ddlTs = ddls.get(0)[1];
+          int at = events.indexOf(ddls.get(0));
+          for (int i = 0; i < events.size(); i++) {
+            if (events.get(i)[0] == 1) {
+              rows++;
+              assertThat(i < at ? events.get(i)[1] < ddlTs : events.get(i)[1] > ddlTs)
+                  .as("partition %d row %d vs the DDL", partition, i).isTrue();
+            }
+          }
+        }
+      }
+      assertThat(rows).isEqualTo(60);
+    }
+  }
+
+  /** The keys of an open-protocol batch: version (8 bytes), then per event a length (8 bytes) and JSON. */
+  private static List<JsonNode> openProtocolKeys(byte[] key) throws Exception {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(key);
+    assertThat(b.getLong()).isEqualTo(1);
+    List<JsonNode> out = new ArrayList<>();
+    while (b.hasRemaining()) {
+      byte[] json = new byte[(int) b.getLong()];
+      b.get(json);
+      out.add(JSON.readTree(json));
+    }
+    return out;
+  }
+
   /**
    * Inserts, updates and deletes over both tables; keeps the live keys to pick valid targets.
    * A key is touched at most once per transaction, so every statement row is one committed row
