@@ -14,6 +14,7 @@ import io.kcdc.connector.tikv.ChannelPool;
 import io.kcdc.connector.tikv.KvClient;
 import io.kcdc.connector.tikv.PdClient;
 import io.kcdc.connector.tikv.RegionCache;
+import io.kcdc.streams.filter.EventFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -57,10 +58,12 @@ public final class DdlCoordinator implements AutoCloseable {
   /**
    * Reads the schema at {@code checkpointTs} and starts the DDL puller there.
    *
+   * @param eventFilter the changefeed's event filters: DDLs they ignore are applied but not written
    * @param producer writes barriers; shared, not closed here
    */
   public DdlCoordinator(String changefeed, List<String> pdAddresses, long checkpointTs, TableSelection selection,
-      String rowsTopic, int partitions, Producer<byte[], byte[]> producer, long resolvedTsIntervalMs) {
+      EventFilter eventFilter, String rowsTopic, int partitions, Producer<byte[], byte[]> producer,
+      long resolvedTsIntervalMs) {
     this.changefeed = changefeed;
     this.rowsTopic = rowsTopic;
     this.partitions = partitions;
@@ -70,7 +73,7 @@ public final class DdlCoordinator implements AutoCloseable {
       this.pd = new PdClient(pdAddresses, channels, Backoff.DEFAULT);
       RegionCache regions = new RegionCache(pd);
       SchemaSnapshot start = new SchemaLoader(new KvClient(regions, channels, Backoff.DEFAULT)).load(checkpointTs);
-      this.schedule = new DdlSchedule(new SchemaStorage(start), selection, new DdlEvents(selection.filter()));
+      this.schedule = new DdlSchedule(new SchemaStorage(start), selection, new DdlEvents(selection.filter(), eventFilter));
       this.puller = new DdlPuller(regions, channels, DdlJobRows.of(start), checkpointTs, resolvedTsIntervalMs);
     } catch (RuntimeException e) {
       channels.close();

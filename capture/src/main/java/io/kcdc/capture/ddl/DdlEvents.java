@@ -3,6 +3,7 @@ package io.kcdc.capture.ddl;
 import io.kcdc.avro.Ddl;
 import io.kcdc.common.TableFilter;
 import io.kcdc.connector.schema.SchemaSnapshot;
+import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.DdlJob;
@@ -15,7 +16,9 @@ import java.util.Set;
  * Turns a finished DDL job into the DDL events a sink receives (TiCDC's {@code BuildDDLEvents}
  * and DDL filter): only the action types TiCDC replicates (§4.3), only DDLs on schemas and
  * tables the changefeed's filter matches (for a rename, the old or the new name), with TiCDC's
- * query rewrites for DROP TABLE / DROP VIEW (§5.4).
+ * query rewrites for DROP TABLE / DROP VIEW (§5.4). DDLs the changefeed's event filters ignore
+ * ({@code ignore_event}, {@code ignore_sql}, {@code ignore_txn_start_ts}, §6.2/§6.3) give no event
+ * either; like every job, they are still applied to the schema.
  */
 public final class DdlEvents {
   /** {@code pkg/filter}'s replicated DDL types. */
@@ -36,9 +39,16 @@ public final class DdlEvents {
       ActionType.MODIFY_SCHEMA_CHARSET_AND_COLLATE);
 
   private final TableFilter filter;
+  private final EventFilter events;
 
   public DdlEvents(TableFilter filter) {
+    this(filter, EventFilter.none());
+  }
+
+  /** @param events {@code filter.event_filters} and {@code filter.ignore_txn_start_ts} */
+  public DdlEvents(TableFilter filter, EventFilter events) {
     this.filter = filter;
+    this.events = events;
   }
 
   /**
@@ -55,7 +65,8 @@ public final class DdlEvents {
     if (SCHEMA_LEVEL.contains(job.type())) {
       String schema = job.binlog().dbInfo() != null ? job.binlog().dbInfo().name().o()
           : before.database(job.schemaId()).map(db -> db.name().o()).orElse(job.schemaName());
-      if (TableFilter.isSystemSchema(schema) || !filter.matchSchema(schema)) {
+      if (TableFilter.isSystemSchema(schema) || !filter.matchSchema(schema)
+          || events.ignoreDdl(job.startTs(), job.type(), schema, "", job.query())) {
         return List.of();
       }
       return List.of(event(job, ts, 0, schema, "", job.query()));
@@ -73,6 +84,12 @@ public final class DdlEvents {
       query = "DROP TABLE " + quoted(shown);
     } else if (job.type() == ActionType.DROP_VIEW) {
       query = "DROP VIEW " + quoted(shown);
+    }
+    // a rename is matched by its old name (TiCDC's PreTableInfo)
+    boolean rename = job.type() == ActionType.RENAME_TABLE || job.type() == ActionType.RENAME_TABLES;
+    Name matched = rename && pre != null ? pre : shown;
+    if (events.ignoreDdl(job.startTs(), job.type(), matched.schema(), matched.table(), query)) {
+      return List.of();
     }
     long tableId = info != null ? info.id() : job.tableId();
     return List.of(event(job, ts, tableId, shown.schema(), shown.table(), query));

@@ -13,6 +13,7 @@ import io.kcdc.gateway.model.RunningError;
 import io.kcdc.gateway.owner.ChangefeedProgress;
 import io.kcdc.gateway.owner.ChangefeedRuntime;
 import io.kcdc.gateway.owner.UpstreamClient;
+import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
         key(info.namespace(), info.id()),
         k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id())));
     coordinators.computeIfAbsent(key(info.namespace(), info.id()), k -> new DdlCoordinator(info.id(),
-        settings.pdAddresses(), checkpointTs, ConnectorConfigs.selection(info),
+        settings.pdAddresses(), checkpointTs, ConnectorConfigs.selection(info), EventFilter.of(sinks.eventFilter(info)),
         InternalTopics.rows(info.namespace(), info.id()), settings.rowPartitions(), barrierProducer(),
         DDL_RESOLVED_INTERVAL_MS));
     Map<String, String> desired =

@@ -8,6 +8,8 @@ import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.filter.EventFilter;
+import io.kcdc.streams.filter.EventFilterConfig;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
@@ -67,6 +69,19 @@ public final class SinkSupport implements AutoCloseable {
     }
   }
 
+  /** The API-shaped {@code filter} section's event filters and ignored start ts, bound to the streams app's model. */
+  public EventFilterConfig eventFilter(ChangefeedInfo info) {
+    if (info.config() == null || info.config().filter() == null) {
+      return EventFilterConfig.empty();
+    }
+    JsonNode api = Json.MAPPER.valueToTree(info.config().filter());
+    try {
+      return PLAIN.treeToValue(api, EventFilterConfig.class);
+    } catch (Exception e) {
+      throw new SinkConfigException(EventFilter.FILTER_RULE_INVALID, "filter rule is invalid " + e.getMessage(), e);
+    }
+  }
+
   boolean caseSensitive(ChangefeedInfo info) {
     return caseSensitiveOf(info);
   }
@@ -79,8 +94,13 @@ public final class SinkSupport implements AutoCloseable {
     return info.config() == null ? null : info.config().sink();
   }
 
-  /** Everything the sink side can check without touching Kafka. */
+  /**
+   * Everything the sink side can check without touching Kafka, and the event filters as the streams app
+   * parses them (value expressions → {@code CDC:ErrInvalidFilterExpression}). Expression columns are not
+   * checked against the upstream tables here: that needs the schema at the start ts.
+   */
   public void validate(ChangefeedInfo info) {
+    EventFilter.of(eventFilter(info));
     SinkUri uri = uri(info);
     if (uri.isBlackhole()) {
       return;
@@ -96,7 +116,8 @@ public final class SinkSupport implements AutoCloseable {
     return new ChangefeedStreams.Config(
         base.bootstrapServers(), base.clusterId(), base.changefeedId(), base.stateDir(), base.sinkUri(),
         base.sinkConfig(), caseSensitive(info), base.processingGuarantee(), replicationFactor,
-        Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info)));
+        Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info)))
+        .withEventFilter(eventFilter(info));
   }
 
   /**
