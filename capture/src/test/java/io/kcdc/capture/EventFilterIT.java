@@ -1,0 +1,153 @@
+package io.kcdc.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.capture.local.EtcdProcess;
+import io.kcdc.capture.local.FileTrees;
+import io.kcdc.capture.local.FreePorts;
+import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.upstream.EmbeddedUpstream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code filter.event_filters} end to end: a changefeed created through the v2 API with an ignored event type, a
+ * value expression and an ignored DDL type writes canal-json without them, and its checkpoint still advances.
+ */
+class EventFilterIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Path dir;
+  private static EtcdProcess etcd;
+  private static KafkaBroker kafka;
+  private static EmbeddedUpstream upstream;
+  private static CaptureServer capture;
+  private static TestApi api;
+
+  @BeforeAll
+  static void startEverything() throws Exception {
+    dir = Files.createTempDirectory("kcdc-event-filter");
+    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
+    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
+    upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0).resolvedTsInterval(Duration.ofMillis(200)).build()
+        .start();
+    int apiPort = FreePorts.pick();
+    capture = CaptureServer.start(new CaptureServer.Settings(
+        "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
+        kafka.bootstrapServers(), dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 2, 1));
+    api = new TestApi("http://127.0.0.1:" + apiPort);
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {capture, upstream, kafka, etcd}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+    FileTrees.delete(dir);
+  }
+
+  @Test
+  void ignoredEventsAndMatchingRowsAreNotWritten() throws Exception {
+    try (Connection db = DriverManager.getConnection(upstream.jdbcUrl(), "root", "");
+        Statement s = db.createStatement()) {
+      s.execute("CREATE DATABASE ef");
+      s.execute("CREATE TABLE ef.t (id INT PRIMARY KEY, v VARCHAR(10))");
+      s.execute("CREATE TABLE ef.u (id INT PRIMARY KEY)");
+      long startTs = api.tso();
+      api.post("/api/v2/changefeeds", """
+          {"changefeed_id":"ef","start_ts":%d,
+           "sink_uri":"kafka://%s/ef-sink?protocol=canal-json&enable-tidb-extension=true&partition-num=1",
+           "replica_config":{"filter":{"rules":["ef.*"],"event_filters":[
+             {"matcher":["ef.t"],"ignore_event":["delete"],"ignore_insert_value_expr":"id >= 100"},
+             {"matcher":["ef.*"],"ignore_event":["create index"]}]}}}""".formatted(startTs, kafka.bootstrapServers()));
+      s.execute("INSERT INTO ef.t VALUES (1, 'a'), (2, 'b'), (100, 'x'), (150, 'y')");
+      s.execute("UPDATE ef.t SET v = 'z' WHERE id = 1");
+      s.execute("DELETE FROM ef.t WHERE id = 2");
+      s.execute("INSERT INTO ef.u VALUES (100)"); // another table: the expression rule does not match it
+      s.execute("CREATE INDEX iv ON ef.t (v)");
+      s.execute("ALTER TABLE ef.t ADD COLUMN w INT");
+      s.execute("INSERT INTO ef.t VALUES (3, 'c', 3), (300, 'd', 4)");
+      s.execute("DELETE FROM ef.u WHERE id = 100"); // delete is ignored for ef.t only
+      long endTs = api.tso();
+      await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> assertThat(api.checkpoint("ef")).isGreaterThanOrEqualTo(endTs));
+
+      List<JsonNode> messages = read("ef-sink");
+      List<String> ddls = messages.stream().filter(m -> m.path("isDdl").asBoolean())
+          .map(m -> m.path("type").asText() + " " + m.path("sql").asText()).toList();
+      assertThat(ddls).singleElement().satisfies(d -> assertThat(d).startsWith("ALTER").contains("ADD COLUMN w"));
+      List<String> rows = messages.stream().filter(m -> !m.path("isDdl").asBoolean())
+          .map(m -> m.path("table").asText() + " " + m.path("type").asText() + " " + m.path("data").get(0)).toList();
+      assertThat(rows).containsExactly(
+          "t INSERT {\"id\":\"1\",\"v\":\"a\"}",
+          "t INSERT {\"id\":\"2\",\"v\":\"b\"}",
+          "t UPDATE {\"id\":\"1\",\"v\":\"z\"}",
+          "u INSERT {\"id\":\"100\"}",
+          "t INSERT {\"id\":\"3\",\"v\":\"c\",\"w\":\"3\"}",
+          "u DELETE {\"id\":\"100\"}");
+    }
+  }
+
+  @Test
+  void anInvalidExpressionIsRefusedAtCreate() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(api.base() + "/api/v2/changefeeds"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("""
+            {"changefeed_id":"ef-bad","start_ts":%d,"sink_uri":"blackhole://",
+             "replica_config":{"filter":{"rules":["ef.*"],"event_filters":[
+               {"matcher":["ef.t"],"ignore_insert_value_expr":"id >>= 1"}]}}}""".formatted(api.tso())))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
+    JsonNode body = JSON.readTree(r.body());
+    assertThat(body.path("error_code").asText()).isEqualTo("CDC:ErrInvalidFilterExpression");
+    assertThat(body.path("error_msg").asText()).contains("There is a syntax error in: 'id >>= 1'");
+  }
+
+  /** The partition's canal-json messages without watermarks, as a read_committed consumer sees them. */
+  private static List<JsonNode> read(String topic) throws Exception {
+    List<JsonNode> messages = new ArrayList<>();
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      while (c.position(tp) < end) {
+        for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
+          JsonNode m = JSON.readTree(rec.value());
+          if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
+            messages.add(m);
+          }
+        }
+      }
+    }
+    return messages;
+  }
+}
