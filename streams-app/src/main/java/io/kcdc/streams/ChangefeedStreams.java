@@ -48,8 +48,17 @@ import org.apache.kafka.streams.state.Stores;
  * once for {@code read_committed} consumers). A sink on another cluster (another cluster id) is written by each
  * task's {@link DmlProducer}, at-least-once; its topics are managed on that cluster. The internal topic is created
  * by the connector and must exist before {@link #start()}.
+ *
+ * <p>The sink's client options ({@link io.kcdc.streams.sink.KafkaClientOptions}: TLS, SASL, acks, compression, ...)
+ * apply to every client that talks to the brokers the sink URI names: the topic admin client, the task producers of
+ * a sink on another cluster, and the owner's {@link io.kcdc.streams.progress.CheckpointEmitter}. When the sink is
+ * the app's own cluster the rows go through the Streams producer, which has the app's own settings
+ * ({@link Config#bootstrapServers()}, {@link Config#overrides()}); the capture's Kafka security is configured there,
+ * not by the sink URI.
  */
 public final class ChangefeedStreams implements AutoCloseable {
+  /** TiCDC's default namespace. */
+  public static final String DEFAULT_NAMESPACE = "default";
 
   /**
    * Settings of one changefeed's app.
@@ -57,23 +66,27 @@ public final class ChangefeedStreams implements AutoCloseable {
    * @param replicationFactor of the Streams changelog and the progress topic; -1 = the broker default
    * @param overrides extra Streams/client properties, applied last
    * @param eventFilter {@code filter.ignore_txn_start_ts} and {@code filter.event_filters}
+   * @param namespace the changefeed's namespace, for the sink's default {@code client.id}
+   * @param captureAddress this capture's advertised address, for the sink's default {@code client.id}; "" if unknown
    */
   public record Config(String bootstrapServers, String clusterId, String changefeedId, Path stateDir, SinkUri sinkUri,
       SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
-      Map<String, Object> overrides, EventFilterConfig eventFilter) {
+      Map<String, Object> overrides, EventFilterConfig eventFilter, String namespace, String captureAddress) {
 
     public Config {
       overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
       sinkConfig = sinkConfig == null ? SinkConfig.empty() : sinkConfig;
       eventFilter = eventFilter == null ? EventFilterConfig.empty() : eventFilter;
+      namespace = namespace == null ? DEFAULT_NAMESPACE : namespace;
+      captureAddress = captureAddress == null ? "" : captureAddress;
     }
 
-    /** Settings without event filters. */
+    /** Settings without event filters, in the default namespace, capture address unknown. */
     public Config(String bootstrapServers, String clusterId, String changefeedId, Path stateDir, SinkUri sinkUri,
         SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
         Map<String, Object> overrides) {
       this(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive, processingGuarantee,
-          replicationFactor, overrides, EventFilterConfig.empty());
+          replicationFactor, overrides, EventFilterConfig.empty(), DEFAULT_NAMESPACE, "");
     }
 
     /** Defaults: exactly_once_v2, broker-default replication, case-insensitive matchers. */
@@ -85,17 +98,31 @@ public final class ChangefeedStreams implements AutoCloseable {
 
     public Config withReplicationFactor(short rf) {
       return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
-          processingGuarantee, rf, overrides, eventFilter);
+          processingGuarantee, rf, overrides, eventFilter, namespace, captureAddress);
     }
 
     public Config withOverrides(Map<String, Object> extra) {
       return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
-          processingGuarantee, replicationFactor, extra, eventFilter);
+          processingGuarantee, replicationFactor, extra, eventFilter, namespace, captureAddress);
     }
 
     public Config withEventFilter(EventFilterConfig filter) {
       return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
-          processingGuarantee, replicationFactor, overrides, filter);
+          processingGuarantee, replicationFactor, overrides, filter, namespace, captureAddress);
+    }
+
+    /** The changefeed's namespace and this capture's address, which name the sink's clients. */
+    public Config withClientIdentity(String ns, String address) {
+      return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
+          processingGuarantee, replicationFactor, overrides, eventFilter, ns, address);
+    }
+
+    /**
+     * The {@code client.id} of the sink's admin client and producers: {@code kafka-client-id}, else TiCDC's
+     * {@code TiCDC_producer_<capture address>_<namespace>_<changefeed>}.
+     */
+    public String sinkClientId(KafkaSinkOptions options) {
+      return options.client().clientId(captureAddress, namespace, changefeedId);
     }
 
     /** {@code cdc-<cluster>-<changefeed>}. */
@@ -178,17 +205,16 @@ public final class ChangefeedStreams implements AutoCloseable {
       encoders.get();
       EventRouter router = EventRouter.of(options);
       ColumnSelector selector = new ColumnSelector(options.columnSelectors(), options.caseSensitive());
-      boolean sameCluster = TopicManager.sharesBrokers(options.brokers(), config.bootstrapServers());
-      topics = new TopicManager(options, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-          sameCluster ? config.bootstrapServers() : options.bootstrapServers()));
-      if (!sameCluster) {
-        sameCluster = topics.clusterId().equals(appClusterId());
-      }
+      String clientId = config.sinkClientId(options);
+      // the sink's own security settings: they describe how to reach the brokers the sink URI names
+      topics = new TopicManager(options, options.client().adminProperties(clientId));
+      boolean sameCluster = TopicManager.sharesBrokers(options.brokers(), config.bootstrapServers())
+          || topics.clusterId().equals(appClusterId());
       topics.partitionCount(options.defaultTopic());
       plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
           options.encoderConcurrency(), null);
       if (!sameCluster) {
-        plan = plan.withDmlProducer(clientId -> DmlProducer.create(options, clientId));
+        plan = plan.withDmlProducer(task -> DmlProducer.create(options, dmlClientId(options, clientId, task)));
       }
     }
     createProgressTopic();
@@ -198,6 +224,14 @@ public final class ChangefeedStreams implements AutoCloseable {
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.start();
+  }
+
+  /**
+   * A task producer's {@code client.id}: {@code kafka-client-id} as given (so broker quotas on it apply to every
+   * producer; Kafka then warns that the producers' metrics MBean exists already), else the default with the task id.
+   */
+  static String dmlClientId(KafkaSinkOptions options, String clientId, String taskId) {
+    return options.client().kafkaClientId() != null ? clientId : clientId + "_" + taskId;
   }
 
   private String appClusterId() {

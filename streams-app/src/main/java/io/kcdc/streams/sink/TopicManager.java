@@ -74,7 +74,8 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while looking up topic " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot get the partitions of topic " + topic + ": " + e, e);
+      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot get the partitions of topic " + topic
+          + ": " + reason(e), e);
     }
   }
 
@@ -95,8 +96,26 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing a Kafka cluster", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot describe the Kafka cluster: " + e, e);
+      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot describe the Kafka cluster: "
+          + reason(e), e);
     }
+  }
+
+  /**
+   * What went wrong, for a message: the client's error and its root cause, e.g. {@code SslAuthenticationException: SSL
+   * handshake failed (SunCertPathBuilderException: unable to find valid certification path to requested target)}.
+   */
+  static String reason(Throwable e) {
+    Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? text(t) : text(t) + " (" + text(root) + ")";
+  }
+
+  private static String text(Throwable t) {
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   /** The topic's partition count, or -1 when it does not exist. */

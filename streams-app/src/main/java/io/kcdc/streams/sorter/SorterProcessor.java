@@ -86,7 +86,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * @param splitUpdates split updates of handle/unique keys (off with {@code output-raw-change-event})
    * @param selector {@code sink.column_selectors}
    * @param encoderConcurrency {@code sink.encoder_concurrency}: threads encoding a released chunk (per task)
-   * @param dmlProducer for a sink on another Kafka cluster: a task's producer by client id; null writes the rows
+   * @param dmlProducer for a sink on another Kafka cluster: a task's producer by stream task id; null writes the rows
    *     through {@link #SINK_NODE} in the Streams transaction
    */
   public record SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
@@ -155,7 +155,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       encoders = new EncoderGroup(plan.encoders(), plan.encoderConcurrency(),
           "cdc-encoder-" + context.applicationId() + "-" + context.taskId());
       if (plan.dmlProducer() != null) {
-        dml = plan.dmlProducer().apply(context.applicationId() + "-" + context.taskId() + "-sink");
+        dml = plan.dmlProducer().apply(context.taskId().toString());
       }
     }
   }

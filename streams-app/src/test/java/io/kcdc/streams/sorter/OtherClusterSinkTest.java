@@ -49,7 +49,7 @@ class OtherClusterSinkTest {
   private TestInputTopic<byte[], byte[]> rows;
   private TestOutputTopic<byte[], byte[]> sinkNode;
   private TestOutputTopic<byte[], byte[]> progress;
-  private final List<String> clientIds = new ArrayList<>();
+  private final List<String> taskIds = new ArrayList<>();
 
   /** Acknowledges (or fails) every pending record only on flush, like a producer waiting for the sink cluster. */
   private static final class FlushingProducer extends MockProducer<byte[], byte[]> {
@@ -77,8 +77,8 @@ class OtherClusterSinkTest {
         SinkConfig.empty());
     EventRouter router = new EventRouter(List.of(), "out", "canal-json", false);
     var plan = new SorterProcessor.SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3,
-        true).withDmlProducer(clientId -> {
-          clientIds.add(clientId);
+        true).withDmlProducer(taskId -> {
+          taskIds.add(taskId);
           return new DmlProducer(producer);
         });
     Properties p = new Properties();
@@ -118,7 +118,7 @@ class OtherClusterSinkTest {
     assertThat(sinkNode.isEmpty()).isTrue();
     TableProgress p = PROGRESS.decode(progress.readValue());
     assertThat(p.getCheckpointTs()).isEqualTo(20);
-    assertThat(clientIds).containsExactly("cdc-default-cf1-0_0-sink");
+    assertThat(taskIds).containsExactly("0_0");
   }
 
   @Test
