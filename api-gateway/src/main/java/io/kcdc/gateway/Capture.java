@@ -95,7 +95,7 @@ public final class Capture implements ClusterView, AutoCloseable {
       throw new IllegalStateException("capture could not register in etcd: " + e.getMessage(), e);
     }
     ready = true;
-    processors = new ProcessorManager(meta, local, Duration.ofMillis(500), Duration.ofSeconds(10));
+    processors = new ProcessorManager(meta, local, Duration.ofMillis(500), Duration.ofSeconds(10), this::captureId);
     watcher = meta.watch(this::onEtcdChange, e -> LOG.warn("etcd watch failed", e));
     processors.start();
     campaignThread = new Thread(this::campaignLoop, "capture-campaign");

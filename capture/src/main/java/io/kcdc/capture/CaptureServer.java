@@ -71,15 +71,17 @@ public final class CaptureServer implements AutoCloseable {
       opened.add(worker);
       Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap()));
       opened.add(admin);
-      SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor());
-      StreamsProcessors local = new StreamsProcessors(sinks, s.dataDir().resolve("streams"));
+      SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor(),
+          s.advertiseAddr() != null ? s.advertiseAddr() : s.addr());
+      Capture[] self = new Capture[1];
+      StreamsProcessors local = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
+          () -> self[0] == null ? "" : self[0].advertiseAddr());
       opened.add(local);
       String workerId = worker.restUrl().getHost() + ":" + worker.restUrl().getPort();
       CaptureConfig cc =
           new CaptureConfig(
               s.clusterId(), s.addr(), s.advertiseAddr(), s.etcdEndpoints(), Version.VERSION, Version.GIT_HASH,
               s.dataDir().toString(), CaptureConfig.DEFAULT_SESSION_TTL_SECONDS);
-      Capture[] self = new Capture[1];
       KafkaChangefeedRuntime runtime =
           new KafkaChangefeedRuntime(
               new KafkaChangefeedRuntime.Settings(

@@ -197,6 +197,7 @@ public final class ChangefeedStreams implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     EventFilter.of(config.eventFilter()); // fails early for invalid event filters
+    requireInternalTopic();
     SorterProcessor.SinkPlan plan = SorterProcessor.SinkPlan.blackhole();
     Optional<KafkaSinkOptions> sink = config.kafkaSink();
     if (sink.isPresent()) {
@@ -237,6 +238,24 @@ public final class ChangefeedStreams implements AutoCloseable {
   private String appClusterId() {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       return TopicManager.clusterId(admin);
+    }
+  }
+
+  /**
+   * The owner creates the internal topic; an app started before it would stop with a missing
+   * source topic, which is no changefeed error: the caller starts it again later.
+   */
+  private void requireInternalTopic() {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      admin.describeTopics(List.of(config.internalTopic())).allTopicNames().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the internal topic " + config.internalTopic() + " is not there yet: "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while looking for " + config.internalTopic(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out looking for " + config.internalTopic(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import static io.kcdc.gateway.etcd.Etcd.await;
 import static io.kcdc.gateway.etcd.Etcd.bytes;
 import static io.kcdc.gateway.etcd.Etcd.string;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
@@ -19,6 +20,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.kcdc.gateway.model.CaptureInfo;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.RunningError;
 import io.kcdc.gateway.model.ChangefeedStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -136,6 +138,40 @@ public final class MetaStore {
       }
     }
     await(kv.txn().Then(deletes.toArray(Op[]::new)).commit());
+  }
+
+  /** A processor's position key ({@code checkpoint-ts}/{@code resolved-ts} are deprecated in TiCDC: 0). */
+  public record TaskPosition(
+      @com.fasterxml.jackson.annotation.JsonProperty("checkpoint-ts") long checkpointTs,
+      @com.fasterxml.jackson.annotation.JsonProperty("resolved-ts") long resolvedTs,
+      @com.fasterxml.jackson.annotation.JsonProperty("count") long count,
+      @com.fasterxml.jackson.annotation.JsonProperty("error") RunningError error,
+      @com.fasterxml.jackson.annotation.JsonProperty("warning") RunningError warning) {}
+
+  /** Writes this capture's position of a changefeed (its error), or deletes it for {@code null}. */
+  public void putTaskPosition(ChangefeedId id, String captureId, TaskPosition position) {
+    String key = keys.taskPosition(id.namespace(), captureId, id.id());
+    if (position == null) {
+      await(kv.delete(bytes(key)));
+    } else {
+      await(kv.put(bytes(key), ByteSequence.from(EtcdCodec.encode(position))));
+    }
+  }
+
+  /** The errors processors reported for a changefeed, by capture id. */
+  public Map<String, RunningError> taskErrors(ChangefeedId id) {
+    Map<String, RunningError> out = new LinkedHashMap<>();
+    String prefix = keys.taskPositionPrefix(id.namespace());
+    for (KeyValue kvp : getPrefix(prefix).getKvs()) {
+      String rest = string(kvp.getKey()).substring(prefix.length());
+      if (rest.endsWith("/" + id.id())) {
+        TaskPosition p = EtcdCodec.decode(kvp.getValue().getBytes(), TaskPosition.class);
+        if (p.error() != null) {
+          out.put(rest.substring(0, rest.length() - id.id().length() - 1), p.error());
+        }
+      }
+    }
+    return out;
   }
 
   /** Deletes a status key whose changefeed info is gone. */

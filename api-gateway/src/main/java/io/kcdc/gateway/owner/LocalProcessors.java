@@ -1,7 +1,10 @@
 package io.kcdc.gateway.owner;
 
+import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.RunningError;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Per capture: runs the local part (Streams app instances) of the changefeeds that should run.
@@ -12,4 +15,12 @@ public interface LocalProcessors {
    * stops the others. Called on every change and periodically; an empty list on shutdown.
    */
   void reconcile(List<ChangefeedInfo> running);
+
+  /**
+   * Errors of this capture's part of a changefeed (a Streams app that stopped), by changefeed;
+   * reported to the owner through TiCDC's {@code task/position} keys.
+   */
+  default Map<ChangefeedId, RunningError> errors() {
+    return Map.of();
+  }
 }

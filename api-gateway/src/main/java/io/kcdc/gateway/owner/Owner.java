@@ -241,6 +241,10 @@ public final class Owner {
       }
     }
 
+    if (reported.isEmpty() && (info.state().isRunning() || info.state() == ChangefeedState.UNINITIALIZED)) {
+      // A processor's error (a Streams app that stopped on some capture), as TiCDC's task positions carry it.
+      reported = meta.taskErrors(id).values().stream().findFirst();
+    }
     FeedStateMachine.Input in = new FeedStateMachine.Input(
         info.state(), info.error(), info.warning(), info.targetTs(), checkpoint, reported, now,
         stuckDuration(info.config()), ThreadLocalRandom.current().nextDouble(-0.1, 0.1));

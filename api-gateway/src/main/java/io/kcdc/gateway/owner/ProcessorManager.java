@@ -2,9 +2,14 @@ package io.kcdc.gateway.owner;
 
 import io.kcdc.gateway.etcd.MetaStore;
 import io.kcdc.gateway.etcd.Versioned;
+import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.RunningError;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,7 +30,14 @@ public final class ProcessorManager implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  public ProcessorManager(MetaStore meta, LocalProcessors local, Duration poll, Duration resync) {
+  /** Errors this capture has written to its {@code task/position} keys. */
+  private final Map<ChangefeedId, RunningError> reported = new HashMap<>();
+  private final Supplier<String> captureId;
+
+  /** @param captureId this capture's id (empty while it is not registered) */
+  public ProcessorManager(MetaStore meta, LocalProcessors local, Duration poll, Duration resync,
+      Supplier<String> captureId) {
+    this.captureId = captureId;
     this.meta = meta;
     this.local = local;
     this.poll = poll;
@@ -52,6 +64,7 @@ public final class ProcessorManager implements AutoCloseable {
             .map(Versioned::value)
             .filter(i -> i.state().isRunning())
             .toList();
+        reportErrors();
         long now = System.nanoTime();
         if (!running.equals(last) || now - lastAt >= resync.toNanos()) {
           local.reconcile(running);
@@ -68,6 +81,31 @@ public final class ProcessorManager implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      }
+    }
+  }
+
+  /**
+   * Writes the errors of this capture's processors to {@code task/position/<capture>/<cf>}, where
+   * the owner reads them as the changefeed's error, and removes the ones that are gone.
+   */
+  private void reportErrors() {
+    String capture = captureId.get();
+    if (capture == null || capture.isEmpty()) {
+      return;
+    }
+    Map<ChangefeedId, RunningError> now = local.errors();
+    for (Map.Entry<ChangefeedId, RunningError> e : now.entrySet()) {
+      if (!e.getValue().equals(reported.get(e.getKey()))) {
+        meta.putTaskPosition(e.getKey(), capture, new MetaStore.TaskPosition(0, 0, 0, e.getValue(), null));
+        reported.put(e.getKey(), e.getValue());
+        LOG.info("changefeed {} failed on this capture: {}", e.getKey(), e.getValue().message());
+      }
+    }
+    for (ChangefeedId id : List.copyOf(reported.keySet())) {
+      if (!now.containsKey(id)) {
+        meta.putTaskPosition(id, capture, null);
+        reported.remove(id);
       }
     }
   }

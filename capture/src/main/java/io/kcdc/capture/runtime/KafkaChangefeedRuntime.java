@@ -77,8 +77,9 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     try {
       sinks.validate(info);
     } catch (SinkConfigException e) {
-      CdcError code = CdcError.byCode(e.code()).orElse(CdcError.SINK_INVALID_CONFIG);
-      throw code.withMessage("%s", e.getMessage());
+      // A known code answers with it and the bare detail; an unknown one keeps its code in the text.
+      throw CdcError.byCode(e.code()).map(c -> c.withMessage("%s", e.detail()))
+          .orElseGet(() -> CdcError.SINK_INVALID_CONFIG.withMessage("%s", e.getMessage()));
     }
     List<String> rules =
         info.config() == null || info.config().filter() == null || info.config().filter().rules() == null

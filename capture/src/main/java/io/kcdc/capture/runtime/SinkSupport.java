@@ -32,6 +32,7 @@ public final class SinkSupport implements AutoCloseable {
   private final String bootstrapServers;
   final String clusterId;
   private final short replicationFactor;
+  private final String captureAddr;
   private final Map<String, Emitter> emitters = new ConcurrentHashMap<>();
 
   /** A changefeed's sink producer and router, built from {@code sinkUri} and {@code sink} (the API's sink section). */
@@ -47,9 +48,15 @@ public final class SinkSupport implements AutoCloseable {
   public record TableName(String schema, String table) {}
 
   public SinkSupport(String bootstrapServers, String clusterId, short replicationFactor) {
+    this(bootstrapServers, clusterId, replicationFactor, "");
+  }
+
+  /** @param captureAddr this capture's advertised address: it names the sink's Kafka clients */
+  public SinkSupport(String bootstrapServers, String clusterId, short replicationFactor, String captureAddr) {
     this.bootstrapServers = bootstrapServers;
     this.clusterId = clusterId;
     this.replicationFactor = replicationFactor;
+    this.captureAddr = captureAddr == null ? "" : captureAddr;
   }
 
   public SinkUri uri(ChangefeedInfo info) {
@@ -117,7 +124,8 @@ public final class SinkSupport implements AutoCloseable {
         base.bootstrapServers(), base.clusterId(), base.changefeedId(), base.stateDir(), base.sinkUri(),
         base.sinkConfig(), caseSensitive(info), base.processingGuarantee(), replicationFactor,
         Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info)))
-        .withEventFilter(eventFilter(info));
+        .withEventFilter(eventFilter(info))
+        .withClientIdentity(info.namespace(), captureAddr);
   }
 
   /**
@@ -174,7 +182,8 @@ public final class SinkSupport implements AutoCloseable {
         e.emitter().close();
       }
       KafkaSinkOptions options = KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info));
-      e = new Emitter(info.sinkUri(), sinkSection(info), caseSensitive(info), new CheckpointEmitter(options, Map.of()),
+      e = new Emitter(info.sinkUri(), sinkSection(info), caseSensitive(info), new CheckpointEmitter(options,
+          options.client().clientId(captureAddr, info.namespace(), info.id()), Map.of()),
           EventRouter.of(options));
       emitters.put(key, e);
     }

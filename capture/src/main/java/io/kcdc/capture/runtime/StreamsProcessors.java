@@ -1,14 +1,23 @@
 package io.kcdc.capture.runtime;
 
+import io.kcdc.gateway.api.CdcError;
+import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
+import io.kcdc.gateway.model.RunningError;
 import io.kcdc.gateway.owner.LocalProcessors;
 import io.kcdc.streams.ChangefeedStreams;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +30,73 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamsProcessors.class);
   private final SinkSupport sinks;
   private final Path stateRoot;
+  /** How long a stopped app's error stays reported after the app is restarted, so the owner sees it. */
+  static final Duration ERROR_REPORT_PERIOD = Duration.ofSeconds(30);
   private final Map<String, Running> running = new HashMap<>();
+  private final Map<ChangefeedId, RunningError> recentErrors = new HashMap<>();
+  private final Supplier<String> captureAddr;
+  private final Clock clock;
 
   private record Running(ChangefeedInfo info, ChangefeedStreams streams) {}
 
-  public StreamsProcessors(SinkSupport sinks, Path stateRoot) {
+  /** @param captureAddr this capture's advertised address, for the errors it reports */
+  public StreamsProcessors(SinkSupport sinks, Path stateRoot, Supplier<String> captureAddr) {
+    this(sinks, stateRoot, captureAddr, Clock.systemUTC());
+  }
+
+  StreamsProcessors(SinkSupport sinks, Path stateRoot, Supplier<String> captureAddr, Clock clock) {
     this.sinks = sinks;
     this.stateRoot = stateRoot;
+    this.captureAddr = captureAddr;
+    this.clock = clock;
   }
+
+  /**
+   * The errors of this capture's Streams apps: those stopped now, and those restarted less than
+   * {@link #ERROR_REPORT_PERIOD} ago. The code is the TiCDC code the error carries
+   * ({@code [CDC:Err...]} at the start of a message in its cause chain), else
+   * {@code CDC:ErrProcessorUnknown}.
+   */
+  @Override
+  public synchronized Map<ChangefeedId, RunningError> errors() {
+    collectErrors();
+    OffsetDateTime horizon = OffsetDateTime.now(clock).minus(ERROR_REPORT_PERIOD);
+    recentErrors.values().removeIf(e -> e.time().isBefore(horizon) && !stillFailing(e));
+    return Map.copyOf(recentErrors);
+  }
+
+  private boolean stillFailing(RunningError e) {
+    return running.values().stream().anyMatch(r -> r.streams().error().isPresent()
+        && runningError(r.streams().error().get()).message().equals(e.message()));
+  }
+
+  /** Remembers the error of every stopped app (before a reconcile restarts it). */
+  private void collectErrors() {
+    for (Running r : running.values()) {
+      r.streams().error().ifPresent(t -> recentErrors.merge(ChangefeedId.of(r.info()), runningError(t),
+          (old, now) -> old.message().equals(now.message()) ? old : now));
+    }
+  }
+
+  private RunningError runningError(Throwable t) {
+    String code = CdcError.PROCESSOR_UNKNOWN.code();
+    String message = String.valueOf(t.getMessage());
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      Matcher m = CODE.matcher(String.valueOf(c.getMessage()));
+      if (m.find()) {
+        code = m.group(1);
+        message = c.getMessage();
+        break;
+      }
+    }
+    return new RunningError(OffsetDateTime.now(clock), captureAddr.get(), code, message);
+  }
+
+  private static final Pattern CODE = Pattern.compile("^\\[(CDC:Err[A-Za-z]+)\\]");
 
   @Override
   public synchronized void reconcile(List<ChangefeedInfo> desired) {
+    collectErrors();
     Map<String, ChangefeedInfo> want =
         desired.stream().collect(Collectors.toMap(i -> i.namespace() + "/" + i.id(), i -> i, (a, b) -> b));
     for (String key : Set.copyOf(running.keySet())) {
