@@ -36,16 +36,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Streams → canal-json in Kafka, one capture) on this machine. Writes {@code rows} row inserts in
  * transactions of {@code batch} rows straight through the upstream's transactional KV (the SQL
  * front would be the bottleneck), reads the sink {@code read_committed} and prints the end-to-end
- * rate and the latency from a row's commit ts (physical part) to its sink record's timestamp.
+ * rate and the latency from a row's commit ts (physical part) to its arrival at the consumer.
  *
- * <p>Arguments {@code rows=100000 batch=500 tables=4 partitions=3}.
+ * <p>Arguments {@code rows=100000 batch=500 tables=4 partitions=3 warmup=100000 rate=0} ({@code rate}: rows/s
+ * to write at, 0 = as fast as possible; a rate below the pipeline's shows its latency without a backlog).
  */
 public final class PipelineBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
     Map<String, Integer> a = new HashMap<>(Map.of("rows", 100_000, "batch", 500, "tables", 4, "partitions", 3,
-        "warmup", 100_000));
+        "warmup", 100_000, "rate", 0));
     for (String arg : args) {
       String[] kv = arg.split("=", 2);
       a.put(kv[0], Integer.parseInt(kv[1]));
@@ -55,6 +56,7 @@ public final class PipelineBenchmark {
     int tables = a.get("tables");
     int partitions = a.get("partitions");
     int warmup = a.get("warmup");
+    int rate = a.get("rate");
     Path dir = Files.createTempDirectory("kcdc-bench");
     try (EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
         KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
@@ -65,7 +67,7 @@ public final class PipelineBenchmark {
           null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()), kafka.bootstrapServers(),
           dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 4, 4))) {
         run(new TestApi("http://127.0.0.1:" + apiPort), upstream, kafka.bootstrapServers(), rows, batch, tables, partitions,
-            warmup);
+            warmup, rate);
       }
     } finally {
       FileTrees.delete(dir);
@@ -73,7 +75,7 @@ public final class PipelineBenchmark {
   }
 
   private static void run(TestApi api, EmbeddedUpstream upstream, String bootstrap, int rows, int batch, int tables,
-      int partitions, int warmup) throws Exception {
+      int partitions, int warmup, int rate) throws Exception {
     SqlSession sql = upstream.openSession();
     sql.execute("CREATE DATABASE bench");
     for (int t = 0; t < tables; t++) {
@@ -94,24 +96,47 @@ public final class PipelineBenchmark {
       if (warmup > 0) {
         // A cold JVM spends a core on JIT compilation for the first minute; measure after that.
         System.out.printf("warm-up: %,d rows...%n", warmup);
-        write(upstream, infos, 0, warmup, batch);
+        write(upstream, infos, 0, warmup, batch, 0);
         consume(sink, warmup);
       }
-      System.out.printf("writing %,d rows in transactions of %d over %d tables...%n", rows, batch, tables);
+      System.out.printf("writing %,d rows in transactions of %d over %d tables%s...%n", rows, batch, tables,
+          rate > 0 ? String.format(" at %,d rows/s", rate) : "");
       Thread monitor = stageMonitor(bootstrap);
       long start = System.nanoTime();
-      write(upstream, infos, warmup, rows, batch);
-      double writeSeconds = (System.nanoTime() - start) / 1e9;
+      // The writer runs beside the consumer, so a record's latency is measured when it arrives.
+      double[] writeSeconds = new double[1];
+      Thread writer = new Thread(() -> {
+        try {
+          write(upstream, infos, warmup, rows, batch, rate);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        writeSeconds[0] = (System.nanoTime() - start) / 1e9;
+      }, "writer");
+      writer.start();
       long[] latencies = consume(sink, rows);
+      writer.join();
       double totalSeconds = (System.nanoTime() - start) / 1e9;
       monitor.interrupt();
-      report(rows, writeSeconds, totalSeconds, latencies);
+      report(rows, writeSeconds[0], totalSeconds, latencies);
     }
   }
 
-  /** Inserts rows {@code from .. from+count-1}, {@code batch} per transaction, round-robin over the tables. */
-  private static void write(EmbeddedUpstream upstream, List<TableInfo> infos, int from, int count, int batch) {
+  /**
+   * Inserts rows {@code from .. from+count-1}, {@code batch} per transaction, round-robin over the tables, at
+   * {@code rate} rows/s (0 = as fast as possible).
+   */
+  private static void write(EmbeddedUpstream upstream, List<TableInfo> infos, int from, int count, int batch, int rate)
+      throws InterruptedException {
+    long began = System.nanoTime();
     for (int i = from; i < from + count; i += batch) {
+      if (rate > 0) {
+        long due = began + (long) ((i - from) * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
       Transaction txn = upstream.txnKv().begin();
       for (int j = i; j < Math.min(from + count, i + batch); j++) {
         TableInfo t = infos.get(j % infos.size());
@@ -130,7 +155,7 @@ public final class PipelineBenchmark {
     System.out.printf("upstream writes:            %,.0f rows/s (%.1f s)%n", rows / writeSeconds, writeSeconds);
     System.out.printf("end to end (write → sink):  %,.0f rows/s (%.1f s for %,d rows)%n", rows / totalSeconds,
         totalSeconds, rows);
-    System.out.printf("latency commit → sink record: p50 %d ms, p99 %d ms, max %d ms%n",
+    System.out.printf("latency commit → consumer: p50 %d ms, p99 %d ms, max %d ms%n",
         latencies[latencies.length / 2], latencies[(int) (latencies.length * 0.99)], latencies[latencies.length - 1]);
     System.out.printf("heap used: %,d MiB of %,d MiB max%n",
         (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, Runtime.getRuntime().maxMemory() >> 20);
@@ -168,7 +193,7 @@ public final class PipelineBenchmark {
   private static KafkaConsumer<byte[], byte[]> sinkConsumer(String bootstrap, int partitions) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, System.getProperty("isolation", "read_committed"));
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> tps = new ArrayList<>();
@@ -180,7 +205,10 @@ public final class PipelineBenchmark {
     return c;
   }
 
-  /** Reads the next {@code rows} row records; returns their latencies (record timestamp − commit physical time) in ms. */
+  /**
+   * Reads the next {@code rows} row records; returns their latencies in ms: from the commit ts' physical time to
+   * when a {@code read_committed} consumer receives the record (what a user of the sink sees).
+   */
   private static long[] consume(KafkaConsumer<byte[], byte[]> c, int rows) throws Exception {
     long[] latencies = new long[rows];
     int n = 0;
@@ -189,13 +217,15 @@ public final class PipelineBenchmark {
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("only " + n + " of " + rows + " rows arrived in 10 minutes");
       }
-      for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+      var records = c.poll(Duration.ofMillis(100));
+      long received = System.currentTimeMillis();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
         JsonNode m = JSON.readTree(r.value());
         if (m.path("isDdl").asBoolean() || !m.path("type").asText().equals("INSERT")) {
           continue;
         }
         long commitMs = m.path("_tidb").path("commitTs").asLong() >>> 18;
-        latencies[n++] = r.timestamp() - commitMs;
+        latencies[n++] = received - commitMs;
       }
     }
     return latencies;

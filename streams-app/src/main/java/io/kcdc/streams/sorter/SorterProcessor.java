@@ -242,7 +242,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     long checkpoint = state.checkpointTs();
     long lastSynced = state.lastSyncedTs();
     if (Long.compareUnsigned(upTo, checkpoint) > 0) {
-      lastSynced = maxUnsigned(lastSynced, release(tableId, upTo));
+      lastSynced = maxUnsigned(lastSynced, release(tableId, checkpoint, upTo));
       if (dml != null) {
         dml.awaitAcks(); // progress means "in the sink"
       }
@@ -259,11 +259,13 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   }
 
   /**
-   * Writes and deletes the table's buffered rows with {@code commitTs <= ts}, in chunks; returns the largest commit
-   * ts written (TiCDC's {@code lastSyncedTs}), 0 if there was no row.
+   * Writes and deletes the table's buffered rows with {@code checkpoint < commitTs <= ts}, in chunks; returns the
+   * largest commit ts written (TiCDC's {@code lastSyncedTs}), 0 if there was no row. Every scan starts after what
+   * was released before: RocksDB keeps the deleted rows as tombstones for a while, and a scan from the table's
+   * first key would step over all of them each time (it made seeks most of the sorter's work).
    */
-  private long release(long tableId, long ts) {
-    Bytes from = SorterKey.tableStart(tableId);
+  private long release(long tableId, long checkpoint, long ts) {
+    Bytes from = SorterKey.releaseEnd(tableId, checkpoint);
     Bytes to = SorterKey.releaseEnd(tableId, ts);
     List<Bytes> released = new ArrayList<>(RELEASE_BATCH);
     long maxCommitTs = 0;
@@ -279,7 +281,11 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
         }
       }
       flush();
-      released.forEach(sorter::delete);
+      // put(key, null) deletes without reading the old value first (delete() does a get).
+      released.forEach(k -> sorter.put(k, null));
+      if (!released.isEmpty()) {
+        from = released.get(released.size() - 1);
+      }
     } while (released.size() == RELEASE_BATCH);
     return maxCommitTs;
   }
