@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
 import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.nio.file.Files;
@@ -37,36 +34,26 @@ import picocli.CommandLine;
 class ChangefeedUpdateIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static Path dir;
-  private static EtcdProcess etcd;
+  private static TestStack stack;
   private static KafkaBroker kafka;
   private static EmbeddedUpstream upstream;
-  private static CaptureServer capture;
   private static TestApi api;
   private static String server;
 
   @BeforeAll
   static void startEverything() throws Exception {
-    dir = Files.createTempDirectory("kcdc-update");
-    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
-    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
-    upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0).resolvedTsInterval(Duration.ofMillis(200)).build().start();
-    int apiPort = FreePorts.pick();
-    capture = CaptureServer.start(new CaptureServer.Settings(
-        "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
-        kafka.bootstrapServers(), dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 2, 1));
-    server = "http://127.0.0.1:" + apiPort;
-    api = new TestApi(server);
+    stack = TestStack.start("update", 1, 2, 1);
+    kafka = stack.kafka;
+    upstream = stack.upstream;
+    api = stack.api();
+    server = api.base();
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {capture, upstream, kafka, etcd}) {
-      if (c != null) {
-        c.close();
-      }
+    if (stack != null) {
+      stack.close();
     }
-    FileTrees.delete(dir);
   }
 
   private static int cli(String... args) {
@@ -129,7 +116,7 @@ class ChangefeedUpdateIT {
       assertThat(updated.path("sink_uri").asText()).isEqualTo(sink("upd-b"));
       assertThat(updated.path("config").path("filter").path("rules").get(0).asText()).isEqualTo("upd.*");
       // --config replaces the replica config with the file's fields on the defaults
-      Path config = Files.writeString(dir.resolve("update.json"),
+      Path config = Files.writeString(stack.dir.resolve("update.json"),
           "{\"force_replicate\":true,\"filter\":{\"rules\":[\"upd.*\"]}}");
       long targetTs = Long.MAX_VALUE >> 1;
       assertThat(cli("changefeed", "update", "-c", "upd", "--config", config.toString(),

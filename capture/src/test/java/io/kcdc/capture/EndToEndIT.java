@@ -5,14 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
 import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -44,39 +39,22 @@ class EndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SINK_TOPIC = "e2e-sink";
 
-  private static Path dir;
-  private static EtcdProcess etcd;
+  private static TestStack stack;
   private static KafkaBroker kafka;
   private static EmbeddedUpstream upstream;
-  private static CaptureServer capture;
-  private static String api;
 
   @BeforeAll
   static void startEverything() throws Exception {
-    dir = Files.createTempDirectory("kcdc-e2e");
-    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
-    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
-    upstream = EmbeddedUpstream.builder()
-        .pdPort(0)
-        .mysqlPort(0)
-        .resolvedTsInterval(Duration.ofMillis(200))
-        .build()
-        .start();
-    int apiPort = FreePorts.pick();
-    capture = CaptureServer.start(new CaptureServer.Settings(
-        "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
-        kafka.bootstrapServers(), dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 4, 2));
-    api = "http://127.0.0.1:" + apiPort;
+    stack = TestStack.start("e2e", 1, 4, 2);
+    kafka = stack.kafka;
+    upstream = stack.upstream;
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {capture, upstream, kafka, etcd}) {
-      if (c != null) {
-        c.close();
-      }
+    if (stack != null) {
+      stack.close();
     }
-    FileTrees.delete(dir);
   }
 
   @Test
@@ -153,23 +131,12 @@ class EndToEndIT {
 
       // One partition: rows and DDLs in the order a consumer sees them.
       List<JsonNode> messages = new ArrayList<>();
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        TopicPartition tp = new TopicPartition("e2e-ddl", 0);
-        c.assign(List.of(tp));
-        c.seekToBeginning(List.of(tp));
-        long end = c.endOffsets(List.of(tp)).get(tp);
-        while (c.position(tp) < end) {
-          for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
-            JsonNode m = JSON.readTree(rec.value());
-            if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
-              messages.add(m);
-            }
-          }
+      stack.readPartition("e2e-ddl", 0, rec -> {
+        JsonNode m = json(rec.value());
+        if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
+          messages.add(m);
         }
-      }
+      });
       List<JsonNode> ddls = messages.stream().filter(m -> m.path("isDdl").asBoolean()).toList();
       assertThat(ddls).extracting(m -> m.path("type").asText()).containsExactly("ALTER", "CREATE", "TRUNCATE", "ERASE");
       assertThat(ddls.get(0).path("sql").asText()).contains("ADD COLUMN w");
@@ -222,34 +189,23 @@ class EndToEndIT {
           assertThat(Long.parseUnsignedLong(get("/api/v2/changefeeds/op").path("checkpoint_ts").asText()))
               .isGreaterThanOrEqualTo(endTs));
 
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       int rows = 0;
-      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        for (int partition = 0; partition < 3; partition++) {
-          TopicPartition tp = new TopicPartition("e2e-op", partition);
-          c.assign(List.of(tp));
-          c.seekToBeginning(List.of(tp));
-          long end = c.endOffsets(List.of(tp)).get(tp);
-          List<long[]> events = new ArrayList<>(); // {type, ts}
-          while (c.position(tp) < end) {
-            for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
-              for (JsonNode key : openProtocolKeys(rec.key())) {
-                events.add(new long[] {key.path("t").asLong(), key.path("ts").asLong()});
-              }
-            }
+      for (int partition = 0; partition < 3; partition++) {
+        List<long[]> events = new ArrayList<>(); // {type, ts}
+        stack.readPartition("e2e-op", partition, rec -> {
+          for (JsonNode key : openProtocolKeys(rec.key())) {
+            events.add(new long[] {key.path("t").asLong(), key.path("ts").asLong()});
           }
-          List<long[]> ddls = events.stream().filter(e -> e[0] == 2).toList();
-          assertThat(ddls).as("partition %d holds the DDL once", partition).hasSize(1);
-          long ddlTs = ddls.get(0)[1];
-          int at = events.indexOf(ddls.get(0));
-          for (int i = 0; i < events.size(); i++) {
-            if (events.get(i)[0] == 1) {
-              rows++;
-              assertThat(i < at ? events.get(i)[1] < ddlTs : events.get(i)[1] > ddlTs)
-                  .as("partition %d row %d vs the DDL", partition, i).isTrue();
-            }
+        });
+        List<long[]> ddls = events.stream().filter(e -> e[0] == 2).toList();
+        assertThat(ddls).as("partition %d holds the DDL once", partition).hasSize(1);
+        long ddlTs = ddls.get(0)[1];
+        int at = events.indexOf(ddls.get(0));
+        for (int i = 0; i < events.size(); i++) {
+          if (events.get(i)[0] == 1) {
+            rows++;
+            assertThat(i < at ? events.get(i)[1] < ddlTs : events.get(i)[1] > ddlTs)
+                .as("partition %d row %d vs the DDL", partition, i).isTrue();
           }
         }
       }
@@ -257,15 +213,23 @@ class EndToEndIT {
     }
   }
 
+  private static JsonNode json(byte[] bytes) {
+    try {
+      return JSON.readTree(bytes);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The keys of an open-protocol batch: version (8 bytes), then per event a length (8 bytes) and JSON. */
-  private static List<JsonNode> openProtocolKeys(byte[] key) throws Exception {
+  private static List<JsonNode> openProtocolKeys(byte[] key) {
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(key);
     assertThat(b.getLong()).isEqualTo(1);
     List<JsonNode> out = new ArrayList<>();
     while (b.hasRemaining()) {
       byte[] json = new byte[(int) b.getLong()];
       b.get(json);
-      out.add(JSON.readTree(json));
+      out.add(json(json));
     }
     return out;
   }
@@ -451,14 +415,14 @@ class EndToEndIT {
   }
 
   private static long tso() throws Exception {
-    return new TestApi(api).tso();
+    return stack.api().tso();
   }
 
   private static JsonNode get(String path) throws Exception {
-    return new TestApi(api).get(path);
+    return stack.api().get(path);
   }
 
   private static JsonNode post(String path, String body) throws Exception {
-    return new TestApi(api).post(path, body);
+    return stack.api().post(path, body);
   }
 }

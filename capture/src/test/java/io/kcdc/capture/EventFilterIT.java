@@ -5,29 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
 import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,35 +28,24 @@ import org.junit.jupiter.api.Test;
 class EventFilterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static Path dir;
-  private static EtcdProcess etcd;
+  private static TestStack stack;
   private static KafkaBroker kafka;
   private static EmbeddedUpstream upstream;
-  private static CaptureServer capture;
   private static TestApi api;
 
   @BeforeAll
   static void startEverything() throws Exception {
-    dir = Files.createTempDirectory("kcdc-event-filter");
-    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
-    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
-    upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0).resolvedTsInterval(Duration.ofMillis(200)).build()
-        .start();
-    int apiPort = FreePorts.pick();
-    capture = CaptureServer.start(new CaptureServer.Settings(
-        "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
-        kafka.bootstrapServers(), dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 2, 1));
-    api = new TestApi("http://127.0.0.1:" + apiPort);
+    stack = TestStack.start("event-filter", 1, 2, 1);
+    kafka = stack.kafka;
+    upstream = stack.upstream;
+    api = stack.api();
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {capture, upstream, kafka, etcd}) {
-      if (c != null) {
-        c.close();
-      }
+    if (stack != null) {
+      stack.close();
     }
-    FileTrees.delete(dir);
   }
 
   @Test
@@ -154,23 +132,16 @@ class EventFilterIT {
   /** The partition's canal-json messages without watermarks, as a read_committed consumer sees them. */
   private static List<JsonNode> read(String topic) throws Exception {
     List<JsonNode> messages = new ArrayList<>();
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
-        for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
-          JsonNode m = JSON.readTree(rec.value());
-          if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
-            messages.add(m);
-          }
+    stack.readPartition(topic, 0, rec -> {
+      try {
+        JsonNode m = JSON.readTree(rec.value());
+        if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
+          messages.add(m);
         }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-    }
+    });
     return messages;
   }
 }

@@ -5,13 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
 import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.upstream.EmbeddedUpstream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -43,41 +38,24 @@ class MultiCaptureIT {
   private static final String SINK_TOPIC = "mc-sink";
   private static final int TABLES = 4;
 
-  private static Path dir;
-  private static EtcdProcess etcd;
+  private static TestStack stack;
   private static KafkaBroker kafka;
   private static EmbeddedUpstream upstream;
-  private static final List<CaptureServer> captures = new ArrayList<>();
-  private static final List<TestApi> apis = new ArrayList<>();
+  private static List<TestApi> apis;
 
   @BeforeAll
   static void startEverything() throws Exception {
-    dir = Files.createTempDirectory("kcdc-mc");
-    etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
-    kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
-    upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0).resolvedTsInterval(Duration.ofMillis(200)).build().start();
-    for (int i = 0; i < 2; i++) {
-      int apiPort = FreePorts.pick();
-      captures.add(CaptureServer.start(new CaptureServer.Settings(
-          "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()),
-          kafka.bootstrapServers(), dir.resolve("capture" + i), "127.0.0.1", FreePorts.pick(), (short) 1, 4, 4)));
-      apis.add(new TestApi("http://127.0.0.1:" + apiPort));
-    }
+    stack = TestStack.start("mc", 2, 4, 4);
+    kafka = stack.kafka;
+    upstream = stack.upstream;
+    apis = stack.apis;
   }
 
   @AfterAll
   static void stopEverything() throws Exception {
-    for (CaptureServer c : captures) {
-      if (c != null) {
-        c.close();
-      }
+    if (stack != null) {
+      stack.close();
     }
-    for (AutoCloseable c : new AutoCloseable[] {upstream, kafka, etcd}) {
-      if (c != null) {
-        c.close();
-      }
-    }
-    FileTrees.delete(dir);
   }
 
   /** Expected content per table: id → v. */
@@ -145,8 +123,7 @@ class MultiCaptureIT {
       });
 
       int leaving = ownerIndex();
-      captures.get(leaving).close();
-      captures.set(leaving, null);
+      stack.stopCapture(leaving);
       TestApi staying = apis.get(1 - leaving);
       for (int i = 0; i < 30; i++) {
         transaction(db);

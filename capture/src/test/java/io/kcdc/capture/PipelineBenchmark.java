@@ -2,10 +2,6 @@ package io.kcdc.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
-import io.kcdc.capture.local.KafkaBroker;
 import io.kcdc.tidb.RowEncoder;
 import io.kcdc.tidb.TableCodec;
 import io.kcdc.tidb.schema.DBInfo;
@@ -16,8 +12,6 @@ import io.kcdc.upstream.kv.Snapshot;
 import io.kcdc.upstream.kv.Transaction;
 import io.kcdc.upstream.sql.SqlSession;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,20 +51,8 @@ public final class PipelineBenchmark {
     int partitions = a.get("partitions");
     int warmup = a.get("warmup");
     int rate = a.get("rate");
-    Path dir = Files.createTempDirectory("kcdc-bench");
-    try (EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
-        KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
-        EmbeddedUpstream upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0)
-            .resolvedTsInterval(Duration.ofMillis(200)).build().start()) {
-      int apiPort = FreePorts.pick();
-      try (CaptureServer capture = CaptureServer.start(new CaptureServer.Settings("default", "127.0.0.1:" + apiPort,
-          null, List.of(upstream.pdAddress()), List.of(etcd.clientUrl()), kafka.bootstrapServers(),
-          dir.resolve("capture"), "127.0.0.1", FreePorts.pick(), (short) 1, 4, 4))) {
-        run(new TestApi("http://127.0.0.1:" + apiPort), upstream, kafka.bootstrapServers(), rows, batch, tables, partitions,
-            warmup, rate);
-      }
-    } finally {
-      FileTrees.delete(dir);
+    try (TestStack stack = TestStack.start("bench", 1, 4, 4)) {
+      run(stack.api(), stack.upstream, stack.kafka.bootstrapServers(), rows, batch, tables, partitions, warmup, rate);
     }
   }
 

@@ -5,6 +5,7 @@ import io.kcdc.streams.codec.EncodedMessage;
 import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
+import io.kcdc.streams.sink.TopicManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +38,8 @@ public final class CheckpointEmitter implements AutoCloseable {
   private final KafkaSinkOptions options;
   private final RowEventEncoder encoder;
   private final KafkaProducer<byte[], byte[]> producer;
+  /** Creates a missing topic first (TiCDC's DDL sink asks for the partition count, which creates it). */
+  private final TopicManager topics;
 
   /** An emitter whose producer has {@code kafka-client-id} as its client id, if set, else Kafka's own. */
   public CheckpointEmitter(KafkaSinkOptions options, Map<String, Object> producerOverrides) {
@@ -56,6 +59,7 @@ public final class CheckpointEmitter implements AutoCloseable {
     Map<String, Object> props = new HashMap<>(options.producerProperties(clientId));
     props.putAll(producerOverrides);
     this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    this.topics = new TopicManager(options, options.client().adminProperties(clientId));
   }
 
   /**
@@ -106,9 +110,9 @@ public final class CheckpointEmitter implements AutoCloseable {
     return broadcast ? partitions : Math.min(1, partitions);
   }
 
+  /** The partitions of the topic in use (the first {@code partition-num}); creates a missing topic. */
   private int partitionsUsed(String topic) {
-    int partitions = producer.partitionsFor(topic).size();
-    return Math.min(partitions, options.partitionNum().orElse(partitions));
+    return topics.partitionCount(topic);
   }
 
   private void await(List<Future<RecordMetadata>> acks, String what) {
@@ -127,6 +131,7 @@ public final class CheckpointEmitter implements AutoCloseable {
 
   @Override
   public void close() {
+    topics.close();
     producer.close();
   }
 }
