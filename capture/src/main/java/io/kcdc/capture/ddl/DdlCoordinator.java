@@ -14,15 +14,13 @@ import io.kcdc.connector.tikv.ChannelPool;
 import io.kcdc.connector.tikv.KvClient;
 import io.kcdc.connector.tikv.PdClient;
 import io.kcdc.connector.tikv.RegionCache;
+import io.kcdc.streams.sink.Acks;
 import io.kcdc.streams.filter.EventFilter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DdlCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DdlCoordinator.class);
-  private static final long ACK_TIMEOUT_SECONDS = 30;
 
   private final String changefeed;
   private final ChannelPool channels;
@@ -120,17 +117,7 @@ public final class DdlCoordinator implements AutoCloseable {
     for (int p = 0; p < partitions; p++) {
       acks.add(producer.send(new ProducerRecord<>(rowsTopic, p, null, value)));
     }
-    producer.flush();
-    try {
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted writing the barrier of " + changefeed, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write the barrier of " + changefeed + ": " + e.getMessage(), e);
-    }
+    Acks.await(producer, acks, "the barrier of " + changefeed);
     writtenBarrier = ts;
     barrierWritten = true;
   }

@@ -4,6 +4,7 @@ import io.kcdc.avro.Ddl;
 import io.kcdc.streams.codec.EncodedMessage;
 import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.dispatcher.EventRouter;
+import io.kcdc.streams.sink.Acks;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.TopicManager;
 import java.time.Clock;
@@ -14,10 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -34,7 +32,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * are used. The sink's security options apply here even when the sink is the Streams app's own cluster.
  */
 public final class CheckpointEmitter implements AutoCloseable {
-  private static final long ACK_TIMEOUT_SECONDS = 60;
   private final KafkaSinkOptions options;
   private final RowEventEncoder encoder;
   private final KafkaProducer<byte[], byte[]> producer;
@@ -116,18 +113,9 @@ public final class CheckpointEmitter implements AutoCloseable {
   }
 
   private void await(List<Future<RecordMetadata>> acks, String what) {
-    producer.flush();
-    try {
-      for (Future<RecordMetadata> ack : acks) {
-        ack.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while writing " + what, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot write " + what, e);
-    }
+    Acks.await(producer, acks, what);
   }
+
 
   @Override
   public void close() {
