@@ -364,7 +364,8 @@ public final class Partitioning {
     throw SqlException.parse("unbalanced parentheses near '" + s.substring(open) + "'");
   }
 
-  private static List<String> splitTopLevel(String s) {
+  /** Splits at the commas outside parentheses and quotes (a VALUES list, a partition list). */
+  static List<String> splitTopLevel(String s) {
     List<String> out = new ArrayList<>();
     int depth = 0;
     char quote = 0;

@@ -514,7 +514,7 @@ public final class Session implements SqlSession, EvalContext {
     if (upper.matches("(?s)^(SESSION\\s+|GLOBAL\\s+|LOCAL\\s+)?TRANSACTION\\s+.*")) {
       return QueryResult.Ok.EMPTY;
     }
-    for (String assignment : splitTopLevel(body)) {
+    for (String assignment : Partitioning.splitTopLevel(body)) {
       String head = assignment.trim().toUpperCase(Locale.ROOT);
       if (head.startsWith("NAMES") || head.startsWith("CHARACTER SET") || head.startsWith("CHARSET")) {
         continue;
@@ -573,34 +573,6 @@ public final class Session implements SqlSession, EvalContext {
     } catch (JSQLParserException e) {
       return text;
     }
-  }
-
-  private static List<String> splitTopLevel(String s) {
-    List<String> out = new ArrayList<>();
-    int depth = 0;
-    char quote = 0;
-    int start = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') {
-          i++;
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"' || c == '`') {
-        quote = c;
-      } else if (c == '(') {
-        depth++;
-      } else if (c == ')') {
-        depth--;
-      } else if (c == ',' && depth == 0) {
-        out.add(s.substring(start, i));
-        start = i + 1;
-      }
-    }
-    out.add(s.substring(start));
-    return out;
   }
 
   private Statement parse(String s) {
