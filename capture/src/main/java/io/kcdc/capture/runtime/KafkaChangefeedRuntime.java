@@ -135,8 +135,12 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   }
 
   private void closeCoordinator(String namespace, String id) {
-    lastSchema.remove(key(namespace, id));
-    DdlCoordinator c = coordinators.remove(key(namespace, id));
+    closeCoordinator(key(namespace, id));
+  }
+
+  private void closeCoordinator(String key) {
+    lastSchema.remove(key);
+    DdlCoordinator c = coordinators.remove(key);
     if (c != null) {
       c.close();
     }
@@ -240,13 +244,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
 
   @Override
   public void ownerStopped() {
-    for (String key : List.copyOf(coordinators.keySet())) {
-      lastSchema.remove(key);
-      DdlCoordinator c = coordinators.remove(key);
-      if (c != null) {
-        c.close();
-      }
-    }
+    List.copyOf(coordinators.keySet()).forEach(this::closeCoordinator);
   }
 
   /** Broadcasts the checkpoint to the default topic and the topics of the tables replicated now. */
