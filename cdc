@@ -3,6 +3,7 @@
 #   ./cdc playground [flags]   install what is missing, build if stale, run the playground
 #   ./cdc test                 install what is missing, run every test (mvn verify)
 #   ./cdc server|cli ... [flags] run a capture / the TiCDC-style command line
+#   ./cdc chaos [flags]        kill captures under load against a running cluster and audit the sink
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -78,8 +79,11 @@ case "$cmd" in
   cli)
     shift; build_if_stale
     run_main -Xmx256m cli "$@" ;;
+  chaos)
+    shift; build_if_stale
+    run_main -Xmx1g chaos "$@" ;;
   help|-h|--help)
-    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     log "unknown command: $cmd (try ./cdc help)"; exit 2 ;;
 esac

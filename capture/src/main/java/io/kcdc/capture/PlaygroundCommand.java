@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cdc playground}: an embedded upstream (PD + TiKV + a MySQL-protocol TiDB front), etcd, a
- * Kafka broker and one capture on loopback, in the foreground until Ctrl-C or SIGTERM.
+ * Kafka broker in this process, and captures as child {@code cdc server} processes (restarted when they die), on
+ * loopback, in the foreground until Ctrl-C or SIGTERM.
  */
 @Command(name = "playground", mixinStandardHelpOptions = true,
-    description = "Run an embedded upstream, etcd, Kafka and one capture on this machine.")
+    description = "Run an embedded upstream, etcd, Kafka and captures on this machine.")
 final class PlaygroundCommand implements Callable<Integer> {
   @Option(names = "--pd-port", defaultValue = "2379", description = "Embedded PD gRPC port (default: ${DEFAULT-VALUE}).")
   int pdPort;
@@ -55,6 +56,12 @@ final class PlaygroundCommand implements Callable<Integer> {
   @Option(names = "--keep-data", description = "Keep the data of the last run instead of starting clean.")
   boolean keepData;
 
+  @Option(names = "--captures", defaultValue = "1", description = "Captures to run, each as its own `cdc server` process, restarted when it dies; 0 runs none, for captures started by hand (default: ${DEFAULT-VALUE}).")
+  int captures;
+
+  @Option(names = "--capture-heap", defaultValue = "2g", description = "-Xmx of each capture process (default: ${DEFAULT-VALUE}).")
+  String captureHeap;
+
   @Option(names = "--resolved-ts-interval-ms", defaultValue = "200", description = "How often TiKV regions report resolved ts (default: ${DEFAULT-VALUE}).")
   long resolvedTsIntervalMs;
 
@@ -77,8 +84,10 @@ final class PlaygroundCommand implements Callable<Integer> {
     FreePorts.requireFree(etcdPeerPort, "etcd peer");
     FreePorts.requireFree(kafkaPort, "Kafka");
     FreePorts.requireFree(kafkaControllerPort, "Kafka controller");
-    FreePorts.requireFree(apiPort, "API");
-    FreePorts.requireFree(connectPort, "Kafka Connect");
+    for (int i = 0; i < captures; i++) {
+      FreePorts.requireFree(apiPort + i, "API of capture " + i);
+      FreePorts.requireFree(connectPort + i, "Kafka Connect of capture " + i);
+    }
     List<AutoCloseable> started = new ArrayList<>();
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -107,15 +116,17 @@ final class PlaygroundCommand implements Callable<Integer> {
               .build()
               .start();
       started.add(upstream);
-      CaptureServer capture =
-          CaptureServer.start(
-              new CaptureServer.Settings(
-                  "default", "127.0.0.1:" + apiPort, null, List.of(upstream.pdAddress()),
-                  List.of(etcd.clientUrl()), kafka.bootstrapServers(), dir.resolve("capture"),
-                  "127.0.0.1", connectPort, (short) 1, 4, 2));
-      started.add(capture);
+      List<CaptureSupervisor> supervisors = new ArrayList<>();
+      started.add(() -> closeAll(supervisors));
+      for (int i = 0; i < captures; i++) {
+        supervisors.add(CaptureSupervisor.start(captureSpec(i, dir, upstream.pdAddress(), etcd.clientUrl(),
+            kafka.bootstrapServers()), out));
+      }
+      for (CaptureSupervisor s : supervisors) {
+        s.awaitReady(Duration.ofMinutes(3));
+      }
       out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), upstream.adminAddress(), etcd.clientUrl(),
-          kafka.bootstrapServers(), "127.0.0.1:" + apiPort, capture.connectUrl()));
+          kafka.bootstrapServers(), "127.0.0.1:" + apiPort, "http://127.0.0.1:" + connectPort + "/"));
       out.flush();
     } catch (Exception e) {
       out.println("[playground] failed to start: " + e);
@@ -123,5 +134,34 @@ final class PlaygroundCommand implements Callable<Integer> {
     }
     stop.await();
     return 0;
+  }
+
+  /** Capture {@code i}: API on {@code --api-port + i}, Connect REST on {@code --connect-port + i}, its own data dir. */
+  private CaptureSupervisor.Spec captureSpec(int i, Path dir, String pd, String etcd, String kafka) {
+    String api = "127.0.0.1:" + (apiPort + i);
+    List<String> args = List.of(
+        "--addr", api,
+        "--connect-addr", "127.0.0.1:" + (connectPort + i),
+        "--pd", pd,
+        "--etcd", etcd,
+        "--kafka", kafka,
+        "--data-dir", dir.resolve("capture-" + i).toString(),
+        "--replication-factor", "1",
+        "--internal-partitions", "4",
+        "--tasks-max", "2");
+    return new CaptureSupervisor.Spec(i, api, captureHeap, args, dir.resolve("capture-" + i + ".log"));
+  }
+
+  /** Stops every capture at once (each may take a while to leave its groups). */
+  private static void closeAll(List<CaptureSupervisor> supervisors) throws InterruptedException {
+    List<Thread> stopping = new ArrayList<>();
+    for (CaptureSupervisor s : supervisors) {
+      Thread t = new Thread(s::close, "stop-capture-" + s.spec().index());
+      t.start();
+      stopping.add(t);
+    }
+    for (Thread t : stopping) {
+      t.join();
+    }
   }
 }
