@@ -14,7 +14,10 @@ import java.util.Set;
  * @param version reported in {@code /status}, the capture key and {@code creator_version}
  * @param gitHash reported in {@code /status} and the capture key
  * @param deployPath written into the capture key
- * @param sessionTtlSeconds TTL of the capture's etcd lease (TiCDC: 10 s)
+ * @param sessionTtlSeconds TTL of the capture's etcd lease ({@code --capture-session-ttl}, default
+ *     {@link #DEFAULT_SESSION_TTL_SECONDS})
+ * @param sessionFile where the capture keeps its etcd lease id, so that its next incarnation (same data
+ *     directory, after a crash) revokes it at once instead of letting it expire; null = not kept
  */
 public record CaptureConfig(
     String clusterId,
@@ -24,10 +27,17 @@ public record CaptureConfig(
     String version,
     String gitHash,
     String deployPath,
-    long sessionTtlSeconds) {
+    long sessionTtlSeconds,
+    java.nio.file.Path sessionFile) {
   public static final String DEFAULT_ADDR = "127.0.0.1:8300";
   public static final String DEFAULT_CLUSTER_ID = "default";
-  public static final long DEFAULT_SESSION_TTL_SECONDS = 10;
+  /**
+   * TiCDC's default is 10 s. A killed owner is replaced only once its lease expires, and the owner's barrier
+   * and checkpoint are on the data path, so 5 s here keeps the recovery after a SIGKILL under 10 s; the
+   * price is that a capture whose keep-alives stall for 5 s (a long GC pause) loses its session and
+   * registers again (README, "Recovery after a crash").
+   */
+  public static final long DEFAULT_SESSION_TTL_SECONDS = 5;
 
   private static final Set<String> RESERVED_CLUSTER_IDS =
       Set.of("owner", "capture", "task", "changefeed", "job", "meta");
@@ -49,11 +59,12 @@ public record CaptureConfig(
 
   /** The usual settings: default cluster id unless given, 10 s session TTL, advertise = listen address. */
   public static CaptureConfig of(String clusterId, String addr, List<String> etcdEndpoints, String version) {
-    return new CaptureConfig(clusterId, addr, null, etcdEndpoints, version, "", "", DEFAULT_SESSION_TTL_SECONDS);
+    return new CaptureConfig(clusterId, addr, null, etcdEndpoints, version, "", "", DEFAULT_SESSION_TTL_SECONDS, null);
   }
 
   public CaptureConfig withSessionTtlSeconds(long ttl) {
-    return new CaptureConfig(clusterId, addr, advertiseAddr, etcdEndpoints, version, gitHash, deployPath, ttl);
+    return new CaptureConfig(clusterId, addr, advertiseAddr, etcdEndpoints, version, gitHash, deployPath, ttl,
+        sessionFile);
   }
 
   String host() {

@@ -31,6 +31,7 @@ public final class CaptureServer implements AutoCloseable {
    * @param replicationFactor of the internal and Connect topics; -1 = the broker default
    * @param rowPartitions partitions of each changefeed's internal rows topic
    * @param tasksMax connector tasks per changefeed
+   * @param sessionTtlSeconds the etcd lease TTL ({@code --capture-session-ttl})
    */
   public record Settings(
       String clusterId,
@@ -44,9 +45,18 @@ public final class CaptureServer implements AutoCloseable {
       int connectPort,
       short replicationFactor,
       int rowPartitions,
-      int tasksMax) {
+      int tasksMax,
+      long sessionTtlSeconds) {
     public Settings {
       pdAddresses = pdAddresses.stream().map(a -> a.replaceFirst("^https?://", "")).toList();
+    }
+
+    /** Settings with the default session TTL. */
+    public Settings(String clusterId, String addr, String advertiseAddr, List<String> pdAddresses,
+        List<String> etcdEndpoints, String kafkaBootstrap, Path dataDir, String connectHost, int connectPort,
+        short replicationFactor, int rowPartitions, int tasksMax) {
+      this(clusterId, addr, advertiseAddr, pdAddresses, etcdEndpoints, kafkaBootstrap, dataDir, connectHost,
+          connectPort, replicationFactor, rowPartitions, tasksMax, CaptureConfig.DEFAULT_SESSION_TTL_SECONDS);
     }
   }
 
@@ -62,6 +72,7 @@ public final class CaptureServer implements AutoCloseable {
   public static CaptureServer start(Settings s) throws Exception {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
+      opened.add(DataDirLock.acquire(s.dataDir()));
       PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses());
       opened.add(upstream);
       ConnectWorker worker =
@@ -81,7 +92,7 @@ public final class CaptureServer implements AutoCloseable {
       CaptureConfig cc =
           new CaptureConfig(
               s.clusterId(), s.addr(), s.advertiseAddr(), s.etcdEndpoints(), Version.VERSION, Version.GIT_HASH,
-              s.dataDir().toString(), CaptureConfig.DEFAULT_SESSION_TTL_SECONDS);
+              s.dataDir().toString(), s.sessionTtlSeconds(), s.dataDir().resolve("etcd-session"));
       KafkaChangefeedRuntime runtime =
           new KafkaChangefeedRuntime(
               new KafkaChangefeedRuntime.Settings(

@@ -43,12 +43,15 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--tasks-max", defaultValue = "4", description = "Connector tasks per changefeed (default: ${DEFAULT-VALUE}).")
   int tasksMax;
 
+  @Option(names = "--capture-session-ttl", defaultValue = "5", description = "TTL in seconds of the capture's etcd session; a killed owner is replaced after it (default: ${DEFAULT-VALUE}; TiCDC's is 10).")
+  long sessionTtlSeconds;
+
   CaptureServer.Settings settings() {
     int colon = connectAddr.lastIndexOf(':');
     return new CaptureServer.Settings(
         clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
-        replicationFactor, rowPartitions, tasksMax);
+        replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds);
   }
 
   @Override

@@ -42,7 +42,7 @@ public final class ConnectWorker implements AutoCloseable {
       p.put("plugin.discovery", "service_load");
       p.put("exactly.once.source.support", "enabled");
       p.put("offset.flush.interval.ms", "1000");
-      p.put("scheduled.rebalance.max.delay.ms", "10000");
+      p.putAll(io.kcdc.capture.runtime.Failover.connectWorkerProperties());
       return p;
     }
   }

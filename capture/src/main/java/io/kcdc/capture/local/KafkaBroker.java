@@ -56,6 +56,8 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A killed capture's open Streams transaction is aborted within a second of its timeout (default 10 s).
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("auto.create.topics.enable", "false");
     KafkaConfig config = KafkaConfig.fromProps(p);
     if (!Files.exists(dataDir.resolve("meta.properties"))) {
