@@ -10,6 +10,7 @@ import io.kcdc.gateway.api.OwnerForwarder;
 import io.kcdc.gateway.etcd.CaptureSession;
 import io.kcdc.gateway.etcd.EtcdKeys;
 import io.kcdc.gateway.etcd.MetaStore;
+import io.kcdc.gateway.etcd.SessionFile;
 import io.kcdc.gateway.model.CaptureInfo;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.owner.ChangefeedProgress;
@@ -86,6 +87,9 @@ public final class Capture implements ClusterView, AutoCloseable {
         .start(config.host(), config.port());
     advertiseAddr = config.advertiseAddr() != null ? config.advertiseAddr() : config.host() + ":" + api.port();
     try {
+      if (config.sessionFile() != null) {
+        SessionFile.revokePrevious(client, config.sessionFile());
+      }
       newSession();
       long etcdClusterId = client.getKVClient().get(io.etcd.jetcd.ByteSequence.from(keys.metaVersion(), StandardCharsets.UTF_8))
           .get(10, TimeUnit.SECONDS).getHeader().getClusterId();
@@ -111,6 +115,9 @@ public final class Capture implements ClusterView, AutoCloseable {
     CaptureSession s = new CaptureSession(client, keys, info, config.sessionTtlSeconds());
     s.start(this::onSessionDone);
     session = s;
+    if (config.sessionFile() != null) {
+      SessionFile.write(config.sessionFile(), s.leaseId());
+    }
   }
 
   private void onSessionDone() {
@@ -131,57 +138,69 @@ public final class Capture implements ClusterView, AutoCloseable {
     }
   }
 
+  /** Campaigns, runs the owner while elected, and starts over; nothing that goes wrong ends the loop. */
   private void campaignLoop() {
-    while (!closing && liveness.get() == ALIVE) {
-      CaptureSession s = session;
-      if (s.isDone()) {
-        // The lease is gone: TiCDC's capture "suicides" and comes back with a new id.
-        LOG.warn("capture {} lost its etcd session, registering again", s.captureId());
-        try {
-          newSession();
-        } catch (RuntimeException e) {
-          LOG.warn("re-registering the capture failed", e);
-          pause(1000);
-        }
-        continue;
-      }
-      Optional<LeaderKey> key;
+    while (!closing && liveness.get() == ALIVE && !Thread.currentThread().isInterrupted()) {
       try {
-        key = s.campaign();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        if (!closing) {
-          LOG.warn("campaign of capture {} failed", s.captureId(), e);
-          pause(1000);
-        }
-        continue;
+        campaignOnce();
+      } catch (RuntimeException | Error e) {
+        LOG.error("capture {}: campaign round failed", captureId(), e);
+        pause(1000);
       }
-      if (key.isEmpty()) {
-        continue;
-      }
-      if (closing || liveness.get() != ALIVE) {
-        s.resign(key.get());
-        return;
-      }
-      LeaderKey leader = key.get();
-      Owner o = new Owner(meta, runtime, upstream, Owner.Config.defaults(advertiseAddr, gcServiceId), clock,
-          () -> !s.isDone() && s.isLeaderKeyAlive(leader));
-      owner = o;
-      LOG.info("capture {} is the owner", s.captureId());
-      try {
-        o.run();
-      } finally {
-        owner = null;
-        runtime.ownerStopped();
-      }
-      if (!s.isDone()) {
-        s.resign(leader);
-      }
-      LOG.info("capture {} is no longer the owner", s.captureId());
-      pause(1000); // campaign at most once a second
     }
+  }
+
+  private void campaignOnce() {
+    CaptureSession s = session;
+    if (s.isDone()) {
+      // The lease is gone: TiCDC's capture "suicides" and comes back with a new id.
+      LOG.warn("capture {} lost its etcd session, registering again", s.captureId());
+      try {
+        newSession();
+      } catch (RuntimeException e) {
+        LOG.warn("re-registering the capture failed", e);
+        pause(1000);
+      }
+      return;
+    }
+    Optional<LeaderKey> key;
+    try {
+      key = s.campaign();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      if (!closing) {
+        LOG.warn("campaign of capture {} failed", s.captureId(), e);
+        pause(1000);
+      }
+      return;
+    }
+    if (key.isEmpty()) {
+      return;
+    }
+    if (closing || liveness.get() != ALIVE) {
+      s.resign(key.get());
+      return;
+    }
+    LeaderKey leader = key.get();
+    Owner o = new Owner(meta.guardedBy(leader.getKey(), leader.getRevision()), runtime, upstream,
+        Owner.Config.defaults(advertiseAddr, gcServiceId), clock, () -> !s.isDone() && s.isLeaderKeyAlive(leader));
+    owner = o;
+    LOG.info("capture {} is the owner", s.captureId());
+    try {
+      o.run();
+    } catch (RuntimeException | Error e) {
+      LOG.error("the owner of capture {} stopped with an error", s.captureId(), e);
+    } finally {
+      owner = null;
+      runtime.ownerStopped();
+    }
+    if (!s.isDone()) {
+      s.resign(leader);
+    }
+    LOG.info("capture {} is no longer the owner", s.captureId());
+    pause(1000); // campaign at most once a second
   }
 
   private void pause(long ms) {

@@ -212,8 +212,7 @@ public final class ChangefeedStreams implements AutoCloseable {
       String clientId = config.sinkClientId(options);
       // the sink's own security settings: they describe how to reach the brokers the sink URI names
       topics = new TopicManager(options, options.client().adminProperties(clientId));
-      boolean sameCluster = TopicManager.sharesBrokers(options.brokers(), config.bootstrapServers())
-          || topics.clusterId().equals(appClusterId());
+      boolean sameCluster = topics.isOn(config.bootstrapServers());
       topics.partitionCount(options.defaultTopic());
       plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
           options.encoderConcurrency(), null);
@@ -236,12 +235,6 @@ public final class ChangefeedStreams implements AutoCloseable {
    */
   static String dmlClientId(KafkaSinkOptions options, String clientId, String taskId) {
     return options.client().kafkaClientId() != null ? clientId : clientId + "_" + taskId;
-  }
-
-  private String appClusterId() {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      return TopicManager.clusterId(admin);
-    }
   }
 
   /**

@@ -17,6 +17,7 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.kcdc.gateway.api.CdcError;
 import io.kcdc.gateway.model.CaptureInfo;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
@@ -33,6 +34,11 @@ import java.util.function.Consumer;
 /**
  * Changefeed metadata in etcd: info and status keys with compare-and-swap transactions, capture
  * registrations, and a watch over the whole cluster prefix.
+ *
+ * <p>The owner writes through a {@link #guardedBy guarded} view: every write it makes is an etcd
+ * transaction that also requires its election key to still exist with the creation revision it won
+ * with (TiCDC's owner key guard), so a capture that lost ownership — paused, cut off, replaced —
+ * changes nothing even if it has not noticed yet.
  */
 public final class MetaStore {
   private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
@@ -40,11 +46,41 @@ public final class MetaStore {
   private final Client client;
   private final KV kv;
   private final EtcdKeys keys;
+  /** Conditions every write of this view also needs; empty for the unguarded store. */
+  private final List<Cmp> guard;
 
   public MetaStore(Client client, EtcdKeys keys) {
+    this(client, keys, List.of());
+  }
+
+  private MetaStore(Client client, EtcdKeys keys, List<Cmp> guard) {
     this.client = client;
     this.kv = client.getKVClient();
     this.keys = keys;
+    this.guard = guard;
+  }
+
+  /**
+   * A view whose writes succeed only while {@code ownerKey} (the owner's election key) exists with
+   * {@code createRevision}; a write refused for that throws {@code CDC:ErrNotOwner}.
+   */
+  public MetaStore guardedBy(ByteSequence ownerKey, long createRevision) {
+    return new MetaStore(client, keys, List.of(new Cmp(ownerKey, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision))));
+  }
+
+  /** Commits a transaction with the guard added; false when its own conditions failed. */
+  private boolean commit(List<Cmp> ifs, List<Op> thens) {
+    List<Cmp> all = new ArrayList<>(guard);
+    all.addAll(ifs);
+    boolean ok = await(kv.txn().If(all.toArray(Cmp[]::new)).Then(thens.toArray(Op[]::new)).commit()).isSucceeded();
+    if (!ok && !guard.isEmpty() && !guardHolds()) {
+      throw CdcError.NOT_OWNER.gen();
+    }
+    return ok;
+  }
+
+  private boolean guardHolds() {
+    return await(kv.txn().If(guard.toArray(Cmp[]::new)).commit()).isSucceeded();
   }
 
   public EtcdKeys keys() {
@@ -105,8 +141,7 @@ public final class MetaStore {
       }
     }
     thens.add(Op.put(bytes(keys.changefeedInfo(id)), bytes(EtcdCodec.encodeInfo(info)), PutOption.DEFAULT));
-    return await(kv.txn().If(ifs.toArray(Cmp[]::new)).Then(thens.toArray(Op[]::new)).commit())
-        .isSucceeded();
+    return commit(ifs, thens);
   }
 
   /** Replaces an info if its key still has {@code expectedModRevision}. */
@@ -120,11 +155,8 @@ public final class MetaStore {
   }
 
   private boolean casPut(String key, byte[] value, long expectedModRevision) {
-    return await(kv.txn()
-            .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision)))
-            .Then(Op.put(bytes(key), bytes(value), PutOption.DEFAULT))
-            .commit())
-        .isSucceeded();
+    return commit(List.of(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision))),
+        List.of(Op.put(bytes(key), bytes(value), PutOption.DEFAULT)));
   }
 
   /** Deletes a changefeed's info, status and task positions. */
@@ -137,7 +169,7 @@ public final class MetaStore {
         deletes.add(Op.delete(kvp.getKey(), DeleteOption.DEFAULT));
       }
     }
-    await(kv.txn().Then(deletes.toArray(Op[]::new)).commit());
+    commit(List.of(), deletes);
   }
 
   /** A processor's position key ({@code checkpoint-ts}/{@code resolved-ts} are deprecated in TiCDC: 0). */
@@ -176,7 +208,7 @@ public final class MetaStore {
 
   /** Deletes a status key whose changefeed info is gone. */
   public void deleteStatus(ChangefeedId id) {
-    await(kv.delete(bytes(keys.changefeedStatus(id))));
+    commit(List.of(), List.of(Op.delete(bytes(keys.changefeedStatus(id)), DeleteOption.DEFAULT)));
   }
 
   /** Registered captures, ordered by id. */

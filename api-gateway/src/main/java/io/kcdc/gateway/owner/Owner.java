@@ -96,30 +96,68 @@ public final class Owner {
     this.stillOwner = stillOwner;
   }
 
-  /** Runs the reconcile loop until {@link #stop()} or until this capture is no longer the owner. */
+  /**
+   * Runs the reconcile loop until {@link #stop()}, until this capture is no longer the owner, or until a
+   * write finds that another owner replaced it ({@code CDC:ErrNotOwner}: its etcd guard failed or its
+   * Kafka producer was fenced). While etcd cannot be asked, the loop waits: the session's lease decides.
+   */
   public void run() {
     LOG.info("owner started");
     while (!stopped) {
-      if (!stillOwner.getAsBoolean()) {
+      boolean owner;
+      try {
+        owner = stillOwner.getAsBoolean();
+      } catch (RuntimeException e) {
+        LOG.warn("cannot tell whether this capture is still the owner: {}", e.getMessage());
+        owner = true;
+        await();
+        continue;
+      }
+      if (!owner) {
         LOG.info("owner lost its election key");
         break;
       }
       try {
         tick();
       } catch (RuntimeException e) {
+        if (isNotOwner(e)) {
+          LOG.warn("another capture replaced this owner: {}", e.getMessage());
+          break;
+        }
         LOG.warn("owner tick failed", e);
       }
-      try {
-        if (wakeups.tryAcquire(config.tick().toMillis(), TimeUnit.MILLISECONDS)) {
-          wakeups.drainPermits();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+      await();
     }
     stopped = true;
     LOG.info("owner stopped");
+  }
+
+  /** Waits for the next tick or a wake-up. */
+  private void await() {
+    try {
+      if (wakeups.tryAcquire(config.tick().toMillis(), TimeUnit.MILLISECONDS)) {
+        wakeups.drainPermits();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+  }
+
+  private static void rethrowIfNotOwner(RuntimeException e) {
+    if (isNotOwner(e)) {
+      throw e;
+    }
+  }
+
+  /** True for {@code CDC:ErrNotOwner} anywhere in the cause chain. */
+  public static boolean isNotOwner(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof CdcException e && e.error() == CdcError.NOT_OWNER) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Asks the loop to end (resign); returns at once. */
@@ -159,6 +197,9 @@ public final class Owner {
       try {
         reconcile(e.getKey(), e.getValue(), statuses.get(e.getKey()));
       } catch (RuntimeException ex) {
+        if (isNotOwner(ex)) {
+          throw ex;
+        }
         LOG.warn("reconciling changefeed {} failed", e.getKey(), ex);
       }
     }
@@ -209,7 +250,9 @@ public final class Owner {
       try {
         progress = runtime.progress(info);
       } catch (RuntimeException e) {
+        rethrowIfNotOwner(e);
         reported = Optional.of(ownerError(e, now));
+        feed.appliedRunning = null; // the data path is asked to run again below (it restarts what failed)
       }
       if (progress.isPresent()) {
         ChangefeedProgress p = progress.get();
@@ -236,6 +279,7 @@ public final class Owner {
           feed.lastEmittedTs = checkpoint;
           feed.lastEmitAt = now;
         } catch (RuntimeException e) {
+          rethrowIfNotOwner(e);
           LOG.warn("emitting checkpoint {} of {} failed", checkpoint, id, e);
         }
       }
@@ -286,6 +330,7 @@ public final class Owner {
       feed.appliedEpoch = info.epoch();
       feed.appliedAt = now;
     } catch (RuntimeException e) {
+      rethrowIfNotOwner(e);
       LOG.warn("applying state {} to changefeed {} failed", info.state().value(), ChangefeedId.of(info), e);
       feed.appliedRunning = null;
       if (running) {

@@ -1,8 +1,6 @@
 package io.kcdc.capture.ddl;
 
-import io.kcdc.avro.Barrier;
 import io.kcdc.avro.Ddl;
-import io.kcdc.connector.InternalEvents;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.schema.DdlJobRows;
 import io.kcdc.connector.schema.DdlPuller;
@@ -14,18 +12,11 @@ import io.kcdc.connector.tikv.ChannelPool;
 import io.kcdc.connector.tikv.KvClient;
 import io.kcdc.connector.tikv.PdClient;
 import io.kcdc.connector.tikv.RegionCache;
-import io.kcdc.streams.sink.Acks;
 import io.kcdc.streams.filter.EventFilter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.function.Function;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * The owner's DDL side of one running changefeed: a {@link DdlPuller} from the changefeed
  * checkpoint feeds a {@link DdlSchedule}; every owner tick writes a changed barrier to every
  * partition of the internal rows topic (the sorters hold rows above it), writes the DDLs that
- * became due to the sink, and reports the checkpoint over the tables replicated up to the barrier.
+ * became due to the sink — unless an earlier owner did already ({@link DdlSink#ddlWrittenTs()}) — and
+ * reports the checkpoint over the tables replicated up to the barrier. All writes go through the
+ * changefeed's {@link DdlSink}, which a later owner fences.
  */
 public final class DdlCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DdlCoordinator.class);
@@ -43,9 +36,7 @@ public final class DdlCoordinator implements AutoCloseable {
   private final PdClient pd;
   private final DdlPuller puller;
   private final DdlSchedule schedule;
-  private final Producer<byte[], byte[]> producer;
-  private final String rowsTopic;
-  private final int partitions;
+  private final DdlSink sink;
   private long writtenBarrier = -1;
   private boolean barrierWritten;
 
@@ -56,15 +47,12 @@ public final class DdlCoordinator implements AutoCloseable {
    * Reads the schema at {@code checkpointTs} and starts the DDL puller there.
    *
    * @param eventFilter the changefeed's event filters: DDLs they ignore are applied but not written
-   * @param producer writes barriers; shared, not closed here
+   * @param sink the changefeed's owner writes; closed with this coordinator
    */
   public DdlCoordinator(String changefeed, List<String> pdAddresses, long checkpointTs, TableSelection selection,
-      EventFilter eventFilter, String rowsTopic, int partitions, Producer<byte[], byte[]> producer,
-      long resolvedTsIntervalMs) {
+      EventFilter eventFilter, DdlSink sink, long resolvedTsIntervalMs) {
     this.changefeed = changefeed;
-    this.rowsTopic = rowsTopic;
-    this.partitions = partitions;
-    this.producer = producer;
+    this.sink = sink;
     this.channels = new ChannelPool();
     try {
       this.pd = new PdClient(pdAddresses, channels, Backoff.DEFAULT);
@@ -74,6 +62,7 @@ public final class DdlCoordinator implements AutoCloseable {
       this.puller = new DdlPuller(regions, channels, DdlJobRows.of(start), checkpointTs, resolvedTsIntervalMs);
     } catch (RuntimeException e) {
       channels.close();
+      sink.close();
       throw e;
     }
   }
@@ -82,9 +71,8 @@ public final class DdlCoordinator implements AutoCloseable {
    * One owner tick.
    *
    * @param minCheckpoint the minimum sink checkpoint of the given tables, empty while one is unknown
-   * @param sink writes one DDL event to the sink and returns once it is acknowledged
    */
-  public Step step(Function<Set<Long>, OptionalLong> minCheckpoint, Consumer<Ddl> sink) throws InterruptedException {
+  public Step step(Function<Set<Long>, OptionalLong> minCheckpoint) throws InterruptedException {
     Throwable failure = puller.failure();
     if (failure != null) {
       throw new IllegalStateException("DDL puller of " + changefeed + " failed: " + failure.getMessage(), failure);
@@ -100,9 +88,14 @@ public final class DdlCoordinator implements AutoCloseable {
         }
         return new Step(checkpoint, schedule.barrierTs(), schedule.tables(), schedule.schemaAtBarrier());
       }
-      for (Ddl ddl : schedule.dueEvents()) {
-        LOG.info("changefeed {}: writing DDL at {}: {}", changefeed, Long.toUnsignedString(ddl.getCommitTs()), ddl.getQuery());
-        sink.accept(ddl);
+      List<Ddl> events = schedule.dueEvents();
+      long ts = schedule.barrierTs();
+      if (Long.compareUnsigned(ts, sink.ddlWrittenTs()) <= 0) {
+        LOG.info("changefeed {}: the DDL at {} is in the sink already", changefeed, Long.toUnsignedString(ts));
+      } else if (!events.isEmpty()) {
+        events.forEach(ddl -> LOG.info("changefeed {}: writing DDL at {}: {}", changefeed,
+            Long.toUnsignedString(ddl.getCommitTs()), ddl.getQuery()));
+        sink.writeDdl(ts, events);
       }
       schedule.written();
     }
@@ -112,18 +105,19 @@ public final class DdlCoordinator implements AutoCloseable {
     if (barrierWritten && ts == writtenBarrier) {
       return;
     }
-    byte[] value = InternalEvents.serialize(Barrier.newBuilder().setBarrierTs(ts).build());
-    List<Future<RecordMetadata>> acks = new ArrayList<>();
-    for (int p = 0; p < partitions; p++) {
-      acks.add(producer.send(new ProducerRecord<>(rowsTopic, p, null, value)));
-    }
-    Acks.await(producer, acks, "the barrier of " + changefeed);
+    sink.writeBarrier(ts);
     writtenBarrier = ts;
     barrierWritten = true;
   }
 
+  /** The changefeed's owner writes (checkpoint events go through it too). */
+  public DdlSink sink() {
+    return sink;
+  }
+
   @Override
   public void close() {
+    sink.close();
     puller.close();
     pd.close();
     channels.close();

@@ -18,9 +18,9 @@ import io.kcdc.streams.sink.SinkConfigException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.kcdc.capture.ddl.DdlSink;
+import io.kcdc.connector.tikv.Backoff;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,10 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
   private static final long DDL_RESOLVED_INTERVAL_MS = 200;
-  private volatile KafkaProducer<byte[], byte[]> barrierProducer;
+  /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
+  private static final Backoff COORDINATOR_BACKOFF =
+      new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), Duration.ofDays(365));
+  private final Map<String, Retry> retries = new ConcurrentHashMap<>();
 
   /**
    * @param captureOfWorker maps a Connect worker id (its REST host:port) to the capture id
@@ -99,10 +102,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     trackers.computeIfAbsent(
         key(info.namespace(), info.id()),
         k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id())));
-    coordinators.computeIfAbsent(key(info.namespace(), info.id()), k -> new DdlCoordinator(info.id(),
-        settings.pdAddresses(), checkpointTs, ConnectorConfigs.selection(info), EventFilter.of(sinks.eventFilter(info)),
-        InternalTopics.rows(info.namespace(), info.id()), settings.rowPartitions(), barrierProducer(),
-        DDL_RESOLVED_INTERVAL_MS));
+    coordinator(info, checkpointTs);
     Map<String, String> desired =
         ConnectorConfigs.of(info, settings.pdAddresses(), checkpointTs, settings.rowPartitions(), settings.tasksMax());
     Optional<JsonNode> running = connect.config(name);
@@ -118,21 +118,44 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     }
   }
 
-  /** One idempotent producer writes every changefeed's barriers. */
-  private KafkaProducer<byte[], byte[]> barrierProducer() {
-    if (barrierProducer == null) {
-      synchronized (this) {
-        if (barrierProducer == null) {
-          Map<String, Object> p = new HashMap<>();
-          p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-          p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-          p.put(ProducerConfig.ACKS_CONFIG, "all");
-          barrierProducer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-      }
+  /**
+   * The changefeed's DDL coordinator, started from {@code checkpointTs} when missing; after a failure it is
+   * started again no sooner than the backoff allows (the failure is reported meanwhile).
+   */
+  private DdlCoordinator coordinator(ChangefeedInfo info, long checkpointTs) {
+    String key = key(info.namespace(), info.id());
+    DdlCoordinator c = coordinators.get(key);
+    if (c != null) {
+      return c;
     }
-    return barrierProducer;
+    Retry retry = retries.get(key);
+    if (retry != null && System.currentTimeMillis() < retry.notBefore()) {
+      throw new IllegalStateException("the DDL coordinator of " + key + " failed, next attempt in "
+          + (retry.notBefore() - System.currentTimeMillis()) + " ms: " + retry.cause().getMessage(), retry.cause());
+    }
+    try {
+      DdlSink sink = new DdlSink(sinks.ownerTarget(info, InternalTopics.rows(info.namespace(), info.id()),
+          settings.rowPartitions(), InternalTopics.progress(info.namespace(), info.id())));
+      c = new DdlCoordinator(info.id(), settings.pdAddresses(), checkpointTs, ConnectorConfigs.selection(info),
+          EventFilter.of(sinks.eventFilter(info)), sink, DDL_RESOLVED_INTERVAL_MS);
+    } catch (RuntimeException e) {
+      failed(key, e);
+      throw e;
+    }
+    retries.remove(key);
+    coordinators.put(key, c);
+    return c;
   }
+
+  /** Closes a failed coordinator and schedules its next start. */
+  private void failed(String key, RuntimeException e) {
+    int attempt = retries.containsKey(key) ? retries.get(key).attempt() + 1 : 1;
+    closeCoordinator(key);
+    retries.put(key, new Retry(attempt, System.currentTimeMillis() + COORDINATOR_BACKOFF.delayMillis(attempt), e));
+  }
+
+  /** A failed coordinator's next start. */
+  private record Retry(int attempt, long notBefore, RuntimeException cause) {}
 
   private void closeCoordinator(String namespace, String id) {
     closeCoordinator(key(namespace, id));
@@ -140,6 +163,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
 
   private void closeCoordinator(String key) {
     lastSchema.remove(key);
+    retries.remove(key);
     DdlCoordinator c = coordinators.remove(key);
     if (c != null) {
       c.close();
@@ -190,12 +214,20 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     }
     Map<Integer, String> workerOfTask = new LinkedHashMap<>();
     Optional<RunningError> error = failure(status.get(), workerOfTask);
+    tracker.failure().ifPresent(e -> {
+      throw new IllegalStateException("the progress of " + name + " cannot be read: " + e.getMessage(), e);
+    });
     DdlCoordinator.Step step;
     try {
-      step = coordinator.step(tracker::checkpoint, ddl -> sinks.emitDdl(info, ddl));
+      step = coordinator.step(tracker::checkpoint);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    } catch (RuntimeException e) {
+      if (!io.kcdc.gateway.owner.Owner.isNotOwner(e)) {
+        failed(key(info.namespace(), info.id()), e);
+      }
+      throw e;
     }
     lastSchema.put(key(info.namespace(), info.id()), step);
     Map<String, List<Long>> byCapture = new LinkedHashMap<>();
@@ -250,24 +282,23 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   /** Broadcasts the checkpoint to the default topic and the topics of the tables replicated now. */
   @Override
   public void emitCheckpoint(ChangefeedInfo info, long checkpointTs) {
+    DdlCoordinator coordinator = coordinators.get(key(info.namespace(), info.id()));
     DdlCoordinator.Step step = lastSchema.get(key(info.namespace(), info.id()));
-    List<SinkSupport.TableName> tables = new ArrayList<>();
-    if (step != null) {
-      for (long id : step.tables()) {
-        step.schema().table(id).ifPresent(t -> tables.add(new SinkSupport.TableName(
-            step.schema().databaseOf(id).map(db -> db.name().o()).orElse(""), t.name().o())));
-      }
+    if (coordinator == null || step == null) {
+      return; // the next owner tick starts it; the checkpoint is emitted then
     }
-    sinks.emitCheckpoint(info, checkpointTs, tables);
+    List<SinkSupport.TableName> tables = new ArrayList<>();
+    for (long id : step.tables()) {
+      step.schema().table(id).ifPresent(t -> tables.add(new SinkSupport.TableName(
+          step.schema().databaseOf(id).map(db -> db.name().o()).orElse(""), t.name().o())));
+    }
+    coordinator.sink().writeCheckpoint(checkpointTs, sinks.topicsOf(info, tables));
   }
 
   @Override
   public void close() {
     coordinators.values().forEach(DdlCoordinator::close);
     coordinators.clear();
-    if (barrierProducer != null) {
-      barrierProducer.close();
-    }
     trackers.values().forEach(ProgressTracker::close);
     trackers.clear();
   }

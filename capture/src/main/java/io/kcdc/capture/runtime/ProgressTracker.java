@@ -1,7 +1,6 @@
 package io.kcdc.capture.runtime;
 
 import io.kcdc.avro.TableProgress;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +8,12 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
+import io.kcdc.connector.tikv.Backoff;
+import io.kcdc.streams.model.AvroBinary;
+import io.kcdc.streams.progress.ProgressKeys;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,59 +27,98 @@ import org.slf4j.LoggerFactory;
  * Follows a changefeed's progress topic with a read_committed consumer: a table's progress is
  * visible only once the Streams transaction that wrote its sink records has committed, so the
  * minimum over the tables is a checkpoint every sink record below it is durably in Kafka.
+ *
+ * <p>A failing consumer (the broker is gone, the topic was deleted) does not end the tracking: the
+ * failure is kept in {@link #failure()} for the owner to report, and the consumer is built again
+ * after a backoff, reading from the start of the (compacted) topic.
  */
 public final class ProgressTracker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressTracker.class);
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private static final Backoff RETRY = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), Duration.ZERO);
+  private final String bootstrapServers;
+  private final String topic;
   private final Map<Long, TableProgress> byTable = new ConcurrentHashMap<>();
   private final Thread thread;
-  private final SpecificDatumReader<TableProgress> reader = new SpecificDatumReader<>(TableProgress.class);
+  private final AvroBinary<TableProgress> codec = new AvroBinary<>(TableProgress.class);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean closed;
 
   public ProgressTracker(String bootstrapServers, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    // The topic has one partition; assign it directly (no group), always read from the start.
-    TopicPartition tp = new TopicPartition(topic, 0);
-    consumer.assign(List.of(tp));
-    consumer.seekToBeginning(List.of(tp));
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
     thread = new Thread(this::run, "progress-" + topic);
     thread.setDaemon(true);
     thread.start();
   }
 
+  private KafkaConsumer<byte[], byte[]> newConsumer() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    // The topic has one partition; assign it directly (no group), always read from the start.
+    TopicPartition tp = new TopicPartition(topic, 0);
+    c.assign(List.of(tp));
+    c.seekToBeginning(List.of(tp));
+    return c;
+  }
+
   private void run() {
-    try {
-      while (!closed) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            continue;
+    int attempt = 0;
+    while (!closed) {
+      try {
+        consumer = newConsumer();
+        if (closed) {
+          break;
+        }
+        while (!closed) {
+          ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+          failure.set(null);
+          attempt = 0;
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            apply(r);
           }
-          TableProgress p = decode(r.value());
-          byTable.merge(p.getTableId(), p, (a, b) -> Long.compareUnsigned(b.getCheckpointTs(), a.getCheckpointTs()) >= 0 ? b : a);
+        }
+      } catch (WakeupException e) {
+        if (!closed) {
+          LOG.warn("progress consumer of {} woken up unexpectedly", topic, e);
+        }
+      } catch (RuntimeException | Error e) {
+        failure.set(e);
+        LOG.warn("reading {} failed; reading it again in {} ms", topic, RETRY.delayMillis(attempt + 1), e);
+        sleep(RETRY.delayMillis(++attempt));
+      } finally {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+          c.close(Duration.ZERO);
         }
       }
-    } catch (WakeupException e) {
-      if (!closed) {
-        LOG.warn("progress consumer woken up unexpectedly", e);
-      }
-    } catch (RuntimeException e) {
-      LOG.error("progress consumer stopped", e);
-    } finally {
-      consumer.close();
     }
   }
 
-  private TableProgress decode(byte[] bytes) {
-    try {
-      return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-    } catch (IOException e) {
-      throw new IllegalStateException("undecodable TableProgress", e);
+  private void apply(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null || ProgressKeys.tableId(r.key()).isEmpty()) {
+      return; // a tombstone, or the owner's DDL mark
     }
+    TableProgress p = codec.decode(r.value());
+    byTable.merge(p.getTableId(), p, (a, b) -> Long.compareUnsigned(b.getCheckpointTs(), a.getCheckpointTs()) >= 0 ? b : a);
+  }
+
+  private void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    }
+  }
+
+  /** Why the progress cannot be read right now, if it cannot. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /**
@@ -124,7 +166,11 @@ public final class ProgressTracker implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    consumer.wakeup();
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+    thread.interrupt();
     try {
       thread.join(5000);
     } catch (InterruptedException e) {

@@ -2,7 +2,7 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.avro.Ddl;
+import io.kcdc.capture.ddl.DdlSink;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfig;
@@ -14,7 +14,8 @@ import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
-import io.kcdc.streams.progress.CheckpointEmitter;
+import io.kcdc.streams.sink.TopicManager;
+import java.util.Optional;
 import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -33,11 +34,10 @@ public final class SinkSupport implements AutoCloseable {
   final String clusterId;
   private final short replicationFactor;
   private final String captureAddr;
-  private final Map<String, Emitter> emitters = new ConcurrentHashMap<>();
+  private final Map<String, Routing> routers = new ConcurrentHashMap<>();
 
-  /** A changefeed's sink producer and router, built from {@code sinkUri} and {@code sink} (the API's sink section). */
-  private record Emitter(String sinkUri, ReplicaConfig.SinkConfig sink, boolean caseSensitive, CheckpointEmitter emitter,
-      EventRouter router) {
+  /** A changefeed's router, built from {@code sinkUri} and {@code sink} (the API's sink section). */
+  private record Routing(String sinkUri, ReplicaConfig.SinkConfig sink, boolean caseSensitive, EventRouter router) {
     boolean builtFrom(ChangefeedInfo info) {
       return sinkUri.equals(info.sinkUri()) && java.util.Objects.equals(sink, sinkSection(info))
           && caseSensitive == SinkSupport.caseSensitiveOf(info);
@@ -123,9 +123,15 @@ public final class SinkSupport implements AutoCloseable {
     return new ChangefeedStreams.Config(
         base.bootstrapServers(), base.clusterId(), base.changefeedId(), base.stateDir(), base.sinkUri(),
         base.sinkConfig(), caseSensitive(info), base.processingGuarantee(), replicationFactor,
-        Map.of(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info)))
+        streamsOverrides(info))
         .withEventFilter(eventFilter(info))
         .withClientIdentity(info.namespace(), captureAddr);
+  }
+
+  private Map<String, Object> streamsOverrides(ChangefeedInfo info) {
+    Map<String, Object> p = new java.util.HashMap<>(Failover.streamsProperties());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info));
+    return p;
   }
 
   /**
@@ -147,60 +153,56 @@ public final class SinkSupport implements AutoCloseable {
   }
 
   /**
-   * Broadcasts the checkpoint to every partition of the changefeed's default topic and of the
-   * topics its tables are dispatched to (TiCDC's {@code WriteCheckpointTs}).
+   * Where the owner of a changefeed writes ({@link DdlSink}): barriers to {@code rowsTopic}, DDL marks to
+   * {@code progressTopic}, DDL and checkpoint events to the sink, with a transactional id of the changefeed's own.
    */
-  public void emitCheckpoint(ChangefeedInfo info, long checkpointTs, List<TableName> tables) {
-    Emitter e = emitter(info);
-    if (e == null) {
-      return;
-    }
-    Set<String> topics = new LinkedHashSet<>();
-    tables.forEach(t -> topics.add(e.router().topic(t.schema(), t.table())));
-    e.emitter().emit(checkpointTs, topics);
-  }
-
-  /** Writes a DDL event to its topic and waits for the acks (TiCDC's {@code WriteDDLEvent}). */
-  public void emitDdl(ChangefeedInfo info, Ddl ddl) {
-    Emitter e = emitter(info);
-    if (e != null) {
-      e.emitter().emitDdl(ddl, e.router());
-    }
-  }
-
-  /** The changefeed's sink producer, or null for the blackhole sink. */
-  private Emitter emitter(ChangefeedInfo info) {
+  public DdlSink.Target ownerTarget(ChangefeedInfo info, String rowsTopic, int rowPartitions, String progressTopic) {
     SinkUri uri = uri(info);
-    if (uri.isBlackhole()) {
-      return null;
+    Optional<KafkaSinkOptions> sink = uri.isBlackhole()
+        ? Optional.empty()
+        : Optional.of(KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info)));
+    String clientId = sink.map(o -> o.client().clientId(captureAddr, info.namespace(), info.id())).orElse(null);
+    boolean sameCluster = false;
+    if (sink.isPresent()) {
+      try (TopicManager topics = new TopicManager(sink.get(), sink.get().client().adminProperties(clientId))) {
+        sameCluster = topics.isOn(bootstrapServers);
+      }
+    }
+    return new DdlSink.Target(bootstrapServers, ownerTransactionalId(clusterId, info), rowsTopic, rowPartitions,
+        progressTopic, sink, sameCluster, clientId, info.sinkUri());
+  }
+
+  /** One per changefeed: the next owner's producer with this id fences the one before. */
+  static String ownerTransactionalId(String clusterId, ChangefeedInfo info) {
+    return "cdc-" + clusterId + "-" + info.namespace() + "-" + info.id() + "-owner";
+  }
+
+  /** The topics of the given tables under the changefeed's topic dispatchers (the default topic aside). */
+  public List<String> topicsOf(ChangefeedInfo info, List<TableName> tables) {
+    if (uri(info).isBlackhole()) {
+      return List.of();
     }
     String key = info.namespace() + "/" + info.id();
-    Emitter e = emitters.get(key);
-    if (e == null || !e.builtFrom(info)) {
-      // An updated changefeed (new URI, dispatchers, protocol...) writes with a new producer and router.
-      if (e != null) {
-        e.emitter().close();
-      }
-      KafkaSinkOptions options = KafkaSinkOptions.of(uri, sinkConfig(info), caseSensitive(info));
-      e = new Emitter(info.sinkUri(), sinkSection(info), caseSensitive(info), new CheckpointEmitter(options,
-          options.client().clientId(captureAddr, info.namespace(), info.id()), Map.of()),
-          EventRouter.of(options));
-      emitters.put(key, e);
+    Routing r = routers.get(key);
+    if (r == null || !r.builtFrom(info)) {
+      r = new Routing(info.sinkUri(), sinkSection(info), caseSensitive(info),
+          EventRouter.of(KafkaSinkOptions.of(uri(info), sinkConfig(info), caseSensitive(info))));
+      routers.put(key, r);
     }
-    return e;
+    Set<String> topics = new LinkedHashSet<>();
+    for (TableName t : tables) {
+      topics.add(r.router().topic(t.schema(), t.table()));
+    }
+    return List.copyOf(topics);
   }
 
-  /** Forgets a removed changefeed's producer. */
+  /** Forgets a removed changefeed's router. */
   public void forget(String namespace, String id) {
-    Emitter e = emitters.remove(namespace + "/" + id);
-    if (e != null) {
-      e.emitter().close();
-    }
+    routers.remove(namespace + "/" + id);
   }
 
   @Override
   public void close() {
-    emitters.values().forEach(e -> e.emitter().close());
-    emitters.clear();
+    routers.clear();
   }
 }

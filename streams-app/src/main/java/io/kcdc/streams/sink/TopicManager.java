@@ -133,6 +133,19 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
   }
 
   /**
+   * Whether the sink is on the Kafka cluster that {@code bootstrapServers} (plain connections) reach: the same
+   * broker address, or else the same cluster id. Only then can the sink's records join transactions on that cluster.
+   */
+  public boolean isOn(String bootstrapServers) {
+    if (sharesBrokers(options.brokers(), bootstrapServers)) {
+      return true;
+    }
+    try (Admin other = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return clusterId().equals(clusterId(other));
+    }
+  }
+
+  /**
    * Whether the sink's broker list shares a {@code host:port} with the app's bootstrap servers (then it is surely the
    * same cluster; disjoint lists may still be one cluster under other names, compare {@link #clusterId()}s).
    */

@@ -16,6 +16,7 @@ import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
+import io.kcdc.streams.progress.ProgressKeys;
 import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.PartitionCounts;
@@ -254,7 +255,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     resolved.put(tableKey(tableId),
         ByteBuffer.allocate(24).putLong(resolvedTs).putLong(checkpoint).putLong(lastSynced).array());
     TableProgress progress = new TableProgress(tableId, resolvedTs, checkpoint, lastSynced);
-    context.forward(new Record<>(tableKey(tableId).get(), PROGRESS.encode(progress), context.currentSystemTimeMs()),
+    context.forward(new Record<>(ProgressKeys.table(tableId), PROGRESS.encode(progress), context.currentSystemTimeMs()),
         PROGRESS_NODE);
   }
 
