@@ -9,6 +9,7 @@ import io.kcdc.capture.runtime.SinkSupport;
 import io.kcdc.capture.runtime.StreamsProcessors;
 import io.kcdc.gateway.Capture;
 import io.kcdc.gateway.CaptureConfig;
+import io.kcdc.gateway.etcd.SessionFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,8 @@ public final class CaptureServer implements AutoCloseable {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       opened.add(DataDirLock.acquire(s.dataDir()));
+      // The directory is ours, so its previous user is dead: free its etcd keys (ownership) now.
+      SessionFile.revokePrevious(s.etcdEndpoints(), sessionFile(s));
       PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses());
       opened.add(upstream);
       ConnectWorker worker =
@@ -92,7 +95,7 @@ public final class CaptureServer implements AutoCloseable {
       CaptureConfig cc =
           new CaptureConfig(
               s.clusterId(), s.addr(), s.advertiseAddr(), s.etcdEndpoints(), Version.VERSION, Version.GIT_HASH,
-              s.dataDir().toString(), s.sessionTtlSeconds(), s.dataDir().resolve("etcd-session"));
+              s.dataDir().toString(), s.sessionTtlSeconds(), sessionFile(s));
       KafkaChangefeedRuntime runtime =
           new KafkaChangefeedRuntime(
               new KafkaChangefeedRuntime.Settings(
@@ -115,6 +118,10 @@ public final class CaptureServer implements AutoCloseable {
       closeAll(opened);
       throw e;
     }
+  }
+
+  private static Path sessionFile(Settings s) {
+    return s.dataDir().resolve("etcd-session");
   }
 
   public Capture capture() {

@@ -32,7 +32,7 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--owner-every", defaultValue = "2", description = "Every n-th kill is the owner's (default: ${DEFAULT-VALUE}).")
   int ownerEvery;
 
-  @Option(names = "--interval", defaultValue = "15s", description = "Time between two kills, after the previous one recovered (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--interval", defaultValue = "15s", description = "Time between two kills, after the killed capture is back (default: ${DEFAULT-VALUE}).")
   String interval;
 
   @Option(names = "--rate", defaultValue = "200", description = "Row changes per second (default: ${DEFAULT-VALUE}).")
@@ -61,6 +61,7 @@ final class ChaosCommand implements Callable<Integer> {
       chaos.prepare();
       chaos.startLoad();
       for (int i = 1; i <= kills; i++) {
+        chaos.awaitWholeCluster(Duration.ofMinutes(5));
         Thread.sleep(duration(interval).toMillis());
         ChaosRun.Fault f = chaos.killCapture(ownerEvery > 0 && i % ownerEvery == 0);
         out.printf("kill %d/%d: %s%n", i, kills, f.line());

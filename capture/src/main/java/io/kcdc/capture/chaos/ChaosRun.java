@@ -44,6 +44,8 @@ public final class ChaosRun implements AutoCloseable {
   private final Workload workload;
   private final List<Fault> faults = new ArrayList<>();
   private final Random random;
+  /** How many captures the cluster had when the run started. */
+  private int captures;
 
   public ChaosRun(Settings settings) {
     this.settings = settings;
@@ -63,6 +65,7 @@ public final class ChaosRun implements AutoCloseable {
 
   /** Creates the tables and the changefeed and waits until it replicates. */
   public void prepare() throws IOException, SQLException, InterruptedException {
+    captures = api.captures().size();
     workload.createSchema();
     long startTs = api.tso();
     api.createChangefeed("""
@@ -79,6 +82,27 @@ public final class ChaosRun implements AutoCloseable {
   /** Starts the write load. */
   public void startLoad() {
     workload.start();
+  }
+
+  /**
+   * Waits until every capture the run started with is registered again (killed ones come back after their
+   * restart), so that the next fault hits a whole cluster, as an operator would wait before the next drill.
+   */
+  public void awaitWholeCluster(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (true) {
+      try {
+        if (api.captures().size() >= captures) {
+          return;
+        }
+      } catch (IOException e) {
+        // ask again
+      }
+      if (System.currentTimeMillis() > deadline) {
+        throw new IOException("only some of the " + captures + " captures came back within " + timeout);
+      }
+      Thread.sleep(500);
+    }
   }
 
   /**

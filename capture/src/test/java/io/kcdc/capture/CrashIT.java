@@ -1,0 +1,135 @@
+package io.kcdc.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.capture.chaos.ChaosRun;
+import io.kcdc.capture.chaos.SinkAudit;
+import io.kcdc.testkit.Etcd;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.TempDirs;
+import io.kcdc.testkit.FreePorts;
+import io.kcdc.upstream.EmbeddedUpstream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guarantees under real crashes: three capture processes under a steady write load are killed
+ * with SIGKILL (the owner among them) and started again a second later, as a supervisor would; then
+ * the Kafka broker is killed and started again, and etcd is stopped and started. An independent
+ * read_committed consumer ({@link SinkAudit}) must find every committed change exactly once, in per-key
+ * commit order, every DDL once and in its place, and watermarks that never pass a later row; every
+ * fault must be followed by the checkpoint moving past it. The recovery times are printed (the
+ * figure for people is {@code cdc chaos} against the playground; here they only have to recover).
+ */
+class CrashIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int CAPTURES = 3;
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      started.get(i).close();
+    }
+  }
+
+  @Test
+  void killedCapturesBrokerAndEtcdLoseNothingAndRepeatNothing() throws Exception {
+    // Under target/ and kept when the test fails: the captures' logs tell what happened.
+    Path dir = java.nio.file.Files.createDirectories(Path.of("target", "crash-it")).toAbsolutePath();
+    TempDirs.deleteQuietly(dir);
+    Etcd etcd = Etcd.builder().dataDir(dir.resolve("etcd")).build().start();
+    started.add(etcd);
+    Kafka kafka = Kafka.builder().dataDir(dir.resolve("kafka")).inChildJvm("512m")
+        .brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+        .build().start();
+    started.add(kafka);
+    EmbeddedUpstream upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0)
+        .resolvedTsInterval(Duration.ofMillis(200)).build().start();
+    started.add(upstream);
+    List<CaptureSupervisor> captures = new ArrayList<>();
+    started.add(() -> captures.forEach(CaptureSupervisor::close));
+    for (int i = 0; i < CAPTURES; i++) {
+      String api = "127.0.0.1:" + FreePorts.pick();
+      captures.add(CaptureSupervisor.start(new CaptureSupervisor.Spec(i, api, "768m", List.of(
+          "--addr", api,
+          "--connect-addr", "127.0.0.1:" + FreePorts.pick(),
+          "--pd", upstream.pdAddress(),
+          "--etcd", etcd.clientUrl(),
+          "--kafka", kafka.bootstrapServers(),
+          "--data-dir", dir.resolve("capture-" + i).toString(),
+          "--replication-factor", "1",
+          "--internal-partitions", "4",
+          "--tasks-max", "2"), dir.resolve("capture-" + i + ".log")), System.out));
+    }
+    for (CaptureSupervisor c : captures) {
+      c.awaitReady(Duration.ofMinutes(3));
+    }
+    String api = captures.get(0).spec().apiAddr();
+
+    try (ChaosRun chaos = new ChaosRun(new ChaosRun.Settings(upstream.jdbcUrl(), api, kafka.bootstrapServers(),
+        "crash", "crash-sink", "crash", 3, 80, Duration.ofSeconds(20), 3, Duration.ofMinutes(2), 20261202))) {
+      chaos.prepare();
+      chaos.startLoad();
+      for (boolean owner : new boolean[] {false, true, false, true}) {
+        chaos.awaitWholeCluster(Duration.ofMinutes(5));
+        Thread.sleep(5_000);
+        System.out.println(chaos.killCapture(owner).line());
+      }
+
+      chaos.awaitWholeCluster(Duration.ofMinutes(5));
+      Thread.sleep(5_000);
+      Instant brokerKilled = Instant.now();
+      kafka.kill();
+      Thread.sleep(2_000);
+      kafka.start();
+      System.out.println(chaos.afterFault("kill -9 and restart of the Kafka broker", brokerKilled).line());
+
+      chaos.awaitWholeCluster(Duration.ofMinutes(5));
+      for (CaptureSupervisor c : captures) {
+        c.awaitReady(Duration.ofMinutes(3));
+      }
+      Thread.sleep(5_000);
+      Instant etcdStopped = Instant.now();
+      etcd.stop();
+      // While etcd is down every capture still answers, with TiCDC's error body where etcd is needed.
+      for (CaptureSupervisor c : captures) {
+        HttpResponse<String> r = get(c.spec().apiAddr(), "/api/v2/changefeeds");
+        assertThat(r.statusCode()).as("GET /changefeeds without etcd").isGreaterThanOrEqualTo(500);
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("error_code").asText()).startsWith("CDC:Err");
+        assertThat(body.path("error_msg").asText()).isNotEmpty();
+      }
+      Thread.sleep(3_000);
+      etcd.start();
+      System.out.println(chaos.afterFault("etcd stopped for the time of three API calls and started again", etcdStopped)
+          .line());
+
+      Thread.sleep(8_000);
+      SinkAudit.Report report = chaos.finish();
+      chaos.print(System.out, report);
+      assertThat(chaos.faults()).allSatisfy(f -> assertThat(f.recovery()).as(f.what()).isPresent());
+      assertThat(report.committed()).isGreaterThan(1000);
+      assertThat(report.clean()).as(report.summary()).isTrue();
+    }
+    started.add(0, () -> TempDirs.deleteQuietly(dir));
+  }
+
+  private static HttpResponse<String> get(String address, String path) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(40))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
