@@ -20,7 +20,7 @@ class RegionFeedStateTest {
 
   private static RegionFeedState state(long checkpoint) {
     RegionInfo region = new RegionInfo(Metapb.Region.newBuilder().setId(7).build(), Metapb.Peer.newBuilder().setStoreId(1).build());
-    return new RegionFeedState(1, region, TableCodec.tableSpan(TABLE), checkpoint, checkpoint);
+    return new RegionFeedState(1, region, TableCodec.tableSpan(TABLE), checkpoint, checkpoint, 1);
   }
 
   private static Row row(LogType type, Row.OpType op, byte[] key, long start, long commit, String value, String old) {
