@@ -108,7 +108,8 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
       return false;
     }
     if (exclusiveRequestId != 0 && state.requestId() != exclusiveRequestId) {
-      throw new IllegalArgumentException("request " + state.requestId() + " on the stream of request " + exclusiveRequestId);
+      throw new IllegalArgumentException(
+          "request " + state.requestId() + " on the stream of request " + exclusiveRequestId);
     }
     states.put(new StateKey(state.requestId(), state.regionId()), state);
     requests.onNext(request);

@@ -99,7 +99,8 @@ class RangeLockTest {
     // An older view of a region over part of it: only the uncovered rest is retried.
     RangeLock other = new RangeLock(span(0, 100), 10);
     locked(other.lock(span(20, 40), 7, 9));
-    assertThat(other.lock(span(0, 60), 8, 3)).isEqualTo(new RangeLock.Stale(java.util.List.of(span(0, 20), span(40, 60))));
+    assertThat(other.lock(span(0, 60), 8, 3))
+        .isEqualTo(new RangeLock.Stale(java.util.List.of(span(0, 20), span(40, 60))));
   }
 
   @Test

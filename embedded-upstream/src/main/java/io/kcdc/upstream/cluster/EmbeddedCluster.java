@@ -83,7 +83,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     b.splitKeys.forEach(regions::split);
     regions.spreadLeaders();
     for (long storeId : storeIds) {
-      stores.put(storeId, new StoreServer(new StoreContext(clusterId, storeId, store, regions, feedFaults, tikvVersion), HOST));
+      StoreContext ctx = new StoreContext(clusterId, storeId, store, regions, feedFaults, tikvVersion);
+      stores.put(storeId, new StoreServer(ctx, HOST));
     }
     faults = new ClusterFaults(regions, Collections.unmodifiableMap(stores), feedFaults);
   }

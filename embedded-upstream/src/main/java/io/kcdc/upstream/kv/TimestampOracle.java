@@ -31,7 +31,8 @@ public final class TimestampOracle {
 
   public TimestampOracle(LongSupplier clockMillis, int suffixBits, long suffix) {
     if (suffixBits < 0 || suffixBits > 4 || suffix < 0 || suffix >= (1L << suffixBits)) {
-      throw new IllegalArgumentException("suffix " + suffix + " does not fit " + suffixBits + " suffix bits (PD allows 0..4)");
+      throw new IllegalArgumentException(
+          "suffix " + suffix + " does not fit " + suffixBits + " suffix bits (PD allows 0..4)");
     }
     this.clockMillis = clockMillis;
     this.suffixBits = suffixBits;

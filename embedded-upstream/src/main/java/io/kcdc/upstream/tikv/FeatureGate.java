@@ -32,7 +32,8 @@ public final class FeatureGate implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    if (!call.getMethodDescriptor().getFullMethodName().equals(ChangeDataGrpc.getEventFeedV2Method().getFullMethodName())) {
+    String method = call.getMethodDescriptor().getFullMethodName();
+    if (!method.equals(ChangeDataGrpc.getEventFeedV2Method().getFullMethodName())) {
       return next.startCall(call, headers);
     }
     Set<String> features = new HashSet<>();

@@ -123,7 +123,10 @@ class EventFeedVersionsIT {
     assertThat(err.hasDuplicateRequest()).isTrue();
   }
 
-  /** Since 7.3 the same region may be registered under two request ids on one stream; the same pair twice is a duplicate. */
+  /**
+   * Since 7.3 the same region may be registered under two request ids on one stream; the same
+   * pair twice is a duplicate.
+   */
   @Test
   void newStoreKeysRegistrationsByRequestAndRegion() {
     start(TikvVersion.V8_1);
