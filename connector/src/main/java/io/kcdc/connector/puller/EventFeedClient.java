@@ -1,8 +1,10 @@
 package io.kcdc.connector.puller;
 
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.kcdc.kvproto.Cdcpb;
 import io.kcdc.kvproto.ChangeDataGrpc;
 import java.util.ArrayList;
@@ -11,12 +13,23 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@code ChangeData/EventFeed} bidi stream to one TiKV store, carrying the regions of every
- * subscription of a task (told apart by request id). Inbound flow control is manual: the next
- * message is requested only after the previous one was handed to the {@link Listener}, which
- * may postpone the request to apply backpressure.
+ * One ChangeData bidi stream to one TiKV store (docs/tikv-eventfeed.md), either
+ *
+ * <ul>
+ *   <li>multiplexed: {@code EventFeedV2} with the {@code features: stream-multiplexing} header,
+ *       carrying the regions of many subscriptions told apart by request id (resolved ts come
+ *       batched per request id); or
+ *   <li>exclusive: a plain {@code EventFeed} for one subscription only (TiCDC's fallback for
+ *       stores without EventFeedV2): every event on it, resolved ts with request id 0 included,
+ *       belongs to that subscription.
+ * </ul>
+ *
+ * Inbound flow control is manual: the next message is requested only after the previous one was
+ * handed to the {@link Listener}, which may postpone the request to apply backpressure.
  */
 final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRequest, Cdcpb.ChangeDataEvent> {
+  static final Metadata.Key<String> FEATURES = Metadata.Key.of("features", Metadata.ASCII_STRING_MARSHALLER);
+  static final String STREAM_MULTIPLEXING = "stream-multiplexing";
 
   /** Receives the stream's messages, serially, on a gRPC thread. */
   interface Listener {
@@ -34,22 +47,58 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
 
   private final String address;
   private final Listener listener;
+  /** 0 on a multiplexed stream; else the one request id this stream carries. */
+  private final long exclusiveRequestId;
   private final Map<StateKey, RegionFeedState> states = new ConcurrentHashMap<>();
-  private final ClientCallStreamObserver<Cdcpb.ChangeDataRequest> requests;
+  /** Set by gRPC in {@link #beforeStart}, before any message can arrive. */
+  private volatile ClientCallStreamObserver<Cdcpb.ChangeDataRequest> requests;
   private volatile boolean closed;
 
-  EventFeedClient(String address, Channel channel, Listener listener) {
+  private EventFeedClient(String address, Listener listener, long exclusiveRequestId) {
     this.address = address;
     this.listener = listener;
-    this.requests = (ClientCallStreamObserver<Cdcpb.ChangeDataRequest>) ChangeDataGrpc.newStub(channel).eventFeed(this);
+    this.exclusiveRequestId = exclusiveRequestId;
+  }
+
+  /** An EventFeedV2 stream asking for stream multiplexing. */
+  static EventFeedClient multiplexed(String address, Channel channel, Listener listener) {
+    EventFeedClient c = new EventFeedClient(address, listener, 0);
+    withFeatures(ChangeDataGrpc.newStub(channel)).eventFeedV2(c);
+    return c;
+  }
+
+  /** An EventFeed (v1) stream carrying only {@code requestId}. */
+  static EventFeedClient exclusive(String address, Channel channel, long requestId, Listener listener) {
+    if (requestId == 0) {
+      throw new IllegalArgumentException("request id 0 is TiKV's \"no request\"");
+    }
+    EventFeedClient c = new EventFeedClient(address, listener, requestId);
+    ChangeDataGrpc.newStub(channel).eventFeed(c);
+    return c;
+  }
+
+  static ChangeDataGrpc.ChangeDataStub withFeatures(ChangeDataGrpc.ChangeDataStub stub) {
+    Metadata headers = new Metadata();
+    headers.put(FEATURES, STREAM_MULTIPLEXING);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   String address() {
     return address;
   }
 
+  boolean multiplexing() {
+    return exclusiveRequestId == 0;
+  }
+
+  /** The subscription an event belongs to: its request id, or on an exclusive stream the stream's. */
+  long requestIdOf(long eventRequestId) {
+    return exclusiveRequestId == 0 ? eventRequestId : exclusiveRequestId;
+  }
+
   @Override
   public void beforeStart(ClientCallStreamObserver<Cdcpb.ChangeDataRequest> requestStream) {
+    requests = requestStream;
     requestStream.disableAutoRequestWithInitial(1);
   }
 
@@ -58,46 +107,45 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
     if (closed) {
       return false;
     }
+    if (exclusiveRequestId != 0 && state.requestId() != exclusiveRequestId) {
+      throw new IllegalArgumentException(
+          "request " + state.requestId() + " on the stream of request " + exclusiveRequestId);
+    }
     states.put(new StateKey(state.requestId(), state.regionId()), state);
     requests.onNext(request);
     return true;
   }
 
-  /** The state of a region of a request; with request id 0 (old TiKV) any request's region. */
   RegionFeedState state(long requestId, long regionId) {
-    RegionFeedState s = states.get(new StateKey(requestId, regionId));
-    if (s != null || requestId != 0) {
-      return s;
-    }
-    return states.values().stream().filter(x -> x.regionId() == regionId).findFirst().orElse(null);
+    return states.get(new StateKey(requestId, regionId));
   }
 
-  /** States of a region under any request id (a batch resolved ts without request id). */
-  List<RegionFeedState> statesOfRegion(long regionId) {
-    List<RegionFeedState> out = new ArrayList<>();
-    for (RegionFeedState s : states.values()) {
-      if (s.regionId() == regionId) {
-        out.add(s);
-      }
-    }
-    return out;
+  /** Forgets a region whose registration TiKV ended (an error event). */
+  void remove(RegionFeedState state) {
+    states.remove(new StateKey(state.requestId(), state.regionId()), state);
   }
 
-  /** Stops one region of a request on the store (TiKV drops just that region for a region id). */
-  synchronized void deregister(RegionFeedState state, Cdcpb.Header header) {
-    remove(state);
+  /**
+   * Stops every region of {@code requestId} on a multiplexed stream: TiKV deregisters the whole
+   * request (each region answers region_not_found, which finds no state any more). TiCDC never
+   * deregisters a single region.
+   */
+  synchronized void deregisterRequest(long requestId, Cdcpb.Header header) {
+    if (!multiplexing()) {
+      throw new IllegalStateException("an exclusive stream is closed, not deregistered");
+    }
+    states.keySet().removeIf(k -> k.requestId() == requestId);
     if (!closed) {
       requests.onNext(Cdcpb.ChangeDataRequest.newBuilder()
           .setHeader(header)
-          .setRequestId(state.requestId())
-          .setRegionId(state.regionId())
+          .setRequestId(requestId)
           .setDeregister(Cdcpb.ChangeDataRequest.Deregister.getDefaultInstance())
           .build());
     }
   }
 
-  void remove(RegionFeedState state) {
-    states.remove(new StateKey(state.requestId(), state.regionId()), state);
+  int stateCount() {
+    return states.size();
   }
 
   /** Closes the stream and returns the regions it carried. */
@@ -110,7 +158,7 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
 
   void cancel() {
     closeAndDrain();
-    requests.cancel("puller closed", null);
+    requests.cancel("puller closed the stream", null);
   }
 
   @Override
@@ -135,5 +183,10 @@ final class EventFeedClient implements ClientResponseObserver<Cdcpb.ChangeDataRe
   @Override
   public void onCompleted() {
     listener.onStreamFailure(this, new IllegalStateException("stream closed by store " + address));
+  }
+
+  @Override
+  public String toString() {
+    return (multiplexing() ? "EventFeedV2" : "EventFeed of request " + exclusiveRequestId) + " to " + address;
   }
 }

@@ -1,6 +1,7 @@
 package io.kcdc.connector.puller;
 
 import com.google.protobuf.ByteString;
+import io.kcdc.connector.tikv.Backoff;
 import io.kcdc.connector.tikv.ChannelPool;
 import io.kcdc.connector.tikv.RegionCache;
 import io.kcdc.connector.tikv.RegionInfo;
@@ -9,36 +10,45 @@ import io.kcdc.kvproto.Cdcpb;
 import io.kcdc.kvproto.Kvrpcpb;
 import io.kcdc.tidb.KeySpan;
 import io.kcdc.tidb.TableCodec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TiCDC's puller for the tables of one task: each table's record spans are divided by regions
- * and registered on one EventFeed stream per TiKV store; matched rows and, every
+ * TiCDC's puller for the tables of one task (its shared client, docs/tikv-eventfeed.md): each
+ * physical table span is one subscription with its own request id, divided by regions and
+ * registered on the store's streams ({@link StoreStreams}: one multiplexed EventFeedV2 stream,
+ * or one EventFeed stream per subscription on stores without it). Matched rows and, every
  * {@code resolvedTsIntervalMs}, each table's advanced resolved ts go to the {@link EventQueue}
  * in an order where a table's resolved ts T follows all of its rows with commit ts <= T.
- * Region errors are handled as in TiCDC's shared client (§1.7): the region's range is unlocked
- * with its resolved ts and re-registered from there. Fatal errors are kept in {@link #failure()}.
+ *
+ * <p>Threads: region (re)registration runs on one scheduler thread; a stream's events run on its
+ * gRPC thread, which alone touches the {@link RegionFeedState}s registered on it. A subscription's
+ * {@link RangeLock} is shared under the subscription's monitor, and a stream thread moves it
+ * forward only after the rows below the new resolved ts are queued; an unlock keeps the last
+ * such ts. Region errors end a registration as in TiCDC: the range is unlocked and registered
+ * again from its resolved ts; no single region is ever deregistered. Transient failures are
+ * retried with {@link #RETRY}; fatal ones, an exhausted retry, or anything a background task
+ * throws are kept in {@link #failure()}.
  */
 public final class Puller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Puller.class);
   /** TiKV gates features on this version string. */
   public static final String TICDC_VERSION = "8.5.0";
+  /** Retry delays of region and stream work: 100 ms doubling to 5 s. */
+  static final Backoff RETRY = new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(5), Duration.ofMinutes(5));
+  /** About ten minutes of retrying one range before the puller gives up with an error. */
+  static final int MAX_ATTEMPTS = 120;
   private static final AtomicLong REQUEST_IDS = new AtomicLong();
   private static final int SCAN_REGION_LIMIT = 1024;
-  private static final long RELOAD_DELAY_MS = 100;
+  /** TiCDC waits a second before reconnecting a failed stream. */
   private static final long STREAM_RETRY_DELAY_MS = 1000;
-  private static final long MAX_RETRY_DELAY_MS = 5000;
 
   private final RegionCache regions;
   private final ChannelPool channels;
@@ -46,12 +56,9 @@ public final class Puller implements AutoCloseable {
   private final long resolvedTsIntervalMs;
   private final Map<Long, Subscription> byRequestId = new ConcurrentHashMap<>();
   private final Map<Long, TableState> tables = new ConcurrentHashMap<>();
-  private final Map<String, EventFeedClient> streams = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kcdc-puller-scheduler");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Map<String, StoreStreams> stores = new ConcurrentHashMap<>();
+  private final Handler handler = new Handler();
+  private final BackgroundTasks scheduler = new BackgroundTasks("kcdc-puller-scheduler", this::fail);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean closed;
 
@@ -62,18 +69,46 @@ public final class Puller implements AutoCloseable {
     this.resolvedTsIntervalMs = resolvedTsIntervalMs;
   }
 
-  /** One subscribed physical table span. */
+  /** One subscribed physical table span: TiCDC's {@code subscribedTable}. */
   private static final class Subscription {
     final long requestId;
     final long tableId;
     final long startTs;
-    final RangeLock lock;
+    final KeySpan span;
+    /** Guarded by this. */
+    private final RangeLock lock;
+    /** Ranges waiting for a lock of this span to be released; guarded by this. */
+    private final List<Runnable> waiters = new ArrayList<>();
+    volatile boolean stopped;
 
     Subscription(long requestId, long tableId, KeySpan span, long startTs) {
       this.requestId = requestId;
       this.tableId = tableId;
       this.startTs = startTs;
+      this.span = span;
       this.lock = new RangeLock(span, startTs);
+    }
+
+    synchronized RangeLock.Result lock(KeySpan range, RegionInfo region, Runnable onWait) {
+      RangeLock.Result r = lock.lock(range, region.id(), region.epoch().getVersion());
+      if (r instanceof RangeLock.Wait) {
+        waiters.add(onWait);
+      }
+      return r;
+    }
+
+    synchronized void advance(long token, long ts) {
+      lock.advance(token, ts);
+    }
+
+    /** Unlocks and hands back the waiters to run again. */
+    synchronized List<Runnable> unlock(long token) {
+      if (!lock.unlock(token)) {
+        return List.of();
+      }
+      List<Runnable> out = new ArrayList<>(waiters);
+      waiters.clear();
+      return out;
     }
 
     synchronized long resolvedTs() {
@@ -83,6 +118,7 @@ public final class Puller implements AutoCloseable {
 
   private static final class TableState {
     final List<Subscription> subscriptions = new ArrayList<>();
+    /** Only the scheduler thread reads and writes it. */
     long emittedResolvedTs;
 
     TableState(long startTs) {
@@ -103,16 +139,35 @@ public final class Puller implements AutoCloseable {
     }
     tables.put(tableId, table);
     for (Subscription sub : table.subscriptions) {
-      scheduler.execute(() -> loadRange(sub, sub.lock.span(), 0));
+      schedule(() -> loadRange(sub, sub.span, 0), 0);
+    }
+  }
+
+  /**
+   * Stops pulling a table: on a multiplexed stream its requests are deregistered whole, an
+   * exclusive stream of its own is closed (TiCDC's way; no region is deregistered alone).
+   */
+  public void unsubscribe(long tableId) {
+    TableState table = tables.remove(tableId);
+    if (table == null) {
+      return;
+    }
+    Cdcpb.Header header = header();
+    for (Subscription sub : table.subscriptions) {
+      sub.stopped = true;
+      byRequestId.remove(sub.requestId);
+      for (StoreStreams s : stores.values()) {
+        s.unsubscribe(sub.requestId, header);
+      }
     }
   }
 
   /** Starts emitting table resolved ts every interval. */
   public void start() {
-    scheduler.scheduleWithFixedDelay(this::emitResolved, resolvedTsIntervalMs, resolvedTsIntervalMs, TimeUnit.MILLISECONDS);
+    scheduler.every(this::emitResolved, resolvedTsIntervalMs);
   }
 
-  /** The fatal error that stopped the puller, or null. */
+  /** The error that stopped the puller (with its reason), or null. */
   public Throwable failure() {
     return failure.get();
   }
@@ -131,21 +186,20 @@ public final class Puller implements AutoCloseable {
     if (closed) {
       return;
     }
-    try {
-      List<PullerEvent> out = new ArrayList<>();
-      for (var e : tables.entrySet()) {
-        long ts = resolvedTs(e.getKey());
-        TableState t = e.getValue();
-        if (ts > t.emittedResolvedTs) {
-          t.emittedResolvedTs = ts;
-          out.add(new PullerEvent.Resolved(e.getKey(), ts));
-        }
+    List<PullerEvent> out = new ArrayList<>();
+    for (var e : tables.entrySet()) {
+      TableState t = e.getValue();
+      long ts = Long.MAX_VALUE;
+      for (Subscription s : t.subscriptions) {
+        ts = Math.min(ts, s.resolvedTs());
       }
-      if (!out.isEmpty()) {
-        queue.add(out, () -> { });
+      if (ts > t.emittedResolvedTs) {
+        t.emittedResolvedTs = ts;
+        out.add(new PullerEvent.Resolved(e.getKey(), ts));
       }
-    } catch (RuntimeException e) {
-      fail(e);
+    }
+    if (!out.isEmpty()) {
+      queue.add(out, () -> { });
     }
   }
 
@@ -153,19 +207,23 @@ public final class Puller implements AutoCloseable {
 
   private void schedule(Runnable r, long delayMs) {
     if (!closed) {
-      scheduler.schedule(() -> {
-        try {
-          r.run();
-        } catch (RuntimeException e) {
-          fail(e);
-        }
-      }, delayMs, TimeUnit.MILLISECONDS);
+      scheduler.schedule(r, delayMs);
     }
   }
 
-  /** Divides {@code span} by the regions PD knows now and registers each part. */
+  /** Retries {@code what} after the backoff of {@code attempt}, or gives up with an error. */
+  private void retry(Subscription sub, KeySpan span, int attempt, String reason) {
+    if (attempt > MAX_ATTEMPTS) {
+      fail(new TikvException("table " + sub.tableId + ": cannot register " + span + " after " + MAX_ATTEMPTS
+          + " attempts: " + reason));
+      return;
+    }
+    schedule(() -> loadRange(sub, span, attempt), RETRY.delayMillis(attempt));
+  }
+
+  /** Divides {@code span} by the regions PD knows now and registers each of them. */
   private void loadRange(Subscription sub, KeySpan span, int attempt) {
-    if (closed) {
+    if (closed || sub.stopped) {
       return;
     }
     RegionDivider.Division division;
@@ -175,91 +233,115 @@ public final class Puller implements AutoCloseable {
       throw e;
     } catch (RuntimeException e) {
       LOG.warn("loading regions of {} failed, retrying: {}", span, e.getMessage());
-      schedule(() -> loadRange(sub, span, attempt + 1), retryDelay(attempt));
+      retry(sub, span, attempt + 1, e.getMessage());
       return;
     }
     for (RegionDivider.RegionSpan part : division.covered()) {
-      registerRegion(sub, part.region(), part.span(), attempt);
+      lockAndRegister(sub, part.region(), attempt);
     }
     for (KeySpan gap : division.gaps()) {
-      schedule(() -> loadRange(sub, gap, attempt + 1), RELOAD_DELAY_MS);
+      retry(sub, gap, attempt + 1, "no region with a leader covers " + gap);
     }
   }
 
-  private static long retryDelay(int attempt) {
-    return Math.min(RELOAD_DELAY_MS << Math.min(attempt, 10), MAX_RETRY_DELAY_MS);
-  }
-
-  private void registerRegion(Subscription sub, RegionInfo region, KeySpan span, int attempt) {
-    OptionalLong checkpoint;
-    synchronized (sub) {
-      checkpoint = sub.lock.lock(span, region.id());
-    }
-    if (checkpoint.isEmpty()) {
-      // Part of the range is still held by another region that has not failed yet.
-      schedule(() -> loadRange(sub, span, attempt + 1), retryDelay(attempt));
+  /**
+   * Locks the part of the subscription's span that {@code region} covers (all of it, not only
+   * the part being loaded, as TiCDC does: after a merge one registration serves both parts) and
+   * registers it; or waits for an older region still holding part of it; or retries what a
+   * newer region does not already cover.
+   */
+  private void lockAndRegister(Subscription sub, RegionInfo region, int attempt) {
+    KeySpan range = region.span().intersect(sub.span);
+    if (range == null || closed || sub.stopped) {
       return;
     }
-    RegionFeedState state = new RegionFeedState(sub.requestId, region, span, checkpoint.getAsLong(), sub.startTs);
+    RangeLock.Result result = sub.lock(range, region, () -> schedule(() -> loadRange(sub, range, attempt), 0));
+    if (result instanceof RangeLock.Locked locked) {
+      register(sub, region, range, locked, attempt);
+    } else if (result instanceof RangeLock.Stale stale) {
+      for (KeySpan rest : stale.retry()) {
+        retry(sub, rest, attempt + 1, "stale region info for " + rest);
+      }
+    } else {
+      LOG.debug("{} of table {} waits for an older region to end", region, sub.tableId);
+    }
+  }
+
+  private Cdcpb.Header header() {
+    return Cdcpb.Header.newBuilder().setClusterId(regions.pd().clusterId()).setTicdcVersion(TICDC_VERSION).build();
+  }
+
+  private void register(Subscription sub, RegionInfo region, KeySpan range, RangeLock.Locked locked, int attempt) {
+    RegionFeedState state = new RegionFeedState(sub.requestId, region, range, locked.checkpointTs(), sub.startTs,
+        locked.token());
     try {
       String address = regions.storeAddress(region.leader().getStoreId());
       Cdcpb.ChangeDataRequest request = Cdcpb.ChangeDataRequest.newBuilder()
-          .setHeader(Cdcpb.Header.newBuilder().setClusterId(regions.pd().clusterId()).setTicdcVersion(TICDC_VERSION))
+          .setHeader(header())
           .setRegionId(region.id())
           .setRegionEpoch(region.epoch())
-          .setCheckpointTs(checkpoint.getAsLong())
-          .setStartKey(ByteString.copyFrom(span.start()))
-          .setEndKey(ByteString.copyFrom(span.end()))
+          .setCheckpointTs(locked.checkpointTs())
+          .setStartKey(ByteString.copyFrom(range.start()))
+          .setEndKey(ByteString.copyFrom(range.end()))
           .setRequestId(sub.requestId)
           .setExtraOp(Kvrpcpb.ExtraOp.ReadOldValue)
           .build();
-      EventFeedClient stream = streams.computeIfAbsent(address, a -> new EventFeedClient(a, channels.channel(a), new Handler()));
-      RegionFeedState previous = stream.state(sub.requestId, region.id());
-      if (previous != null && !previous.stopped() && previous.initialized()
-          && previous.region().epoch().equals(region.epoch())) {
-        // A merge made this region cover another part of the span after that part registered
-        // with the new epoch: no epoch error will come, and one (request, region) carries one
-        // range. Deregister it and register the region once over both parts.
-        stream.deregister(previous, request.getHeader());
-        unlock(sub, previous);
-        unlock(sub, state);
-        KeySpan both = RegionDivider.cover(previous.span(), span);
-        schedule(() -> loadRange(sub, both, attempt + 1), 0);
-        return;
-      }
-      if (previous != null && !previous.stopped()) {
-        // After a merge the region may still serve another part of this span under its old
-        // epoch; registering it twice would be a duplicate request. Wait for its epoch error.
-        unlock(sub, state);
-        schedule(() -> loadRange(sub, span, attempt + 1), retryDelay(attempt));
-        return;
-      }
-      if (!stream.register(state, request)) {
-        throw new TikvException("stream to " + address + " is closed");
-      }
-      LOG.debug("registered {} for table {} from {}", region, sub.tableId, checkpoint.getAsLong());
+      stores.computeIfAbsent(address, a -> new StoreStreams(a, channels.channel(a), handler, handler::onLost))
+          .register(state, request);
+      LOG.debug("registered {} for table {} from {}", region, sub.tableId, locked.checkpointTs());
     } catch (TikvException.Fatal e) {
       throw e;
     } catch (RuntimeException e) {
       LOG.warn("registering {} failed, retrying: {}", region, e.getMessage());
-      unlock(sub, state);
+      release(sub, state);
       regions.invalidate(region.id());
       regions.invalidateStore(region.leader().getStoreId());
-      schedule(() -> loadRange(sub, span, attempt + 1), retryDelay(attempt));
+      retry(sub, range, attempt + 1, e.getMessage());
     }
   }
 
-  private void unlock(Subscription sub, RegionFeedState state) {
+  /** Unlocks a registration's range (keeping its last published resolved ts) and wakes the ranges waiting on it. */
+  private void release(Subscription sub, RegionFeedState state) {
     state.stop();
-    synchronized (sub) {
-      sub.lock.unlock(state.span().start(), state.regionId(), state.resolvedTs());
+    for (Runnable waiter : sub.unlock(state.lockToken())) {
+      waiter.run();
+    }
+  }
+
+  private void onRegionError(Subscription sub, RegionFeedState state, Cdcpb.Error error) {
+    KeySpan span = state.span();
+    RegionInfo region = state.region();
+    if (error.hasNotLeader()) {
+      regions.updateLeader(region.id(), error.getNotLeader().hasLeader() ? error.getNotLeader().getLeader() : null);
+      RegionInfo updated = regions.cached(region.id());
+      if (updated != null && updated.hasLeader()) {
+        lockAndRegister(sub, updated, 0);
+      } else {
+        retry(sub, span, 1, "region " + region.id() + " has no leader");
+      }
+    } else if (error.hasEpochNotMatch() || error.hasRegionNotFound()) {
+      regions.invalidate(region.id());
+      loadRange(sub, span, 0);
+    } else if (error.hasDuplicateRequest()) {
+      // The puller registers a (request, region) pair once until TiKV ends it, so TiKV and the
+      // puller disagree on what is registered: TiCDC fails the changefeed here too.
+      throw new TikvException.Fatal("TiKV reports a duplicate request for region " + region.id()
+          + " of table " + sub.tableId + " (request " + sub.requestId + ")");
+    } else if (error.hasCompatibility()) {
+      throw new TikvException.Fatal("TiKV requires TiCDC version " + error.getCompatibility().getRequiredVersion());
+    } else if (error.hasClusterIdMismatch()) {
+      throw new TikvException.Fatal("cluster id mismatch: TiKV has " + error.getClusterIdMismatch().getCurrent()
+          + ", request had " + error.getClusterIdMismatch().getRequest());
+    } else {
+      // congested, server_is_busy or unknown: the same region again, a little later.
+      schedule(() -> lockAndRegister(sub, region, 1), RETRY.delayMillis(1));
     }
   }
 
   // ---- stream events, on gRPC threads (serial per stream) ----
 
   private final class Handler implements EventFeedClient.Listener {
-    private record Advance(Subscription sub, RegionFeedState state) {}
+    private record RegionError(Subscription sub, RegionFeedState state, Cdcpb.Error error) {}
 
     @Override
     public boolean onEvent(EventFeedClient stream, Cdcpb.ChangeDataEvent event, Runnable resume) {
@@ -268,102 +350,94 @@ public final class Puller implements AutoCloseable {
       }
       try {
         List<PullerEvent> rows = new ArrayList<>();
-        List<Advance> advances = new ArrayList<>();
+        List<RegionFeedState> advanced = new ArrayList<>();
+        List<RegionError> errors = new ArrayList<>();
         for (Cdcpb.Event e : event.getEventsList()) {
-          RegionFeedState state = stream.state(e.getRequestId(), e.getRegionId());
-          if (state == null || state.stopped()) {
+          RegionFeedState state = stream.state(stream.requestIdOf(e.getRequestId()), e.getRegionId());
+          Subscription sub = state == null ? null : byRequestId.get(state.requestId());
+          if (sub == null || state.stopped()) {
             continue;
           }
-          Subscription sub = byRequestId.get(state.requestId());
           switch (e.getEventCase()) {
             case ENTRIES -> {
               for (RawKvEntry entry : state.handleRows(e.getEntries().getEntriesList())) {
                 rows.add(new PullerEvent.RowEvent(sub.tableId, entry));
               }
             }
-            case ERROR -> onRegionError(stream, sub, state, e.getError());
+            case ERROR -> {
+              state.stop();
+              stream.remove(state);
+              errors.add(new RegionError(sub, state, e.getError()));
+            }
             case RESOLVED_TS -> {
               if (state.advance(e.getResolvedTs())) {
-                advances.add(new Advance(sub, state));
+                advanced.add(state);
               }
             }
             default -> { }
           }
         }
         if (event.hasResolvedTs()) {
+          // On a multiplexed stream the batch names its request; on an exclusive one it has
+          // request id 0 and belongs to the stream's request. Never to another table's state.
           Cdcpb.ResolvedTs r = event.getResolvedTs();
+          long requestId = stream.requestIdOf(r.getRequestId());
           for (long regionId : r.getRegionsList()) {
-            List<RegionFeedState> states = r.getRequestId() != 0
-                ? singleton(stream.state(r.getRequestId(), regionId)) : stream.statesOfRegion(regionId);
-            for (RegionFeedState state : states) {
-              if (state.advance(r.getTs())) {
-                advances.add(new Advance(byRequestId.get(state.requestId()), state));
-              }
+            RegionFeedState state = stream.state(requestId, regionId);
+            if (state != null && state.advance(r.getTs())) {
+              advanced.add(state);
             }
           }
         }
-        // Rows first, then the resolved ts that covers them.
+        // Rows first; only then may the span's resolved ts move past them.
         boolean more = queue.add(rows, resume);
-        for (Advance a : advances) {
-          synchronized (a.sub) {
-            a.sub.lock.advance(a.state.span().start(), a.state.regionId(), a.state.resolvedTs());
+        for (RegionFeedState state : advanced) {
+          Subscription sub = byRequestId.get(state.requestId());
+          if (sub != null) {
+            sub.advance(state.lockToken(), state.resolvedTs());
           }
         }
+        for (RegionError err : errors) {
+          release(err.sub(), err.state());
+          schedule(() -> onRegionError(err.sub(), err.state(), err.error()), 0);
+        }
         return more;
-      } catch (RuntimeException e) {
-        fail(e);
+      } catch (Throwable t) {
+        fail(t);
         return false;
       }
     }
 
-    private List<RegionFeedState> singleton(RegionFeedState s) {
-      return s == null ? List.of() : List.of(s);
-    }
-
     @Override
     public void onStreamFailure(EventFeedClient stream, Throwable cause) {
-      streams.remove(stream.address(), stream);
+      StoreStreams store = stores.get(stream.address());
+      if (store != null) {
+        store.ended(stream);
+      }
       List<RegionFeedState> states = stream.closeAndDrain();
       if (closed) {
         return;
       }
-      LOG.warn("EventFeed stream to {} failed ({} regions), reconnecting: {}", stream.address(), states.size(), cause.toString());
-      for (RegionFeedState state : states) {
-        Subscription sub = byRequestId.get(state.requestId());
-        unlock(sub, state);
-        regions.invalidate(state.regionId());
-        regions.invalidateStore(state.region().leader().getStoreId());
-        schedule(() -> loadRange(sub, state.span(), 1), STREAM_RETRY_DELAY_MS);
-      }
+      LOG.warn("{} failed ({} regions), reconnecting: {}", stream, states.size(), cause.toString());
+      onLost(states, cause);
     }
-  }
 
-  private void onRegionError(EventFeedClient stream, Subscription sub, RegionFeedState state, Cdcpb.Error error) {
-    stream.remove(state);
-    unlock(sub, state);
-    KeySpan span = state.span();
-    RegionInfo region = state.region();
-    if (error.hasNotLeader()) {
-      regions.updateLeader(region.id(), error.getNotLeader().hasLeader() ? error.getNotLeader().getLeader() : null);
-      RegionInfo updated = regions.cached(region.id());
-      if (updated != null && updated.hasLeader()) {
-        schedule(() -> registerRegion(sub, updated, span, 0), 0);
-      } else {
-        schedule(() -> loadRange(sub, span, 0), RELOAD_DELAY_MS);
+    /** Registrations whose stream is gone: unlock them and register again a little later. */
+    void onLost(List<RegionFeedState> states, Throwable cause) {
+      try {
+        for (RegionFeedState state : states) {
+          Subscription sub = byRequestId.get(state.requestId());
+          if (sub == null) {
+            continue;
+          }
+          release(sub, state);
+          regions.invalidate(state.regionId());
+          regions.invalidateStore(state.region().leader().getStoreId());
+          schedule(() -> loadRange(sub, state.span(), 1), STREAM_RETRY_DELAY_MS);
+        }
+      } catch (Throwable t) {
+        fail(t);
       }
-    } else if (error.hasEpochNotMatch() || error.hasRegionNotFound()) {
-      regions.invalidate(region.id());
-      schedule(() -> loadRange(sub, span, 0), 0);
-    } else if (error.hasDuplicateRequest()) {
-      throw new TikvException.Fatal("duplicate request for region " + region.id() + " (request " + sub.requestId + ")");
-    } else if (error.hasCompatibility()) {
-      throw new TikvException.Fatal("TiKV requires TiCDC version " + error.getCompatibility().getRequiredVersion());
-    } else if (error.hasClusterIdMismatch()) {
-      throw new TikvException.Fatal("cluster id mismatch: TiKV has " + error.getClusterIdMismatch().getCurrent()
-          + ", request had " + error.getClusterIdMismatch().getRequest());
-    } else {
-      // congested, server_is_busy or unknown: the same region again, a little later.
-      schedule(() -> registerRegion(sub, region, span, 1), RELOAD_DELAY_MS);
     }
   }
 
@@ -377,15 +451,10 @@ public final class Puller implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    scheduler.shutdownNow();
-    for (EventFeedClient s : streams.values()) {
+    scheduler.close();
+    for (StoreStreams s : stores.values()) {
       s.cancel();
     }
-    streams.clear();
-    try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stores.clear();
   }
 }

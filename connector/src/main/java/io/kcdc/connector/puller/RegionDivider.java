@@ -44,12 +44,4 @@ public final class RegionDivider {
     }
     return new Division(covered, gaps);
   }
-
-  /** The smallest span containing both spans (an empty end is +inf). */
-  static KeySpan cover(KeySpan a, KeySpan b) {
-    byte[] start = java.util.Arrays.compareUnsigned(a.start(), b.start()) <= 0 ? a.start() : b.start();
-    byte[] end = a.end().length == 0 || b.end().length == 0 ? new byte[0]
-        : java.util.Arrays.compareUnsigned(a.end(), b.end()) >= 0 ? a.end() : b.end();
-    return new KeySpan(start, end);
-  }
 }

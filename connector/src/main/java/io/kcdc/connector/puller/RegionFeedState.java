@@ -12,9 +12,14 @@ import java.util.List;
 /**
  * The puller's view of one registered region (TiCDC's {@code regionFeedState} plus the row
  * handling of its region worker). Pure logic: rows in, committed {@link RawKvEntry}s out.
+ *
+ * <p>Owned by the thread of the stream it is registered on: only that thread reads or changes
+ * its matcher, resolved ts and flags once it is registered. Other threads only see the final
+ * fields (the range lock token among them).
  */
 final class RegionFeedState {
   private final long requestId;
+  private final long lockToken;
   private final RegionInfo region;
   private final KeySpan span;
   private final long tableStartTs;
@@ -27,9 +32,12 @@ final class RegionFeedState {
    * @param span the requested (encoded) span: the table span cut to the region
    * @param checkpointTs the ts the region is registered from; its resolved ts starts there
    * @param tableStartTs commits at or below it are stale and dropped
+   * @param lockToken the {@link RangeLock} token of the span part this registration holds
    */
-  RegionFeedState(long requestId, RegionInfo region, KeySpan span, long checkpointTs, long tableStartTs) {
+  RegionFeedState(long requestId, RegionInfo region, KeySpan span, long checkpointTs, long tableStartTs,
+      long lockToken) {
     this.requestId = requestId;
+    this.lockToken = lockToken;
     this.region = region;
     this.span = span;
     this.resolvedTs = checkpointTs;
@@ -38,6 +46,10 @@ final class RegionFeedState {
 
   long requestId() {
     return requestId;
+  }
+
+  long lockToken() {
+    return lockToken;
   }
 
   RegionInfo region() {

@@ -257,7 +257,9 @@ public final class PdClient implements AutoCloseable {
       Pdpb.TsoResponse r = (Pdpb.TsoResponse) o;
       checkHeader(r.getHeader());
       Pdpb.Timestamp ts = r.getTimestamp();
-      return Tso.compose(ts.getPhysical(), ts.getLogical() << ts.getSuffixBits());
+      // PD puts the suffix into the logical part itself; suffix_bits only tells its width
+      // (docs/tikv-eventfeed.md): shifting again would corrupt the timestamp.
+      return Tso.compose(ts.getPhysical(), ts.getLogical());
     }
 
     @Override

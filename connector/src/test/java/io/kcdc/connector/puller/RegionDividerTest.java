@@ -51,12 +51,4 @@ class RegionDividerTest {
     assertThat(d.covered()).isEmpty();
     assertThat(d.gaps()).containsExactly(new KeySpan(k(10), k(90)));
   }
-
-  @Test
-  void coverJoinsTwoPartsOfAMergedRegion() {
-    assertThat(RegionDivider.cover(new KeySpan(k(50), k(90)), new KeySpan(k(10), k(50))))
-        .isEqualTo(new KeySpan(k(10), k(90)));
-    assertThat(RegionDivider.cover(new KeySpan(k(10), k(20)), new KeySpan(k(50), new byte[0])))
-        .isEqualTo(new KeySpan(k(10), new byte[0]));
-  }
 }

@@ -20,7 +20,7 @@ class RegionFeedStateTest {
 
   private static RegionFeedState state(long checkpoint) {
     RegionInfo region = new RegionInfo(Metapb.Region.newBuilder().setId(7).build(), Metapb.Peer.newBuilder().setStoreId(1).build());
-    return new RegionFeedState(1, region, TableCodec.tableSpan(TABLE), checkpoint, checkpoint);
+    return new RegionFeedState(1, region, TableCodec.tableSpan(TABLE), checkpoint, checkpoint, 1);
   }
 
   private static Row row(LogType type, Row.OpType op, byte[] key, long start, long commit, String value, String old) {
@@ -145,6 +145,34 @@ class RegionFeedStateTest {
     RegionFeedState s = state(10);
     byte[] other = TableCodec.recordKey(TABLE + 1, 1);
     assertThat(s.handleRows(List.of(row(LogType.COMMITTED, Row.OpType.PUT, other, 11, 12, "v", "")))).isEmpty();
+  }
+
+  /**
+   * The interleaving that used to break the table's resolved ts: the stream thread has advanced a
+   * region (its message also carried a row at 25, not queued yet) when another thread ends the
+   * registration (stream failure, close). The unlock must keep the span at what was published
+   * after queued rows (10), not at the state's 30; the stream thread's late publication after
+   * queueing must not move the freed range either.
+   */
+  @Test
+  void anUnlockInTheMiddleOfAMessageNeverPublishesItsUnqueuedResolvedTs() {
+    RangeLock lock = new RangeLock(TableCodec.tableSpan(TABLE), 10);
+    RangeLock.Locked locked = (RangeLock.Locked) lock.lock(TableCodec.tableSpan(TABLE), 7, 1);
+    RegionFeedState s = new RegionFeedState(1, new RegionInfo(Metapb.Region.newBuilder().setId(7).build(),
+        Metapb.Peer.newBuilder().setStoreId(1).build()), TableCodec.tableSpan(TABLE), 10, 10, locked.token());
+    s.handleRows(List.of(INITIALIZED));
+    // Stream thread, one message: a row at 25, then the region's resolved ts 30.
+    List<RawKvEntry> unqueued = s.handleRows(List.of(row(LogType.COMMITTED, Row.OpType.PUT, K1, 20, 25, "v", "")));
+    assertThat(s.advance(30)).isTrue();
+    // Another thread ends the registration now.
+    assertThat(lock.unlock(s.lockToken())).isTrue();
+    assertThat(lock.resolvedTs()).isLessThan(unqueued.get(0).commitTs());
+    // The stream thread queues the row, then publishes: the freed range stays where it was.
+    lock.advance(s.lockToken(), s.resolvedTs());
+    assertThat(lock.resolvedTs()).isEqualTo(10);
+    // Re-registering resumes from there, so the row comes again rather than never.
+    RangeLock.Result again = lock.lock(TableCodec.tableSpan(TABLE), 7, 1);
+    assertThat(((RangeLock.Locked) again).checkpointTs()).isEqualTo(10);
   }
 
   @Test

@@ -49,6 +49,26 @@ class PdClientIT {
     assertThat(Tso.toInstant(a)).isBetween(Instant.now().minusSeconds(60), Instant.now().plusSeconds(60));
   }
 
+  /**
+   * PD's logical part already ends in the allocator's suffix ({@code calibrateLogical} in tikv/pd
+   * pkg/tso/tso.go); its client composes {@code physical << 18 | logical} without shifting
+   * (client/tsoutil AddLogical shifts only counts). A PD with 2 suffix bits and suffix 1.
+   */
+  @Test
+  void tsoWithSuffixBitsIsComposedWithoutShiftingTheLogicalPart() {
+    try (EmbeddedCluster suffixed = EmbeddedCluster.builder().stores(1).tsoSuffix(2, 1).start();
+        ChannelPool pool = new ChannelPool();
+        PdClient client = new PdClient(List.of(suffixed.pdAddress()), pool, Backoff.DEFAULT)) {
+      for (int i = 0; i < 5; i++) {
+        long before = suffixed.tso().next();
+        long ts = client.currentTs();
+        long after = suffixed.tso().next();
+        assertThat(ts).isGreaterThan(before).isLessThan(after);
+        assertThat(Tso.logical(ts) & 0b11).isEqualTo(1);
+      }
+    }
+  }
+
   @Test
   void regionsAndStores() {
     var span = TableCodec.tableSpan(100);

@@ -13,6 +13,7 @@ import io.kcdc.upstream.tikv.ChangeDataService;
 import io.kcdc.upstream.pd.ServiceSafePoints;
 import io.kcdc.upstream.tikv.FeedFaults;
 import io.kcdc.upstream.tikv.StoreContext;
+import io.kcdc.upstream.tikv.TikvVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -48,9 +49,10 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final int pdPort;
   private final int adminPort;
   private final Duration resolvedTsInterval;
-  private final TimestampOracle tso = new TimestampOracle();
+  private final TimestampOracle tso;
   private final MvccStore store = new MvccStore();
-  private final MvccTxnKv txnKv = new MvccTxnKv(store, tso);
+  private final MvccTxnKv txnKv;
+  private final TikvVersion tikvVersion;
   private final RegionTable regions;
   private final FeedFaults feedFaults = new FeedFaults();
   private final ServiceSafePoints serviceSafePoints = new ServiceSafePoints();
@@ -68,6 +70,9 @@ public final class EmbeddedCluster implements AutoCloseable {
     this.pdPort = b.pdPort;
     this.adminPort = b.adminPort;
     this.resolvedTsInterval = b.resolvedTsInterval;
+    this.tikvVersion = b.tikvVersion;
+    this.tso = new TimestampOracle(System::currentTimeMillis, b.tsoSuffixBits, b.tsoSuffix);
+    this.txnKv = new MvccTxnKv(store, tso);
     AtomicLong ids = new AtomicLong();
     List<Long> storeIds = new ArrayList<>();
     for (int i = 0; i < b.stores; i++) {
@@ -78,7 +83,8 @@ public final class EmbeddedCluster implements AutoCloseable {
     b.splitKeys.forEach(regions::split);
     regions.spreadLeaders();
     for (long storeId : storeIds) {
-      stores.put(storeId, new StoreServer(new StoreContext(clusterId, storeId, store, regions, feedFaults), HOST));
+      StoreContext ctx = new StoreContext(clusterId, storeId, store, regions, feedFaults, tikvVersion);
+      stores.put(storeId, new StoreServer(ctx, HOST));
     }
     faults = new ClusterFaults(regions, Collections.unmodifiableMap(stores), feedFaults);
   }
@@ -222,6 +228,11 @@ public final class EmbeddedCluster implements AutoCloseable {
     return tso;
   }
 
+  /** The TiKV release the stores behave as. */
+  public TikvVersion tikvVersion() {
+    return tikvVersion;
+  }
+
   public RegionTable regions() {
     return regions;
   }
@@ -260,6 +271,25 @@ public final class EmbeddedCluster implements AutoCloseable {
     private Duration resolvedTsInterval = Duration.ofSeconds(1);
     private final List<byte[]> splitKeys = new ArrayList<>();
     private int pdPort;
+    private TikvVersion tikvVersion = TikvVersion.V8_5;
+    private int tsoSuffixBits;
+    private long tsoSuffix;
+
+    /** The TiKV release whose ChangeData behaviour the stores follow (default 8.5). */
+    public Builder tikvVersion(TikvVersion version) {
+      this.tikvVersion = version;
+      return this;
+    }
+
+    /**
+     * A TSO whose logical part ends in {@code suffix} over {@code bits} bits, as PD hands out when
+     * its allocators are told apart by a suffix (default: none).
+     */
+    public Builder tsoSuffix(int bits, long suffix) {
+      this.tsoSuffixBits = bits;
+      this.tsoSuffix = suffix;
+      return this;
+    }
 
     public Builder clusterId(long clusterId) {
       this.clusterId = clusterId;

@@ -5,7 +5,7 @@ import io.kcdc.kvproto.Metapb;
 
 /** Translates the cluster's regions and stores into metapb messages for the PD and TiKV services. */
 public final class RegionMetas {
-  /** The version our stores report; TiCDC accepts stores in [7.1.0-alpha, 10.0.0). */
+  /** The version PD reports for itself; TiCDC accepts stores in [7.1.0-alpha, 10.0.0). */
   public static final String STORE_VERSION = "8.5.0";
 
   private RegionMetas() {}
@@ -36,7 +36,7 @@ public final class RegionMetas {
         .setAddress(s.address())
         .setPeerAddress(s.address())
         .setState(Metapb.StoreState.Up)
-        .setVersion(STORE_VERSION)
+        .setVersion(s.version())
         .setStartTimestamp(s.startTimestampSeconds())
         .setLastHeartbeat(System.currentTimeMillis() * 1_000_000L)
         .build();

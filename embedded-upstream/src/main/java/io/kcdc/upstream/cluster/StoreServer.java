@@ -59,7 +59,8 @@ final class StoreServer {
       throw e;
     }
     changeData = cds;
-    info = new StoreInfo(ctx.storeId(), host + ":" + server.getPort(), System.currentTimeMillis() / 1000);
+    info = new StoreInfo(ctx.storeId(), host + ":" + server.getPort(), System.currentTimeMillis() / 1000,
+        ctx.version().version());
   }
 
   /**

@@ -112,7 +112,9 @@ public final class PdService extends PDGrpc.PDImplBase {
         out.onNext(Pdpb.TsoResponse.newBuilder()
             .setHeader(header())
             .setCount(request.getCount())
-            .setTimestamp(Pdpb.Timestamp.newBuilder().setPhysical(Tso.physical(ts)).setLogical(Tso.logical(ts)))
+            // As PD: the logical part already carries the suffix; suffix_bits only says how wide it is.
+            .setTimestamp(Pdpb.Timestamp.newBuilder().setPhysical(Tso.physical(ts)).setLogical(Tso.logical(ts))
+                .setSuffixBits(tso.suffixBits()))
             .build());
       }
 

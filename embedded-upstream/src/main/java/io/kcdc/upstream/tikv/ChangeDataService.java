@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * TiKV's ChangeData service on one store. EventFeed and EventFeedV2 share one handler: every
- * stream multiplexes registrations by request id, which serves both TiCDC's multiplexed client
- * and its one-stream-per-subscription fallback.
+ * TiKV's ChangeData service on one store, as the store's {@link TikvVersion} serves it: EventFeed
+ * always; EventFeedV2 since 7.3 (before, UNIMPLEMENTED), where the {@code stream-multiplexing}
+ * feature (checked by {@link FeatureGate}) makes resolved ts come batched per request id
+ * (docs/tikv-eventfeed.md).
  */
 public final class ChangeDataService extends ChangeDataGrpc.ChangeDataImplBase implements RegionListener {
   private final StoreContext ctx;
@@ -26,17 +27,22 @@ public final class ChangeDataService extends ChangeDataGrpc.ChangeDataImplBase i
 
   @Override
   public StreamObserver<Cdcpb.ChangeDataRequest> eventFeed(StreamObserver<Cdcpb.ChangeDataEvent> out) {
-    return open(out);
+    return open(out, false);
   }
 
   @Override
   public StreamObserver<Cdcpb.ChangeDataRequest> eventFeedV2(StreamObserver<Cdcpb.ChangeDataEvent> out) {
-    return open(out);
+    if (!ctx.version().servesEventFeedV2()) {
+      // A TiKV without the method: gRPC answers UNIMPLEMENTED.
+      return super.eventFeedV2(out);
+    }
+    return open(out, FeatureGate.requested().contains(FeatureGate.STREAM_MULTIPLEXING));
   }
 
-  private StreamObserver<Cdcpb.ChangeDataRequest> open(StreamObserver<Cdcpb.ChangeDataEvent> out) {
+  private StreamObserver<Cdcpb.ChangeDataRequest> open(StreamObserver<Cdcpb.ChangeDataEvent> out,
+      boolean multiplexing) {
     EventFeedSession[] self = new EventFeedSession[1];
-    self[0] = new EventFeedSession(ctx, (ServerCallStreamObserver<Cdcpb.ChangeDataEvent>) out,
+    self[0] = new EventFeedSession(ctx, (ServerCallStreamObserver<Cdcpb.ChangeDataEvent>) out, multiplexing,
         () -> sessions.remove(self[0]));
     sessions.add(self[0]);
     return self[0];

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * One EventFeed stream: the regions registered on it, their incremental scans, live rows and
  * resolved ts. Everything sent goes through one single-threaded sender, in the order it was
  * produced; live rows are produced under the store lock, so a resolved ts computed after a lock
- * scan is always queued after the commits that scan no longer saw.
+ * scan is always queued after the commits that scan no longer saw. How registrations are keyed,
+ * deregistered and resolved depends on the store's {@link TikvVersion} and on whether the stream
+ * asked for {@code stream-multiplexing} (docs/tikv-eventfeed.md).
  */
 final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>, MvccListener {
   /**
@@ -64,9 +65,13 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
   private final ExecutorService sender;
   private final Map<Registration.Key, Registration> registrations = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** EventFeedV2 with the {@code stream-multiplexing} feature: resolved ts batched per request id. */
+  private final boolean multiplexing;
 
-  EventFeedSession(StoreContext ctx, ServerCallStreamObserver<Cdcpb.ChangeDataEvent> out, Runnable onClose) {
+  EventFeedSession(StoreContext ctx, ServerCallStreamObserver<Cdcpb.ChangeDataEvent> out, boolean multiplexing,
+      Runnable onClose) {
     this.ctx = ctx;
+    this.multiplexing = multiplexing;
     this.out = out;
     this.onClose = onClose;
     this.sender = Executors.newSingleThreadExecutor(r -> {
@@ -80,6 +85,11 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
 
   @Override
   public void onNext(Cdcpb.ChangeDataRequest req) {
+    if (!ctx.version().keysRegistrationsByRequest()) {
+      // TiKV before 7.3 registers whatever it receives (components/cdc/src/service.rs, release-7.1).
+      register(req);
+      return;
+    }
     switch (req.getRequestCase()) {
       case DEREGISTER -> deregister(req);
       case NOTIFY_TXN_STATUS -> {
@@ -117,6 +127,15 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
             .setRegionNotFound(Errorpb.RegionNotFound.newBuilder().setRegionId(req.getRegionId())).build());
         return;
       }
+      // TiKV checks the connection's registrations right after finding the region, before the
+      // epoch and the leader (endpoint.rs on_register): a duplicate wins over a stale epoch.
+      Registration.Key key = new Registration.Key(
+          ctx.version().keysRegistrationsByRequest() ? req.getRequestId() : 0, req.getRegionId());
+      if (registrations.containsKey(key)) {
+        sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
+            .setDuplicateRequest(Cdcpb.DuplicateRequest.newBuilder().setRegionId(req.getRegionId())).build());
+        return;
+      }
       if (!region.epochMatches(req.getRegionEpoch().getConfVer(), req.getRegionEpoch().getVersion())) {
         sendError(req.getRequestId(), req.getRegionId(), epochNotMatch(
             ctx.regions().scan(region.span().start(), region.span().end(), 0)));
@@ -140,15 +159,9 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
         sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.getDefaultInstance());
         return;
       }
-      Registration.Key key = new Registration.Key(req.getRequestId(), req.getRegionId());
-      if (registrations.containsKey(key)) {
-        sendError(req.getRequestId(), req.getRegionId(), Cdcpb.Error.newBuilder()
-            .setDuplicateRequest(Cdcpb.DuplicateRequest.newBuilder().setRegionId(req.getRegionId())).build());
-        return;
-      }
       KeySpan span = observedRange(req.getStartKey().toByteArray(), req.getEndKey().toByteArray())
           .intersect(region.span());
-      Registration reg = new Registration(req.getRequestId(), req.getRegionId(), span,
+      Registration reg = new Registration(key, req.getRequestId(), req.getRegionId(), span,
           req.getExtraOp() == Kvrpcpb.ExtraOp.ReadOldValue);
       registrations.put(key, reg);
       if (span == null) {
@@ -172,9 +185,21 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     }
   }
 
+  /**
+   * Deregisters one region of a request, or with region id 0 every region of it; each removed
+   * registration ends with a {@code region_not_found} error event, queued after what it already
+   * sent (endpoint.rs on_deregister: Deregister::Region / Deregister::Request).
+   */
   private void deregister(Cdcpb.ChangeDataRequest req) {
-    registrations.values().removeIf(r -> r.requestId == req.getRequestId()
-        && (req.getRegionId() == 0 || r.regionId == req.getRegionId()));
+    synchronized (ctx.regions()) {
+      for (Registration reg : registrations.values()) {
+        if (reg.requestId == req.getRequestId() && (req.getRegionId() == 0 || reg.regionId == req.getRegionId())
+            && registrations.remove(reg.key(), reg)) {
+          sendError(reg.requestId, reg.regionId, Cdcpb.Error.newBuilder()
+              .setRegionNotFound(Errorpb.RegionNotFound.newBuilder().setRegionId(reg.regionId)).build());
+        }
+      }
+    }
   }
 
   /** Live rows; runs under the store lock. */
@@ -207,13 +232,15 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
   }
 
   /**
-   * Sends one batched resolved ts per (request id, ts): for each initialized region
-   * {@code min(tsoTs, oldest lock start ts in the region)}, never below what was sent before.
-   * {@code tsoTs} must be taken from the TSO before this call.
+   * One resolved-ts round: each initialized registration advances to {@code min(tsoTs, oldest
+   * lock start ts)}, never going back, over the locks of its whole region, or from 8.3 on of its
+   * own range (delegate.rs on_min_ts); the results go out in TiKV's batches, keyed by request id
+   * on a multiplexed stream and by 0 otherwise ({@link ResolvedTsBatches}). {@code tsoTs} must be
+   * taken from the TSO before this call.
    */
   void sendResolvedTs(long tsoTs) {
     Map<Long, Long> minLockByRegion = new HashMap<>();
-    Map<Long, Map<Long, List<Long>>> byRequest = new TreeMap<>();
+    List<ResolvedTsBatches.Entry> entries = new ArrayList<>();
     for (Registration reg : registrations.values()) {
       if (!reg.initialized) {
         continue;
@@ -222,7 +249,12 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
       if (region == null) {
         continue;
       }
-      long minLock = minLockByRegion.computeIfAbsent(region.id(), id -> ctx.store().minLockStartTs(region.span()));
+      long minLock;
+      if (ctx.version().resolvesPerDownstream()) {
+        minLock = reg.span == null ? Long.MAX_VALUE : ctx.store().minLockStartTs(reg.span);
+      } else {
+        minLock = minLockByRegion.computeIfAbsent(region.id(), id -> ctx.store().minLockStartTs(region.span()));
+      }
       long ts;
       synchronized (reg) {
         ts = ctx.faults().resolvedTsStalled(region.id())
@@ -230,18 +262,13 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
             : Math.max(reg.lastResolvedTs, Math.min(tsoTs, minLock));
         reg.lastResolvedTs = ts;
       }
-      if (ts == 0) {
-        continue;
+      if (ts != 0) {
+        entries.add(new ResolvedTsBatches.Entry(multiplexing ? reg.requestId : 0, reg.regionId, ts));
       }
-      byRequest.computeIfAbsent(reg.requestId, r -> new TreeMap<>())
-          .computeIfAbsent(ts, t -> new ArrayList<>()).add(reg.regionId);
     }
-    byRequest.forEach((requestId, byTs) -> byTs.forEach((ts, regionIds) -> {
-      Cdcpb.ChangeDataEvent e = Cdcpb.ChangeDataEvent.newBuilder()
-          .setResolvedTs(Cdcpb.ResolvedTs.newBuilder().setRequestId(requestId).setTs(ts).addAllRegions(regionIds))
-          .build();
-      sendMaybeTwice(e);
-    }));
+    for (Cdcpb.ResolvedTs r : ResolvedTsBatches.of(entries)) {
+      sendMaybeTwice(Cdcpb.ChangeDataEvent.newBuilder().setResolvedTs(r).build());
+    }
   }
 
   /** A region this stream observes changed epoch: its registrations end with epoch_not_match. */

@@ -9,6 +9,8 @@ import io.kcdc.tidb.KeySpan;
 final class Registration {
   final long requestId;
   final long regionId;
+  /** What the stream keys it by: (request, region), or (0, region) on a store before 7.3. */
+  final Key key;
   /** Null when the request range does not overlap the region: nothing to observe. */
   final KeySpan span;
   final boolean oldValue;
@@ -17,7 +19,8 @@ final class Registration {
   /** Largest resolved ts sent, so the stream never moves a region's resolved ts back. */
   long lastResolvedTs;
 
-  Registration(long requestId, long regionId, KeySpan span, boolean oldValue) {
+  Registration(Key key, long requestId, long regionId, KeySpan span, boolean oldValue) {
+    this.key = key;
     this.requestId = requestId;
     this.regionId = regionId;
     this.span = span;
@@ -27,6 +30,6 @@ final class Registration {
   record Key(long requestId, long regionId) {}
 
   Key key() {
-    return new Key(requestId, regionId);
+    return key;
   }
 }

@@ -47,6 +47,21 @@ class TimestampOracleTest {
     assertThat(b).isGreaterThan(a);
   }
 
+  /** PD's calibrateLogical (pkg/tso/tso.go): {@code counter << suffixBits + suffix}. */
+  @Test
+  void suffixBitsSitBelowTheCounterInTheLogicalPart() {
+    TimestampOracle suffixed = new TimestampOracle(clock::get, 2, 1);
+    long a = suffixed.next();
+    long b = suffixed.next(3);
+    assertThat(Tso.logical(a)).isEqualTo(0b0_01);
+    assertThat(Tso.logical(b)).isEqualTo(0b11_01);
+    assertThat(b).isGreaterThan(a);
+    long c = suffixed.next((1 << 16) - 4);
+    long d = suffixed.next(1);
+    assertThat(Tso.physical(d)).isEqualTo(Tso.physical(c) + 1);
+    assertThat(Tso.logical(d)).isEqualTo(1);
+  }
+
   @Test
   void rejectsBadCounts() {
     assertThatThrownBy(() -> tso.next(0)).isInstanceOf(IllegalArgumentException.class);

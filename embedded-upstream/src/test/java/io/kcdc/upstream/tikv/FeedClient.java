@@ -2,6 +2,8 @@ package io.kcdc.upstream.tikv;
 
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.kcdc.kvproto.Cdcpb;
@@ -16,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
 
-/** A test-side EventFeedV2 stream that records everything the store sends. */
+/**
+ * A test-side EventFeed stream that records everything the store sends: by default EventFeedV2
+ * asking for {@code stream-multiplexing}, as TiCDC opens it; or a plain EventFeed (v1).
+ */
 final class FeedClient implements AutoCloseable {
   /** One thing received for a (request, region): a row, an error or a resolved ts. */
   record Received(long requestId, long regionId, Cdcpb.Event.Row row, Cdcpb.Error error, long resolvedTs) {}
@@ -29,9 +34,19 @@ final class FeedClient implements AutoCloseable {
   private final long clusterId;
 
   FeedClient(String address, long clusterId) {
+    this(address, clusterId, true);
+  }
+
+  FeedClient(String address, long clusterId, boolean multiplexing) {
     this.clusterId = clusterId;
     channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
-    requests = ChangeDataGrpc.newStub(channel).eventFeedV2(new StreamObserver<>() {
+    ChangeDataGrpc.ChangeDataStub stub = ChangeDataGrpc.newStub(channel);
+    if (multiplexing) {
+      Metadata headers = new Metadata();
+      headers.put(FeatureGate.FEATURES, FeatureGate.STREAM_MULTIPLEXING);
+      stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+    StreamObserver<Cdcpb.ChangeDataEvent> observer = new StreamObserver<>() {
       @Override
       public void onNext(Cdcpb.ChangeDataEvent e) {
         synchronized (received) {
@@ -61,7 +76,8 @@ final class FeedClient implements AutoCloseable {
       public void onCompleted() {
         completed = true;
       }
-    });
+    };
+    requests = multiplexing ? stub.eventFeedV2(observer) : stub.eventFeed(observer);
   }
 
   void register(long requestId, Region region, KeySpan span, long checkpointTs) {
@@ -84,9 +100,15 @@ final class FeedClient implements AutoCloseable {
   }
 
   void deregister(long requestId) {
+    deregister(requestId, 0);
+  }
+
+  /** Deregisters one region of a request, or with region 0 all of them. */
+  void deregister(long requestId, long regionId) {
     requests.onNext(Cdcpb.ChangeDataRequest.newBuilder()
         .setHeader(Cdcpb.Header.newBuilder().setClusterId(clusterId))
         .setRequestId(requestId)
+        .setRegionId(regionId)
         .setDeregister(Cdcpb.ChangeDataRequest.Deregister.getDefaultInstance())
         .build());
   }
