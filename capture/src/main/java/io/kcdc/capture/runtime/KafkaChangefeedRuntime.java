@@ -55,6 +55,10 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private static final Backoff COORDINATOR_BACKOFF =
       new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), Duration.ofDays(365));
   private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+  /** Failed connector tasks are restarted after 1 s, then doubling up to every 30 s while they keep failing. */
+  private static final Backoff TASK_RESTART_BACKOFF =
+      new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), Duration.ofDays(365));
+  private final Map<String, Retry> taskRestarts = new ConcurrentHashMap<>();
 
   /**
    * @param captureOfWorker maps a Connect worker id (its REST host:port) to the capture id
@@ -214,6 +218,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     }
     Map<Integer, String> workerOfTask = new LinkedHashMap<>();
     Optional<RunningError> error = failure(status.get(), workerOfTask);
+    restartFailedTasks(name, error.isPresent());
     tracker.failure().ifPresent(e -> {
       throw new IllegalStateException("the progress of " + name + " cannot be read: " + e.getMessage(), e);
     });
@@ -247,6 +252,30 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     long resolved = step.tables().isEmpty() ? checkpoint : tracker.resolved(step.tables()).orElse(checkpoint);
     return Optional.of(new ChangefeedProgress(Math.max(resolved, checkpoint), checkpoint, byCapture, error,
         tracker.lastSynced(step.tables())));
+  }
+
+  /**
+   * Connect leaves a failed task failed; TiCDC retries a failed processor. A failed connector or task (a broker
+   * that was away too long, an upstream error) is restarted with backoff while its error is reported.
+   */
+  private void restartFailedTasks(String connector, boolean failed) {
+    if (!failed) {
+      taskRestarts.remove(connector);
+      return;
+    }
+    Retry last = taskRestarts.get(connector);
+    if (last != null && System.currentTimeMillis() < last.notBefore()) {
+      return;
+    }
+    int attempt = last == null ? 1 : last.attempt() + 1;
+    LOG.info("restarting the failed tasks of {} (attempt {})", connector, attempt);
+    try {
+      connect.restartFailed(connector);
+    } catch (RuntimeException e) {
+      LOG.warn("restarting the failed tasks of {} failed", connector, e);
+    }
+    taskRestarts.put(connector, new Retry(attempt, System.currentTimeMillis() + TASK_RESTART_BACKOFF.delayMillis(attempt),
+        null));
   }
 
   /** The first failed connector or task, as a running error; fills the task -> worker map. */
