@@ -58,7 +58,7 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ChangefeedStreams implements AutoCloseable {
   /** TiCDC's default namespace. */
-  public static final String DEFAULT_NAMESPACE = "default";
+  public static final String DEFAULT_NAMESPACE = ChangefeedNames.DEFAULT_NAMESPACE;
 
   /**
    * Settings of one changefeed's app.
@@ -125,17 +125,23 @@ public final class ChangefeedStreams implements AutoCloseable {
       return options.client().clientId(captureAddress, namespace, changefeedId);
     }
 
-    /** {@code cdc-<cluster>-<changefeed>}. */
+    /** The changefeed's Kafka-side names. */
+    public ChangefeedNames names() {
+      return new ChangefeedNames(clusterId, namespace, changefeedId);
+    }
+
+    /** {@code cdc-<cluster>.<namespace>.<changefeed>.0}, unless the overrides name another. */
     public String applicationId() {
-      return "cdc-" + clusterId + "-" + changefeedId;
+      Object overridden = overrides.get(StreamsConfig.APPLICATION_ID_CONFIG);
+      return overridden != null ? overridden.toString() : names().applicationId(0);
     }
 
     public String internalTopic() {
-      return "_cdc." + changefeedId + ".rows";
+      return names().rowsTopic();
     }
 
     public String progressTopic() {
-      return "_cdc." + changefeedId + ".progress";
+      return names().progressTopic();
     }
 
     /** The effective Kafka sink settings; empty for {@code blackhole://}. */

@@ -8,6 +8,7 @@ import io.kcdc.connector.TiCdcSourceConfig;
 import io.kcdc.connector.TiCdcSourceConnector;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.streams.ChangefeedNames;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public final class ConnectorConfigs {
 
   /** Connect connector name of a changefeed. */
   public static String connectorName(String namespace, String changefeedId) {
-    return "cdc-" + namespace + "-" + changefeedId;
+    return new ChangefeedNames("", namespace, changefeedId).connectorName();
   }
 
   /**

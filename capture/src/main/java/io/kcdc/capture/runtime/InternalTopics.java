@@ -1,5 +1,6 @@
 package io.kcdc.capture.runtime;
 
+import io.kcdc.streams.ChangefeedNames;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,16 +23,12 @@ public final class InternalTopics {
 
   /** Connector output: mounted row changes and resolved marks, one table per partition. */
   public static String rows(String namespace, String changefeedId) {
-    return "_cdc." + qualified(namespace, changefeedId) + ".rows";
+    return new ChangefeedNames("", namespace, changefeedId).rowsTopic();
   }
 
   /** Streams app output: per-table checkpoints, committed with the sink records. */
   public static String progress(String namespace, String changefeedId) {
-    return "_cdc." + qualified(namespace, changefeedId) + ".progress";
-  }
-
-  private static String qualified(String namespace, String changefeedId) {
-    return "default".equals(namespace) ? changefeedId : namespace + "." + changefeedId;
+    return new ChangefeedNames("", namespace, changefeedId).progressTopic();
   }
 
   /** Creates the rows and progress topics when missing. */

@@ -199,7 +199,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       t.close();
     }
     topics.delete(namespace, changefeedId);
-    topics.deleteStreamsTopics(SinkSupport.streamsPrefix(sinks.clusterId, changefeedId));
+    topics.deleteStreamsTopics(sinks.names(namespace, changefeedId).applicationIdPrefix());
     sinks.forget(namespace, changefeedId);
   }
 

@@ -6,6 +6,7 @@ import io.kcdc.capture.ddl.DdlSink;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.streams.ChangefeedNames;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
@@ -134,22 +135,15 @@ public final class SinkSupport implements AutoCloseable {
     return p;
   }
 
-  /**
-   * {@code cdc-<cluster>-<changefeed>.<create time>}: the creation time keeps a changefeed that
-   * is removed and created again under the same id from inheriting its predecessor's sorter
-   * state (released resolved ts, changelogs) and consumer offsets.
-   */
-  static String applicationId(String clusterId, ChangefeedInfo info) {
-    long created = info.createTime() == null ? 0 : info.createTime().toInstant().toEpochMilli();
-    return streamsPrefix(clusterId, info.id()) + created;
+  /** The changefeed's Kafka-side names in this capture's cluster. */
+  public ChangefeedNames names(String namespace, String changefeedId) {
+    return new ChangefeedNames(clusterId, namespace, changefeedId);
   }
 
-  /**
-   * Prefix of every incarnation's application id (and so of its internal topics); the dot
-   * cannot occur in a changefeed id, so {@code cf1} does not match {@code cf1-x}'s apps.
-   */
-  static String streamsPrefix(String clusterId, String changefeedId) {
-    return "cdc-" + clusterId + "-" + changefeedId + ".";
+  /** The Streams {@code application.id} of this incarnation of the changefeed (its creation time). */
+  static String applicationId(String clusterId, ChangefeedInfo info) {
+    long created = info.createTime() == null ? 0 : info.createTime().toInstant().toEpochMilli();
+    return new ChangefeedNames(clusterId, info.namespace(), info.id()).applicationId(created);
   }
 
   /**
@@ -168,13 +162,9 @@ public final class SinkSupport implements AutoCloseable {
         sameCluster = topics.isOn(bootstrapServers);
       }
     }
-    return new DdlSink.Target(bootstrapServers, ownerTransactionalId(clusterId, info), rowsTopic, rowPartitions,
+    return new DdlSink.Target(bootstrapServers, names(info.namespace(), info.id()).ownerTransactionalId(), rowsTopic,
+        rowPartitions,
         progressTopic, sink, sameCluster, clientId, info.sinkUri());
-  }
-
-  /** One per changefeed: the next owner's producer with this id fences the one before. */
-  static String ownerTransactionalId(String clusterId, ChangefeedInfo info) {
-    return "cdc-" + clusterId + "-" + info.namespace() + "-" + info.id() + "-owner";
   }
 
   /** The topics of the given tables under the changefeed's topic dispatchers (the default topic aside). */

@@ -112,7 +112,8 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
       }
       ChangefeedInfo info = e.getValue();
       try {
-        ChangefeedStreams streams = new ChangefeedStreams(sinks.streamsConfig(info, stateRoot.resolve(info.id())));
+        ChangefeedStreams streams = new ChangefeedStreams(sinks.streamsConfig(info,
+            stateRoot.resolve(sinks.names(info.namespace(), info.id()).stateDirName())));
         streams.start();
         running.put(e.getKey(), new Running(info, streams));
         LOG.info("streams app of changefeed {} started", e.getKey());

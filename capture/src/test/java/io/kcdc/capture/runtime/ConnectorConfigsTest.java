@@ -49,8 +49,8 @@ class ConnectorConfigsTest {
     ChangefeedInfo again = info("cf1", OffsetDateTime.parse("2026-11-22T11:00:00Z"));
     String a = SinkSupport.applicationId("default", first);
     String b = SinkSupport.applicationId("default", again);
-    assertThat(a).isNotEqualTo(b).startsWith(SinkSupport.streamsPrefix("default", "cf1"));
+    assertThat(a).isNotEqualTo(b).startsWith(new io.kcdc.streams.ChangefeedNames("default", "default", "cf1").applicationIdPrefix());
     assertThat(SinkSupport.applicationId("default", info("cf1-x", OffsetDateTime.now())))
-        .doesNotStartWith(SinkSupport.streamsPrefix("default", "cf1"));
+        .doesNotStartWith(new io.kcdc.streams.ChangefeedNames("default", "default", "cf1").applicationIdPrefix());
   }
 }

@@ -1,0 +1,59 @@
+package io.kcdc.streams;
+
+/**
+ * Every Kafka-side name of one changefeed, in one place, so that the connector, the Streams app and the owner
+ * agree and two changefeeds with the same id in two namespaces share nothing. Changefeed ids, namespaces and
+ * cluster ids are {@code [a-zA-Z0-9]+(-[a-zA-Z0-9]+)*}, so a dot separates them unambiguously.
+ *
+ * @param clusterId the TiCDC cluster id
+ */
+public record ChangefeedNames(String clusterId, String namespace, String changefeedId) {
+  /** TiCDC's default namespace. */
+  public static final String DEFAULT_NAMESPACE = "default";
+
+  /** {@code <id>} in the default namespace, else {@code <namespace>.<id>}: what the internal topics are named after. */
+  public String qualified() {
+    return DEFAULT_NAMESPACE.equals(namespace) ? changefeedId : namespace + "." + changefeedId;
+  }
+
+  /** The connector's output: mounted row changes and resolved marks, one table per partition. */
+  public String rowsTopic() {
+    return "_cdc." + qualified() + ".rows";
+  }
+
+  /** The Streams app's output: per-table checkpoints, committed with the sink records (compacted). */
+  public String progressTopic() {
+    return "_cdc." + qualified() + ".progress";
+  }
+
+  /** The source connector in the captures' Connect cluster. */
+  public String connectorName() {
+    return "cdc-" + qualified();
+  }
+
+  /**
+   * Prefix of every incarnation's Streams {@code application.id} (and so of its internal topics):
+   * {@code cdc-<cluster>.<namespace>.<id>.}; the trailing dot keeps {@code cf1} from matching {@code cf1-x}.
+   */
+  public String applicationIdPrefix() {
+    return "cdc-" + clusterId + "." + namespace + "." + changefeedId + ".";
+  }
+
+  /**
+   * The Streams {@code application.id} of the changefeed created at {@code createdMillis}: a changefeed removed
+   * and created again under the same id does not inherit its predecessor's sorter state and offsets.
+   */
+  public String applicationId(long createdMillis) {
+    return applicationIdPrefix() + createdMillis;
+  }
+
+  /** The owner's transactional id: the next owner's producer with it fences the previous one. */
+  public String ownerTransactionalId() {
+    return "cdc-" + clusterId + "." + namespace + "." + changefeedId + ".owner";
+  }
+
+  /** The directory, under a capture's state root, of the changefeed's Streams state. */
+  public String stateDirName() {
+    return namespace + "." + changefeedId;
+  }
+}
