@@ -87,9 +87,6 @@ public final class Capture implements ClusterView, AutoCloseable {
         .start(config.host(), config.port());
     advertiseAddr = config.advertiseAddr() != null ? config.advertiseAddr() : config.host() + ":" + api.port();
     try {
-      if (config.sessionFile() != null) {
-        SessionFile.revokePrevious(client, config.sessionFile());
-      }
       newSession();
       long etcdClusterId = client.getKVClient().get(io.etcd.jetcd.ByteSequence.from(keys.metaVersion(), StandardCharsets.UTF_8))
           .get(10, TimeUnit.SECONDS).getHeader().getClusterId();

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param sessionTtlSeconds TTL of the capture's etcd lease ({@code --capture-session-ttl}, default
  *     {@link #DEFAULT_SESSION_TTL_SECONDS})
  * @param sessionFile where the capture keeps its etcd lease id, so that its next incarnation (same data
- *     directory, after a crash) revokes it at once instead of letting it expire; null = not kept
+ *     directory, after a crash) can revoke it at once ({@link io.kcdc.gateway.etcd.SessionFile}) instead of
+ *     letting it expire; null = not kept
  */
 public record CaptureConfig(
     String clusterId,

@@ -40,11 +40,12 @@ public record ChangefeedNames(String clusterId, String namespace, String changef
   }
 
   /**
-   * The Streams {@code application.id} of the changefeed created at {@code createdMillis}: a changefeed removed
-   * and created again under the same id does not inherit its predecessor's sorter state and offsets.
+   * The Streams {@code application.id} of the changefeed created at {@code createdMillis} and started from
+   * {@code startTs}: a changefeed removed and created again under the same id, or resumed from another checkpoint
+   * ({@code overwrite_checkpoint_ts}), does not inherit the sorter state and offsets of the one before.
    */
-  public String applicationId(long createdMillis) {
-    return applicationIdPrefix() + createdMillis;
+  public String applicationId(long createdMillis, long startTs) {
+    return applicationIdPrefix() + createdMillis + "-" + Long.toUnsignedString(startTs);
   }
 
   /** The owner's transactional id: the next owner's producer with it fences the previous one. */

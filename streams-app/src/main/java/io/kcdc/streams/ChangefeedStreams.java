@@ -130,10 +130,10 @@ public final class ChangefeedStreams implements AutoCloseable {
       return new ChangefeedNames(clusterId, namespace, changefeedId);
     }
 
-    /** {@code cdc-<cluster>.<namespace>.<changefeed>.0}, unless the overrides name another. */
+    /** {@code cdc-<cluster>.<namespace>.<changefeed>.0-0}, unless the overrides name another. */
     public String applicationId() {
       Object overridden = overrides.get(StreamsConfig.APPLICATION_ID_CONFIG);
-      return overridden != null ? overridden.toString() : names().applicationId(0);
+      return overridden != null ? overridden.toString() : names().applicationId(0, 0);
     }
 
     public String internalTopic() {

@@ -379,24 +379,29 @@ public final class ChangefeedService {
         throw CdcError.START_TS_BEFORE_GC.gen(overwrite, gcSafePoint);
       }
     }
-    boolean[] resumed = {false};
+    if (overwrite > 0) {
+      ChangefeedInfo stopped = requireInfo(id);
+      if (stopped.state() == ChangefeedState.STOPPED || stopped.state() == ChangefeedState.FAILED
+          || stopped.state() == ChangefeedState.FINISHED) {
+        // The connector's offsets and the sorter's state say where the data path was; a new checkpoint starts anew.
+        runtime.reset(stopped);
+        // The checkpoint first: the owner starts the data path from it as soon as the state says normal.
+        for (int i = 0; i < 10; i++) {
+          Optional<Versioned<ChangefeedStatus>> s = meta.getStatus(id);
+          ChangefeedStatus status = new ChangefeedStatus(overwrite, overwrite, ChangefeedState.AdminJobType.NONE);
+          if (meta.putStatus(id, status, s.map(Versioned::modRevision).orElse(0L))) {
+            break;
+          }
+        }
+      }
+    }
     update(id, info -> switch (info.state()) {
       case STOPPED, FAILED, FINISHED -> {
-        resumed[0] = true;
         ChangefeedInfo next = info.withState(ChangefeedState.NORMAL, null, null).withEpoch(currentTso());
         yield Optional.of(overwrite > 0 ? next.withStartTs(overwrite) : next);
       }
       default -> Optional.empty();
     });
-    if (resumed[0] && overwrite > 0) {
-      for (int i = 0; i < 10; i++) {
-        Optional<Versioned<ChangefeedStatus>> s = meta.getStatus(id);
-        ChangefeedStatus status = new ChangefeedStatus(overwrite, overwrite, ChangefeedState.AdminJobType.NONE);
-        if (meta.putStatus(id, status, s.map(Versioned::modRevision).orElse(0L))) {
-          break;
-        }
-      }
-    }
   }
 
   /** {@code DELETE /changefeeds/{id}}: marks it removed and waits until the owner deleted it. */

@@ -52,10 +52,24 @@ public final class SessionFile {
   }
 
   /**
+   * Revokes the lease of the previous incarnation with a client of its own, first thing when a capture
+   * starts (before its slower parts), so that a killed owner is replaced as soon as its process is
+   * started again.
+   */
+  public static void revokePrevious(java.util.List<String> etcdEndpoints, Path file) {
+    if (read(file).isEmpty()) {
+      return;
+    }
+    try (Client client = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build()) {
+      revokePrevious(client, file);
+    }
+  }
+
+  /**
    * Revokes the lease of the previous incarnation, which deletes its capture key and its owner
    * campaign key. A lease that expired already is fine.
    */
-  public static void revokePrevious(Client client, Path file) {
+  static void revokePrevious(Client client, Path file) {
     Optional<Long> lease = read(file);
     if (lease.isEmpty()) {
       return;

@@ -25,6 +25,14 @@ public interface ChangefeedRuntime {
   /** Stops a stopped/failed/finished/pending changefeed's data path, keeping its state. */
   void ensureStopped(ChangefeedInfo info);
 
+  /**
+   * Forgets where a stopped changefeed's data path was (connector offsets, internal topics, the sorter's state), so
+   * that it starts again from a new checkpoint: {@code overwrite_checkpoint_ts} on resume.
+   *
+   * @throws io.kcdc.gateway.api.CdcException when it cannot be done; the changefeed stays stopped
+   */
+  default void reset(ChangefeedInfo info) {}
+
   /** Removes everything of a deleted changefeed (connector, offsets, internal topics). */
   void remove(String namespace, String changefeedId);
 

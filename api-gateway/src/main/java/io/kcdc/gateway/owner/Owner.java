@@ -239,6 +239,9 @@ public final class Owner {
       }
     }
     Feed feed = feeds.computeIfAbsent(id, k -> new Feed());
+    if (feed.appliedEpoch != info.epoch()) {
+      feed.lastEmittedTs = 0; // resumed, maybe from another checkpoint: emit the checkpoint it has now
+    }
     long checkpoint = vstatus.value().checkpointTs();
     long statusRevision = vstatus.modRevision();
     ChangefeedStatus status = vstatus.value();

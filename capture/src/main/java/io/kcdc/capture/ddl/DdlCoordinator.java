@@ -48,9 +48,10 @@ public final class DdlCoordinator implements AutoCloseable {
    *
    * @param eventFilter the changefeed's event filters: DDLs they ignore are applied but not written
    * @param sink the changefeed's owner writes; closed with this coordinator
+   * @param targetTs the changefeed's {@code target_ts}, 0 for none: the barrier stops there
    */
-  public DdlCoordinator(String changefeed, List<String> pdAddresses, long checkpointTs, TableSelection selection,
-      EventFilter eventFilter, DdlSink sink, long resolvedTsIntervalMs) {
+  public DdlCoordinator(String changefeed, List<String> pdAddresses, long checkpointTs, long targetTs,
+      TableSelection selection, EventFilter eventFilter, DdlSink sink, long resolvedTsIntervalMs) {
     this.changefeed = changefeed;
     this.sink = sink;
     this.channels = new ChannelPool();
@@ -58,7 +59,8 @@ public final class DdlCoordinator implements AutoCloseable {
       this.pd = new PdClient(pdAddresses, channels, Backoff.DEFAULT);
       RegionCache regions = new RegionCache(pd);
       SchemaSnapshot start = new SchemaLoader(new KvClient(regions, channels, Backoff.DEFAULT)).load(checkpointTs);
-      this.schedule = new DdlSchedule(new SchemaStorage(start), selection, new DdlEvents(selection.filter(), eventFilter));
+      this.schedule = new DdlSchedule(new SchemaStorage(start), selection,
+          new DdlEvents(selection.filter(), eventFilter), targetTs);
       this.puller = new DdlPuller(regions, channels, DdlJobRows.of(start), checkpointTs, resolvedTsIntervalMs);
     } catch (RuntimeException e) {
       channels.close();
@@ -89,7 +91,7 @@ public final class DdlCoordinator implements AutoCloseable {
         return new Step(checkpoint, schedule.barrierTs(), schedule.tables(), schedule.schemaAtBarrier());
       }
       List<Ddl> events = schedule.dueEvents();
-      long ts = schedule.barrierTs();
+      long ts = schedule.dueTs();
       if (Long.compareUnsigned(ts, sink.ddlWrittenTs()) <= 0) {
         LOG.info("changefeed {}: the DDL at {} is in the sink already", changefeed, Long.toUnsignedString(ts));
       } else if (!events.isEmpty()) {

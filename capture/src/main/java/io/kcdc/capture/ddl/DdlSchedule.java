@@ -25,13 +25,24 @@ public final class DdlSchedule {
   private final TableSelection selection;
   private final DdlEvents events;
   private final ArrayDeque<DdlJob> pending = new ArrayDeque<>();
+  /** The changefeed's {@code target_ts}; 0 when it has none. */
+  private final long targetTs;
   private long resolvedTs;
 
   /** @param storage starting at the changefeed checkpoint */
   public DdlSchedule(SchemaStorage storage, TableSelection selection, DdlEvents events) {
+    this(storage, selection, events, 0);
+  }
+
+  /**
+   * @param targetTs the changefeed's {@code target_ts} (0: none): the barrier never passes it, so no row or DDL
+   *     with a larger commit ts reaches the sink, and the checkpoint stops exactly there
+   */
+  public DdlSchedule(SchemaStorage storage, TableSelection selection, DdlEvents events, long targetTs) {
     this.storage = storage;
     this.selection = selection;
     this.events = events;
+    this.targetTs = targetTs;
     this.resolvedTs = storage.latest().ts();
   }
 
@@ -49,12 +60,18 @@ public final class DdlSchedule {
 
   /** No row above this may be released yet. */
   public long barrierTs() {
-    return pending.isEmpty() ? resolvedTs : pending.peekFirst().binlog().finishedTs();
+    long barrier = pending.isEmpty() ? resolvedTs : pending.peekFirst().binlog().finishedTs();
+    return targetTs != 0 && Long.compareUnsigned(barrier, targetTs) > 0 ? targetTs : barrier;
+  }
+
+  /** The first pending DDL's finished ts; only meaningful while {@link #due} holds. */
+  public long dueTs() {
+    return pending.peekFirst().binlog().finishedTs();
   }
 
   /** The schema the rows up to the barrier are in: just before the pending DDL, else the latest. */
   public SchemaSnapshot schemaAtBarrier() {
-    return pending.isEmpty() ? storage.latest() : storage.snapshotAt(barrierTs() - 1);
+    return pending.isEmpty() ? storage.latest() : storage.snapshotAt(pending.peekFirst().binlog().finishedTs() - 1);
   }
 
   /** The logical tables replicated up to the barrier. */

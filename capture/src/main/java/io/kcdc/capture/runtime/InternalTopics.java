@@ -61,6 +61,26 @@ public final class InternalTopics {
     }
   }
 
+  /** Deletes the rows and progress topics and waits until Kafka no longer lists them (so they can be created again). */
+  public void deleteAndWait(String namespace, String changefeedId) {
+    delete(namespace, changefeedId);
+    Set<String> gone = Set.of(rows(namespace, changefeedId), progress(namespace, changefeedId));
+    long deadline = System.currentTimeMillis() + 60_000;
+    try {
+      while (admin.listTopics().names().get().stream().anyMatch(gone::contains)) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("the internal topics " + gone + " were not deleted within 60 s");
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("list topics: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
   /**
    * Deletes the Kafka Streams changelog/repartition topics of every application whose id starts
    * with {@code appIdPrefix}. Best effort: a capture may still be closing its app.

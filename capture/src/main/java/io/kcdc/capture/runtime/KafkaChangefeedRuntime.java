@@ -140,7 +140,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     try {
       DdlSink sink = new DdlSink(sinks.ownerTarget(info, InternalTopics.rows(info.namespace(), info.id()),
           settings.rowPartitions(), InternalTopics.progress(info.namespace(), info.id())));
-      c = new DdlCoordinator(info.id(), settings.pdAddresses(), checkpointTs, ConnectorConfigs.selection(info),
+      c = new DdlCoordinator(info.id(), settings.pdAddresses(), checkpointTs, info.targetTs(),
+          ConnectorConfigs.selection(info),
           EventFilter.of(sinks.eventFilter(info)), sink, DDL_RESOLVED_INTERVAL_MS);
     } catch (RuntimeException e) {
       failed(key, e);
@@ -201,6 +202,31 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     topics.delete(namespace, changefeedId);
     topics.deleteStreamsTopics(sinks.names(namespace, changefeedId).applicationIdPrefix());
     sinks.forget(namespace, changefeedId);
+  }
+
+  /**
+   * Before a stopped changefeed resumes from another checkpoint: its connector is deleted with its offsets (the owner
+   * creates it again, starting from the new checkpoint), the internal topics are emptied (deleted; the owner creates them again) with the
+   * owner's DDL mark, and the Streams app's changelogs go (the next app has another application id, so no capture
+   * finds its old sorter state either).
+   */
+  @Override
+  public void reset(ChangefeedInfo info) {
+    closeCoordinator(info.namespace(), info.id());
+    ProgressTracker t = trackers.remove(key(info.namespace(), info.id()));
+    if (t != null) {
+      t.close();
+    }
+    String name = ConnectorConfigs.connectorName(info.namespace(), info.id());
+    if (connect.config(name).isPresent()) {
+      // Deleted with its offsets: the owner creates it again with the new checkpoint as its start ts.
+      connect.stop(name);
+      connect.deleteOffsets(name);
+      connect.delete(name);
+    }
+    topics.deleteAndWait(info.namespace(), info.id());
+    topics.deleteStreamsTopics(SinkSupport.applicationId(sinks.clusterId, info) + "-");
+    LOG.info("changefeed {}/{} reset: it starts again from its new checkpoint", info.namespace(), info.id());
   }
 
   @Override

@@ -140,10 +140,10 @@ public final class SinkSupport implements AutoCloseable {
     return new ChangefeedNames(clusterId, namespace, changefeedId);
   }
 
-  /** The Streams {@code application.id} of this incarnation of the changefeed (its creation time). */
+  /** The Streams {@code application.id} of this incarnation of the changefeed (creation time, start ts). */
   static String applicationId(String clusterId, ChangefeedInfo info) {
     long created = info.createTime() == null ? 0 : info.createTime().toInstant().toEpochMilli();
-    return new ChangefeedNames(clusterId, info.namespace(), info.id()).applicationId(created);
+    return new ChangefeedNames(clusterId, info.namespace(), info.id()).applicationId(created, info.startTs());
   }
 
   /**

@@ -58,6 +58,21 @@ class DdlScheduleTest {
   }
 
   @Test
+  void theBarrierNeverPassesTheTargetTsSoNothingAboveItIsReleasedOrWritten() {
+    SchemaSnapshot start = new SchemaSnapshot(100, List.of(D), Map.of(2L, List.of(table(10, "a"))));
+    TableSelection selection = new TableSelection(TableFilter.parse(List.of("d.*"), false), false);
+    DdlSchedule s = new DdlSchedule(new SchemaStorage(start), selection, new DdlEvents(selection.filter()), 250);
+    s.onJobs(List.of(), 240);
+    assertThat(s.barrierTs()).isEqualTo(240);
+    s.onJobs(List.of(job(ActionType.CREATE_TABLE, 11, 5, 260, table(11, "b"), "CREATE TABLE b (id INT PRIMARY KEY)")), 400);
+    // The DDL is beyond the target: rows stop at 250 and the DDL never becomes due.
+    assertThat(s.barrierTs()).isEqualTo(250);
+    checkpoints.put(10L, 250L);
+    assertThat(s.checkpoint(this::min)).hasValue(250);
+    assertThat(s.due(250)).isFalse();
+  }
+
+  @Test
   void theBarrierStopsAtTheNextDdlUntilEveryTableReachedIt() {
     DdlSchedule s = schedule("d.*");
     assertThat(s.barrierTs()).isEqualTo(100);
