@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -208,6 +209,7 @@ public final class ChangefeedStreams implements AutoCloseable {
     EventFilter.of(config.eventFilter()); // fails early for invalid event filters
     requireInternalTopic();
     SorterProcessor.SinkPlan plan = SorterProcessor.SinkPlan.blackhole();
+    Map<String, Object> sinkProducer = new HashMap<>();
     Optional<KafkaSinkOptions> sink = config.kafkaSink();
     if (sink.isPresent()) {
       KafkaSinkOptions options = sink.get();
@@ -218,21 +220,54 @@ public final class ChangefeedStreams implements AutoCloseable {
       String clientId = config.sinkClientId(options);
       // the sink's own security settings: they describe how to reach the brokers the sink URI names
       topics = new TopicManager(options, options.client().adminProperties(clientId));
-      boolean sameCluster = topics.isOn(config.bootstrapServers());
-      topics.partitionCount(options.defaultTopic());
+      boolean inTransactions = writesInStreamsTransactions(topics.isOn(config.bootstrapServers()), options);
       plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
           options.encoderConcurrency(), null);
-      if (!sameCluster) {
+      if (inTransactions) {
+        sinkProducer.putAll(streamsProducerProperties(options, clientId));
+      } else {
         plan = plan.withDmlProducer(task -> DmlProducer.create(options, dmlClientId(options, clientId, task)));
       }
     }
     createProgressTopic();
-    streams = new KafkaStreams(topology(config, plan), config.streamsProperties());
+    Properties props = config.streamsProperties();
+    props.putAll(sinkProducer);
+    streams = new KafkaStreams(topology(config, plan), props);
     streams.setUncaughtExceptionHandler(e -> {
       error.set(e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.start();
+  }
+
+  /**
+   * Whether the rows go through the Streams producer, in the app's exactly-once transactions: only for a sink on the
+   * app's own cluster, and only with producer settings a transaction allows ({@code required-acks=-1} and retries).
+   * Otherwise each task's own {@link DmlProducer} writes them with exactly the sink's settings, at least once, as
+   * TiCDC's producer would.
+   */
+  static boolean writesInStreamsTransactions(boolean sameCluster, KafkaSinkOptions options) {
+    return sameCluster && options.client().requiredAcks() == -1 && options.client().maxRetry() > 0;
+  }
+
+  /**
+   * The sink's producer settings that the Streams producer takes over when it writes the rows: compression,
+   * {@code max-message-bytes}, the request timeout, and the client id ({@code kafka-client-id} or TiCDC's, the prefix
+   * of every client of the app).
+   */
+  static Map<String, Object> streamsProducerProperties(KafkaSinkOptions options, String clientId) {
+    Map<String, Object> sink = options.producerProperties(clientId);
+    Map<String, Object> p = new HashMap<>();
+    for (String key : List.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+      if (sink.containsKey(key)) {
+        p.put(StreamsConfig.producerPrefix(key), sink.get(key));
+      }
+    }
+    if (clientId != null) {
+      p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId);
+    }
+    return p;
   }
 
   /**
