@@ -3,6 +3,7 @@ package io.kcdc.capture;
 import io.kcdc.capture.connect.ConnectRestClient;
 import io.kcdc.capture.connect.ConnectWorker;
 import io.kcdc.capture.runtime.InternalTopics;
+import io.kcdc.capture.runtime.Failover;
 import io.kcdc.capture.runtime.KafkaChangefeedRuntime;
 import io.kcdc.capture.runtime.PdUpstreamClient;
 import io.kcdc.capture.runtime.SinkSupport;
@@ -33,6 +34,7 @@ public final class CaptureServer implements AutoCloseable {
    * @param rowPartitions partitions of each changefeed's internal rows topic
    * @param tasksMax connector tasks per changefeed
    * @param sessionTtlSeconds the etcd lease TTL ({@code --capture-session-ttl})
+   * @param failover the Kafka group timeouts ({@code --kafka-session-timeout})
    */
   public record Settings(
       String clusterId,
@@ -47,7 +49,8 @@ public final class CaptureServer implements AutoCloseable {
       short replicationFactor,
       int rowPartitions,
       int tasksMax,
-      long sessionTtlSeconds) {
+      long sessionTtlSeconds,
+      Failover failover) {
     public Settings {
       pdAddresses = pdAddresses.stream().map(a -> a.replaceFirst("^https?://", "")).toList();
     }
@@ -57,7 +60,8 @@ public final class CaptureServer implements AutoCloseable {
         List<String> etcdEndpoints, String kafkaBootstrap, Path dataDir, String connectHost, int connectPort,
         short replicationFactor, int rowPartitions, int tasksMax) {
       this(clusterId, addr, advertiseAddr, pdAddresses, etcdEndpoints, kafkaBootstrap, dataDir, connectHost,
-          connectPort, replicationFactor, rowPartitions, tasksMax, CaptureConfig.DEFAULT_SESSION_TTL_SECONDS);
+          connectPort, replicationFactor, rowPartitions, tasksMax, CaptureConfig.DEFAULT_SESSION_TTL_SECONDS,
+          Failover.DEFAULT);
     }
   }
 
@@ -81,12 +85,13 @@ public final class CaptureServer implements AutoCloseable {
       ConnectWorker worker =
           ConnectWorker.start(
               new ConnectWorker.Settings(
-                  s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor()));
+                  s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor(),
+                  s.failover()));
       opened.add(worker);
       Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap()));
       opened.add(admin);
       SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor(),
-          s.advertiseAddr() != null ? s.advertiseAddr() : s.addr());
+          s.advertiseAddr() != null ? s.advertiseAddr() : s.addr(), s.failover());
       Capture[] self = new Capture[1];
       StreamsProcessors local = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
           () -> self[0] == null ? "" : self[0].advertiseAddr());

@@ -62,6 +62,12 @@ final class PlaygroundCommand implements Callable<Integer> {
   @Option(names = "--capture-heap", defaultValue = "2g", description = "-Xmx of each capture process (default: ${DEFAULT-VALUE}).")
   String captureHeap;
 
+  @Option(names = "--kafka-session-timeout", defaultValue = "3s", description = "Session timeout of the captures' Kafka groups; the playground's broker accepts down to 2s (default: ${DEFAULT-VALUE}).")
+  String kafkaSessionTimeout;
+
+  @Option(names = "--capture-session-ttl", defaultValue = "3", description = "TTL in seconds of each capture's etcd session; a killed owner is replaced after it (default: ${DEFAULT-VALUE}).")
+  long captureSessionTtl;
+
   @Option(names = "--resolved-ts-interval-ms", defaultValue = "200", description = "How often TiKV regions report resolved ts (default: ${DEFAULT-VALUE}).")
   long resolvedTsIntervalMs;
 
@@ -148,7 +154,9 @@ final class PlaygroundCommand implements Callable<Integer> {
         "--data-dir", dir.resolve("capture-" + i).toString(),
         "--replication-factor", "1",
         "--internal-partitions", "4",
-        "--tasks-max", "2");
+        "--tasks-max", "2",
+        "--kafka-session-timeout", kafkaSessionTimeout,
+        "--capture-session-ttl", Long.toString(captureSessionTtl));
     return new CaptureSupervisor.Spec(i, api, captureHeap, args, dir.resolve("capture-" + i + ".log"));
   }
 

@@ -1,6 +1,9 @@
 package io.kcdc.capture;
 
+import io.kcdc.capture.runtime.Failover;
+import io.kcdc.gateway.model.JsonDuration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,12 +49,16 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--capture-session-ttl", defaultValue = "5", description = "TTL in seconds of the capture's etcd session; a killed owner is replaced after it (default: ${DEFAULT-VALUE}; TiCDC's is 10).")
   long sessionTtlSeconds;
 
+  @Option(names = "--kafka-session-timeout", defaultValue = "6s", description = "Session timeout of the capture's Kafka groups (Connect, Streams): a killed capture's work moves after it; brokers accept no less than their group.min.session.timeout.ms, 6s by default (default: ${DEFAULT-VALUE}).")
+  String kafkaSessionTimeout;
+
   CaptureServer.Settings settings() {
     int colon = connectAddr.lastIndexOf(':');
     return new CaptureServer.Settings(
         clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
-        replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds);
+        replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds,
+        new Failover(Duration.ofNanos(JsonDuration.parseGo(kafkaSessionTimeout))));
   }
 
   @Override

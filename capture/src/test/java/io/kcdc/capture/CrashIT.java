@@ -54,6 +54,7 @@ class CrashIT {
     started.add(etcd);
     Kafka kafka = Kafka.builder().dataDir(dir.resolve("kafka")).inChildJvm("512m")
         .brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+        .brokerProperty("group.min.session.timeout.ms", "2000")
         .build().start();
     started.add(kafka);
     EmbeddedUpstream upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0)
@@ -72,7 +73,9 @@ class CrashIT {
           "--data-dir", dir.resolve("capture-" + i).toString(),
           "--replication-factor", "1",
           "--internal-partitions", "4",
-          "--tasks-max", "2"), dir.resolve("capture-" + i + ".log")), System.out));
+          "--tasks-max", "2",
+          "--kafka-session-timeout", "3s",
+          "--capture-session-ttl", "3"), dir.resolve("capture-" + i + ".log")), System.out));
     }
     for (CaptureSupervisor c : captures) {
       c.awaitReady(Duration.ofMinutes(3));

@@ -21,7 +21,8 @@ public final class ConnectWorker implements AutoCloseable {
 
   /** Worker settings derived from the capture's settings. */
   public record Settings(
-      String bootstrapServers, String clusterId, String restHost, int restPort, short replicationFactor) {
+      String bootstrapServers, String clusterId, String restHost, int restPort, short replicationFactor,
+      io.kcdc.capture.runtime.Failover failover) {
 
     Map<String, String> toWorkerProps() {
       Map<String, String> p = new HashMap<>();
@@ -42,7 +43,7 @@ public final class ConnectWorker implements AutoCloseable {
       p.put("plugin.discovery", "service_load");
       p.put("exactly.once.source.support", "enabled");
       p.put("offset.flush.interval.ms", "1000");
-      p.putAll(io.kcdc.capture.runtime.Failover.connectWorkerProperties());
+      p.putAll(failover.connectWorkerProperties());
       return p;
     }
   }

@@ -58,6 +58,8 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     // A killed capture's open Streams transaction is aborted within a second of its timeout (default 10 s).
     p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    // Captures may use group sessions shorter than the default minimum of 6 s (faster failover).
+    p.put("group.min.session.timeout.ms", "2000");
     p.put("auto.create.topics.enable", "false");
     KafkaConfig config = KafkaConfig.fromProps(p);
     if (!Files.exists(dataDir.resolve("meta.properties"))) {

@@ -1,5 +1,6 @@
 package io.kcdc.capture.runtime;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -7,53 +8,54 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The settings that decide how fast a crashed capture's work resumes, in one place; the README's
- * "Recovery after a crash" section explains the trade-offs. The target: the checkpoint moves past
- * the moment of a SIGKILL within 10 s, whether the capture comes back or not.
+ * The settings that decide how fast a crashed capture's work resumes, in one place; docs/crash-recovery.md
+ * explains the trade-offs.
  *
  * <ul>
- *   <li>Both groups notice a dead member after {@link #SESSION_TIMEOUT_MS}, the broker's default minimum
- *       ({@code group.min.session.timeout.ms}). Static membership would wait for the killed capture to come back
- *       instead, and a capture's JVM takes longer than that to start on a small machine.
+ *   <li>Connect and Streams notice a dead member after {@code sessionTimeout} ({@code --kafka-session-timeout});
+ *       the default, 6 s, is the smallest a broker accepts unless its {@code group.min.session.timeout.ms} is
+ *       lowered. Static membership would wait for the killed capture to come back instead, and a capture's JVM
+ *       takes longer than that to start on a small machine.
  *   <li>Streams: the dead member's open transaction (it commits every 500 ms) must end before its partitions
- *       can be read again; {@link #STREAMS_TRANSACTION_TIMEOUT_MS} makes the broker abort it by the time the
- *       rebalance is done, given a broker that looks for timed-out transactions often enough
- *       ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default; the
- *       playground's broker uses 1 s). One standby replica per task keeps a copy of the sorter's store on
- *       another capture, so the task resumes there without restoring the store from its changelog.
+ *       can be read again; transactions time out after the session timeout, so the broker aborts it by the time
+ *       the rebalance is done, given a broker that looks for timed-out transactions often enough
+ *       ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default; the playground's
+ *       broker uses 1 s). One standby replica per task keeps a copy of the sorter's store on another capture.
  *   <li>Connect: a dead worker's tasks are handed out again at once ({@code scheduled.rebalance.max.delay.ms=0})
- *       instead of waiting for it to come back. Each exactly-once source task has its own transactional id, so
- *       the task's new incarnation fences the old one (and aborts its open transaction) wherever it starts.
+ *       instead of waiting for it to come back. Each exactly-once source task has its own transactional id, so the
+ *       task's new incarnation fences the old one (and aborts its open transaction) wherever it starts.
  * </ul>
+ *
+ * @param sessionTimeout how long Kafka's group coordinator waits before it gives a silent member's work to others
  */
-public final class Failover {
-  /** How long Kafka's group coordinator waits before it gives a silent member's work to the others. */
-  public static final int SESSION_TIMEOUT_MS = 6_000;
-
-  public static final int HEARTBEAT_INTERVAL_MS = 1_500;
-
-  /** A Streams transaction lives at most this long: a dead capture's one blocks readers no longer. */
-  public static final int STREAMS_TRANSACTION_TIMEOUT_MS = 6_000;
+public record Failover(Duration sessionTimeout) {
+  /** The broker's default {@code group.min.session.timeout.ms}. */
+  public static final Failover DEFAULT = new Failover(Duration.ofSeconds(6));
 
   public static final int STANDBY_REPLICAS = 1;
 
-  private Failover() {}
+  /** A quarter of the session: a member misses three heartbeats before it is given up. */
+  int heartbeatMs() {
+    return (int) Math.max(250, sessionTimeout.toMillis() / 4);
+  }
 
   /** Settings of every Streams app of a capture. */
-  public static Map<String, Object> streamsProperties() {
+  public Map<String, Object> streamsProperties() {
     Map<String, Object> p = new HashMap<>();
-    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
-    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT_INTERVAL_MS);
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), STREAMS_TRANSACTION_TIMEOUT_MS);
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), heartbeatMs());
+    // a dead capture's transaction blocks readers no longer than the group takes to notice it is dead
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        (int) Math.max(sessionTimeout.toMillis(), 2_000));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, STANDBY_REPLICAS);
     return p;
   }
 
   /** Settings of the capture's Connect worker. */
-  public static Map<String, String> connectWorkerProperties() {
+  public Map<String, String> connectWorkerProperties() {
     return Map.of(
-        "session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-        "heartbeat.interval.ms", Integer.toString(HEARTBEAT_INTERVAL_MS),
+        "session.timeout.ms", Long.toString(sessionTimeout.toMillis()),
+        "heartbeat.interval.ms", Integer.toString(heartbeatMs()),
         "scheduled.rebalance.max.delay.ms", "0");
   }
 }

@@ -35,6 +35,7 @@ public final class SinkSupport implements AutoCloseable {
   final String clusterId;
   private final short replicationFactor;
   private final String captureAddr;
+  private final Failover failover;
   private final Map<String, Routing> routers = new ConcurrentHashMap<>();
 
   /** A changefeed's router, built from {@code sinkUri} and {@code sink} (the API's sink section). */
@@ -54,6 +55,13 @@ public final class SinkSupport implements AutoCloseable {
 
   /** @param captureAddr this capture's advertised address: it names the sink's Kafka clients */
   public SinkSupport(String bootstrapServers, String clusterId, short replicationFactor, String captureAddr) {
+    this(bootstrapServers, clusterId, replicationFactor, captureAddr, Failover.DEFAULT);
+  }
+
+  /** @param failover the group timeouts of the Streams apps */
+  public SinkSupport(String bootstrapServers, String clusterId, short replicationFactor, String captureAddr,
+      Failover failover) {
+    this.failover = failover;
     this.bootstrapServers = bootstrapServers;
     this.clusterId = clusterId;
     this.replicationFactor = replicationFactor;
@@ -130,7 +138,7 @@ public final class SinkSupport implements AutoCloseable {
   }
 
   private Map<String, Object> streamsOverrides(ChangefeedInfo info) {
-    Map<String, Object> p = new java.util.HashMap<>(Failover.streamsProperties());
+    Map<String, Object> p = new java.util.HashMap<>(failover.streamsProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(clusterId, info));
     return p;
   }
