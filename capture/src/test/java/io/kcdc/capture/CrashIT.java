@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The guarantees under real crashes: three capture processes under a steady write load are killed
- * with SIGKILL (the owner among them) and started again a second later, as a supervisor would; then
- * the Kafka broker is killed and started again, and etcd is stopped and started. An independent
+ * with SIGKILL (the owner among them) and started again a second later, as a supervisor would; the
+ * owner is frozen (SIGSTOP) until it is replaced and then woken up; the Kafka broker is killed and
+ * started again, and etcd is stopped and started. An independent
  * read_committed consumer ({@link SinkAudit}) must find every committed change exactly once, in per-key
  * commit order, every DDL once and in its place, and watermarks that never pass a later row; every
  * fault must be followed by the checkpoint moving past it. The recovery times are printed (the
@@ -91,6 +92,11 @@ class CrashIT {
         Thread.sleep(5_000);
         System.out.println(chaos.killCapture(owner).line());
       }
+
+      // A frozen owner is replaced; woken up, it must not write a barrier, DDL, watermark or checkpoint.
+      chaos.awaitWholeCluster(Duration.ofMinutes(5));
+      Thread.sleep(5_000);
+      System.out.println(chaos.pauseCapture(true, Duration.ofSeconds(12)).line());
 
       chaos.awaitWholeCluster(Duration.ofMinutes(5));
       Thread.sleep(5_000);

@@ -68,6 +68,14 @@ public final class CaptureProcesses {
     return Optional.empty();
   }
 
+  /** Sends a signal by name ({@code STOP}, {@code CONT}) with {@code kill}, which the JDK cannot send itself. */
+  public static void signal(long pid, String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + pid + " failed");
+    }
+  }
+
   /** SIGKILL. */
   public static boolean kill(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::destroyForcibly).orElse(false);

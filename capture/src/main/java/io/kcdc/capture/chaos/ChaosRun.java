@@ -112,15 +112,7 @@ public final class ChaosRun implements AutoCloseable {
    * @param owner the owner if true, else another capture (any if there is no other)
    */
   public Fault killCapture(boolean owner) throws IOException, InterruptedException {
-    List<ClusterApi.Capture> captures = api.captures();
-    List<ClusterApi.Capture> candidates = captures.stream().filter(c -> c.owner() == owner).toList();
-    if (candidates.isEmpty()) {
-      candidates = captures;
-    }
-    if (candidates.isEmpty()) {
-      throw new IOException("no capture is registered");
-    }
-    ClusterApi.Capture victim = candidates.get(random.nextInt(candidates.size()));
+    ClusterApi.Capture victim = pick(owner);
     OptionalLong pid = CaptureProcesses.pidListeningOn(victim.address());
     if (pid.isEmpty()) {
       throw new IOException("no process listens on " + victim.address() + " (is the capture on this machine?)");
@@ -129,6 +121,35 @@ public final class ChaosRun implements AutoCloseable {
     CaptureProcesses.kill(pid.getAsLong());
     return afterFault("kill -9 " + (victim.owner() ? "owner " : "capture ") + victim.address() + " (pid "
         + pid.getAsLong() + ")", at);
+  }
+
+  /**
+   * Freezes a capture with SIGSTOP for {@code pause} (a long GC pause, a VM stall), then lets it go on with SIGCONT,
+   * and waits until the checkpoint passes the moment it was frozen. A frozen owner is replaced; when it wakes up it
+   * must not write anything any more.
+   */
+  public Fault pauseCapture(boolean owner, Duration pause) throws IOException, InterruptedException {
+    ClusterApi.Capture victim = pick(owner);
+    long pid = CaptureProcesses.pidListeningOn(victim.address()).orElseThrow(
+        () -> new IOException("no process listens on " + victim.address()));
+    Instant at = Instant.now();
+    CaptureProcesses.signal(pid, "STOP");
+    Thread.sleep(pause.toMillis());
+    CaptureProcesses.signal(pid, "CONT");
+    return afterFault("SIGSTOP " + (victim.owner() ? "owner " : "capture ") + victim.address() + " for "
+        + pause.toSeconds() + " s, then SIGCONT", at);
+  }
+
+  private ClusterApi.Capture pick(boolean owner) throws IOException {
+    List<ClusterApi.Capture> captures = api.captures();
+    List<ClusterApi.Capture> candidates = captures.stream().filter(c -> c.owner() == owner).toList();
+    if (candidates.isEmpty()) {
+      candidates = captures;
+    }
+    if (candidates.isEmpty()) {
+      throw new IOException("no capture is registered");
+    }
+    return candidates.get(random.nextInt(candidates.size()));
   }
 
   /** Records a fault that happened at {@code at} and waits until the checkpoint passes it. */
