@@ -15,6 +15,9 @@ import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.JsonTime;
 import io.kcdc.gateway.model.RunningError;
+import io.kcdc.testkit.Etcd;
+import io.kcdc.testkit.Http;
+import io.kcdc.testkit.ServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -27,11 +30,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Captures against a real etcd: election, forwarding, the changefeed lifecycle over HTTP, leases. */
 class CaptureIT {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
-  private static EtcdServer etcd;
+  @RegisterExtension static final ServerExtension<Etcd> ETCD = ServerExtension.etcd();
   private static Client client;
 
   private final List<Capture> captures = new ArrayList<>();
@@ -39,15 +43,13 @@ class CaptureIT {
   private String cluster;
 
   @BeforeAll
-  static void startEtcd() throws Exception {
-    etcd = EtcdServer.start();
-    client = Client.builder().endpoints(etcd.clientUrl()).build();
+  static void connect() {
+    client = Client.builder().endpoints(ETCD.get().clientUrl()).build();
   }
 
   @AfterAll
-  static void stopEtcd() throws Exception {
+  static void disconnect() {
     client.close();
-    etcd.close();
   }
 
   @AfterEach
@@ -59,7 +61,7 @@ class CaptureIT {
     if (cluster == null) {
       cluster = "it" + CLUSTERS.incrementAndGet();
     }
-    Capture c = new Capture(CaptureConfig.of(cluster, "127.0.0.1:0", List.of(etcd.clientUrl()), "v8.5.0"),
+    Capture c = new Capture(CaptureConfig.of(cluster, "127.0.0.1:0", List.of(ETCD.get().clientUrl()), "v8.5.0"),
         data, data, data).start();
     captures.add(c);
     return c;
@@ -90,8 +92,8 @@ class CaptureIT {
     Capture owner = awaitOwner();
     Capture other = nonOwner();
 
-    JsonNode ownerStatus = json(Http.get(owner.apiPort(), "/api/v2/status").body());
-    JsonNode otherStatus = json(Http.get(other.apiPort(), "/api/v2/status").body());
+    JsonNode ownerStatus = json(Http.loopback(owner.apiPort()).get("/api/v2/status").body());
+    JsonNode otherStatus = json(Http.loopback(other.apiPort()).get("/api/v2/status").body());
     assertThat(ownerStatus.get("is_owner").asBoolean()).isTrue();
     assertThat(otherStatus.get("is_owner").asBoolean()).isFalse();
     assertThat(otherStatus.get("id").asText()).isEqualTo(other.captureId());
@@ -99,7 +101,7 @@ class CaptureIT {
     assertThat(otherStatus.get("liveness").asInt()).isZero();
     assertThat(otherStatus.get("version").asText()).isEqualTo("v8.5.0");
 
-    Http.Response viaOther = Http.get(other.apiPort(), "/api/v2/captures");
+    Http.Response viaOther = Http.loopback(other.apiPort()).get("/api/v2/captures");
     assertThat(viaOther.status()).isEqualTo(200);
     List<String> items = captures.stream()
         .sorted((a, b) -> a.captureId().compareTo(b.captureId()))
@@ -108,9 +110,9 @@ class CaptureIT {
         .toList();
     String expected = "{\"total\":2,\"items\":[" + String.join(",", items) + "]}";
     assertThat(json(viaOther.body())).isEqualTo(json(expected));
-    assertThat(viaOther.body()).isEqualTo(Http.get(owner.apiPort(), "/api/v2/captures").body());
+    assertThat(viaOther.body()).isEqualTo(Http.loopback(owner.apiPort()).get("/api/v2/captures").body());
 
-    assertThat(Http.get(other.apiPort(), "/api/v2/health").status()).isEqualTo(200);
+    assertThat(Http.loopback(other.apiPort()).get("/api/v2/health").status()).isEqualTo(200);
 
     CaptureInfo registered = Json.read(etcdValue(new EtcdKeys(cluster).capture(other.captureId()))
         .getBytes(StandardCharsets.UTF_8), CaptureInfo.class);
@@ -124,12 +126,12 @@ class CaptureIT {
     startCapture();
     Capture first = awaitOwner();
     Capture second = nonOwner();
-    Http.Response r = Http.post(second.apiPort(), "/api/v2/owner/resign", null);
+    Http.Response r = Http.loopback(second.apiPort()).post("/api/v2/owner/resign", null);
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("{}");
     await().atMost(Duration.ofSeconds(10)).until(second::isOwner);
     assertThat(first.isOwner()).isFalse();
-    JsonNode list = json(Http.get(first.apiPort(), "/api/v2/captures").body());
+    JsonNode list = json(Http.loopback(first.apiPort()).get("/api/v2/captures").body());
     assertThat(list.get("total").asInt()).isEqualTo(2);
   }
 
@@ -138,10 +140,10 @@ class CaptureIT {
     startCapture();
     startCapture();
     Capture owner = awaitOwner();
-    int port = nonOwner().apiPort();
+    Http api = Http.loopback(nonOwner().apiPort());
     long startTs = data.currentTso() - Tso.compose(60_000, 0);
 
-    Http.Response created = Http.post(port, "/api/v2/changefeeds", """
+    Http.Response created = api.post("/api/v2/changefeeds", """
         {"changefeed_id":"cf-kafka-1","start_ts":%d,
          "sink_uri":"kafka://127.0.0.1:9092/topic?protocol=canal-json&sasl-password=secret",
          "replica_config":{"filter":{"rules":["test.*","!test.tmp_*"]}}}""".formatted(startTs));
@@ -185,11 +187,11 @@ class CaptureIT {
         data.localReconciles.stream().filter(l -> l.contains("cf-kafka-1")).count() >= 2);
 
     // list and get
-    Http.Response list = Http.get(port, "/api/v2/changefeeds");
+    Http.Response list = api.get("/api/v2/changefeeds");
     assertThat(json(list.body())).isEqualTo(json(("{\"total\":1,\"items\":[{\"upstream_id\":%d,\"namespace\":\"default\","
         + "\"id\":\"cf-kafka-1\",\"state\":\"normal\",\"checkpoint_tso\":%d,\"checkpoint_time\":\"%s\",\"error\":null}]}")
         .formatted(FakeDataPath.CLUSTER_ID, startTs, JsonTime.ofTso(startTs))));
-    JsonNode got = json(Http.get(port, "/api/v2/changefeeds/cf-kafka-1").body());
+    JsonNode got = json(api.get("/api/v2/changefeeds/cf-kafka-1").body());
     assertThat(got.get("sink_uri").asText()).endsWith("sasl-password=xxxxx");
     assertThat(got.get("config").has("consistent")).isFalse(); // pruned for kafka
     assertThat(got.get("config").has("enable_sync_point")).isFalse();
@@ -197,76 +199,76 @@ class CaptureIT {
     assertThat(got.get("create_time").asText()).isEqualTo(c.get("create_time").asText());
 
     // errors
-    Http.Response dup = Http.post(port, "/api/v2/changefeeds",
+    Http.Response dup = api.post("/api/v2/changefeeds",
         "{\"changefeed_id\":\"cf-kafka-1\",\"sink_uri\":\"blackhole://\"}");
     assertThat(dup.status()).isEqualTo(500);
     assertThat(json(dup.body())).isEqualTo(json("{\"error_msg\":\"[CDC:ErrChangeFeedAlreadyExists]changefeed already exists, cf-kafka-1\","
         + "\"error_code\":\"CDC:ErrChangeFeedAlreadyExists\"}"));
-    Http.Response missing = Http.get(port, "/api/v2/changefeeds/nope");
+    Http.Response missing = api.get("/api/v2/changefeeds/nope");
     assertThat(missing.status()).isEqualTo(400);
     assertThat(missing.body()).isEqualTo("""
         {
             "error_msg": "[CDC:ErrChangeFeedNotExists]changefeed not exists, default/nope",
             "error_code": "CDC:ErrChangeFeedNotExists"
         }""");
-    Http.Response badId = Http.get(port, "/api/v2/changefeeds/bad_id");
+    Http.Response badId = api.get("/api/v2/changefeeds/bad_id");
     assertThat(badId.status()).isEqualTo(400);
     assertThat(json(badId.body()).get("error_msg").asText()).isEqualTo("[CDC:ErrAPIInvalidParam]invalid changefeed_id: bad_id");
-    Http.Response empty = Http.post(port, "/api/v2/changefeeds", "");
+    Http.Response empty = api.post("/api/v2/changefeeds", "");
     assertThat(empty.status()).isEqualTo(400);
     assertThat(json(empty.body()).get("error_msg").asText()).isEqualTo("[CDC:ErrAPIInvalidParam]invalid api parameter: EOF");
-    Http.Response noSink = Http.post(port, "/api/v2/changefeeds", "{\"changefeed_id\":\"x1\"}");
+    Http.Response noSink = api.post("/api/v2/changefeeds", "{\"changefeed_id\":\"x1\"}");
     assertThat(json(noSink.body()).get("error_msg").asText()).isEqualTo(
         "[CDC:ErrSinkURIInvalid]sink uri invalid 'sink_uri is empty, cannot create a changefeed without sink_uri'");
-    Http.Response badRule = Http.post(port, "/api/v2/changefeeds",
+    Http.Response badRule = api.post("/api/v2/changefeeds",
         "{\"changefeed_id\":\"x2\",\"sink_uri\":\"blackhole://\",\"replica_config\":{\"filter\":{\"rules\":[\"test-a.*\"]}}}");
     assertThat(badRule.status()).isEqualTo(400);
     assertThat(json(badRule.body()).get("error_code").asText()).isEqualTo("CDC:ErrFilterRuleInvalid");
-    Http.Response future = Http.post(port, "/api/v2/changefeeds",
+    Http.Response future = api.post("/api/v2/changefeeds",
         "{\"changefeed_id\":\"x3\",\"sink_uri\":\"blackhole://\",\"start_ts\":%d}".formatted(Long.MAX_VALUE >> 1));
     assertThat(future.status()).isEqualTo(400);
     assertThat(json(future.body()).get("error_msg").asText()).startsWith("[CDC:ErrAPIInvalidParam]invalid start-ts");
-    Http.Response target = Http.post(port, "/api/v2/changefeeds",
+    Http.Response target = api.post("/api/v2/changefeeds",
         "{\"changefeed_id\":\"x4\",\"sink_uri\":\"blackhole://\",\"start_ts\":%d,\"target_ts\":%d}".formatted(startTs, startTs));
     assertThat(json(target.body()).get("error_code").asText()).isEqualTo("CDC:ErrTargetTsBeforeStartTs");
     data.gcSafePoint = startTs;
-    Http.Response beforeGc = Http.post(port, "/api/v2/changefeeds",
+    Http.Response beforeGc = api.post("/api/v2/changefeeds",
         "{\"changefeed_id\":\"x5\",\"sink_uri\":\"blackhole://\",\"start_ts\":%d}".formatted(startTs));
     assertThat(beforeGc.status()).isEqualTo(400);
     assertThat(json(beforeGc.body()).get("error_code").asText()).isEqualTo("CDC:ErrStartTsBeforeGC");
     data.gcSafePoint = 1;
 
     // pause
-    Http.Response paused = Http.post(port, "/api/v2/changefeeds/cf-kafka-1/pause", null);
+    Http.Response paused = api.post("/api/v2/changefeeds/cf-kafka-1/pause", null);
     assertThat(paused.status()).isEqualTo(200);
     assertThat(paused.body()).isEqualTo("{}");
     await().atMost(Duration.ofSeconds(5)).until(() -> !data.running.contains(id));
-    JsonNode stopped = json(Http.get(port, "/api/v2/changefeeds/cf-kafka-1").body());
+    JsonNode stopped = json(api.get("/api/v2/changefeeds/cf-kafka-1").body());
     assertThat(stopped.get("state").asText()).isEqualTo("stopped");
     assertThat(stopped.get("admin_job_type").asInt()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() ->
         json(etcdValue(keys.changefeedStatus(id))).get("admin-job-type").asInt() == 1);
-    assertThat(json(Http.get(port, "/api/v2/changefeeds?state=stopped").body()).get("total").asInt()).isEqualTo(1);
-    assertThat(json(Http.get(port, "/api/v2/changefeeds?state=normal").body()).get("total").asInt()).isZero();
+    assertThat(json(api.get("/api/v2/changefeeds?state=stopped").body()).get("total").asInt()).isEqualTo(1);
+    assertThat(json(api.get("/api/v2/changefeeds?state=normal").body()).get("total").asInt()).isZero();
 
     // resume needs a body
-    assertThat(Http.post(port, "/api/v2/changefeeds/cf-kafka-1/resume", "").status()).isEqualTo(400);
-    Http.Response resumed = Http.post(port, "/api/v2/changefeeds/cf-kafka-1/resume", "{}");
+    assertThat(api.post("/api/v2/changefeeds/cf-kafka-1/resume", "").status()).isEqualTo(400);
+    Http.Response resumed = api.post("/api/v2/changefeeds/cf-kafka-1/resume", "{}");
     assertThat(resumed.status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> data.running.contains(id));
-    assertThat(json(Http.get(port, "/api/v2/changefeeds/cf-kafka-1/status").body()).get("state").asText())
+    assertThat(json(api.get("/api/v2/changefeeds/cf-kafka-1/status").body()).get("state").asText())
         .isEqualTo("normal");
 
     // delete
-    Http.Response deleted = Http.delete(port, "/api/v2/changefeeds/cf-kafka-1");
+    Http.Response deleted = api.delete("/api/v2/changefeeds/cf-kafka-1");
     assertThat(deleted.status()).isEqualTo(200);
     assertThat(deleted.body()).isEqualTo("{}");
     assertThat(etcdValue(keys.changefeedInfo(id))).isNull();
     assertThat(etcdValue(keys.changefeedStatus(id))).isNull();
     assertThat(data.removed).contains(id);
-    assertThat(Http.get(port, "/api/v2/changefeeds/cf-kafka-1").status()).isEqualTo(400);
-    assertThat(Http.delete(port, "/api/v2/changefeeds/cf-kafka-1").status()).isEqualTo(200);
-    assertThat(json(Http.get(port, "/api/v2/changefeeds").body())).isEqualTo(json("{\"total\":0,\"items\":[]}"));
+    assertThat(api.get("/api/v2/changefeeds/cf-kafka-1").status()).isEqualTo(400);
+    assertThat(api.delete("/api/v2/changefeeds/cf-kafka-1").status()).isEqualTo(200);
+    assertThat(json(api.get("/api/v2/changefeeds").body())).isEqualTo(json("{\"total\":0,\"items\":[]}"));
     assertThat(owner.isOwner()).isTrue();
   }
 
@@ -274,10 +276,10 @@ class CaptureIT {
   void checkpointFromTheRuntimeAdvancesErrorsSurfaceAndTargetTsFinishes() throws Exception {
     Capture owner = startCapture();
     await().atMost(Duration.ofSeconds(15)).until(owner::isOwner);
-    int port = owner.apiPort();
+    Http api = Http.loopback(owner.apiPort());
     long startTs = data.currentTso() - Tso.compose(60_000, 0);
     long targetTs = startTs + Tso.compose(30_000, 0);
-    assertThat(Http.post(port, "/api/v2/changefeeds", ("{\"changefeed_id\":\"cf-1\",\"sink_uri\":\"blackhole://\","
+    assertThat(api.post("/api/v2/changefeeds", ("{\"changefeed_id\":\"cf-1\",\"sink_uri\":\"blackhole://\","
         + "\"start_ts\":%d,\"target_ts\":%d}").formatted(startTs, targetTs)).status()).isEqualTo(200);
     ChangefeedId id = new ChangefeedId("default", "cf-1");
     await().atMost(Duration.ofSeconds(5)).until(() -> data.running.contains(id));
@@ -285,71 +287,71 @@ class CaptureIT {
     long cp = startTs + Tso.compose(1_000, 0);
     data.report("cf-1", cp + 5, cp, Map.of(owner.captureId(), List.of(101L, 102L)), null);
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        json(Http.get(port, "/api/v2/changefeeds/cf-1").body()).get("checkpoint_ts").asLong() == cp);
-    JsonNode got = json(Http.get(port, "/api/v2/changefeeds/cf-1").body());
+        json(api.get("/api/v2/changefeeds/cf-1").body()).get("checkpoint_ts").asLong() == cp);
+    JsonNode got = json(api.get("/api/v2/changefeeds/cf-1").body());
     assertThat(got.get("resolved_ts").asLong()).isEqualTo(cp + 5);
     assertThat(got.get("checkpoint_time").asText()).isEqualTo(JsonTime.ofTso(cp));
     assertThat(got.get("target_ts").asLong()).isEqualTo(targetTs);
     assertThat(got.get("task_status")).isEqualTo(json(
         "[{\"capture_id\":\"%s\",\"table_ids\":[101,102]}]".formatted(owner.captureId())));
     await().atMost(Duration.ofSeconds(5)).until(() -> data.emitted.getOrDefault(id, 0L) == cp);
-    assertThat(json(Http.get(port, "/api/v2/processors").body())).isEqualTo(json(
+    assertThat(json(api.get("/api/v2/processors").body())).isEqualTo(json(
         "{\"total\":1,\"items\":[{\"namespace\":\"default\",\"changefeed_id\":\"cf-1\",\"capture_id\":\"%s\"}]}"
             .formatted(owner.captureId())));
-    assertThat(json(Http.get(port, "/api/v2/processors/cf-1/" + owner.captureId()).body()))
+    assertThat(json(api.get("/api/v2/processors/cf-1/" + owner.captureId()).body()))
         .isEqualTo(json("{\"table_ids\":[101,102]}"));
     assertThat(data.serviceSafePoints).isNotEmpty();
 
     // a checkpoint never goes back
     data.report("cf-1", cp, cp - 10, Map.of(), null);
     Thread.sleep(500);
-    assertThat(json(Http.get(port, "/api/v2/changefeeds/cf-1").body()).get("checkpoint_ts").asLong()).isEqualTo(cp);
+    assertThat(json(api.get("/api/v2/changefeeds/cf-1").body()).get("checkpoint_ts").asLong()).isEqualTo(cp);
 
     // a retryable error: pending, listed as warning with the error
     RunningError down = new RunningError(OffsetDateTime.now(), owner.advertiseAddr(), "CDC:ErrKafkaNewProducer", "broker down");
     data.report("cf-1", cp, cp, Map.of(), down);
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        json(Http.get(port, "/api/v2/changefeeds/cf-1").body()).get("state").asText().equals("pending"));
-    JsonNode item = json(Http.get(port, "/api/v2/changefeeds").body()).get("items").get(0);
+        json(api.get("/api/v2/changefeeds/cf-1").body()).get("state").asText().equals("pending"));
+    JsonNode item = json(api.get("/api/v2/changefeeds").body()).get("items").get(0);
     assertThat(item.get("state").asText()).isEqualTo("warning");
     assertThat(item.get("error").get("code").asText()).isEqualTo("CDC:ErrKafkaNewProducer");
     assertThat(item.get("error").get("message").asText()).isEqualTo("broker down");
-    JsonNode detail = json(Http.get(port, "/api/v2/changefeeds/cf-1").body());
+    JsonNode detail = json(api.get("/api/v2/changefeeds/cf-1").body());
     assertThat(detail.get("error").has("time")).isFalse();
     assertThat(detail.get("admin_job_type").asInt()).isEqualTo(1);
     await().atMost(Duration.ofSeconds(5)).until(() -> !data.running.contains(id));
 
     // resume (from pending: not applicable) is ignored; pause then resume clears the error
-    assertThat(Http.post(port, "/api/v2/changefeeds/cf-1/pause", null).status()).isEqualTo(200);
+    assertThat(api.post("/api/v2/changefeeds/cf-1/pause", null).status()).isEqualTo(200);
     data.report("cf-1", targetTs, targetTs, Map.of(), null);
-    assertThat(Http.post(port, "/api/v2/changefeeds/cf-1/resume", "{}").status()).isEqualTo(200);
+    assertThat(api.post("/api/v2/changefeeds/cf-1/resume", "{}").status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(10)).until(() ->
-        json(Http.get(port, "/api/v2/changefeeds/cf-1").body()).get("state").asText().equals("finished"));
-    JsonNode finished = json(Http.get(port, "/api/v2/changefeeds/cf-1").body());
+        json(api.get("/api/v2/changefeeds/cf-1").body()).get("state").asText().equals("finished"));
+    JsonNode finished = json(api.get("/api/v2/changefeeds/cf-1").body());
     assertThat(finished.get("checkpoint_ts").asLong()).isEqualTo(targetTs);
     assertThat(finished.get("admin_job_type").asInt()).isEqualTo(4);
-    assertThat(json(Http.get(port, "/api/v2/changefeeds").body()).get("total").asInt()).isZero();
-    assertThat(json(Http.get(port, "/api/v2/changefeeds?state=all").body()).get("total").asInt()).isEqualTo(1);
+    assertThat(json(api.get("/api/v2/changefeeds").body()).get("total").asInt()).isZero();
+    assertThat(json(api.get("/api/v2/changefeeds?state=all").body()).get("total").asInt()).isEqualTo(1);
   }
 
   @Test
   void tsoAndMetrics() throws Exception {
     Capture c = startCapture();
-    Http.Response tso = Http.post(c.apiPort(), "/api/v2/tso", "{}");
+    Http.Response tso = Http.loopback(c.apiPort()).post("/api/v2/tso", "{}");
     assertThat(tso.status()).isEqualTo(200);
     JsonNode t = json(tso.body());
     assertThat(t.get("timestamp").asLong()).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(5000L));
     assertThat(tso.body()).startsWith("{\n    \"timestamp\": ");
-    assertThat(Http.post(c.apiPort(), "/api/v2/tso", "").status()).isEqualTo(400);
-    Http.Response unknown = Http.post(c.apiPort(), "/api/v2/tso", "{\"id\":42}");
+    assertThat(Http.loopback(c.apiPort()).post("/api/v2/tso", "").status()).isEqualTo(400);
+    Http.Response unknown = Http.loopback(c.apiPort()).post("/api/v2/tso", "{\"id\":42}");
     assertThat(unknown.status()).isEqualTo(500);
     assertThat(json(unknown.body()).get("error_code").asText()).isEqualTo("CDC:ErrUpstreamNotFound");
     await().atMost(Duration.ofSeconds(15)).until(c::isOwner);
-    Http.Response metrics = Http.get(c.apiPort(), "/metrics");
+    Http.Response metrics = Http.loopback(c.apiPort()).get("/metrics");
     assertThat(metrics.status()).isEqualTo(200);
     assertThat(metrics.body()).contains("ticdc_owner_is_owner 1.0");
     assertThat(metrics.body()).contains("ticdc_api_requests_total{method=\"POST\",status=\"200\"}");
-    assertThat(Http.get(c.apiPort(), "/api/v2/nothing").status()).isEqualTo(404);
+    assertThat(Http.loopback(c.apiPort()).get("/api/v2/nothing").status()).isEqualTo(404);
   }
 
   @Test
@@ -357,14 +359,14 @@ class CaptureIT {
     Capture alive = startCapture();
     await().atMost(Duration.ofSeconds(15)).until(alive::isOwner);
     EtcdKeys keys = new EtcdKeys(cluster);
-    Client doomed = Client.builder().endpoints(etcd.clientUrl()).build();
+    Client doomed = Client.builder().endpoints(ETCD.get().clientUrl()).build();
     CaptureSession dead = new CaptureSession(doomed, keys,
         new CaptureInfo("dead-capture", "127.0.0.1:1", "v8.5.0", "", "", 0), 2);
     dead.start(() -> {});
-    assertThat(json(Http.get(alive.apiPort(), "/api/v2/captures").body()).get("total").asInt()).isEqualTo(2);
+    assertThat(json(Http.loopback(alive.apiPort()).get("/api/v2/captures").body()).get("total").asInt()).isEqualTo(2);
     doomed.close(); // crash: keep-alive stops, the lease is not revoked
     await().atMost(Duration.ofSeconds(15)).until(() ->
-        json(Http.get(alive.apiPort(), "/api/v2/captures").body()).get("total").asInt() == 1);
+        json(Http.loopback(alive.apiPort()).get("/api/v2/captures").body()).get("total").asInt() == 1);
     assertThat(client.getKVClient().get(ByteSequence.from(keys.capture("dead-capture"), StandardCharsets.UTF_8),
         GetOption.DEFAULT).get().getKvs()).isEmpty();
     assertThat(CaptureSession.ownerId(client, keys)).isEqualTo(Optional.of(alive.captureId()));
@@ -378,7 +380,7 @@ class CaptureIT {
     Capture other = nonOwner();
     owner.close();
     await().atMost(Duration.ofSeconds(10)).until(other::isOwner);
-    JsonNode list = json(Http.get(other.apiPort(), "/api/v2/captures").body());
+    JsonNode list = json(Http.loopback(other.apiPort()).get("/api/v2/captures").body());
     assertThat(list.get("total").asInt()).isEqualTo(1);
     assertThat(list.get("items").get(0).get("id").asText()).isEqualTo(other.captureId());
   }

@@ -13,6 +13,9 @@ import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.JsonTime;
 import io.kcdc.gateway.owner.UpstreamClient.VerifiedTable;
 import io.kcdc.gateway.owner.UpstreamClient.VerifiedTables;
+import io.kcdc.testkit.Etcd;
+import io.kcdc.testkit.Http;
+import io.kcdc.testkit.ServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,24 +37,22 @@ import org.slf4j.LoggerFactory;
 class ChangefeedApiIT {
   private static final AtomicInteger CLUSTERS = new AtomicInteger();
   private static final String KAFKA = "kafka://127.0.0.1:9092/topic-a?protocol=canal-json&sasl-password=secret";
-  private static EtcdServer etcd;
+  @RegisterExtension static final ServerExtension<Etcd> ETCD = ServerExtension.etcd();
   private static Client client;
 
   private final List<Capture> captures = new ArrayList<>();
   private final FakeDataPath data = new FakeDataPath();
   private String cluster;
-  private int port;
+  private Http api;
 
   @BeforeAll
-  static void startEtcd() throws Exception {
-    etcd = EtcdServer.start();
-    client = Client.builder().endpoints(etcd.clientUrl()).build();
+  static void connect() {
+    client = Client.builder().endpoints(ETCD.get().clientUrl()).build();
   }
 
   @AfterAll
-  static void stopEtcd() throws Exception {
+  static void disconnect() {
     client.close();
-    etcd.close();
   }
 
   @AfterEach
@@ -60,11 +62,11 @@ class ChangefeedApiIT {
 
   private Capture startOwner() {
     cluster = "api" + CLUSTERS.incrementAndGet();
-    Capture c = new Capture(CaptureConfig.of(cluster, "127.0.0.1:0", List.of(etcd.clientUrl()), "v8.5.0"),
+    Capture c = new Capture(CaptureConfig.of(cluster, "127.0.0.1:0", List.of(ETCD.get().clientUrl()), "v8.5.0"),
         data, data, data).start();
     captures.add(c);
     await().atMost(Duration.ofSeconds(15)).until(c::isOwner);
-    port = c.apiPort();
+    api = Http.loopback(c.apiPort());
     return c;
   }
 
@@ -79,7 +81,7 @@ class ChangefeedApiIT {
 
   private long create(String id, String sinkUri) throws Exception {
     long startTs = data.currentTso() - Tso.compose(60_000, 0);
-    Http.Response r = Http.post(port, "/api/v2/changefeeds",
+    Http.Response r = api.post("/api/v2/changefeeds",
         "{\"changefeed_id\":\"%s\",\"start_ts\":%d,\"sink_uri\":\"%s\"}".formatted(id, startTs, sinkUri));
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     ChangefeedId cf = new ChangefeedId("default", id);
@@ -100,7 +102,7 @@ class ChangefeedApiIT {
   }
 
   private Http.Response put(String path, String body) throws Exception {
-    return Http.send(port, "PUT", path, body);
+    return api.put(path, body);
   }
 
   @Test
@@ -116,7 +118,7 @@ class ChangefeedApiIT {
         "changefeed not exists, default/nope");
     assertError(put("/api/v2/changefeeds/bad_id", "{}"), 400, "CDC:ErrAPIInvalidParam", "invalid changefeed_id: bad_id");
 
-    assertThat(Http.post(port, path + "/pause", null).status()).isEqualTo(200);
+    assertThat(api.post(path + "/pause", null).status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> !data.running.contains(id));
 
     assertError(put(path, ""), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
@@ -164,20 +166,20 @@ class ChangefeedApiIT {
     assertThat(stored.get("state").asText()).isEqualTo("stopped");
 
     // GET masks, meta_info does not
-    assertThat(json(Http.get(port, path).body()).get("sink_uri").asText()).endsWith("sasl-password=xxxxx");
-    Http.Response metaInfo = Http.get(port, path + "/meta_info");
+    assertThat(json(api.get(path).body()).get("sink_uri").asText()).endsWith("sasl-password=xxxxx");
+    Http.Response metaInfo = api.get(path + "/meta_info");
     assertThat(metaInfo.status()).isEqualTo(200);
     JsonNode m = json(metaInfo.body());
     assertThat(m.get("sink_uri").asText()).isEqualTo("kafka://127.0.0.1:9092/topic-b?protocol=canal-json&sasl-password=other");
     assertThat(m.get("target_ts").asLong()).isEqualTo(targetTs);
     assertThat(m.get("config").has("consistent")).isFalse(); // pruned for kafka, as GET
-    assertError(Http.get(port, "/api/v2/changefeeds/nope/meta_info"), 400, "CDC:ErrChangeFeedNotExists",
+    assertError(api.get("/api/v2/changefeeds/nope/meta_info"), 400, "CDC:ErrChangeFeedNotExists",
         "changefeed not exists, default/nope");
-    assertError(Http.get(port, "/api/v2/changefeeds/a.b/meta_info"), 400, "CDC:ErrAPIInvalidParam",
+    assertError(api.get("/api/v2/changefeeds/a.b/meta_info"), 400, "CDC:ErrAPIInvalidParam",
         "invalid changefeed_id: a.b");
 
     // the resumed changefeed runs with the new info
-    assertThat(Http.post(port, path + "/resume", "{}").status()).isEqualTo(200);
+    assertThat(api.post(path + "/resume", "{}").status()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(5)).until(() -> data.running.contains(id));
     assertThat(data.startedWith.get(id).sinkUri()).contains("topic-b");
     assertThat(data.startedWith.get(id).targetTs()).isEqualTo(targetTs);
@@ -195,8 +197,8 @@ class ChangefeedApiIT {
     // rows were written 10 s ago: not finished
     data.report("cf-sync", checkpoint, checkpoint, now - Tso.compose(10_000, 0));
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        json(Http.get(port, "/api/v2/changefeeds/cf-sync").body()).get("checkpoint_ts").asLong() == checkpoint);
-    Http.Response r = Http.get(port, path);
+        json(api.get("/api/v2/changefeeds/cf-sync").body()).get("checkpoint_ts").asLong() == checkpoint);
+    Http.Response r = api.get(path);
     assertThat(r.status()).isEqualTo(200);
     JsonNode s = json(r.body());
     assertThat(fieldNames(s)).containsExactly(
@@ -209,21 +211,21 @@ class ChangefeedApiIT {
     assertThat(s.get("info").asText()).isEqualTo("The data syncing is not finished, please wait");
 
     // a body's synced_status overrides the changefeed's thresholds: 5 s quiet, checkpoint within 15 s
-    Http.Response viaBody = Http.send(port, "GET", path,
+    Http.Response viaBody = api.send("GET", path,
         "{\"replica_config\":{\"synced_status\":{\"synced_check_interval\":5}}}");
     assertThat(json(viaBody.body()).get("synced").asBoolean()).isTrue();
     assertThat(json(viaBody.body()).get("info").asText()).isEqualTo("Data syncing is finished");
-    assertThat(Http.send(port, "GET", path, "{\"replica_config\":{\"synced_status\":\"x\"}}").status()).isEqualTo(400);
+    assertThat(api.send("GET", path, "{\"replica_config\":{\"synced_status\":\"x\"}}").status()).isEqualTo(400);
 
     // quiet for 10 min and the checkpoint is current: synced
     long later = now + Tso.compose(1, 0);
     data.report("cf-sync", later, later, now - Tso.compose(600_000, 0));
-    await().atMost(Duration.ofSeconds(5)).until(() -> json(Http.get(port, path).body()).get("synced").asBoolean());
-    assertThat(json(Http.get(port, path).body()).get("info").asText()).isEqualTo("Data syncing is finished");
+    await().atMost(Duration.ofSeconds(5)).until(() -> json(api.get(path).body()).get("synced").asBoolean());
+    assertThat(json(api.get(path).body()).get("info").asText()).isEqualTo("Data syncing is finished");
 
     // PD unreachable: not synced, now is the Unix epoch and the error leads the message
     data.tsoFailure = new IllegalStateException("pd down");
-    JsonNode down = json(Http.get(port, path).body());
+    JsonNode down = json(api.get(path).body());
     data.tsoFailure = null;
     assertThat(down.get("synced").asBoolean()).isFalse();
     assertThat(down.get("now_ts").asText()).isEqualTo(JsonTime.format(Instant.EPOCH, ZoneId.systemDefault()));
@@ -234,9 +236,9 @@ class ChangefeedApiIT {
             + "from the time zone of pd is greater than 300 secs. If it's satisfied, means the data syncing is totally "
             + "finished");
 
-    assertError(Http.get(port, "/api/v2/changefeeds/nope/synced"), 400, "CDC:ErrChangeFeedNotExists",
+    assertError(api.get("/api/v2/changefeeds/nope/synced"), 400, "CDC:ErrChangeFeedNotExists",
         "changefeed not exists, default/nope");
-    assertError(Http.get(port, "/api/v2/changefeeds/-x/synced"), 400, "CDC:ErrAPIInvalidParam",
+    assertError(api.get("/api/v2/changefeeds/-x/synced"), 400, "CDC:ErrAPIInvalidParam",
         "invalid changefeed_id: -x");
     assertThat(startTs).isPositive();
   }
@@ -247,9 +249,9 @@ class ChangefeedApiIT {
     long startTs = create("cf-old", "blackhole://");
     data.report("cf-old", startTs + 1, startTs + 1, startTs);
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        json(Http.get(port, "/api/v2/changefeeds/cf-old").body()).get("checkpoint_ts").asLong() == startTs + 1);
+        json(api.get("/api/v2/changefeeds/cf-old").body()).get("checkpoint_ts").asLong() == startTs + 1);
     // the rows are 60 s old: quiet for a 30 s check interval, but the checkpoint is 60 s behind too
-    JsonNode s = json(Http.send(port, "GET", "/api/v2/changefeeds/cf-old/synced",
+    JsonNode s = json(api.send("GET", "/api/v2/changefeeds/cf-old/synced",
         "{\"replica_config\":{\"synced_status\":{\"synced_check_interval\":30}}}").body());
     assertThat(s.get("synced").asBoolean()).isFalse();
     assertThat(s.get("info").asText()).startsWith("Please check whether PD is online and TiKV Regions are all available.");
@@ -262,19 +264,19 @@ class ChangefeedApiIT {
     System.setProperty("org.slf4j.simpleLogger.log.io.kcdc.quiet", "warn");
     org.slf4j.Logger quiet = LoggerFactory.getLogger("io.kcdc.quiet.x");
     try {
-      Http.Response debug = Http.post(port, "/api/v2/log", "{\"log_level\":\"debug\"}");
+      Http.Response debug = api.post("/api/v2/log", "{\"log_level\":\"debug\"}");
       assertThat(debug.status()).isEqualTo(200);
       assertThat(debug.body()).isEqualTo("{}");
       assertThat(probe.isDebugEnabled()).isTrue();
       assertThat(LoggerFactory.getLogger("io.kcdc.created.later").isDebugEnabled()).isTrue();
       assertThat(quiet.isInfoEnabled()).as("a logger with a level of its own keeps it").isFalse();
-      assertThat(Http.post(port, "/api/v2/log", "{\"log_level\":\"ERROR\"}").status()).isEqualTo(200);
+      assertThat(api.post("/api/v2/log", "{\"log_level\":\"ERROR\"}").status()).isEqualTo(200);
       assertThat(probe.isWarnEnabled()).isFalse();
-      assertError(Http.post(port, "/api/v2/log", "{\"log_level\":\"verbose\"}"), 400, "CDC:ErrAPIInvalidParam",
+      assertError(api.post("/api/v2/log", "{\"log_level\":\"verbose\"}"), 400, "CDC:ErrAPIInvalidParam",
           "fail to change log level: verbose");
-      assertError(Http.post(port, "/api/v2/log", ""), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
+      assertError(api.post("/api/v2/log", ""), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
     } finally {
-      assertThat(Http.post(port, "/api/v2/log", "{}").status()).isEqualTo(200); // {} keeps the pre-filled "info"
+      assertThat(api.post("/api/v2/log", "{}").status()).isEqualTo(200); // {} keeps the pre-filled "info"
     }
     assertThat(probe.isInfoEnabled()).isTrue();
     assertThat(probe.isDebugEnabled()).isFalse();
@@ -286,17 +288,17 @@ class ChangefeedApiIT {
     data.tables = new VerifiedTables(
         List.of(new VerifiedTable("test", "nopk", 70, false)),
         List.of(new VerifiedTable("test", "t1", 68, false), new VerifiedTable("test", "p", 72, true)));
-    Http.Response r = Http.post(port, "/api/v2/verify_table", "{\"replica_config\":{\"filter\":{\"rules\":[\"test.*\"]}}}");
+    Http.Response r = api.post("/api/v2/verify_table", "{\"replica_config\":{\"filter\":{\"rules\":[\"test.*\"]}}}");
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("{\"ineligible_tables\":[{\"database_name\":\"test\",\"table_name\":\"nopk\","
         + "\"table_id\":70,\"is_partition\":false}],\"eligible_tables\":[{\"database_name\":\"test\","
         + "\"table_name\":\"t1\",\"table_id\":68,\"is_partition\":false},{\"database_name\":\"test\","
         + "\"table_name\":\"p\",\"table_id\":72,\"is_partition\":true}]}");
     data.tables = new VerifiedTables(List.of(), List.of());
-    assertThat(Http.post(port, "/api/v2/verify_table", "{}").body()).isEqualTo("{}");
-    assertErrorPrefix(Http.post(port, "/api/v2/verify_table", "{\"replica_config\":{\"filter\":{\"rules\":[\"a.b.c\"]}}}"),
+    assertThat(api.post("/api/v2/verify_table", "{}").body()).isEqualTo("{}");
+    assertErrorPrefix(api.post("/api/v2/verify_table", "{\"replica_config\":{\"filter\":{\"rules\":[\"a.b.c\"]}}}"),
         400, "CDC:ErrFilterRuleInvalid", "filter rule is invalid [a.b.c]: ");
-    assertError(Http.post(port, "/api/v2/verify_table", ""), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
+    assertError(api.post("/api/v2/verify_table", ""), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
   }
 
   @Test
@@ -306,12 +308,12 @@ class ChangefeedApiIT {
         List.of(new VerifiedTable("test", "nopk", 70, false), new VerifiedTable("test", "nouk", 71, false)),
         List.of(new VerifiedTable("test", "t1", 68, false)));
     String body = "{\"changefeed_id\":\"%s\",\"sink_uri\":\"%s\",\"replica_config\":%s}";
-    assertError(Http.post(port, "/api/v2/changefeeds", body.formatted("cf-inel", KAFKA, "{}")), 400,
+    assertError(api.post("/api/v2/changefeeds", body.formatted("cf-inel", KAFKA, "{}")), 400,
         "CDC:ErrTableIneligible", "some tables are not eligible to replicate([test.nopk test.nouk]), if you want to "
             + "ignore these tables, please set ignore_ineligible_table to true");
-    assertThat(Http.post(port, "/api/v2/changefeeds",
+    assertThat(api.post("/api/v2/changefeeds",
         body.formatted("cf-ignore", KAFKA, "{\"ignore_ineligible_table\":true}")).status()).isEqualTo(200);
-    assertThat(Http.post(port, "/api/v2/changefeeds",
+    assertThat(api.post("/api/v2/changefeeds",
         body.formatted("cf-force", KAFKA, "{\"force_replicate\":true}")).status()).isEqualTo(200);
     data.tables = new VerifiedTables(List.of(), List.of());
   }
@@ -321,7 +323,7 @@ class ChangefeedApiIT {
     Capture owner = startOwner();
     create("cf-meta", "blackhole://");
 
-    Http.Response meta = Http.get(port, "/api/v2/unsafe/metadata");
+    Http.Response meta = api.get("/api/v2/unsafe/metadata");
     assertThat(meta.status()).isEqualTo(200);
     assertThat(meta.body()).startsWith("[\n    {\n        \"key\": \"/tidb/cdc/" + cluster + "/");
     JsonNode items = json(meta.body());
@@ -338,22 +340,22 @@ class ChangefeedApiIT {
     }
 
     String gc = "/api/v2/unsafe/service_gc_safepoint";
-    assertError(Http.delete(port, gc), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
-    assertError(Http.send(port, "DELETE", gc, "{\"id\":42}"), 500, "CDC:ErrUpstreamNotFound",
+    assertError(api.delete(gc), 400, "CDC:ErrAPIInvalidParam", "invalid api parameter: EOF");
+    assertError(api.send("DELETE", gc, "{\"id\":42}"), 500, "CDC:ErrUpstreamNotFound",
         "upstream not found, cluster-id: 42");
     await().atMost(Duration.ofSeconds(5)).until(() -> !data.serviceSafePoints.isEmpty());
     String serviceId = data.serviceSafePoints.keySet().iterator().next();
     assertThat(serviceId).startsWith("ticdc-" + cluster + "-");
-    Http.Response removed = Http.send(port, "DELETE", gc, "{}");
+    Http.Response removed = api.send("DELETE", gc, "{}");
     assertThat(removed.status()).isEqualTo(200);
     assertThat(removed.body()).isEqualTo("{}");
     assertThat(data.serviceSafePointTtls.get(serviceId)).isZero();
     assertThat(data.serviceSafePoints.get(serviceId)).isEqualTo(-1L); // MaxUint64
 
     String lock = "/api/v2/unsafe/resolve_lock";
-    assertError(Http.post(port, lock, "{\"ts\":5}"), 400, "CDC:ErrAPIInvalidParam",
+    assertError(api.post(lock, "{\"ts\":5}"), 400, "CDC:ErrAPIInvalidParam",
         "invalid api parameter: Key: 'ResolveLockReq.RegionID' Error:Field validation for 'RegionID' failed on the 'required' tag");
-    Http.Response unavailable = Http.post(port, lock, "{\"region_id\":2,\"ts\":5}");
+    Http.Response unavailable = api.post(lock, "{\"region_id\":2,\"ts\":5}");
     assertThat(unavailable.status()).isEqualTo(503);
     assertThat(unavailable.body()).isEmpty();
   }

@@ -1,9 +1,9 @@
 package io.kcdc.capture;
 
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
-import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.testkit.Etcd;
+import io.kcdc.testkit.FreePorts;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.TempDirs;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ final class PlaygroundCommand implements Callable<Integer> {
       System.setProperty("org.slf4j.simpleLogger.logFile", logFile.toString());
     }
     if (!keepData) {
-      FileTrees.delete(dir);
+      TempDirs.delete(dir);
     }
     FreePorts.requireFree(pdPort, "PD");
     FreePorts.requireFree(mysqlPort, "MySQL");
@@ -109,9 +109,10 @@ final class PlaygroundCommand implements Callable<Integer> {
     }, "playground-shutdown"));
     try {
       out.println("[playground] data directory " + dir + ", logs in " + logFile);
-      EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"), etcdPort, etcdPeerPort);
+      Etcd etcd = Etcd.builder().dataDir(dir.resolve("etcd")).clientPort(etcdPort).peerPort(etcdPeerPort).build().start();
       started.add(etcd);
-      KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), kafkaPort, kafkaControllerPort);
+      Kafka kafka = Kafka.builder().dataDir(dir.resolve("kafka")).port(kafkaPort).controllerPort(kafkaControllerPort)
+          .build().start();
       started.add(kafka);
       EmbeddedUpstream upstream =
           EmbeddedUpstream.builder()

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.testkit.PartitionReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -124,13 +125,9 @@ class ChangefeedOptionsIT {
 
   private static List<JsonNode> events(String topic) throws Exception {
     List<JsonNode> out = new ArrayList<>();
-    stack.readPartition(topic, 0, r -> {
-      try {
-        out.add(JSON.readTree(r.value()));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    for (var r : PartitionReader.readAll(stack.kafka.bootstrapServers(), topic, 0)) {
+      out.add(JSON.readTree(r.value()));
+    }
     return out;
   }
 }

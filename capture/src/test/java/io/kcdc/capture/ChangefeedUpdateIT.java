@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.testkit.Kafka;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +15,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +30,7 @@ class ChangefeedUpdateIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static TestStack stack;
-  private static KafkaBroker kafka;
+  private static Kafka kafka;
   private static EmbeddedUpstream upstream;
   private static TestApi api;
   private static String server;
@@ -147,23 +142,12 @@ class ChangefeedUpdateIT {
 
   /** "TYPE id" of every canal-json row event in a topic, in order. */
   private static List<String> rowEvents(String topic) throws Exception {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     List<String> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-          JsonNode event = JSON.readTree(r.value());
-          String type = event.path("type").asText();
-          if (!event.path("isDdl").asBoolean() && !type.equals("TIDB_WATERMARK") && event.has("data")) {
-            out.add(type + " " + event.path("data").get(0).path("id").asText());
-          }
-        }
+    for (ConsumerRecord<byte[], byte[]> r : stack.read(topic, 0)) {
+      JsonNode event = JSON.readTree(r.value());
+      String type = event.path("type").asText();
+      if (!event.path("isDdl").asBoolean() && !type.equals("TIDB_WATERMARK") && event.has("data")) {
+        out.add(type + " " + event.path("data").get(0).path("id").asText());
       }
     }
     return out;

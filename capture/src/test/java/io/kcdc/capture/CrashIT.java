@@ -3,18 +3,14 @@ package io.kcdc.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.capture.chaos.ChaosRun;
 import io.kcdc.capture.chaos.SinkAudit;
 import io.kcdc.testkit.Etcd;
 import io.kcdc.testkit.Kafka;
 import io.kcdc.testkit.TempDirs;
 import io.kcdc.testkit.FreePorts;
+import io.kcdc.testkit.Http;
 import io.kcdc.upstream.EmbeddedUpstream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * figure for people is {@code cdc chaos} against the playground; here they only have to recover).
  */
 class CrashIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CAPTURES = 3;
 
   private final List<AutoCloseable> started = new ArrayList<>();
@@ -54,8 +49,6 @@ class CrashIT {
     Etcd etcd = Etcd.builder().dataDir(dir.resolve("etcd")).build().start();
     started.add(etcd);
     Kafka kafka = Kafka.builder().dataDir(dir.resolve("kafka")).inChildJvm("512m")
-        .brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
-        .brokerProperty("group.min.session.timeout.ms", "2000")
         .build().start();
     started.add(kafka);
     EmbeddedUpstream upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0)
@@ -115,9 +108,10 @@ class CrashIT {
       etcd.stop();
       // While etcd is down every capture still answers, with TiCDC's error body where etcd is needed.
       for (CaptureSupervisor c : captures) {
-        HttpResponse<String> r = get(c.spec().apiAddr(), "/api/v2/changefeeds");
-        assertThat(r.statusCode()).as("GET /changefeeds without etcd").isGreaterThanOrEqualTo(500);
-        JsonNode body = JSON.readTree(r.body());
+        Http.Response r = Http.to("http://" + c.spec().apiAddr()).withTimeout(Duration.ofSeconds(40))
+            .get("/api/v2/changefeeds");
+        assertThat(r.status()).as("GET /changefeeds without etcd").isGreaterThanOrEqualTo(500);
+        JsonNode body = r.json();
         assertThat(body.path("error_code").asText()).startsWith("CDC:Err");
         assertThat(body.path("error_msg").asText()).isNotEmpty();
       }
@@ -134,11 +128,5 @@ class CrashIT {
       assertThat(report.clean()).as(report.summary()).isTrue();
     }
     started.add(0, () -> TempDirs.deleteQuietly(dir));
-  }
-
-  private static HttpResponse<String> get(String address, String path) throws Exception {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    return http.send(HttpRequest.newBuilder(URI.create("http://" + address + path)).timeout(Duration.ofSeconds(40))
-        .build(), HttpResponse.BodyHandlers.ofString());
   }
 }

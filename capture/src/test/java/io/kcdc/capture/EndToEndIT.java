@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -18,14 +19,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +38,7 @@ class EndToEndIT {
   private static final String SINK_TOPIC = "e2e-sink";
 
   private static TestStack stack;
-  private static KafkaBroker kafka;
+  private static Kafka kafka;
   private static EmbeddedUpstream upstream;
 
   @BeforeAll
@@ -131,12 +129,12 @@ class EndToEndIT {
 
       // One partition: rows and DDLs in the order a consumer sees them.
       List<JsonNode> messages = new ArrayList<>();
-      stack.readPartition("e2e-ddl", 0, rec -> {
+      for (ConsumerRecord<byte[], byte[]> rec : stack.read("e2e-ddl", 0)) {
         JsonNode m = json(rec.value());
         if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
           messages.add(m);
         }
-      });
+      }
       List<JsonNode> ddls = messages.stream().filter(m -> m.path("isDdl").asBoolean()).toList();
       assertThat(ddls).extracting(m -> m.path("type").asText()).containsExactly("ALTER", "CREATE", "TRUNCATE", "ERASE");
       assertThat(ddls.get(0).path("sql").asText()).contains("ADD COLUMN w");
@@ -192,11 +190,11 @@ class EndToEndIT {
       int rows = 0;
       for (int partition = 0; partition < 3; partition++) {
         List<long[]> events = new ArrayList<>(); // {type, ts}
-        stack.readPartition("e2e-op", partition, rec -> {
+        for (ConsumerRecord<byte[], byte[]> rec : stack.read("e2e-op", partition)) {
           for (JsonNode key : openProtocolKeys(rec.key())) {
             events.add(new long[] {key.path("t").asLong(), key.path("ts").asLong()});
           }
-        });
+        }
         List<long[]> ddls = events.stream().filter(e -> e[0] == 2).toList();
         assertThat(ddls).as("partition %d holds the DDL once", partition).hasSize(1);
         long ddlTs = ddls.get(0)[1];
@@ -318,18 +316,10 @@ class EndToEndIT {
 
     static SinkReplica consume(String bootstrap, String topic, int partitions, long endTs) throws Exception {
       SinkReplica r = new SinkReplica();
-      Properties p = new Properties();
-      p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-      p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
       Map<Integer, Long> watermark = new HashMap<>();
-      try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-        List<TopicPartition> tps = new ArrayList<>();
-        for (int i = 0; i < partitions; i++) {
-          tps.add(new TopicPartition(topic, i));
-        }
-        c.assign(tps);
-        c.seekToBeginning(tps);
+      int[] all = IntStream.range(0, partitions).toArray();
+      try (PartitionReader c = PartitionReader.open(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000), topic, all)) {
         long deadline = System.currentTimeMillis() + 120_000;
         // Every partition ends with a watermark >= endTs once all rows <= endTs are in it.
         while (watermark.size() < partitions || watermark.values().stream().anyMatch(w -> w < endTs)) {

@@ -5,18 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.testkit.Http;
+import io.kcdc.testkit.Kafka;
 import io.kcdc.upstream.EmbeddedUpstream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,7 @@ class EventFilterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static TestStack stack;
-  private static KafkaBroker kafka;
+  private static Kafka kafka;
   private static EmbeddedUpstream upstream;
   private static TestApi api;
 
@@ -94,16 +92,12 @@ class EventFilterIT {
 
   @Test
   void anInvalidExpressionIsRefusedAtCreate() throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(api.base() + "/api/v2/changefeeds"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("""
-            {"changefeed_id":"ef-bad","start_ts":%d,"sink_uri":"blackhole://",
-             "replica_config":{"filter":{"rules":["ef.*"],"event_filters":[
-               {"matcher":["ef.t"],"ignore_insert_value_expr":"id >>= 1"}]}}}""".formatted(api.tso())))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(500);
-    JsonNode body = JSON.readTree(r.body());
+    Http.Response r = api.http().post("/api/v2/changefeeds", """
+        {"changefeed_id":"ef-bad","start_ts":%d,"sink_uri":"blackhole://",
+         "replica_config":{"filter":{"rules":["ef.*"],"event_filters":[
+           {"matcher":["ef.t"],"ignore_insert_value_expr":"id >>= 1"}]}}}""".formatted(api.tso()));
+    assertThat(r.status()).as(r.body()).isEqualTo(500);
+    JsonNode body = r.json();
     assertThat(body.path("error_code").asText()).isEqualTo("CDC:ErrInvalidFilterExpression");
     assertThat(body.path("error_msg").asText()).contains("There is a syntax error in: 'id >>= 1'");
   }
@@ -132,16 +126,12 @@ class EventFilterIT {
   /** The partition's canal-json messages without watermarks, as a read_committed consumer sees them. */
   private static List<JsonNode> read(String topic) throws Exception {
     List<JsonNode> messages = new ArrayList<>();
-    stack.readPartition(topic, 0, rec -> {
-      try {
-        JsonNode m = JSON.readTree(rec.value());
-        if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
-          messages.add(m);
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+    for (ConsumerRecord<byte[], byte[]> rec : stack.read(topic, 0)) {
+      JsonNode m = JSON.readTree(rec.value());
+      if (!m.path("type").asText().equals("TIDB_WATERMARK")) {
+        messages.add(m);
       }
-    });
+    }
     return messages;
   }
 }

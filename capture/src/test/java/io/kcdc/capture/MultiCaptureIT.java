@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.testkit.Kafka;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,14 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +34,7 @@ class MultiCaptureIT {
   private static final int TABLES = 4;
 
   private static TestStack stack;
-  private static KafkaBroker kafka;
+  private static Kafka kafka;
   private static EmbeddedUpstream upstream;
   private static List<TestApi> apis;
 
@@ -150,43 +145,31 @@ class MultiCaptureIT {
   }
 
   private void assertSinkHoldsEveryChangeOnce() throws Exception {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     Map<String, Map<Long, Long>> replica = new HashMap<>();
     Map<String, Long> lastCommit = new HashMap<>();
     List<String> seen = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = List.of(new TopicPartition(SINK_TOPIC, 0), new TopicPartition(SINK_TOPIC, 1),
-          new TopicPartition(SINK_TOPIC, 2));
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
-      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<byte[], byte[]> rec : c.poll(Duration.ofMillis(500))) {
-          JsonNode m = JSON.readTree(rec.value());
-          String type = m.path("type").asText();
-          if (type.equals("TIDB_WATERMARK") || m.path("isDdl").asBoolean()) {
-            continue;
-          }
-          String table = m.path("table").asText();
-          JsonNode data = m.path("data").get(0);
-          long id = data.path("id").asLong();
-          long commitTs = m.path("_tidb").path("commitTs").asLong();
-          String key = table + "/" + id;
-          seen.add(key + "@" + commitTs);
-          Long last = lastCommit.put(key, commitTs);
-          if (last != null && last >= commitTs) {
-            problems.add(key + " at " + commitTs + " after " + last);
-          }
-          Map<Long, Long> rows = replica.computeIfAbsent(table, t -> new TreeMap<>());
-          if (type.equals("DELETE")) {
-            rows.remove(id);
-          } else {
-            rows.put(id, data.path("v").asLong());
-          }
-        }
+    for (ConsumerRecord<byte[], byte[]> rec : stack.read(SINK_TOPIC, 0, 1, 2)) {
+      JsonNode m = JSON.readTree(rec.value());
+      String type = m.path("type").asText();
+      if (type.equals("TIDB_WATERMARK") || m.path("isDdl").asBoolean()) {
+        continue;
+      }
+      String table = m.path("table").asText();
+      JsonNode data = m.path("data").get(0);
+      long id = data.path("id").asLong();
+      long commitTs = m.path("_tidb").path("commitTs").asLong();
+      String key = table + "/" + id;
+      seen.add(key + "@" + commitTs);
+      Long last = lastCommit.put(key, commitTs);
+      if (last != null && last >= commitTs) {
+        problems.add(key + " at " + commitTs + " after " + last);
+      }
+      Map<Long, Long> rows = replica.computeIfAbsent(table, t -> new TreeMap<>());
+      if (type.equals("DELETE")) {
+        rows.remove(id);
+      } else {
+        rows.put(id, data.path("v").asLong());
       }
     }
     assertThat(problems).as("per-key commit order, no duplicates").isEmpty();

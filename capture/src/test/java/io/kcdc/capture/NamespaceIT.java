@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.kcdc.testkit.PartitionReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -77,10 +74,8 @@ class NamespaceIT {
       }
 
       // Removing the default namespace's changefeed leaves the other one running.
-      HttpResponse<String> removed = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(api.base() + "/api/v2/changefeeds/same?namespace=default")).DELETE().build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+      var removed = api.http().delete("/api/v2/changefeeds/same?namespace=default");
+      assertThat(removed.status()).as(removed.body()).isEqualTo(200);
       for (int i = 6; i <= 8; i++) {
         s.execute("INSERT INTO two.t VALUES (" + i + ", 'two')");
       }
@@ -100,17 +95,13 @@ class NamespaceIT {
   /** "db.table id" of every row change in the sink topic, in order. */
   private static List<String> rows(String topic) throws Exception {
     List<String> out = new ArrayList<>();
-    stack.readPartition(topic, 0, r -> {
-      try {
-        JsonNode m = JSON.readTree(r.value());
-        if (m.path("type").asText().equals("INSERT")) {
-          out.add(m.path("database").asText() + "." + m.path("table").asText() + " "
-              + m.path("data").get(0).path("id").asText());
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+    for (var r : PartitionReader.readAll(stack.kafka.bootstrapServers(), topic, 0)) {
+      JsonNode m = JSON.readTree(r.value());
+      if (m.path("type").asText().equals("INSERT")) {
+        out.add(m.path("database").asText() + "." + m.path("table").asText() + " "
+            + m.path("data").get(0).path("id").asText());
       }
-    });
+    }
     return out;
   }
 }

@@ -2,6 +2,7 @@ package io.kcdc.capture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.testkit.PartitionReader;
 import io.kcdc.tidb.RowEncoder;
 import io.kcdc.tidb.TableCodec;
 import io.kcdc.tidb.schema.DBInfo;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,7 +76,7 @@ public final class PipelineBenchmark {
          "sink_uri":"kafka://%s/bench-sink?protocol=canal-json&enable-tidb-extension=true&partition-num=%d",
          "replica_config":{"filter":{"rules":["bench.*"]}}}""".formatted(bootstrap, partitions));
     Thread.sleep(5000); // let the connector and the streams app start
-    try (KafkaConsumer<byte[], byte[]> sink = sinkConsumer(bootstrap, partitions)) {
+    try (PartitionReader sink = sinkReader(bootstrap, partitions)) {
       if (warmup > 0) {
         // A cold JVM spends a core on JIT compilation for the first minute; measure after that.
         System.out.printf("warm-up: %,d rows...%n", warmup);
@@ -172,26 +174,17 @@ public final class PipelineBenchmark {
     return c.endOffsets(tps).values().stream().mapToLong(Long::longValue).sum();
   }
 
-  private static KafkaConsumer<byte[], byte[]> sinkConsumer(String bootstrap, int partitions) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, System.getProperty("isolation", "read_committed"));
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> tps = new ArrayList<>();
-    for (int i = 0; i < partitions; i++) {
-      tps.add(new TopicPartition("bench-sink", i));
-    }
-    c.assign(tps);
-    c.seekToBeginning(tps);
-    return c;
+  private static PartitionReader sinkReader(String bootstrap, int partitions) {
+    return PartitionReader.open(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, System.getProperty("isolation", "read_committed"),
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), "bench-sink", IntStream.range(0, partitions).toArray());
   }
 
   /**
    * Reads the next {@code rows} row records; returns their latencies in ms: from the commit ts' physical time to
    * when a {@code read_committed} consumer receives the record (what a user of the sink sees).
    */
-  private static long[] consume(KafkaConsumer<byte[], byte[]> c, int rows) throws Exception {
+  private static long[] consume(PartitionReader c, int rows) throws Exception {
     long[] latencies = new long[rows];
     int n = 0;
     long deadline = System.currentTimeMillis() + 600_000;

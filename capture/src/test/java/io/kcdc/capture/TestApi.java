@@ -3,30 +3,26 @@ package io.kcdc.capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.kcdc.testkit.Http;
 
 /** A capture's OpenAPI v2 for tests: requests that must answer 200, parsed as JSON. */
 record TestApi(String base) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** The API without the status check, for answers a test expects to be errors. */
+  Http http() {
+    return Http.to(base);
+  }
 
   JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return ok("GET", path, http().get(path));
   }
 
   JsonNode post(String path, String body) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isEqualTo(200);
-    return JSON.readTree(r.body());
+    return ok("POST", path, http().post(path, body));
+  }
+
+  private static JsonNode ok(String method, String path, Http.Response r) {
+    assertThat(r.status()).as("%s %s: %s", method, path, r.body()).isEqualTo(200);
+    return r.json();
   }
 
   /** The upstream's current TSO through {@code POST /api/v2/tso}. */

@@ -1,21 +1,16 @@
 package io.kcdc.capture;
 
-import io.kcdc.capture.local.EtcdProcess;
-import io.kcdc.capture.local.FileTrees;
-import io.kcdc.capture.local.FreePorts;
-import io.kcdc.capture.local.KafkaBroker;
+import io.kcdc.testkit.Etcd;
+import io.kcdc.testkit.FreePorts;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
+import io.kcdc.testkit.TempDirs;
 import io.kcdc.upstream.EmbeddedUpstream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The whole product on loopback for a test or a benchmark: etcd, a KRaft broker, the embedded
@@ -24,13 +19,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class TestStack implements AutoCloseable {
   final Path dir;
-  final EtcdProcess etcd;
-  final KafkaBroker kafka;
+  final Etcd etcd;
+  final Kafka kafka;
   final EmbeddedUpstream upstream;
   final List<CaptureServer> captures = new ArrayList<>();
   final List<TestApi> apis = new ArrayList<>();
 
-  private TestStack(Path dir, EtcdProcess etcd, KafkaBroker kafka, EmbeddedUpstream upstream) {
+  private TestStack(Path dir, Etcd etcd, Kafka kafka, EmbeddedUpstream upstream) {
     this.dir = dir;
     this.etcd = etcd;
     this.kafka = kafka;
@@ -42,11 +37,11 @@ final class TestStack implements AutoCloseable {
    * @param tasksMax connector tasks per changefeed
    */
   static TestStack start(String name, int captures, int rowPartitions, int tasksMax) throws Exception {
-    Path dir = Files.createTempDirectory("kcdc-" + name);
+    Path dir = TempDirs.create(name);
     TestStack s = null;
     try {
-      EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"), 0, 0);
-      KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), 0, 0);
+      Etcd etcd = Etcd.builder().dataDir(dir.resolve("etcd")).build().start();
+      Kafka kafka = Kafka.builder().dataDir(dir.resolve("kafka")).build().start();
       EmbeddedUpstream upstream = EmbeddedUpstream.builder().pdPort(0).mysqlPort(0)
           .resolvedTsInterval(Duration.ofMillis(200)).build().start();
       s = new TestStack(dir, etcd, kafka, upstream);
@@ -63,7 +58,7 @@ final class TestStack implements AutoCloseable {
       if (s != null) {
         s.close();
       } else {
-        FileTrees.delete(dir);
+        TempDirs.delete(dir);
       }
       throw e;
     }
@@ -82,23 +77,9 @@ final class TestStack implements AutoCloseable {
     }
   }
 
-  /**
-   * Hands every record of the topic's partition, as a {@code read_committed} consumer sees it up to
-   * the partition's current end, to {@code each}.
-   */
-  void readPartition(String topic, int partition, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    var p = new java.util.Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, partition);
-      c.assign(List.of(tp));
-      c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      while (c.position(tp) < end) {
-        c.poll(Duration.ofMillis(500)).forEach(each);
-      }
-    }
+  /** Every record of the topic's partitions (all when none is given), as a {@code read_committed} consumer sees it now. */
+  List<ConsumerRecord<byte[], byte[]>> read(String topic, int... partitions) {
+    return PartitionReader.readAll(kafka.bootstrapServers(), topic, partitions);
   }
 
   @Override
@@ -113,6 +94,6 @@ final class TestStack implements AutoCloseable {
         c.close();
       }
     }
-    FileTrees.delete(dir);
+    TempDirs.delete(dir);
   }
 }

@@ -1,49 +1,28 @@
 package io.kcdc.connector;
 
 import io.kcdc.avro.InternalEvent;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.kcdc.testkit.Http;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.runtime.Connect;
 
 /**
  * A one-broker KRaft cluster and an in-process distributed Connect worker (service-loaded
- * plugins, so the connector on the test classpath is found), with REST and consumer helpers.
+ * plugins, so the connector on the test classpath is found), with its REST API and readers of
+ * the internal topic.
  */
 final class ConnectHarness implements AutoCloseable {
-  private final KafkaClusterTestKit kafka;
+  private final Kafka kafka;
   private final Connect<?> connect;
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final String rest;
+  private final Http rest;
 
   ConnectHarness() throws Exception {
-    kafka = new KafkaClusterTestKit.Builder(
-        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .build();
-    kafka.format();
-    kafka.startup();
-    kafka.waitForReadyBrokers();
+    kafka = Kafka.startTemporary();
     Map<String, String> w = new HashMap<>();
     w.put("bootstrap.servers", kafka.bootstrapServers());
     w.put("group.id", "kcdc-it-connect");
@@ -59,36 +38,21 @@ final class ConnectHarness implements AutoCloseable {
     w.put("listeners", "http://127.0.0.1:0");
     w.put("plugin.discovery", "service_load");
     connect = new ConnectDistributed().startConnect(w);
-    rest = connect.rest().serverUrl().toString().replaceAll("/$", "");
-  }
-
-  String bootstrap() {
-    return kafka.bootstrapServers();
+    rest = Http.to(connect.rest().serverUrl().toString());
   }
 
   void createTopic(String name, int partitions) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-    }
+    kafka.createTopic(name, partitions);
   }
 
-  HttpResponse<String> request(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rest + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json");
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  /** Connect's REST API. */
+  Http rest() {
+    return rest;
   }
 
-  /** A consumer of the whole topic from the beginning. */
-  KafkaConsumer<byte[], byte[]> consumer(String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "kcdc-it-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    c.subscribe(Set.of(topic));
-    return c;
+  /** A reader of every partition of the topic from the beginning. */
+  PartitionReader reader(String topic) {
+    return PartitionReader.open(kafka.bootstrapServers(), topic);
   }
 
   /**
@@ -114,12 +78,12 @@ final class ConnectHarness implements AutoCloseable {
   /** One decoded record of the internal topic; task checkpoints (no key) have table id -1. */
   record Decoded(int partition, long tableId, InternalEvent event) {}
 
-  static List<Decoded> poll(KafkaConsumer<byte[], byte[]> c) {
-    List<Decoded> out = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-      out.add(new Decoded(r.partition(), r.key() == null ? -1 : InternalEvents.tableIdOf(r.key()), InternalEvents.deserialize(r.value())));
-    }
-    return out;
+  /** What the reader brings within half a second, decoded. */
+  static List<Decoded> poll(PartitionReader reader) {
+    return reader.poll(Duration.ofMillis(500)).stream()
+        .map(r -> new Decoded(r.partition(), r.key() == null ? -1 : InternalEvents.tableIdOf(r.key()),
+            InternalEvents.deserialize(r.value())))
+        .toList();
   }
 
   @Override

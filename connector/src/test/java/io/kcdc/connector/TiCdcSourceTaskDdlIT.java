@@ -8,6 +8,7 @@ import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
+import io.kcdc.testkit.PartitionReader;
 import io.kcdc.upstream.cluster.EmbeddedCluster;
 import io.kcdc.upstream.sql.SqlEngine;
 import io.kcdc.upstream.sql.SqlSession;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,8 +62,8 @@ class TiCdcSourceTaskDdlIT {
     return ConnectHarness.connectorConfig("cf2", cluster.pdAddress(), startTs, "d.*", TOPIC, PARTITIONS);
   }
 
-  private void read(KafkaConsumer<byte[], byte[]> consumer) {
-    for (ConnectHarness.Decoded d : ConnectHarness.poll(consumer)) {
+  private void read(PartitionReader reader) {
+    for (ConnectHarness.Decoded d : ConnectHarness.poll(reader)) {
       if (!(d.event().getPayload() instanceof TaskCheckpoint)) {
         assertThat(d.partition()).isEqualTo(InternalEvents.partitionOf(d.tableId(), PARTITIONS));
         byTable.computeIfAbsent(d.tableId(), k -> new ArrayList<>()).add(d.event().getPayload());
@@ -96,9 +96,9 @@ class TiCdcSourceTaskDdlIT {
         .map(o -> (TableSchema) o).findFirst();
   }
 
-  private void awaitResolved(KafkaConsumer<byte[], byte[]> consumer, long ts, String... tables) {
+  private void awaitResolved(PartitionReader reader, long ts, String... tables) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      read(consumer);
+      read(reader);
       for (String t : tables) {
         if (idOf(t) < 0 || resolved(idOf(t)) < ts) {
           return false;
@@ -135,8 +135,8 @@ class TiCdcSourceTaskDdlIT {
     sql.execute("CREATE TABLE d.a (id INT PRIMARY KEY, v VARCHAR(10))");
     sql.execute("CREATE TABLE d.gone (id INT PRIMARY KEY)");
     long startTs = cluster.txnKv().currentTs();
-    assertThat(connect.request("PUT", "/connectors/cf2/config", connectorConfig(startTs)).statusCode()).isEqualTo(201);
-    try (KafkaConsumer<byte[], byte[]> consumer = connect.consumer(TOPIC)) {
+    assertThat(connect.rest().put("/connectors/cf2/config", connectorConfig(startTs)).status()).isEqualTo(201);
+    try (PartitionReader reader = connect.reader(TOPIC)) {
       sql.execute("INSERT INTO d.a VALUES (1, 'a')");
       sql.execute("INSERT INTO d.gone VALUES (1)");
       sql.execute("ALTER TABLE d.a ADD COLUMN w INT DEFAULT 7");
@@ -146,13 +146,13 @@ class TiCdcSourceTaskDdlIT {
       sql.execute("INSERT INTO d.b VALUES (1, 10)");
       sql.execute("DROP TABLE d.gone");
       long beforeTruncate = cluster.txnKv().currentTs();
-      awaitResolved(consumer, beforeTruncate, "a", "b");
+      awaitResolved(reader, beforeTruncate, "a", "b");
       long oldA = idOf("a");
       sql.execute("TRUNCATE TABLE d.a");
       sql.execute("INSERT INTO d.a VALUES (5, 'e', 5)");
       long end = cluster.txnKv().currentTs();
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        read(consumer);
+        read(reader);
         return idOf("a") != oldA && resolved(idOf("a")) >= end && resolved(idOf("b")) >= end;
       });
 
@@ -187,16 +187,16 @@ class TiCdcSourceTaskDdlIT {
 
       // Restart: the tasks resume from their checkpoints and keep following DDLs.
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .untilAsserted(() -> assertThat(connect.request("GET", "/connectors/cf2/offsets", null).body())
+          .untilAsserted(() -> assertThat(connect.rest().get("/connectors/cf2/offsets").body())
               .contains("\"task\":\"0/2\",\"changefeed\":\"cf2\"},\"offset\":{\"checkpoint_ts\"")
               .contains("\"task\":\"1/2\",\"changefeed\":\"cf2\"},\"offset\":{\"checkpoint_ts\""));
-      assertThat(connect.request("POST", "/connectors/cf2/restart?includeTasks=true", null).statusCode()).isBetween(200, 204);
+      assertThat(connect.rest().post("/connectors/cf2/restart?includeTasks=true", null).status()).isBetween(200, 204);
       sql.execute("ALTER TABLE d.b ADD COLUMN y VARCHAR(5)");
       sql.execute("INSERT INTO d.b VALUES (2, 20, 'y')");
       sql.execute("CREATE TABLE d.c (id INT PRIMARY KEY)");
       sql.execute("INSERT INTO d.c VALUES (9)");
       long end2 = cluster.txnKv().currentTs();
-      awaitResolved(consumer, end2, "a", "b", "c");
+      awaitResolved(reader, end2, "a", "b", "c");
       assertThat(rows(b)).filteredOn(r -> r.getColumns().get(0).equals(2L)).singleElement()
           .satisfies(r -> assertThat(text(r.getColumns().get(2))).isEqualTo("y"));
       assertThat(rows(idOf("c"))).singleElement().satisfies(r -> assertThat(r.getColumns()).containsExactly(9L));
@@ -204,7 +204,7 @@ class TiCdcSourceTaskDdlIT {
         assertOrdered(id);
       }
     } finally {
-      connect.request("DELETE", "/connectors/cf2", null);
+      connect.rest().delete("/connectors/cf2");
     }
   }
 
@@ -216,15 +216,15 @@ class TiCdcSourceTaskDdlIT {
     long startTs = cluster.txnKv().currentTs();
     connect.createTopic("_cdc.cf3.rows", PARTITIONS);
     String config = ConnectHarness.connectorConfig("cf3", cluster.pdAddress(), startTs, "p.*", "_cdc.cf3.rows", PARTITIONS);
-    assertThat(connect.request("PUT", "/connectors/cf3/config", config).statusCode()).isEqualTo(201);
-    try (KafkaConsumer<byte[], byte[]> consumer = connect.consumer("_cdc.cf3.rows")) {
+    assertThat(connect.rest().put("/connectors/cf3/config", config).status()).isEqualTo(201);
+    try (PartitionReader reader = connect.reader("_cdc.cf3.rows")) {
       sql.execute("INSERT INTO p.r VALUES (1, 1), (11, 11)");
       sql.execute("ALTER TABLE p.r ADD PARTITION (PARTITION p2 VALUES LESS THAN (30))");
       sql.execute("INSERT INTO p.r VALUES (21, 21)");
       sql.execute("ALTER TABLE p.r TRUNCATE PARTITION p0");
       sql.execute("INSERT INTO p.r VALUES (2, 2)");
       long end = cluster.txnKv().currentTs();
-      awaitResolved(consumer, end, "r");
+      awaitResolved(reader, end, "r");
       List<RowChange> rows = rows(idOf("r"));
       assertThat(rows).extracting(r -> r.getColumns().get(0)).containsExactly(1L, 11L, 21L, 2L);
       // Each row names its partition: four physical tables, the truncated p0 got a new id.
@@ -232,7 +232,7 @@ class TiCdcSourceTaskDdlIT {
       assertThat(rows).allSatisfy(r -> assertThat(r.getPhysicalTableId()).isNotEqualTo(r.getTableId()));
       assertOrdered(idOf("r"));
     } finally {
-      connect.request("DELETE", "/connectors/cf3", null);
+      connect.rest().delete("/connectors/cf3");
     }
   }
 }

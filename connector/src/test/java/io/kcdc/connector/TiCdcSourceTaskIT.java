@@ -8,6 +8,7 @@ import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
+import io.kcdc.testkit.PartitionReader;
 import io.kcdc.tidb.TableCodec;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.cluster.EmbeddedCluster;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,8 +60,8 @@ class TiCdcSourceTaskIT {
   /** Everything read so far, per table, in partition order. */
   private final Map<Long, List<Object>> byTable = new HashMap<>();
 
-  private void read(KafkaConsumer<byte[], byte[]> consumer) {
-    for (ConnectHarness.Decoded d : ConnectHarness.poll(consumer)) {
+  private void read(PartitionReader reader) {
+    for (ConnectHarness.Decoded d : ConnectHarness.poll(reader)) {
       if (d.event().getPayload() instanceof TaskCheckpoint) {
         continue;
       }
@@ -107,9 +107,9 @@ class TiCdcSourceTaskIT {
     return out;
   }
 
-  private void awaitResolved(KafkaConsumer<byte[], byte[]> consumer, long ts) {
+  private void awaitResolved(PartitionReader reader, long ts) {
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      read(consumer);
+      read(reader);
       return resolved(T1.id()) >= ts && resolved(T2.id()) >= ts;
     });
   }
@@ -122,11 +122,11 @@ class TiCdcSourceTaskIT {
     long a1 = upstream.upsert(T1, UpstreamFixture.range(1, 20), "a-");
     long a2 = upstream.upsert(T2, UpstreamFixture.range(1, 5), "a-");
 
-    assertThat(connect.request("PUT", "/connectors/cf1/config", connectorConfig(startTs)).statusCode()).isEqualTo(201);
-    try (KafkaConsumer<byte[], byte[]> consumer = connect.consumer(TOPIC)) {
+    assertThat(connect.rest().put("/connectors/cf1/config", connectorConfig(startTs)).status()).isEqualTo(201);
+    try (PartitionReader reader = connect.reader(TOPIC)) {
       long b = upstream.upsert(T1, List.of(3L, 30L), "b-");
       long d = upstream.delete(T1, List.of(4L));
-      awaitResolved(consumer, Math.max(Math.max(a1, a2), d));
+      awaitResolved(reader, Math.max(Math.max(a1, a2), d));
 
       for (TableInfo t : List.of(T1, T2)) {
         List<Object> events = byTable.get(t.id());
@@ -163,14 +163,14 @@ class TiCdcSourceTaskIT {
       // Offsets are committed asynchronously (offset.flush.interval.ms); under load this takes a while.
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
           .pollInterval(java.time.Duration.ofMillis(500))
-          .untilAsserted(() -> assertThat(connect.request("GET", "/connectors/cf1/offsets", null).body())
+          .untilAsserted(() -> assertThat(connect.rest().get("/connectors/cf1/offsets").body())
               .contains("\"table_id\":" + T1.id() + "},\"offset\":{\"resolved_ts\"")
               .contains("\"table_id\":" + T2.id() + "},\"offset\":{\"resolved_ts\""));
-      assertThat(connect.request("POST", "/connectors/cf1/restart?includeTasks=true", null).statusCode()).isBetween(200, 204);
+      assertThat(connect.rest().post("/connectors/cf1/restart?includeTasks=true", null).status()).isBetween(200, 204);
       long c = upstream.upsert(T1, List.of(5L, 40L), "c-");
       long c2 = upstream.upsert(T2, List.of(6L), "c-");
       int schemasBefore = byTable.get(T1.id()).stream().filter(o -> o instanceof TableSchema).toList().size();
-      awaitResolved(consumer, Math.max(c, c2));
+      awaitResolved(reader, Math.max(c, c2));
 
       assertThat(content(T1.id())).hasSize(21).containsEntry(5L, "c-5").containsEntry(40L, "c-40");
       assertThat(content(T2.id())).hasSize(6).containsEntry(6L, "c-6");
@@ -181,7 +181,7 @@ class TiCdcSourceTaskIT {
           .map(r -> r.getCommitTs() + "/" + handle(r)).toList();
       assertThat(belowOffset).isNotEmpty().doesNotHaveDuplicates();
     } finally {
-      connect.request("DELETE", "/connectors/cf1", null);
+      connect.rest().delete("/connectors/cf1");
     }
   }
 }

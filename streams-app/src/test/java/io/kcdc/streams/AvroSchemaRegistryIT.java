@@ -9,6 +9,8 @@ import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
 import io.kcdc.tidb.ColumnFlag;
 import io.kcdc.tidb.MysqlFlag;
 import io.kcdc.tidb.MysqlType;
@@ -25,18 +27,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AvroSchemaRegistryIT {
   private static final String TOPIC = "cdc-avro";
-  private static KafkaClusterTestKit cluster;
+  private static Kafka kafka;
   private static ApicurioRegistry registry;
 
   @TempDir static Path dir;
@@ -59,14 +54,14 @@ class AvroSchemaRegistryIT {
   @BeforeAll
   static void start() throws Exception {
     registry = ApicurioRegistry.launch(dir.resolve("apicurio"));
-    cluster = TestKafka.start();
+    kafka = Kafka.startTemporary(); // while the registry starts
     registry.awaitReady(Duration.ofSeconds(90));
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (cluster != null) {
-      cluster.close();
+    if (kafka != null) {
+      kafka.close();
     }
     if (registry != null) {
       registry.close();
@@ -90,23 +85,18 @@ class AvroSchemaRegistryIT {
   @Test
   void registersDecodesEvolvesAndRejectsIncompatibleSchemas() throws Exception {
     String cf = "cf-apicurio";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
-    }
-    SinkUri uri = SinkUri.parse("kafka://" + cluster.bootstrapServers() + "/" + TOPIC + "?protocol=avro&partition-num=1"
+    kafka.createTopic("_cdc." + cf + ".rows", 1);
+    SinkUri uri = SinkUri.parse("kafka://" + kafka.bootstrapServers() + "/" + TOPIC + "?protocol=avro&partition-num=1"
         + "&enable-tidb-extension=true&schema-registry=" + registry.ccompatUrl());
-    ChangefeedStreams.Config config = ChangefeedStreams.Config.of(cluster.bootstrapServers(), "default", cf,
+    ChangefeedStreams.Config config = ChangefeedStreams.Config.of(kafka.bootstrapServers(), "default", cf,
         dir.resolve("state"), uri, SinkConfig.empty()).withReplicationFactor((short) 1)
         .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
     String rows = config.internalTopic();
     try (ChangefeedStreams app = new ChangefeedStreams(config);
         KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> sink = readCommitted()) {
+        PartitionReader sink = PartitionReader.open(kafka.bootstrapServers(), TOPIC, 0)) {
       app.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
-      List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0));
-      sink.assign(partitions);
-      sink.seekToBeginning(partitions);
       AvroReader reader = new AvroReader(registry);
 
       producer.send(new ProducerRecord<>(rows, 0, null, barrier(Long.MAX_VALUE))); // the owner's DDL barrier, open
@@ -160,9 +150,7 @@ class AvroSchemaRegistryIT {
           .hasMessageContaining("incompatible");
       await().atMost(Duration.ofSeconds(30)).until(() -> app.state() == KafkaStreams.State.ERROR);
       assertThat(registry.versions(TOPIC + "-value")).hasSize(2);
-      List<ConsumerRecord<byte[], byte[]>> none = new ArrayList<>();
-      drain(sink, none);
-      assertThat(none).isEmpty();
+      assertThat(sink.drain()).isEmpty();
     }
   }
 
@@ -207,25 +195,14 @@ class AvroSchemaRegistryIT {
     return c;
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> awaitRecords(KafkaConsumer<byte[], byte[]> sink, int n) {
+  private static List<ConsumerRecord<byte[], byte[]>> awaitRecords(PartitionReader sink, int n) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     await().atMost(Duration.ofSeconds(60)).until(() -> {
-      drain(sink, out);
+      out.addAll(sink.drain());
       return out.size() >= n;
     });
     assertThat(out).hasSize(n);
     return out;
-  }
-
-  private static void drain(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> out) {
-    int empty = 0;
-    while (empty < 3) {
-      var batch = consumer.poll(Duration.ofMillis(200));
-      if (batch.isEmpty()) {
-        empty++;
-      }
-      batch.forEach(out::add);
-    }
   }
 
   private static void send(KafkaProducer<byte[], byte[]> p, String topic, byte[] value) {
@@ -234,16 +211,8 @@ class AvroSchemaRegistryIT {
 
   private static KafkaProducer<byte[], byte[]> producer() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static KafkaConsumer<byte[], byte[]> readCommitted() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -12,9 +12,12 @@ import io.kcdc.streams.progress.CheckpointEmitter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
+import io.kcdc.testkit.ServerExtension;
+import io.kcdc.testkit.TempDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,22 +25,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,32 +45,18 @@ class ChangefeedStreamsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
   private static final String SINK_TOPIC = "cdc-out";
-  private static KafkaClusterTestKit cluster;
+  @RegisterExtension static final ServerExtension<Kafka> KAFKA = ServerExtension.kafka();
 
   @TempDir static Path dir;
 
-  @BeforeAll
-  static void startKafka() throws Exception {
-    cluster = TestKafka.start();
-  }
-
-  @AfterAll
-  static void stopKafka() throws Exception {
-    if (cluster != null) {
-      cluster.close();
-    }
-  }
-
   private static String bootstrap() {
-    return cluster.bootstrapServers();
+    return KAFKA.get().bootstrapServers();
   }
 
   @Test
   void sortsRoutesAndEncodesRowsExactlyOnce() throws Exception {
     String cf = "cf-it";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 2, (short) 1))).all().get();
-    }
+    KAFKA.get().createTopic("_cdc." + cf + ".rows", 2);
     SinkUri uri = SinkUri.parse("kafka://" + bootstrap() + "/" + SINK_TOPIC
         + "?protocol=canal-json&partition-num=3&replication-factor=1&enable-tidb-extension=true");
     ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", cf, dir.resolve("state"), uri,
@@ -84,16 +65,10 @@ class ChangefeedStreamsIT {
 
     try (ChangefeedStreams app = new ChangefeedStreams(config);
         KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> sink = readCommitted();
-        KafkaConsumer<byte[], byte[]> progress = readCommitted()) {
+        PartitionReader sink = PartitionReader.open(bootstrap(), SINK_TOPIC, 0, 1, 2);
+        PartitionReader progress = PartitionReader.open(bootstrap(), config.progressTopic(), 0)) {
       app.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
-      List<TopicPartition> sinkPartitions = List.of(new TopicPartition(SINK_TOPIC, 0), new TopicPartition(SINK_TOPIC, 1),
-          new TopicPartition(SINK_TOPIC, 2));
-      sink.assign(sinkPartitions);
-      sink.seekToBeginning(sinkPartitions);
-      progress.assign(List.of(new TopicPartition(config.progressTopic(), 0)));
-      progress.seekToBeginning(List.of(new TopicPartition(config.progressTopic(), 0)));
       String rows = config.internalTopic();
       openBarrier(producer, rows, 2);
 
@@ -113,7 +88,7 @@ class ChangefeedStreamsIT {
       Map<Long, Long> checkpoints = new HashMap<>();
       List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
       awaitCheckpoints(progress, checkpoints, Map.of(1L, 20L, 2L, 15L));
-      drain(sink, out);
+      out.addAll(sink.drain()); // rows of a seen progress record were committed in the same transaction
       assertThat(rowIds(out)).containsExactly("t:12", "u:200", "t:11");
 
       // rows re-sent after a (simulated) connector restart, then the rest is resolved
@@ -123,7 +98,7 @@ class ChangefeedStreamsIT {
       send(producer, rows, 2, resolved(2, 40));
       producer.flush();
       awaitCheckpoints(progress, checkpoints, Map.of(1L, 40L, 2L, 40L));
-      drain(sink, out);
+      out.addAll(sink.drain());
       assertThat(rowIds(out)).containsExactly("t:12", "u:200", "t:11", "u:201", "t:13");
 
       // all rows of a table in the TiCDC table-dispatcher partition: crc32("testt") % 3 = 1, crc32("testu") % 3 = 0
@@ -144,7 +119,7 @@ class ChangefeedStreamsIT {
       }
       List<ConsumerRecord<byte[], byte[]>> after = new ArrayList<>();
       await().atMost(Duration.ofSeconds(30)).until(() -> {
-        drain(sink, after);
+        after.addAll(sink.drain());
         return after.size() >= 3;
       });
       assertThat(after).extracting(ConsumerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
@@ -162,21 +137,16 @@ class ChangefeedStreamsIT {
   void openProtocolEndToEnd() throws Exception {
     String cf = "cf-open";
     String topic = "cdc-open";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
-    }
+    KAFKA.get().createTopic("_cdc." + cf + ".rows", 1);
     SinkUri uri = SinkUri.parse("kafka://" + bootstrap() + "/" + topic + "?protocol=open-protocol&partition-num=3");
     ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", cf, dir.resolve("open"), uri,
         SinkConfig.empty()).withReplicationFactor((short) 1)
         .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
     try (ChangefeedStreams app = new ChangefeedStreams(config);
         KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> sink = readCommitted()) {
+        PartitionReader sink = PartitionReader.open(bootstrap(), topic, 0, 1, 2)) {
       app.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
-      List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
-      sink.assign(parts);
-      sink.seekToBeginning(parts);
       openBarrier(producer, config.internalTopic(), 1);
       send(producer, config.internalTopic(), 1, encode(testT(1, 1)));
       send(producer, config.internalTopic(), 1, encode(insert(1, 5, 10, 1)));
@@ -186,7 +156,7 @@ class ChangefeedStreamsIT {
       producer.flush();
       List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
-        drain(sink, out);
+        out.addAll(sink.drain());
         return !out.isEmpty();
       });
       assertThat(out).hasSize(1); // three rows of one partition, one batch
@@ -210,7 +180,7 @@ class ChangefeedStreamsIT {
       }
       List<ConsumerRecord<byte[], byte[]>> after = new ArrayList<>();
       await().atMost(Duration.ofSeconds(30)).until(() -> {
-        drain(sink, after);
+        after.addAll(sink.drain());
         return after.size() >= 6;
       });
       for (ConsumerRecord<byte[], byte[]> r : after) {
@@ -231,9 +201,7 @@ class ChangefeedStreamsIT {
   void barrierSurvivesRestarts() throws Exception {
     String cf = "cf-barrier";
     String topic = "cdc-barrier";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
-    }
+    KAFKA.get().createTopic("_cdc." + cf + ".rows", 1);
     SinkUri uri = SinkUri.parse("kafka://" + bootstrap() + "/" + topic
         + "?protocol=canal-json&partition-num=1&enable-tidb-extension=true");
     ChangefeedStreams.Config config = ChangefeedStreams.Config.of(bootstrap(), "default", cf, dir.resolve("barrier"),
@@ -243,13 +211,8 @@ class ChangefeedStreamsIT {
     Map<Long, TableProgress> progressSeen = new HashMap<>();
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> sink = readCommitted();
-        KafkaConsumer<byte[], byte[]> progress = readCommitted()) {
-      sink.assign(List.of(new TopicPartition(topic, 0)));
-      sink.seekToBeginning(List.of(new TopicPartition(topic, 0)));
-      progress.assign(List.of(new TopicPartition(config.progressTopic(), 0)));
-      progress.seekToBeginning(List.of(new TopicPartition(config.progressTopic(), 0)));
-
+        PartitionReader sink = PartitionReader.open(bootstrap(), topic, 0);
+        PartitionReader progress = PartitionReader.open(bootstrap(), config.progressTopic(), 0)) {
       try (ChangefeedStreams app = startApp(config)) {
         producer.send(new ProducerRecord<>(rows, 0, null, barrier(20)));
         send(producer, rows, 1, encode(testT(1, 1)));
@@ -264,7 +227,7 @@ class ChangefeedStreamsIT {
         send(producer, rows, 1, resolved(1, 40));
         producer.flush();
         awaitProgress(progress, progressSeen, 1, 40, 20);
-        drain(sink, out);
+        out.addAll(sink.drain());
         assertThat(rowIds(out)).containsExactly("t:110");
         assertThat(app.error()).isEmpty();
       }
@@ -274,18 +237,18 @@ class ChangefeedStreamsIT {
         send(producer, rows, 2, resolved(2, 40));
         producer.flush();
         awaitProgress(progress, progressSeen, 2, 40, 20);
-        drain(sink, out);
+        out.addAll(sink.drain());
         assertThat(rowIds(out)).containsExactly("t:110", "u:215");
         assertThat(app.error()).isEmpty();
       }
 
       // no local state at all: the barrier comes back from the changelog
-      deleteRecursively(config.stateDir());
+      TempDirs.delete(config.stateDir());
       try (ChangefeedStreams app = startApp(config)) {
         send(producer, rows, 3, resolved(3, 40));
         producer.flush();
         awaitProgress(progress, progressSeen, 3, 40, 20);
-        drain(sink, out);
+        out.addAll(sink.drain());
         assertThat(rowIds(out)).containsExactly("t:110", "u:215", "v:318");
 
         producer.send(new ProducerRecord<>(rows, 0, null, barrier(35)));
@@ -293,7 +256,7 @@ class ChangefeedStreamsIT {
         for (long table = 1; table <= 3; table++) {
           awaitProgress(progress, progressSeen, table, 40, 35);
         }
-        drain(sink, out);
+        out.addAll(sink.drain());
         assertThat(rowIds(out).subList(3, 6)).containsExactlyInAnyOrder("t:130", "u:230", "v:330");
         assertThat(app.error()).isEmpty();
       }
@@ -308,7 +271,7 @@ class ChangefeedStreamsIT {
   }
 
   /** Waits until the table's latest progress record is exactly (resolvedTs, checkpointTs). */
-  private static void awaitProgress(KafkaConsumer<byte[], byte[]> progress, Map<Long, TableProgress> seen, long table,
+  private static void awaitProgress(PartitionReader progress, Map<Long, TableProgress> seen, long table,
       long resolvedTs, long checkpointTs) {
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       for (ConsumerRecord<byte[], byte[]> r : progress.poll(Duration.ofMillis(200))) {
@@ -327,18 +290,7 @@ class ChangefeedStreamsIT {
     }
   }
 
-  private static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
-
-  private static void awaitCheckpoints(KafkaConsumer<byte[], byte[]> progress, Map<Long, Long> seen, Map<Long, Long> want) {
+  private static void awaitCheckpoints(PartitionReader progress, Map<Long, Long> seen, Map<Long, Long> want) {
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       for (ConsumerRecord<byte[], byte[]> r : progress.poll(Duration.ofMillis(200))) {
         TableProgress p = PROGRESS.decode(r.value());
@@ -347,18 +299,6 @@ class ChangefeedStreamsIT {
       }
       return want.entrySet().stream().allMatch(e -> seen.getOrDefault(e.getKey(), 0L) >= e.getValue());
     });
-  }
-
-  /** Reads until the consumer is idle; rows of a seen progress record were committed in the same transaction. */
-  private static void drain(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> out) {
-    int empty = 0;
-    while (empty < 3) {
-      var batch = consumer.poll(Duration.ofMillis(200));
-      if (batch.isEmpty()) {
-        empty++;
-      }
-      batch.forEach(out::add);
-    }
   }
 
   private static List<String> rowIds(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -384,13 +324,5 @@ class ChangefeedStreamsIT {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static KafkaConsumer<byte[], byte[]> readCommitted() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }

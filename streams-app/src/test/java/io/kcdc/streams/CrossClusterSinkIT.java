@@ -12,6 +12,9 @@ import io.kcdc.streams.progress.CheckpointEmitter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
+import io.kcdc.testkit.ServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -23,21 +26,15 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -48,50 +45,26 @@ import org.junit.jupiter.api.io.TempDir;
 class CrossClusterSinkIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
-  private static KafkaClusterTestKit app;
-  private static KafkaClusterTestKit sink;
+  @RegisterExtension static final ServerExtension<Kafka> APP = ServerExtension.kafka();
+  @RegisterExtension static final ServerExtension<Kafka> SINK = ServerExtension.kafka();
 
   @TempDir static Path dir;
-
-  @BeforeAll
-  static void startClusters() throws Exception {
-    app = TestKafka.start();
-    sink = TestKafka.start();
-  }
-
-  @AfterAll
-  static void stopClusters() throws Exception {
-    for (KafkaClusterTestKit c : new KafkaClusterTestKit[] {app, sink}) {
-      if (c != null) {
-        c.close();
-      }
-    }
-  }
 
   @Test
   void rowsArriveOnTheOtherClusterBeforeTheirProgress() throws Exception {
     String cf = "cf-far";
     String topic = "cdc-far";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", app.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 2, (short) 1))).all().get();
-    }
-    SinkUri uri = SinkUri.parse("kafka://" + sink.bootstrapServers() + "/" + topic
+    APP.get().createTopic("_cdc." + cf + ".rows", 2);
+    SinkUri uri = SinkUri.parse("kafka://" + SINK.get().bootstrapServers() + "/" + topic
         + "?protocol=canal-json&partition-num=3&replication-factor=1&enable-tidb-extension=true");
     ChangefeedStreams.Config config = config(cf, uri);
     String rows = config.internalTopic();
-    List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
-        new TopicPartition(topic, 2));
     try (ChangefeedStreams streams = new ChangefeedStreams(config);
         KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> out = consumer(sink);
-        KafkaConsumer<byte[], byte[]> progress = consumer(app)) {
+        PartitionReader out = PartitionReader.open(SINK.get().bootstrapServers(), topic, 0, 1, 2);
+        PartitionReader progress = PartitionReader.open(APP.get().bootstrapServers(), config.progressTopic(), 0)) {
       streams.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-      out.assign(parts);
-      out.seekToBeginning(parts);
-      TopicPartition progressPartition = new TopicPartition(config.progressTopic(), 0);
-      progress.assign(List.of(progressPartition));
-      progress.seekToBeginning(List.of(progressPartition));
 
       for (int p = 0; p < 2; p++) {
         producer.send(new ProducerRecord<>(rows, p, null, barrier(Long.MAX_VALUE)));
@@ -111,7 +84,7 @@ class CrossClusterSinkIT {
       Map<Long, Long> checkpoints = new HashMap<>();
       awaitCheckpoints(progress, checkpoints, Map.of(1L, 20L, 2L, 15L));
       // the progress is on A, so its rows must already be on B: count without waiting
-      assertThat(out.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+      assertThat(out.endOffsetSum()).isEqualTo(3);
       List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
       drain(out, records, 3);
       assertThat(ids(records)).containsExactly("t:12", "t:11", "u:200");
@@ -120,7 +93,7 @@ class CrossClusterSinkIT {
       send(producer, rows, 2, resolved(2, 40));
       producer.flush();
       awaitCheckpoints(progress, checkpoints, Map.of(1L, 40L, 2L, 40L));
-      assertThat(out.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(5);
+      assertThat(out.endOffsetSum()).isEqualTo(5);
       drain(out, records, 5);
       assertThat(ids(records)).containsExactly("t:12", "t:11", "t:13", "u:200", "u:201");
       for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -129,7 +102,7 @@ class CrossClusterSinkIT {
         // TiCDC's table dispatcher: crc32("testt") % 3 = 1, crc32("testu") % 3 = 0
         assertThat(r.partition()).isEqualTo(m.get("table").asText().equals("t") ? 1 : 0);
       }
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", app.bootstrapServers()))) {
+      try (Admin admin = Admin.create(APP.get().adminConfig(Map.of()))) {
         assertThat(admin.listTopics().names().get()).doesNotContain(topic);
       }
 
@@ -138,7 +111,7 @@ class CrossClusterSinkIT {
       try (CheckpointEmitter emitter = new CheckpointEmitter(options, Map.of())) {
         assertThat(emitter.emit(40, List.of(topic))).isEqualTo(3);
       }
-      assertThat(out.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
+      assertThat(out.endOffsetSum()).isEqualTo(8);
       assertThat(streams.error()).isEmpty();
     }
   }
@@ -147,18 +120,16 @@ class CrossClusterSinkIT {
   void aRecordTheSinkClusterRefusesFailsTheApp() throws Exception {
     String cf = "cf-refused";
     String topic = "cdc-small";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", app.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
-    }
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", sink.bootstrapServers()))) {
+    APP.get().createTopic("_cdc." + cf + ".rows", 1);
+    try (Admin admin = Admin.create(SINK.get().adminConfig(Map.of()))) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
           .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024")))).all().get();
     }
-    ChangefeedStreams.Config config = config(cf, SinkUri.parse("kafka://" + sink.bootstrapServers() + "/" + topic
+    ChangefeedStreams.Config config = config(cf, SinkUri.parse("kafka://" + SINK.get().bootstrapServers() + "/" + topic
         + "?protocol=canal-json"));
     try (ChangefeedStreams streams = new ChangefeedStreams(config);
         KafkaProducer<byte[], byte[]> producer = producer();
-        KafkaConsumer<byte[], byte[]> progress = consumer(app)) {
+        PartitionReader progress = PartitionReader.open(APP.get().bootstrapServers(), config.progressTopic(), 0)) {
       streams.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
       String rows = config.internalTopic();
@@ -173,22 +144,17 @@ class CrossClusterSinkIT {
       assertThat(streams.error().get()).hasStackTraceContaining("CDC:ErrKafkaAsyncSendMessage")
           .hasRootCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
       await().atMost(Duration.ofSeconds(30)).until(() -> streams.state() == KafkaStreams.State.ERROR);
-      TopicPartition progressPartition = new TopicPartition(config.progressTopic(), 0);
-      progress.assign(List.of(progressPartition));
-      progress.seekToBeginning(List.of(progressPartition));
-      List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
-      drain(progress, written, 0);
-      assertThat(written).isEmpty(); // the table's rows never reached the sink: no progress
+      assertThat(progress.drain()).isEmpty(); // the table's rows never reached the sink: no progress
     }
   }
 
   private static ChangefeedStreams.Config config(String cf, SinkUri uri) {
-    return ChangefeedStreams.Config.of(app.bootstrapServers(), "default", cf, dir.resolve(cf), uri, SinkConfig.empty())
+    return ChangefeedStreams.Config.of(APP.get().bootstrapServers(), "default", cf, dir.resolve(cf), uri, SinkConfig.empty())
         .withReplicationFactor((short) 1)
         .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
   }
 
-  private static void awaitCheckpoints(KafkaConsumer<byte[], byte[]> progress, Map<Long, Long> seen, Map<Long, Long> want) {
+  private static void awaitCheckpoints(PartitionReader progress, Map<Long, Long> seen, Map<Long, Long> want) {
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       for (ConsumerRecord<byte[], byte[]> r : progress.poll(Duration.ofMillis(200))) {
         TableProgress p = PROGRESS.decode(r.value());
@@ -198,17 +164,12 @@ class CrossClusterSinkIT {
     });
   }
 
-  /** Polls until {@code out} holds {@code want} records and the consumer is idle. */
-  private static void drain(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> out, int want) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    int empty = 0;
-    while ((out.size() < want || empty < 3) && System.nanoTime() < deadline) {
-      var batch = consumer.poll(Duration.ofMillis(200));
-      if (batch.isEmpty()) {
-        empty++;
-      }
-      batch.forEach(out::add);
-    }
+  /** Reads until {@code out} holds {@code want} records and the reader is idle. */
+  private static void drain(PartitionReader reader, List<ConsumerRecord<byte[], byte[]>> out, int want) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      out.addAll(reader.drain());
+      return out.size() >= want;
+    });
   }
 
   /** table:id per table in the order read (each table is in one partition). */
@@ -233,16 +194,8 @@ class CrossClusterSinkIT {
 
   private static KafkaProducer<byte[], byte[]> producer() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, APP.get().bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-  }
-
-  private static KafkaConsumer<byte[], byte[]> consumer(KafkaClusterTestKit cluster) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }

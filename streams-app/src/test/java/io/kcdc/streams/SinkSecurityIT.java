@@ -13,37 +13,32 @@ import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
+import io.kcdc.testkit.Kafka;
+import io.kcdc.testkit.PartitionReader;
+import io.kcdc.testkit.ServerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,26 +49,36 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SinkSecurityIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** The test kit's PLAIN users (its JAAS file for the broker). */
+  /** The SASL broker's PLAIN users (its listener's JAAS config); the admin is also the broker's own login. */
   private static final String PLAIN_USER = "plain-user1";
   private static final String PLAIN_PASSWORD = "plain-user1-secret";
   private static final String ADMIN_USER = "plain-admin";
   private static final String ADMIN_PASSWORD = "plain-admin-secret";
   private static final String SCRAM_USER = "scram-cdc";
   private static final String SCRAM_PASSWORD = "scram \"cdc\" secret";
-  private static KafkaClusterTestKit app;
-  private static KafkaClusterTestKit sasl;
-  private static KafkaClusterTestKit tls;
+  @RegisterExtension static final ServerExtension<Kafka> APP = ServerExtension.kafka();
+  private static Kafka sasl;
+  private static Kafka tls;
   private static TestCertificates certs;
 
   @TempDir static Path dir;
 
   @BeforeAll
   static void startClusters() throws Exception {
-    app = TestKafka.start();
-    sasl = start(new TestKitNodes.Builder().setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT),
-        Map.of("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256", "allow.everyone.if.no.acl.found", "true"));
-    try (Admin admin = sasl.admin()) {
+    String plainLogin = "username=\"" + ADMIN_USER + "\" password=\"" + ADMIN_PASSWORD + "\"";
+    sasl = Kafka.builder()
+        .brokerProperties(Map.of("listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256", "sasl.mechanism.inter.broker.protocol", "PLAIN",
+            "listener.name.plaintext.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule"
+                + " required " + plainLogin + " user_" + ADMIN_USER + "=\"" + ADMIN_PASSWORD + "\" user_" + PLAIN_USER
+                + "=\"" + PLAIN_PASSWORD + "\";",
+            "listener.name.plaintext.scram-sha-256.sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;"))
+        .clientProperty("security.protocol", "SASL_PLAINTEXT").clientProperty("sasl.mechanism", "PLAIN")
+        .clientProperty("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+            + plainLogin + ";")
+        .build().start();
+    try (Admin admin = Admin.create(sasl.adminConfig(Map.of()))) {
       admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SCRAM_USER,
           new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), SCRAM_PASSWORD))).all().get();
     }
@@ -83,34 +88,24 @@ class SinkSecurityIT {
         + "&sasl-password=scram%20%22cdc%22%20secret").isEmpty());
     certs = TestCertificates.create(Files.createDirectories(dir.resolve("certs")));
     String store = certs.brokerStore.toString();
-    // the test kit only makes PLAINTEXT and SASL_PLAINTEXT listeners: its broker listener is turned into TLS here
-    tls = start(new TestKitNodes.Builder(), Map.of("listener.security.protocol.map", "EXTERNAL:SSL,CONTROLLER:PLAINTEXT",
-        "ssl.keystore.type", "PKCS12", "ssl.keystore.location", store,
+    // the broker's certificate names localhost only, so the broker is reached as localhost; its own
+    // store serves as key and trust store, for the broker and for the kit's readiness check
+    Map<String, String> stores = Map.of("ssl.keystore.type", "PKCS12", "ssl.keystore.location", store,
         "ssl.keystore.password", TestCertificates.PASSWORD, "ssl.key.password", TestCertificates.PASSWORD,
         "ssl.truststore.type", "PKCS12", "ssl.truststore.location", store,
-        "ssl.truststore.password", TestCertificates.PASSWORD, "ssl.client.auth", "required"));
-  }
-
-  private static KafkaClusterTestKit start(TestKitNodes.Builder nodes, Map<String, String> props) throws Exception {
-    KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(
-        nodes.setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0");
-    props.forEach(b::setConfigProp);
-    KafkaClusterTestKit cluster = b.build();
-    cluster.format();
-    cluster.startup();
-    cluster.waitForReadyBrokers();
-    return cluster;
+        "ssl.truststore.password", TestCertificates.PASSWORD);
+    Kafka.Builder b = Kafka.builder().host("localhost").brokerProperties(stores)
+        .brokerProperty("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT")
+        .brokerProperty("ssl.client.auth", "required").clientProperty("security.protocol", "SSL");
+    stores.forEach(b::clientProperty);
+    tls = b.build().start();
   }
 
   @AfterAll
-  static void stopClusters() throws Exception {
-    for (KafkaClusterTestKit c : new KafkaClusterTestKit[] {app, sasl, tls}) {
-      if (c != null) {
-        c.close();
+  static void stopClusters() {
+    for (Kafka k : new Kafka[] {sasl, tls}) {
+      if (k != null) {
+        k.close();
       }
     }
   }
@@ -201,11 +196,9 @@ class SinkSecurityIT {
     String topic = uri.topic();
     createRowsTopic(cf);
     ChangefeedStreams.Config config = config(cf, uri);
-    TopicPartition sinkPartition = new TopicPartition(topic, 0);
     try (ChangefeedStreams streams = new ChangefeedStreams(config);
         KafkaProducer<byte[], byte[]> producer = appProducer();
-        KafkaConsumer<byte[], byte[]> out = new KafkaConsumer<>(reader, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        PartitionReader out = PartitionReader.open(reader, topic, 0)) {
       streams.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
       String rows = config.internalTopic();
@@ -215,8 +208,6 @@ class SinkSecurityIT {
       producer.send(new ProducerRecord<>(rows, tableKey(1), resolved(1, 20)));
       producer.flush();
 
-      out.assign(List.of(sinkPartition));
-      out.seekToBeginning(List.of(sinkPartition));
       List<JsonNode> seen = new ArrayList<>();
       await().atMost(Duration.ofSeconds(60)).until(() -> {
         out.poll(Duration.ofMillis(200)).forEach(r -> seen.add(json(r)));
@@ -238,7 +229,7 @@ class SinkSecurityIT {
       assertThat(streams.error()).isEmpty();
     }
     // the rows went to the other cluster, not to the app's
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", app.bootstrapServers()))) {
+    try (Admin admin = Admin.create(APP.get().adminConfig(Map.of()))) {
       assertThat(admin.listTopics().names().get()).doesNotContain(topic);
     }
   }
@@ -266,27 +257,22 @@ class SinkSecurityIT {
   }
 
   private static Map<String, Object> reader(KafkaSinkOptions o) {
-    Map<String, Object> p = new HashMap<>(o.client().adminProperties(null));
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
+    return o.client().adminProperties(null);
   }
 
   private static ChangefeedStreams.Config config(String cf, SinkUri uri) {
-    return ChangefeedStreams.Config.of(app.bootstrapServers(), "default", cf, dir.resolve(cf), uri, SinkConfig.empty())
+    return ChangefeedStreams.Config.of(APP.get().bootstrapServers(), "default", cf, dir.resolve(cf), uri, SinkConfig.empty())
         .withReplicationFactor((short) 1)
         .withOverrides(Map.of("commit.interval.ms", 100, "consumer.auto.offset.reset", "earliest"));
   }
 
   private static void createRowsTopic(String cf) throws Exception {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", app.bootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic("_cdc." + cf + ".rows", 1, (short) 1))).all().get();
-    }
+    APP.get().createTopic("_cdc." + cf + ".rows", 1);
   }
 
   private static KafkaProducer<byte[], byte[]> appProducer() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, app.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, APP.get().bootstrapServers());
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }

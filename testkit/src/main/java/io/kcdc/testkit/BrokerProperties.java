@@ -10,8 +10,8 @@ import java.util.Properties;
  * {@link #broker}; see docs/testkit.md for why a broker that is killed needs its own process).
  * Listener names are fixed ({@code PLAINTEXT} for clients, {@code CONTROLLER} for the quorum),
  * every internal topic has replication factor 1, no topic is created by a client asking for it,
- * and a consumer group forms without the initial rebalance delay. {@code extra} wins over all of
- * these.
+ * a consumer group forms without the initial rebalance delay, and a timed-out transaction is
+ * aborted within a second. {@code extra} wins over all of these.
  */
 final class BrokerProperties {
   static final int BROKER_ID = 1;
@@ -87,6 +87,10 @@ final class BrokerProperties {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // A killed capture's open Streams transaction is aborted within a second of its timeout (default 10 s).
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+    // Captures may use group sessions shorter than the default minimum of 6 s (faster failover).
+    p.put("group.min.session.timeout.ms", "2000");
     p.put("auto.create.topics.enable", "false");
     return p;
   }

@@ -18,16 +18,15 @@ public final class Etcd implements AutoCloseable {
   static final String MEMBER = "cdc-etcd";
   private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(30);
 
+  private final Lifecycle lifecycle;
   private final Path dataDir;
-  private final boolean ownsDataDir;
   private final int clientPort;
   private final int peerPort;
   private ChildProcess process;
-  private boolean closed;
 
-  private Etcd(Path dataDir, boolean ownsDataDir, int clientPort, int peerPort) {
-    this.dataDir = dataDir;
-    this.ownsDataDir = ownsDataDir;
+  private Etcd(Lifecycle lifecycle, int clientPort, int peerPort) {
+    this.lifecycle = lifecycle;
+    this.dataDir = lifecycle.dataDir();
     this.clientPort = clientPort;
     this.peerPort = peerPort;
   }
@@ -43,12 +42,7 @@ public final class Etcd implements AutoCloseable {
 
   /** Starts the member and waits until {@code /health} says so; fails if it is running. */
   public synchronized Etcd start() throws IOException {
-    if (closed) {
-      throw new IllegalStateException("etcd was closed");
-    }
-    if (isRunning()) {
-      throw new IllegalStateException("etcd is already running on " + clientUrl());
-    }
+    lifecycle.checkStartable(isRunning(), clientUrl());
     Files.createDirectories(dataDir);
     String peerUrl = "http://127.0.0.1:" + peerPort;
     process = ChildProcess.start("etcd", List.of(
@@ -132,13 +126,9 @@ public final class Etcd implements AutoCloseable {
   /** Stops etcd and deletes a temp data dir it created; calling it again does nothing. */
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    stop();
-    if (ownsDataDir) {
-      TempDirs.deleteQuietly(dataDir);
+    if (lifecycle.close()) {
+      stop();
+      lifecycle.deleteOwnDataDir();
     }
   }
 
@@ -168,9 +158,7 @@ public final class Etcd implements AutoCloseable {
 
     /** The member, not started yet. */
     public Etcd build() {
-      boolean temp = dataDir == null;
-      return new Etcd(temp ? TempDirs.create("etcd") : dataDir, temp, FreePorts.orPick(clientPort),
-          FreePorts.orPick(peerPort));
+      return new Etcd(new Lifecycle("etcd", dataDir), FreePorts.orPick(clientPort), FreePorts.orPick(peerPort));
     }
   }
 }

@@ -26,8 +26,8 @@ import org.apache.kafka.common.Uuid;
 public final class Kafka implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
+  private final Lifecycle lifecycle;
   private final Path dataDir;
-  private final boolean ownsDataDir;
   private final String host;
   private final int port;
   private final int controllerPort;
@@ -39,11 +39,10 @@ public final class Kafka implements AutoCloseable {
   private KafkaNode node;
   private boolean killed;
   private long killedAtNanos;
-  private boolean closed;
 
-  private Kafka(Builder b, Path dataDir, boolean ownsDataDir) {
-    this.dataDir = dataDir;
-    this.ownsDataDir = ownsDataDir;
+  private Kafka(Builder b, Lifecycle lifecycle) {
+    this.lifecycle = lifecycle;
+    this.dataDir = lifecycle.dataDir();
     this.host = b.host;
     this.port = FreePorts.orPick(b.port);
     this.controllerPort = FreePorts.orPick(b.controllerPort);
@@ -67,12 +66,7 @@ public final class Kafka implements AutoCloseable {
    * controller has fenced the killed broker (docs/testkit.md).
    */
   public synchronized Kafka start() throws IOException {
-    if (closed) {
-      throw new IllegalStateException("Kafka was closed");
-    }
-    if (isRunning()) {
-      throw new IllegalStateException("Kafka is already running on " + bootstrapServers());
-    }
+    lifecycle.checkStartable(isRunning(), bootstrapServers());
     try {
       if (childHeap == null) {
         KafkaStorage.formatIfNew(dataDir, BrokerProperties.BROKER_ID, clusterId);
@@ -228,10 +222,9 @@ public final class Kafka implements AutoCloseable {
   /** Stops the broker and deletes a temp dir it created; calling it again does nothing. */
   @Override
   public synchronized void close() {
-    if (closed) {
+    if (!lifecycle.close()) {
       return;
     }
-    closed = true;
     try {
       stop();
     } finally {
@@ -239,9 +232,7 @@ public final class Kafka implements AutoCloseable {
         controller.stop();
       }
     }
-    if (ownsDataDir) {
-      TempDirs.deleteQuietly(dataDir);
-    }
+    lifecycle.deleteOwnDataDir();
   }
 
   @Override
@@ -313,8 +304,7 @@ public final class Kafka implements AutoCloseable {
 
     /** The broker, not started yet. */
     public Kafka build() {
-      boolean temp = dataDir == null;
-      return new Kafka(this, temp ? TempDirs.create("kafka") : dataDir, temp);
+      return new Kafka(this, new Lifecycle("Kafka", dataDir));
     }
   }
 }

@@ -45,6 +45,7 @@ class BrokerPropertiesTest {
         BrokerProperties.broker("127.0.0.1", 1, 2, Path.of("d"), Map.of())}) {
       assertThat(p).containsEntry("auto.create.topics.enable", "false")
           .containsEntry("group.initial.rebalance.delay.ms", "0")
+          .containsEntry("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
           .containsEntry("offsets.topic.replication.factor", "1")
           .containsEntry("transaction.state.log.replication.factor", "1")
           .containsEntry("transaction.state.log.min.isr", "1")

@@ -98,7 +98,7 @@ class KafkaIT {
   void aBrokerInAChildJvmKilledAndStartedAgainServesTheCommittedRecords() throws Exception {
     Path dir;
     try (Kafka kafka = Kafka.builder().inChildJvm("512m")
-        .brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
+        .brokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "500")
         .brokerProperty("group.min.session.timeout.ms", "500").build().start()) {
       dir = kafka.dataDir();
       String bootstrap = kafka.bootstrapServers();
@@ -118,7 +118,7 @@ class KafkaIT {
       assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
       assertThat(values(PartitionReader.readAll(bootstrap, "crash"))).containsExactlyInAnyOrder("a", "b", "c");
       Config broker = brokerConfig(kafka);
-      assertThat(broker.get("transaction.abort.timed.out.transaction.cleanup.interval.ms").value()).isEqualTo("1000");
+      assertThat(broker.get("transaction.abort.timed.out.transaction.cleanup.interval.ms").value()).isEqualTo("500");
       assertThat(broker.get("group.min.session.timeout.ms").value()).isEqualTo("500");
       // the broker aborts the transaction the kill left open, so the partition's end moves past it
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -3,10 +3,10 @@ package io.kcdc.connector.tikv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdc.common.Tso;
+import io.kcdc.testkit.FreePorts;
 import io.kcdc.tidb.Codec;
 import io.kcdc.tidb.TableCodec;
 import io.kcdc.upstream.cluster.EmbeddedCluster;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,10 +25,7 @@ class PdClientIT {
     cluster = EmbeddedCluster.builder().stores(2)
         .splitKeys(List.of(Codec.encodeBytes(TableCodec.recordKey(100, 10)))).start();
     channels = new ChannelPool();
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0)) {
-      deadPort = s.getLocalPort();
-    }
+    int deadPort = FreePorts.pick();
     // The first address does not answer: the client must move on to the next one.
     pd = new PdClient(List.of("127.0.0.1:" + deadPort, "http://" + cluster.pdAddress()), channels, Backoff.DEFAULT);
   }

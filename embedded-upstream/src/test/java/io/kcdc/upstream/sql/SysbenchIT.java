@@ -3,6 +3,7 @@ package io.kcdc.upstream.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.kcdc.testkit.ChildProcess;
 import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.TableInfo;
 import io.kcdc.upstream.EmbeddedUpstream;
@@ -21,7 +22,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -108,9 +108,9 @@ class SysbenchIT {
     cmd.add(command);
     Path log = Files.createTempFile("sysbench", ".log");
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      if (!p.waitFor(Duration.ofSeconds(120).toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+      ChildProcess p = ChildProcess.start("sysbench", cmd, log, null);
+      if (!p.waitFor(Duration.ofSeconds(120))) {
+        p.kill();
         fail("sysbench " + workload + " " + command + " did not finish in 120 s");
       }
       String out = Files.readString(log, StandardCharsets.UTF_8);
