@@ -1,7 +1,9 @@
 package io.kcdc.connector.puller;
 
 import com.google.protobuf.ByteString;
+import io.kcdc.connector.tikv.Backoff;
 import io.kcdc.connector.tikv.ChannelPool;
+import io.kcdc.connector.tikv.LockResolver;
 import io.kcdc.connector.tikv.RegionCache;
 import io.kcdc.connector.tikv.RegionInfo;
 import io.kcdc.connector.tikv.TikvException;
@@ -53,6 +55,8 @@ public final class Puller implements AutoCloseable {
     return t;
   });
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  /** Resolves the locks of regions whose resolved ts lags (orphan locks of a TiDB that died). */
+  private final ResolveLockScheduler staleLocks;
   private volatile boolean closed;
 
   public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs) {
@@ -60,6 +64,7 @@ public final class Puller implements AutoCloseable {
     this.channels = channels;
     this.queue = queue;
     this.resolvedTsIntervalMs = resolvedTsIntervalMs;
+    this.staleLocks = ResolveLockScheduler.start(new LockResolver(regions, channels, Backoff.DEFAULT));
   }
 
   /** One subscribed physical table span. */
@@ -282,11 +287,7 @@ public final class Puller implements AutoCloseable {
               }
             }
             case ERROR -> onRegionError(stream, sub, state, e.getError());
-            case RESOLVED_TS -> {
-              if (state.advance(e.getResolvedTs())) {
-                advances.add(new Advance(sub, state));
-              }
-            }
+            case RESOLVED_TS -> resolved(sub, state, e.getResolvedTs(), advances);
             default -> { }
           }
         }
@@ -296,9 +297,7 @@ public final class Puller implements AutoCloseable {
             List<RegionFeedState> states = r.getRequestId() != 0
                 ? singleton(stream.state(r.getRequestId(), regionId)) : stream.statesOfRegion(regionId);
             for (RegionFeedState state : states) {
-              if (state.advance(r.getTs())) {
-                advances.add(new Advance(byRequestId.get(state.requestId()), state));
-              }
+              resolved(byRequestId.get(state.requestId()), state, r.getTs(), advances);
             }
           }
         }
@@ -313,6 +312,16 @@ public final class Puller implements AutoCloseable {
       } catch (RuntimeException e) {
         fail(e);
         return false;
+      }
+    }
+
+    /** A region's resolved ts event: moves the region on, and lets a lagging region resolve its locks. */
+    private void resolved(Subscription sub, RegionFeedState state, long ts, List<Advance> advances) {
+      if (state.advance(ts)) {
+        advances.add(new Advance(sub, state));
+      }
+      if (state.initialized()) {
+        staleLocks.onResolvedTs(state.regionId(), state.resolvedTs(), System.currentTimeMillis());
       }
     }
 
@@ -378,6 +387,7 @@ public final class Puller implements AutoCloseable {
   public void close() {
     closed = true;
     scheduler.shutdownNow();
+    staleLocks.close();
     for (EventFeedClient s : streams.values()) {
       s.cancel();
     }
