@@ -28,7 +28,10 @@ final class Banner {
           ./cdc cli consume --kafka %s --topic cdc-demo
 
           curl -s -X POST 'http://%s/faults/transfer-leader?region=<id>&store=<id>'   (ids from GET /regions)
+          curl -s -X POST 'http://%s/faults/orphan-lock?db=test&table=t&handle=3&primary_handle=4&primary_committed=true'
+            (a TiDB dying between prewrite and commit; the changefeed resolves the lock within seconds)
 
-        """.formatted(pd, mysql, admin, etcd, kafka, api, connect, mysqlHost, mysqlPort, api, kafka, api, kafka, admin);
+        """.formatted(pd, mysql, admin, etcd, kafka, api, connect, mysqlHost, mysqlPort, api, kafka, api, kafka, admin,
+            admin);
   }
 }

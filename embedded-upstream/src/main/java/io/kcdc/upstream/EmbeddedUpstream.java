@@ -4,6 +4,7 @@ import io.kcdc.upstream.cluster.EmbeddedCluster;
 import io.kcdc.upstream.kv.TxnKv;
 import io.kcdc.upstream.mysql.MySqlServer;
 import io.kcdc.upstream.mysql.MySqlServerConfig;
+import io.kcdc.upstream.sql.OrphanLocks;
 import io.kcdc.upstream.sql.SqlEngine;
 import io.kcdc.upstream.sql.SqlSession;
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class EmbeddedUpstream implements AutoCloseable {
   private EmbeddedCluster cluster;
   private MySqlServer mysql;
   private SqlEngine engine;
+  private OrphanLocks orphans;
   private final java.util.concurrent.atomic.AtomicLong inProcessSessions = new java.util.concurrent.atomic.AtomicLong(1L << 32);
 
   private EmbeddedUpstream(Builder config) {
@@ -46,6 +48,8 @@ public final class EmbeddedUpstream implements AutoCloseable {
     cluster = cb.start();
     try {
       engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION).bootstrap();
+      orphans = new OrphanLocks(engine, cluster.txnKv());
+      cluster.addAdminFault("/faults/orphan-lock", OrphanLockFault.of(orphans));
       mysql = new MySqlServer(MySqlServerConfig.defaults().withHost(config.mysqlHost)
           .withPort(config.mysqlPort), engine).start();
     } catch (IOException | RuntimeException e) {
@@ -93,6 +97,21 @@ public final class EmbeddedUpstream implements AutoCloseable {
   /** The transactional store, for tests that read keys directly. */
   public TxnKv txnKv() {
     return cluster.txnKv();
+  }
+
+  /**
+   * A TiDB that dies between prewrite and commit of {@code INSERT INTO db.table (pk) VALUES
+   * (handle)}: the row is left locked under a primary that is committed or not (see {@link
+   * OrphanLocks#write}; the admin endpoint's {@code POST /faults/orphan-lock}).
+   */
+  public OrphanLocks.Orphan orphanLock(String db, String table, long handle, boolean primaryCommitted) {
+    return orphans.write(db, table, handle, null, primaryCommitted);
+  }
+
+  /** {@link #orphanLock} whose primary is row {@code primaryHandle}, inserted by the same transaction. */
+  public OrphanLocks.Orphan orphanLock(String db, String table, long handle, long primaryHandle,
+      boolean primaryCommitted) {
+    return orphans.write(db, table, handle, primaryHandle, primaryCommitted);
   }
 
   /** The PD/TiKV side, for fault injection (split, resolved ts). */

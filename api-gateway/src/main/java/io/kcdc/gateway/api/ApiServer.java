@@ -147,9 +147,16 @@ public final class ApiServer implements AutoCloseable {
       ResolveLockReq req = bind(ctx, ResolveLockReq.class);
       requireNonZero(req.regionId(), "RegionID");
       requireNonZero(req.ts(), "Ts");
-      // TiCDC answers 503 without a body when it has no TiKV storage to resolve locks with; this
-      // control plane has no lock resolver (ScanLock/CheckTxnStatus/ResolveLock) either.
-      ctx.status(503).result(new byte[0]);
+      try {
+        upstream.resolveLock(req.regionId(), req.ts(), req.pdAddrs() == null ? List.of() : req.pdAddrs());
+      } catch (UnsupportedOperationException e) {
+        // TiCDC answers 503 without a body when it has no TiKV storage to resolve locks with.
+        ctx.status(503).result(new byte[0]);
+        return;
+      } catch (RuntimeException e) {
+        throw e instanceof CdcException c ? c : CdcError.INTERNAL_SERVER_ERROR.wrap(e);
+      }
+      json(ctx, new EmptyResponse());
     }));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 

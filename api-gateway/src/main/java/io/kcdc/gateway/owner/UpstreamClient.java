@@ -21,6 +21,17 @@ public interface UpstreamClient {
     return List.of();
   }
 
+  /**
+   * Resolves the locks of region {@code regionId} with a start ts up to {@code maxVersion}, as
+   * TiCDC's lock resolver does (docs/lock-resolving.md): on this upstream, or on the cluster of
+   * {@code pdAddrs} when that is not empty.
+   *
+   * @throws UnsupportedOperationException if this client cannot reach TiKV
+   */
+  default void resolveLock(long regionId, long maxVersion, List<String> pdAddrs) {
+    throw new UnsupportedOperationException("this upstream client cannot resolve locks");
+  }
+
   /** A table of the upstream schema as {@code verify_table} lists it. */
   record VerifiedTable(String schema, String table, long tableId, boolean isPartition) {}
 

@@ -1,17 +1,24 @@
 package io.kcdc.capture.runtime;
 
+import io.kcdc.connector.tikv.Backoff;
+import io.kcdc.connector.tikv.ChannelPool;
+import io.kcdc.connector.tikv.LockResolver;
 import io.kcdc.connector.tikv.PdClient;
+import io.kcdc.connector.tikv.RegionCache;
 import io.kcdc.gateway.owner.UpstreamClient;
 import java.util.List;
 
-/** The control plane's view of the upstream PD, over the connector's PD gRPC client. */
+/** The control plane's view of the upstream PD (and, for lock resolving, TiKV), over the connector's gRPC clients. */
 public final class PdUpstreamClient implements UpstreamClient, AutoCloseable {
+  private final ChannelPool channels = new ChannelPool();
   private final PdClient pd;
+  private final LockResolver locks;
   private final List<String> endpoints;
 
   public PdUpstreamClient(List<String> endpoints) {
     this.endpoints = List.copyOf(endpoints);
-    this.pd = new PdClient(endpoints);
+    this.pd = new PdClient(endpoints, channels, Backoff.DEFAULT);
+    this.locks = new LockResolver(new RegionCache(pd), channels, Backoff.DEFAULT);
   }
 
   @Override
@@ -44,8 +51,22 @@ public final class PdUpstreamClient implements UpstreamClient, AutoCloseable {
     return UpstreamTables.verify(endpoints, startTs, filterRules, caseSensitive);
   }
 
+  /** TiCDC's {@code unsafe/resolve_lock}: this upstream's TiKV, or a cluster of its own when the request names PDs. */
+  @Override
+  public void resolveLock(long regionId, long maxVersion, List<String> pdAddrs) {
+    if (pdAddrs.isEmpty()) {
+      locks.resolve(regionId, maxVersion);
+      return;
+    }
+    try (ChannelPool otherChannels = new ChannelPool();
+        PdClient otherPd = new PdClient(pdAddrs, otherChannels, Backoff.DEFAULT)) {
+      new LockResolver(new RegionCache(otherPd), otherChannels, Backoff.DEFAULT).resolve(regionId, maxVersion);
+    }
+  }
+
   @Override
   public void close() {
     pd.close();
+    channels.close();
   }
 }

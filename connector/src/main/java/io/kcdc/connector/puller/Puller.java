@@ -3,6 +3,7 @@ package io.kcdc.connector.puller;
 import com.google.protobuf.ByteString;
 import io.kcdc.connector.tikv.Backoff;
 import io.kcdc.connector.tikv.ChannelPool;
+import io.kcdc.connector.tikv.LockResolver;
 import io.kcdc.connector.tikv.RegionCache;
 import io.kcdc.connector.tikv.RegionInfo;
 import io.kcdc.connector.tikv.TikvException;
@@ -60,6 +61,8 @@ public final class Puller implements AutoCloseable {
   private final Handler handler = new Handler();
   private final BackgroundTasks scheduler = new BackgroundTasks("kcdc-puller-scheduler", this::fail);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  /** Resolves the locks of regions whose resolved ts lags (orphan locks of a TiDB that died). */
+  private final ResolveLockScheduler staleLocks;
   private volatile boolean closed;
 
   public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs) {
@@ -67,6 +70,7 @@ public final class Puller implements AutoCloseable {
     this.channels = channels;
     this.queue = queue;
     this.resolvedTsIntervalMs = resolvedTsIntervalMs;
+    this.staleLocks = ResolveLockScheduler.start(new LockResolver(regions, channels, Backoff.DEFAULT));
   }
 
   /** One subscribed physical table span: TiCDC's {@code subscribedTable}. */
@@ -369,11 +373,7 @@ public final class Puller implements AutoCloseable {
               stream.remove(state);
               errors.add(new RegionError(sub, state, e.getError()));
             }
-            case RESOLVED_TS -> {
-              if (state.advance(e.getResolvedTs())) {
-                advanced.add(state);
-              }
-            }
+            case RESOLVED_TS -> resolved(state, e.getResolvedTs(), advanced);
             default -> { }
           }
         }
@@ -384,8 +384,8 @@ public final class Puller implements AutoCloseable {
           long requestId = stream.requestIdOf(r.getRequestId());
           for (long regionId : r.getRegionsList()) {
             RegionFeedState state = stream.state(requestId, regionId);
-            if (state != null && state.advance(r.getTs())) {
-              advanced.add(state);
+            if (state != null) {
+              resolved(state, r.getTs(), advanced);
             }
           }
         }
@@ -405,6 +405,16 @@ public final class Puller implements AutoCloseable {
       } catch (Throwable t) {
         fail(t);
         return false;
+      }
+    }
+
+    /** A region's resolved ts event: moves the region on, and lets a lagging region resolve its locks. */
+    private void resolved(RegionFeedState state, long ts, List<RegionFeedState> advanced) {
+      if (state.advance(ts)) {
+        advanced.add(state);
+      }
+      if (state.initialized()) {
+        staleLocks.onResolvedTs(state.regionId(), state.resolvedTs(), System.currentTimeMillis());
       }
     }
 
@@ -452,6 +462,7 @@ public final class Puller implements AutoCloseable {
   public void close() {
     closed = true;
     scheduler.close();
+    staleLocks.close();
     for (StoreStreams s : stores.values()) {
       s.cancel();
     }

@@ -1,7 +1,6 @@
 package io.kcdc.connector.tikv;
 
 import com.google.protobuf.ByteString;
-import io.grpc.StatusRuntimeException;
 import io.kcdc.kvproto.Errorpb;
 import io.kcdc.kvproto.Kvrpcpb;
 import io.kcdc.kvproto.TikvGrpc;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Snapshot reads of raw TiDB keys at a timestamp over the {@code Tikv} service ({@code KvGet},
@@ -19,15 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KvClient {
   private static final int SCAN_BATCH = 1024;
-  private static final long CALL_TIMEOUT_MS = 20_000;
 
   private final RegionCache regions;
-  private final ChannelPool channels;
+  private final RegionRequests requests;
   private final Backoff backoff;
 
   public KvClient(RegionCache regions, ChannelPool channels, Backoff backoff) {
     this.regions = regions;
-    this.channels = channels;
+    this.requests = new RegionRequests(regions, channels);
     this.backoff = backoff;
   }
 
@@ -85,24 +82,13 @@ public final class KvClient {
     return new ScanPage(pairs, regionEndsFirst ? regionEnd : null);
   }
 
-  private TikvGrpc.TikvBlockingStub stub(RegionInfo region) {
-    String address = regions.storeAddress(region.leader().getStoreId());
-    return TikvGrpc.newBlockingStub(channels.channel(address)).withDeadlineAfter(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-  }
-
   private Kvrpcpb.Context context(RegionInfo region) {
-    return Kvrpcpb.Context.newBuilder().setRegionId(region.id()).setRegionEpoch(region.epoch())
-        .setPeer(region.leader()).setClusterId(regions.pd().clusterId()).build();
+    return requests.context(region);
   }
 
   private void check(RegionInfo region, Errorpb.Error regionError, Kvrpcpb.KeyError keyError) {
     if (regionError != null) {
-      if (regionError.hasNotLeader() && regionError.getNotLeader().hasLeader()) {
-        regions.updateLeader(region.id(), regionError.getNotLeader().getLeader());
-      } else {
-        regions.invalidate(region.id());
-      }
-      throw new TikvException("region error on " + region + ": " + regionError);
+      requests.throwRegionError(region, regionError);
     }
     if (keyError != null) {
       if (keyError.hasLocked()) {
@@ -112,14 +98,7 @@ public final class KvClient {
     }
   }
 
-  /** Runs an RPC; a transport failure makes the next attempt look the region and store up again. */
   private <T> T rpc(RegionInfo region, java.util.function.Function<TikvGrpc.TikvBlockingStub, T> call) {
-    try {
-      return call.apply(stub(region));
-    } catch (StatusRuntimeException e) {
-      regions.invalidate(region.id());
-      regions.invalidateStore(region.leader().getStoreId());
-      throw e;
-    }
+    return requests.call(region, call);
   }
 }

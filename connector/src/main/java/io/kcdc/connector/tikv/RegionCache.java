@@ -41,6 +41,20 @@ public final class RegionCache {
     return r;
   }
 
+  /** The region with this id, from the cache or PD. */
+  public RegionInfo locateById(long regionId) {
+    RegionInfo cached = cached(regionId);
+    if (cached != null && cached.hasLeader()) {
+      return cached;
+    }
+    RegionInfo r = pd.getRegionById(regionId);
+    if (r == null || !r.hasLeader()) {
+      throw new TikvException("no region " + regionId + " with a leader");
+    }
+    put(r);
+    return r;
+  }
+
   /** Loads the regions overlapping {@code span} from PD (always fresh) and caches them. */
   public List<RegionInfo> scan(KeySpan span, int limit) {
     List<RegionInfo> regions = pd.scanRegions(span.start(), span.end(), limit);

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * POST /faults/server-is-busy?region=ID&amp;times=N
  * POST /gc?safepoint=TS                             MVCC GC, bounded by service safepoints
  * </pre>
+ *
+ * <p>Layers above the cluster add their faults with {@link EmbeddedCluster#addAdminFault} (the
+ * TiDB layer: {@code POST /faults/orphan-lock}).
  */
 final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
@@ -123,7 +126,10 @@ final class AdminServer implements AutoCloseable {
         yield Map.of("ok", true);
       }
       case "/gc" -> Map.of("safe_point", cluster.gc(num(q, "safepoint")));
-      default -> null;
+      default -> {
+        var added = cluster.adminFault(path);
+        yield added == null ? null : added.apply(q);
+      }
     };
   }
 

@@ -24,10 +24,12 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,8 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final ClusterFaults faults;
   private final List<Server> servers = new ArrayList<>();
   private final Object resolvedTsRound = new Object();
+  /** Admin faults added by the layers above, by path. */
+  private final Map<String, Function<Map<String, String>, Object>> adminFaults = new ConcurrentHashMap<>();
   private ScheduledExecutorService ticker;
   private AdminServer admin;
   private volatile String pdAddress;
@@ -200,6 +204,18 @@ public final class EmbeddedCluster implements AutoCloseable {
   /** PD's service safepoints (UpdateServiceGCSafePoint), which bound {@link #gc}. */
   public ServiceSafePoints serviceSafePoints() {
     return serviceSafePoints;
+  }
+
+  /**
+   * Serves {@code POST path} on the admin endpoint with {@code fault}, which gets the query
+   * parameters and returns the JSON answer ({@link IllegalArgumentException}: 400).
+   */
+  public void addAdminFault(String path, Function<Map<String, String>, Object> fault) {
+    adminFaults.put(path, fault);
+  }
+
+  Function<Map<String, String>, Object> adminFault(String path) {
+    return adminFaults.get(path);
   }
 
   /** {@code 127.0.0.1:port} of the admin HTTP endpoint, or null when none was asked for. */

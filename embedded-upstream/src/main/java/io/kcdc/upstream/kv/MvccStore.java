@@ -1,7 +1,9 @@
 package io.kcdc.upstream.kv;
 
+import io.kcdc.common.Tso;
 import io.kcdc.tidb.KeySpan;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -180,7 +182,8 @@ public final class MvccStore {
       List<MvccChange> changes = new ArrayList<>(mutations.size());
       for (Mutation m : mutations) {
         KeyHistory h = keys.computeIfAbsent(EncodedKey.ofRaw(m.rawKey()), k -> new KeyHistory(m.rawKey()));
-        setLock(h, new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now, false, forUpdateTs));
+        setLock(h, new MvccLock(h.rawKey, primary, startTs, m.isDelete(), ttlMillis, now, false, forUpdateTs,
+            mutations.size()));
         byte[] value = m.isDelete() ? EMPTY : m.value();
         h.data.put(startTs, value);
         byte[] old = h.valueOf(h.latestCommitted(Long.MAX_VALUE));
@@ -225,11 +228,11 @@ public final class MvccStore {
           checkNoNewerWrite(h, startTs, forUpdateTs);
           if (l == null) {
             setLock(h, new MvccLock(h.rawKey, primary, startTs, false, ttlMillis, clockMillis.getAsLong(), true,
-                forUpdateTs));
+                forUpdateTs, 0));
             taken.add(h);
           } else if (l.pessimistic() && l.forUpdateTs() < forUpdateTs) {
             setLock(h, new MvccLock(l.rawKey(), l.primary(), startTs, false, l.ttlMillis(), l.createdMillis(), true,
-                forUpdateTs));
+                forUpdateTs, 0));
           }
           break;
         }
@@ -315,6 +318,172 @@ public final class MvccStore {
     } finally {
       mu.unlock();
     }
+  }
+
+  /**
+   * TiKV's CheckTxnStatus on the primary key of transaction {@code lockTs} (see
+   * docs/lock-resolving.md): a live primary lock is reported with its TTL; an expired one (its
+   * start ts' physical time plus TTL before {@code currentTs}' physical time) is rolled back; without
+   * a lock the commit or rollback record answers, and without any record the transaction is rolled
+   * back when {@code rollbackIfNotExist}, else {@link TxnNotFoundException}. The locks of open
+   * in-process pessimistic transactions count as renewed by TiDB's heartbeat.
+   *
+   * @param callerStartTs the reader's start ts; 2^64-1 (-1L) for a point get, which may read past
+   * @throws PrimaryMismatchException when {@code verifyIsPrimary} and the key's lock names another primary
+   */
+  public TxnStatus checkTxnStatus(byte[] primary, long lockTs, long callerStartTs, long currentTs,
+      boolean rollbackIfNotExist, boolean resolvingPessimisticLock, boolean verifyIsPrimary) {
+    mu.lock();
+    try {
+      KeyHistory h = keys.get(EncodedKey.ofRaw(primary));
+      MvccLock l = h == null ? null : h.lock;
+      if (l == null || l.startTs() != lockTs) {
+        return missingLockStatus(primary, lockTs, rollbackIfNotExist, resolvingPessimisticLock);
+      }
+      if (verifyIsPrimary && !Arrays.equals(l.primary(), primary)) {
+        if (resolvingPessimisticLock || !l.pessimistic()) {
+          throw new PrimaryMismatchException(l);
+        }
+        // A stale pessimistic lock left where the transaction's primary used to be: the
+        // transaction is decided as if the lock were missing, and the lock goes.
+        TxnStatus status = missingLockStatus(primary, lockTs, rollbackIfNotExist, false);
+        unlock(h);
+        return status;
+      }
+      long ttl = heartbeats.contains(lockTs)
+          ? Math.max(l.ttlMillis(), Tso.physical(currentTs) - Tso.physical(lockTs) + l.ttlMillis())
+          : l.ttlMillis();
+      if (Tso.physical(lockTs) + ttl < Tso.physical(currentTs)) {
+        if (l.pessimistic() && resolvingPessimisticLock) {
+          unlock(h);
+          return new TxnStatus.RolledBack(TxnStatus.Action.TTL_EXPIRE_PESSIMISTIC_ROLLBACK);
+        }
+        rollbackLocked(List.of(primary), lockTs);
+        return new TxnStatus.RolledBack(TxnStatus.Action.TTL_EXPIRE_ROLLBACK);
+      }
+      // This store never sets a min_commit_ts, so only a point get (caller ts 2^64-1) may read past.
+      return new TxnStatus.Locked(l, ttl, callerStartTs == -1L);
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * TiKV's ResolveLock over a region: every lock in {@code encodedSpan} whose start ts is a key of
+   * {@code txnStatus} is committed at the mapped commit ts, or rolled back when it maps to 0. All
+   * or nothing.
+   *
+   * @return how many locks were resolved
+   * @throws IllegalArgumentException when a commit ts is not above its start ts (TiKV's InvalidTxnTso)
+   */
+  public int resolveLocks(KeySpan encodedSpan, Map<Long, Long> txnStatus) {
+    mu.lock();
+    try {
+      List<MvccLock> found = new ArrayList<>();
+      for (KeyHistory h : range(locked, EncodedKey.ofEncoded(encodedSpan.start()), true, encodedSpan.end()).values()) {
+        Long commitTs = txnStatus.get(h.lock.startTs());
+        if (commitTs != null) {
+          checkCommitTs(h.lock.startTs(), commitTs);
+          found.add(h.lock);
+        }
+      }
+      for (MvccLock l : found) {
+        long commitTs = txnStatus.get(l.startTs());
+        if (commitTs == 0) {
+          rollbackLocked(List.of(l.rawKey()), l.startTs());
+        } else {
+          commitKey(l.rawKey(), l.startTs(), commitTs);
+        }
+      }
+      return found.size();
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  /**
+   * TiKV's ResolveLockLite: commits transaction {@code startTs} at {@code commitTs} (rolls it back
+   * when 0) on just these keys, all or nothing. A key already committed by the transaction stays
+   * committed; a key without its lock gets a rollback record when rolling back.
+   *
+   * @throws TxnLockNotFoundException when committing a key the transaction has neither locked nor committed
+   * @throws AlreadyCommittedException when rolling back a key the transaction committed
+   */
+  public void resolveLockKeys(List<byte[]> rawKeys, long startTs, long commitTs) {
+    mu.lock();
+    try {
+      if (commitTs != 0) {
+        checkCommitTs(startTs, commitTs);
+      }
+      for (byte[] raw : rawKeys) {
+        KeyHistory h = keys.get(EncodedKey.ofRaw(raw));
+        boolean ownLock = h != null && h.lock != null && h.lock.startTs() == startTs;
+        Write w = h == null || ownLock ? null : h.writeOfTxn(startTs);
+        if (commitTs != 0 && !ownLock && (w == null || w.kind == WriteKind.ROLLBACK)) {
+          throw new TxnLockNotFoundException(raw, startTs, commitTs);
+        }
+        if (commitTs == 0 && w != null && w.kind != WriteKind.ROLLBACK) {
+          throw new AlreadyCommittedException(startTs, w.commitTs);
+        }
+      }
+      for (byte[] raw : rawKeys) {
+        if (commitTs == 0) {
+          rollbackLocked(List.of(raw), startTs);
+        } else {
+          commitKey(raw, startTs, commitTs);
+        }
+      }
+    } finally {
+      mu.unlock();
+    }
+  }
+
+  private static void checkCommitTs(long startTs, long commitTs) {
+    if (commitTs != 0 && commitTs <= startTs) {
+      throw new IllegalArgumentException("invalid txn tso: start ts " + startTs + ", commit ts " + commitTs);
+    }
+  }
+
+  /**
+   * TiKV's commit of one key: the transaction's prewrite lock becomes a commit record; its
+   * pessimistic lock (never prewritten) is only removed; a key it already committed is left alone.
+   */
+  private void commitKey(byte[] raw, long startTs, long commitTs) {
+    KeyHistory h = keys.get(EncodedKey.ofRaw(raw));
+    if (h == null || h.lock == null || h.lock.startTs() != startTs) {
+      return;
+    }
+    if (h.lock.pessimistic()) {
+      unlock(h);
+    } else {
+      commitLocked(List.of(raw), startTs, commitTs);
+    }
+  }
+
+  /** The status of a transaction whose primary holds no lock of it: its records decide. */
+  private TxnStatus missingLockStatus(byte[] primary, long lockTs, boolean rollbackIfNotExist,
+      boolean resolvingPessimisticLock) {
+    KeyHistory h = keys.get(EncodedKey.ofRaw(primary));
+    Write w = h == null ? null : h.writeOfTxn(lockTs);
+    if (w != null) {
+      return w.kind == WriteKind.ROLLBACK
+          ? new TxnStatus.RolledBack(TxnStatus.Action.NO_ACTION)
+          : new TxnStatus.Committed(w.commitTs);
+    }
+    if (!rollbackIfNotExist) {
+      throw new TxnNotFoundException(lockTs, primary);
+    }
+    if (resolvingPessimisticLock) {
+      return new TxnStatus.RolledBack(TxnStatus.Action.LOCK_NOT_EXIST_DO_NOTHING);
+    }
+    // The record stops the primary's prewrite if it is still on its way.
+    rollbackLocked(List.of(primary), lockTs);
+    return new TxnStatus.RolledBack(TxnStatus.Action.LOCK_NOT_EXIST_ROLLBACK);
+  }
+
+  private void unlock(KeyHistory h) {
+    setLock(h, null);
+    released.signalAll();
   }
 
   /** The value at {@code readTs}; waits for (or resolves) locks of older transactions. */

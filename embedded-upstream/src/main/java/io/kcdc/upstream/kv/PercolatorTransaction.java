@@ -185,6 +185,11 @@ public final class PercolatorTransaction implements Transaction {
     buffer.put(EncodedKey.ofRaw(k), Mutation.delete(k));
   }
 
+  /** The buffered writes in key order (the first is the primary a commit would choose). */
+  public synchronized List<Mutation> mutations() {
+    return List.copyOf(buffer.values());
+  }
+
   /**
    * Phase one: locks every buffered key, the first in key order being the primary.
    *

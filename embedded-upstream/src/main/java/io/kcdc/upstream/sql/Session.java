@@ -695,6 +695,16 @@ public final class Session implements SqlSession, EvalContext {
     return systemVariables;
   }
 
+  /**
+   * Hands the open transaction out and forgets it, as a TiDB that crashes with it open does: the
+   * session then has no transaction and closing it rolls nothing back.
+   */
+  synchronized Transaction abandonTransaction() {
+    Transaction t = txn;
+    txn = null;
+    return t;
+  }
+
   @Override
   public synchronized void close() {
     rollbackOpen();

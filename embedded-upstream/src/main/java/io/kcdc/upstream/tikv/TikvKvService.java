@@ -9,16 +9,24 @@ import io.kcdc.tidb.Codec;
 import io.kcdc.tidb.KeySpan;
 import io.kcdc.upstream.cluster.Region;
 import io.kcdc.upstream.cluster.RegionMetas;
+import io.kcdc.upstream.kv.AlreadyCommittedException;
 import io.kcdc.upstream.kv.KeyLockedException;
 import io.kcdc.upstream.kv.MvccLock;
 import io.kcdc.upstream.kv.MvccValue;
+import io.kcdc.upstream.kv.PrimaryMismatchException;
+import io.kcdc.upstream.kv.TxnLockNotFoundException;
+import io.kcdc.upstream.kv.TxnNotFoundException;
+import io.kcdc.upstream.kv.TxnStatus;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * TiKV's KV read RPCs on one store: snapshot reads of RAW keys at a version, checked against the
+ * TiKV's KV RPCs on one store: snapshot reads of RAW keys at a version, and the lock resolver's
+ * ScanLock, CheckTxnStatus and ResolveLock (docs/lock-resolving.md), each checked against the
  * region named in the request context like TiKV does (region_error when the key is elsewhere).
  */
 public final class TikvKvService extends TikvGrpc.TikvImplBase {
@@ -84,6 +92,7 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
         .setLockTtl(lock.ttlMillis())
         .setLockType(lock.pessimistic() ? Kvrpcpb.Op.PessimisticLock : lock.delete() ? Kvrpcpb.Op.Del : Kvrpcpb.Op.Put)
         .setLockForUpdateTs(lock.forUpdateTs())
+        .setTxnSize(lock.txnSize())
         .build();
   }
 
@@ -219,6 +228,110 @@ public final class TikvKvService extends TikvGrpc.TikvImplBase {
     }
     out.onNext(b.build());
     out.onCompleted();
+  }
+
+  /**
+   * TiKV's CheckTxnStatus, a write on the primary key's region: reports (and on TTL expiry rolls
+   * back) the transaction {@code lock_ts} as its primary lock or commit record says.
+   */
+  @Override
+  public void kvCheckTxnStatus(Kvrpcpb.CheckTxnStatusRequest req, StreamObserver<Kvrpcpb.CheckTxnStatusResponse> out) {
+    Kvrpcpb.CheckTxnStatusResponse.Builder b = Kvrpcpb.CheckTxnStatusResponse.newBuilder();
+    Checked c = check(req.getContext());
+    byte[] primary = req.getPrimaryKey().toByteArray();
+    if (c.error != null) {
+      b.setRegionError(c.error);
+    } else if (!c.region.contains(Codec.encodeBytes(primary))) {
+      b.setRegionError(keyNotInRegion(primary, c.region));
+    } else {
+      try {
+        TxnStatus status = ctx.store().checkTxnStatus(primary, req.getLockTs(), req.getCallerStartTs(),
+            req.getCurrentTs(), req.getRollbackIfNotExist(), req.getResolvingPessimisticLock(),
+            req.getVerifyIsPrimary());
+        if (status instanceof TxnStatus.Committed committed) {
+          b.setCommitVersion(committed.commitTs());
+        } else if (status instanceof TxnStatus.RolledBack rolledBack) {
+          b.setAction(action(rolledBack.action()));
+        } else if (status instanceof TxnStatus.Locked locked) {
+          if (locked.minCommitTsPushed()) {
+            b.setAction(Kvrpcpb.Action.MinCommitTSPushed);
+          }
+          b.setLockTtl(locked.ttlMillis()).setLockInfo(lockInfo(locked.lock()).toBuilder()
+              .setKey(req.getPrimaryKey()).setLockTtl(locked.ttlMillis()));
+        }
+      } catch (TxnNotFoundException e) {
+        b.setError(Kvrpcpb.KeyError.newBuilder().setTxnNotFound(Kvrpcpb.TxnNotFound.newBuilder()
+            .setStartTs(e.startTs()).setPrimaryKey(req.getPrimaryKey())));
+      } catch (PrimaryMismatchException e) {
+        b.setError(Kvrpcpb.KeyError.newBuilder()
+            .setPrimaryMismatch(Kvrpcpb.PrimaryMismatch.newBuilder().setLockInfo(lockInfo(e.lock()))));
+      }
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  private static Kvrpcpb.Action action(TxnStatus.Action a) {
+    return switch (a) {
+      case NO_ACTION -> Kvrpcpb.Action.NoAction;
+      case TTL_EXPIRE_ROLLBACK -> Kvrpcpb.Action.TTLExpireRollback;
+      case LOCK_NOT_EXIST_ROLLBACK -> Kvrpcpb.Action.LockNotExistRollback;
+      case TTL_EXPIRE_PESSIMISTIC_ROLLBACK -> Kvrpcpb.Action.TTLExpirePessimisticRollback;
+      case LOCK_NOT_EXIST_DO_NOTHING -> Kvrpcpb.Action.LockNotExistDoNothing;
+    };
+  }
+
+  /**
+   * TiKV's ResolveLock: with {@code keys}, commits or rolls back {@code start_version} on those
+   * keys only (ResolveLockLite); else every lock in the region of {@code start_version}, or of the
+   * transactions in {@code txn_infos} when {@code start_version} is 0.
+   */
+  @Override
+  public void kvResolveLock(Kvrpcpb.ResolveLockRequest req, StreamObserver<Kvrpcpb.ResolveLockResponse> out) {
+    Kvrpcpb.ResolveLockResponse.Builder b = Kvrpcpb.ResolveLockResponse.newBuilder();
+    Checked c = check(req.getContext());
+    if (c.error != null) {
+      b.setRegionError(c.error);
+    } else {
+      List<byte[]> keys = new ArrayList<>();
+      for (ByteString k : req.getKeysList()) {
+        byte[] key = k.toByteArray();
+        if (!c.region.contains(Codec.encodeBytes(key))) {
+          b.setRegionError(keyNotInRegion(key, c.region));
+          break;
+        }
+        keys.add(key);
+      }
+      if (!b.hasRegionError()) {
+        try {
+          resolve(req, c.region, keys);
+        } catch (TxnLockNotFoundException e) {
+          b.setError(Kvrpcpb.KeyError.newBuilder().setRetryable(e.getMessage())
+              .setTxnLockNotFound(Kvrpcpb.TxnLockNotFound.newBuilder().setKey(ByteString.copyFrom(e.rawKey()))));
+        } catch (AlreadyCommittedException | IllegalArgumentException e) {
+          b.setError(Kvrpcpb.KeyError.newBuilder().setAbort(e.getMessage()));
+        }
+      }
+    }
+    out.onNext(b.build());
+    out.onCompleted();
+  }
+
+  private void resolve(Kvrpcpb.ResolveLockRequest req, Region region, List<byte[]> keys) {
+    if (!keys.isEmpty()) {
+      if (req.getStartVersion() == 0) {
+        throw new IllegalArgumentException("resolving keys needs a start version");
+      }
+      ctx.store().resolveLockKeys(keys, req.getStartVersion(), req.getCommitVersion());
+      return;
+    }
+    Map<Long, Long> txnStatus = new HashMap<>();
+    if (req.getStartVersion() > 0) {
+      txnStatus.put(req.getStartVersion(), req.getCommitVersion());
+    } else {
+      req.getTxnInfosList().forEach(t -> txnStatus.put(t.getTxn(), t.getStatus()));
+    }
+    ctx.store().resolveLocks(region.span(), txnStatus);
   }
 
   private static Kvrpcpb.KvPair pair(MvccValue v, boolean keyOnly, boolean withCommitTs) {
