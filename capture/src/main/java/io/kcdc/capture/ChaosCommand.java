@@ -70,7 +70,8 @@ final class ChaosCommand implements Callable<Integer> {
       out.println("stopping the load and auditing the sink");
       SinkAudit.Report report = chaos.finish();
       chaos.print(out, report);
-      return report.clean() && chaos.faults().stream().allMatch(f -> f.recovery().isPresent()) ? 0 : 1;
+      return report.clean() && chaos.checkpointRegressions().isEmpty()
+          && chaos.faults().stream().allMatch(f -> f.recovery().isPresent()) ? 0 : 1;
     }
   }
 

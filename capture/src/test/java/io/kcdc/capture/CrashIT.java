@@ -126,6 +126,7 @@ class CrashIT {
       assertThat(chaos.faults()).allSatisfy(f -> assertThat(f.recovery()).as(f.what()).isPresent());
       assertThat(report.committed()).isGreaterThan(1000);
       assertThat(report.clean()).as(report.summary()).isTrue();
+      assertThat(chaos.checkpointRegressions()).as("checkpoints read during the run").isEmpty();
     }
     started.add(0, () -> TempDirs.deleteQuietly(dir));
   }

@@ -46,6 +46,9 @@ public final class ChaosRun implements AutoCloseable {
   private final Random random;
   /** How many captures the cluster had when the run started. */
   private int captures;
+  /** The highest checkpoint read so far, and the reads that found a lower one. */
+  private long highestCheckpoint;
+  private final List<String> checkpointRegressions = new ArrayList<>();
 
   public ChaosRun(Settings settings) {
     this.settings = settings;
@@ -159,12 +162,29 @@ public final class ChaosRun implements AutoCloseable {
     return f;
   }
 
+  /** Reads the changefeed's checkpoint and notes it if it is lower than one read before. */
+  private long checkpoint() throws IOException {
+    long checkpoint = api.checkpointTs(settings.changefeed());
+    if (Long.compareUnsigned(checkpoint, highestCheckpoint) < 0) {
+      checkpointRegressions.add("checkpoint " + Long.toUnsignedString(checkpoint) + " read after "
+          + Long.toUnsignedString(highestCheckpoint));
+    } else {
+      highestCheckpoint = checkpoint;
+    }
+    return checkpoint;
+  }
+
+  /** Checkpoints that went backwards between two reads during the run (there must be none). */
+  public List<String> checkpointRegressions() {
+    return List.copyOf(checkpointRegressions);
+  }
+
   /** Waits until the checkpoint's physical time is past {@code epochMs}; the time that took, from then. */
   private Optional<Duration> awaitCheckpointPast(long epochMs, Duration timeout) throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     while (System.currentTimeMillis() < deadline) {
       try {
-        long checkpoint = api.checkpointTs(settings.changefeed());
+        long checkpoint = checkpoint();
         if (Tso.physical(checkpoint) > epochMs) {
           return Optional.of(Duration.ofMillis(System.currentTimeMillis() - epochMs));
         }
@@ -186,7 +206,7 @@ public final class ChaosRun implements AutoCloseable {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
     while (true) {
       try {
-        if (Long.compareUnsigned(api.checkpointTs(settings.changefeed()), end) >= 0) {
+        if (Long.compareUnsigned(checkpoint(), end) >= 0) {
           break;
         }
       } catch (IOException e) {
@@ -222,7 +242,9 @@ public final class ChaosRun implements AutoCloseable {
     faults.forEach(f -> out.println(f.line()));
     out.println(recoverySummary());
     out.println(report.summary());
-    out.println(report.clean() ? "RESULT: clean" : "RESULT: PROBLEMS FOUND");
+    out.println("checkpoint reads going backwards: " + checkpointRegressions.size());
+    checkpointRegressions.stream().limit(20).forEach(r -> out.println("  " + r));
+    out.println(report.clean() && checkpointRegressions.isEmpty() ? "RESULT: clean" : "RESULT: PROBLEMS FOUND");
   }
 
   private static String seconds(Duration d) {
