@@ -11,6 +11,7 @@ import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkRecordKey;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
+import io.kcdc.streams.sorter.ReleaseBudget;
 import io.kcdc.streams.sorter.SorterProcessor;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -181,10 +182,15 @@ public final class ChangefeedStreams implements AutoCloseable {
    * @throws SinkConfigException for invalid event filters (they are parsed here, once)
    */
   public static Topology topology(Config config, SorterProcessor.SinkPlan plan) {
+    return topology(config, plan, ReleaseBudget.DEFAULT);
+  }
+
+  /** The topology with the sorter releasing at most {@code budget} per turn. */
+  public static Topology topology(Config config, SorterProcessor.SinkPlan plan, ReleaseBudget budget) {
     EventFilter filter = EventFilter.of(config.eventFilter());
     Topology t = new Topology();
     t.addSource("rows", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.internalTopic());
-    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter), "rows");
+    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter, budget), "rows");
     for (String store : List.of(SorterProcessor.SCHEMA_STORE, SorterProcessor.SORTER_STORE, SorterProcessor.RESOLVED_STORE)) {
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
           .withCachingDisabled(), "sorter");
