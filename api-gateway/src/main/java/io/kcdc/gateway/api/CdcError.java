@@ -92,7 +92,10 @@ public enum CdcError {
   /** A plain error without an RFC code ({@code error_code: ""}), e.g. "election: no leader". */
   UNCLASSIFIED("", "%s", 500);
 
-  /** Codes that make an error a bad request (400), by code or by text (§2.2). */
+  /**
+   * Codes that make an error a bad request (400), by code or by text
+   * (docs/api-v2.md#status-codes).
+   */
   private static final Set<CdcError> BAD_REQUEST =
       EnumSet.of(
           API_INVALID_PARAM,
