@@ -111,7 +111,10 @@ public enum CdcError {
           CAPTURE_NOT_EXIST,
           SCHEDULER_REQUEST_FAILED);
 
-  /** Errors a changefeed cannot recover from by retrying (§3.3). */
+  /**
+   * Errors a changefeed cannot recover from by retrying
+   * (docs/changefeed-lifecycle.md#transitions).
+   */
   private static final Set<CdcError> UNRETRYABLE =
       EnumSet.of(
           EXPRESSION_COLUMN_NOT_FOUND,
@@ -127,7 +130,10 @@ public enum CdcError {
           MYSQL_INVALID_CONFIG,
           STORAGE_SINK_INVALID_CONFIG);
 
-  /** Errors that fail a changefeed at once, even a stopped one (§3.3). */
+  /**
+   * Errors that fail a changefeed at once, even a stopped one
+   * (docs/changefeed-lifecycle.md#transitions).
+   */
   private static final Set<CdcError> FAST_FAIL =
       EnumSet.of(GC_TTL_EXCEEDED, SNAPSHOT_LOST_BY_GC, START_TS_BEFORE_GC);
 
