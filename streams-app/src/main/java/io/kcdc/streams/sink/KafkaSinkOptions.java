@@ -196,7 +196,10 @@ public record KafkaSinkOptions(
     return String.join(",", brokers);
   }
 
-  /** Whether TiCDC would split an update that changes a handle or unique key into delete + insert (§5.5). */
+  /**
+   * Whether TiCDC would split an update that changes a handle or unique key into delete + insert
+   * (docs/kafka-sink.md#update-splitting).
+   */
   public boolean splitUpdates() {
     return !outputRawChangeEvent;
   }

@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected partitions are {@code crc32.IEEE} values computed independently (Python's zlib.crc32) for the
- * TiCDC rules of data-path.md §7.1, e.g. {@code crc32("testt") = 2349099517}.
+ * Expected partitions are {@code crc32.IEEE} values computed independently (Python's zlib.crc32) for the TiCDC rules
+ * of docs/kafka-sink.md#partition-dispatchers, e.g. {@code crc32("testt") = 2349099517}.
  */
 class EventRouterTest {
   private final TableSchema t = testT(100, 1);
