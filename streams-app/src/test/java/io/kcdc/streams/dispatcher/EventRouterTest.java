@@ -108,7 +108,7 @@ class EventRouterTest {
   @Test
   void invalidTopicExpressionsAreRejected() {
     assertThatThrownBy(() -> TopicDispatcher.of("{table}{schema}", "d", "canal-json"))
-        .isInstanceOf(SinkConfigException.class).hasMessageStartingWith("[CDC:ErrKafkaInvalidTopicExpression]");
+        .isInstanceOf(SinkConfigException.class).hasMessageStartingWith("[CDC:ErrKafkaTopicExprInvalid]");
     assertThatThrownBy(() -> TopicDispatcher.of("abc{schema}", "d", "avro"))
         .isInstanceOf(SinkConfigException.class);
     assertThatThrownBy(() -> TopicDispatcher.of("a b", "d", "canal-json")).isInstanceOf(SinkConfigException.class);
