@@ -110,7 +110,8 @@ final class FakeDataPath implements ChangefeedRuntime, UpstreamClient, LocalProc
   }
 
   @Override
-  public void reconcile(List<ChangefeedInfo> runningHere) {
+  public boolean reconcile(List<ChangefeedInfo> runningHere) {
     localReconciles.add(runningHere.stream().map(ChangefeedInfo::id).toList());
+    return true;
   }
 }

@@ -47,6 +47,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-data", description = "Keep the benchmark's data directory (its logs) after the run.")
   boolean keepData;
 
+  @Option(names = "--profile", description = "Record the capture with Java Flight Recorder (profile settings) into capture.jfr in the data directory; implies --keep-data.")
+  boolean profile;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -56,9 +59,15 @@ final class BenchCommand implements Callable<Integer> {
     PlaygroundStack.Settings settings = new PlaygroundStack.Settings(dir, FreePorts.pick(), FreePorts.pick(),
         FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
         FreePorts.pick(), 1, captureHeap, Duration.ofMillis(200),
-        List.of("--internal-partitions", "4", "--tasks-max", "2"));
+        List.of("--internal-partitions", "4", "--tasks-max", "2"),
+        profile ? List.of("-XX:StartFlightRecording=filename=" + dir.resolve("capture.jfr") + ",settings=profile,dumponexit=true")
+            : List.of());
+    keepData |= profile;
     boolean ok;
     try (PlaygroundStack stack = PlaygroundStack.start(settings, out)) {
+      // Ctrl-C: stop the capture process and etcd too, not only this JVM
+      Thread stopper = new Thread(stack::close, "bench-shutdown");
+      Runtime.getRuntime().addShutdownHook(stopper);
       CaptureSupervisor capture = stack.captures().get(0);
       Bench bench = new Bench(stack.upstream().jdbcUrl(), stack.apiAddress(0), stack.kafka().bootstrapServers(),
           tables, partitions, out, capture::pid, capture::restarts);

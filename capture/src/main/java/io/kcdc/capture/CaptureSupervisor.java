@@ -33,10 +33,12 @@ final class CaptureSupervisor implements AutoCloseable {
    * @param heap the child's {@code -Xmx}, e.g. {@code 2g}
    * @param serverArgs the arguments after {@code server}
    * @param logFile where the child's stdout and stderr go (appended)
+   * @param jvmOptions more JVM options (a flight recording, say)
    */
-  record Spec(int index, String apiAddr, String heap, List<String> serverArgs, Path logFile) {
+  record Spec(int index, String apiAddr, String heap, List<String> serverArgs, Path logFile, List<String> jvmOptions) {
     Spec {
       serverArgs = List.copyOf(serverArgs);
+      jvmOptions = List.copyOf(jvmOptions);
     }
 
     List<String> command() {
@@ -45,6 +47,7 @@ final class CaptureSupervisor implements AutoCloseable {
       cmd.add("-Xmx" + heap);
       // A capture that runs out of memory exits and is started again instead of limping on.
       cmd.add("-XX:+ExitOnOutOfMemoryError");
+      cmd.addAll(jvmOptions);
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));
       cmd.add(CdcMain.class.getName());

@@ -105,7 +105,8 @@ final class PlaygroundCommand implements Callable<Integer> {
       stack[0] = PlaygroundStack.start(new PlaygroundStack.Settings(dir, pdPort, mysqlPort, adminPort, etcdPort,
           etcdPeerPort, kafkaPort, kafkaControllerPort, apiPort, connectPort, captures, captureHeap,
           Duration.ofMillis(resolvedTsIntervalMs), List.of("--internal-partitions", "4", "--tasks-max", "2",
-              "--kafka-session-timeout", kafkaSessionTimeout, "--capture-session-ttl", Long.toString(captureSessionTtl))),
+              "--kafka-session-timeout", kafkaSessionTimeout, "--capture-session-ttl", Long.toString(captureSessionTtl)),
+          List.of()),
           out);
       EmbeddedUpstream upstream = stack[0].upstream();
       out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), upstream.adminAddress(),

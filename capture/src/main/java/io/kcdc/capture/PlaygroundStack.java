@@ -18,12 +18,14 @@ final class PlaygroundStack implements AutoCloseable {
    * Where and how it runs.
    *
    * @param captureArgs extra {@code cdc server} arguments of every capture
+   * @param captureJvmOptions extra JVM options of every capture
    */
   record Settings(Path dir, int pdPort, int mysqlPort, int adminPort, int etcdPort, int etcdPeerPort, int kafkaPort,
       int kafkaControllerPort, int apiPort, int connectPort, int captures, String captureHeap,
-      Duration resolvedTsInterval, List<String> captureArgs) {
+      Duration resolvedTsInterval, List<String> captureArgs, List<String> captureJvmOptions) {
     Settings {
       captureArgs = List.copyOf(captureArgs);
+      captureJvmOptions = List.copyOf(captureJvmOptions);
     }
   }
 
@@ -77,7 +79,8 @@ final class PlaygroundStack implements AutoCloseable {
         "--data-dir", settings.dir().resolve("capture-" + i).toString(),
         "--replication-factor", "1"));
     args.addAll(settings.captureArgs());
-    return new CaptureSupervisor.Spec(i, api, settings.captureHeap(), args, settings.dir().resolve("capture-" + i + ".log"));
+    return new CaptureSupervisor.Spec(i, api, settings.captureHeap(), args, settings.dir().resolve("capture-" + i + ".log"),
+        settings.captureJvmOptions());
   }
 
   String apiAddress(int capture) {
@@ -115,7 +118,7 @@ final class PlaygroundStack implements AutoCloseable {
 
   /** Stops what was started, last first. */
   @Override
-  public void close() {
+  public synchronized void close() {
     for (int i = started.size() - 1; i >= 0; i--) {
       try {
         started.get(i).close();

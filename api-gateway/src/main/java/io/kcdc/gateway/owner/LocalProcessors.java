@@ -13,8 +13,11 @@ public interface LocalProcessors {
   /**
    * Makes exactly {@code running} (changefeeds in state normal or warning) run on this capture;
    * stops the others. Called on every change and periodically; an empty list on shutdown.
+   *
+   * @return false when a processor could not be started yet (its topics are still being created, say): the caller
+   *     tries again soon instead of at the next periodic resync
    */
-  void reconcile(List<ChangefeedInfo> running);
+  boolean reconcile(List<ChangefeedInfo> running);
 
   /**
    * Errors of this capture's part of a changefeed (a Streams app that stopped), by changefeed;

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs on every capture: keeps {@link LocalProcessors} in line with the changefeeds that should run
- * (state normal or warning), on every etcd change and every {@code resync}.
+ * (state normal or warning), on every etcd change and every {@code resync}, and every {@code poll} while a
+ * processor could not be started (a new changefeed's app waits for the topics the owner creates).
  */
 public final class ProcessorManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorManager.class);
@@ -58,6 +59,7 @@ public final class ProcessorManager implements AutoCloseable {
   private void loop() {
     List<ChangefeedInfo> last = null;
     long lastAt = 0;
+    boolean settled = false;
     while (!closed) {
       try {
         List<ChangefeedInfo> running = meta.listInfos().values().stream()
@@ -66,8 +68,8 @@ public final class ProcessorManager implements AutoCloseable {
             .toList();
         reportErrors();
         long now = System.nanoTime();
-        if (!running.equals(last) || now - lastAt >= resync.toNanos()) {
-          local.reconcile(running);
+        if (!settled || !running.equals(last) || now - lastAt >= resync.toNanos()) {
+          settled = local.reconcile(running);
           last = running;
           lastAt = now;
         }

@@ -95,7 +95,7 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
   private static final Pattern CODE = Pattern.compile("^\\[(CDC:Err[A-Za-z]+)\\]");
 
   @Override
-  public synchronized void reconcile(List<ChangefeedInfo> desired) {
+  public synchronized boolean reconcile(List<ChangefeedInfo> desired) {
     collectErrors();
     Map<String, ChangefeedInfo> want =
         desired.stream().collect(Collectors.toMap(i -> i.namespace() + "/" + i.id(), i -> i, (a, b) -> b));
@@ -106,6 +106,7 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
         stop(key);
       }
     }
+    boolean settled = true;
     for (Map.Entry<String, ChangefeedInfo> e : want.entrySet()) {
       if (running.containsKey(e.getKey())) {
         continue;
@@ -120,8 +121,10 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
       } catch (RuntimeException ex) {
         // Usually the owner has not created the internal topics yet; the next reconcile retries.
         LOG.info("streams app of changefeed {} not started yet: {}", e.getKey(), ex.getMessage());
+        settled = false;
       }
     }
+    return settled;
   }
 
   /** The error that stopped a changefeed's Streams app on this capture, if any. */

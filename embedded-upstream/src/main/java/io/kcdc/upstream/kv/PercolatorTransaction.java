@@ -2,6 +2,7 @@ package io.kcdc.upstream.kv;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -40,8 +41,12 @@ public final class PercolatorTransaction implements Transaction {
   private long forUpdateTs;
   /** Reads: the start ts, or the running statement's for_update_ts. */
   private long readTs;
-  /** The buffer as the running statement found it, or null outside a statement. */
-  private NavigableMap<EncodedKey, Mutation> statementStart;
+  /**
+   * What the running statement changed: for each key it wrote, the buffered mutation before its first write (null
+   * for none); null outside a statement. An undo log rather than a copy of the buffer, so a statement costs what it
+   * writes, not what the transaction holds (a copy made a million-row transaction quadratic).
+   */
+  private Map<EncodedKey, Mutation> statementStart;
   private long statementForUpdateTs;
   /** Keys the running statement read for update, to lock with its writes. */
   private final List<byte[]> statementReads = new ArrayList<>();
@@ -83,7 +88,7 @@ public final class PercolatorTransaction implements Transaction {
     if (!pessimistic) {
       return;
     }
-    statementStart = new TreeMap<>(buffer);
+    statementStart = new HashMap<>();
     this.statementForUpdateTs = statementForUpdateTs;
     readTs = statementForUpdateTs;
   }
@@ -94,9 +99,10 @@ public final class PercolatorTransaction implements Transaction {
       return;
     }
     NavigableMap<EncodedKey, byte[]> wanted = new TreeMap<>();
-    for (Map.Entry<EncodedKey, Mutation> e : buffer.entrySet()) {
-      if (statementStart.get(e.getKey()) != e.getValue()) {
-        wanted.put(e.getKey(), e.getValue().rawKey());
+    for (Map.Entry<EncodedKey, Mutation> e : statementStart.entrySet()) {
+      Mutation now = buffer.get(e.getKey());
+      if (now != null && now != e.getValue()) {
+        wanted.put(e.getKey(), now.rawKey());
       }
     }
     for (byte[] k : statementReads) {
@@ -134,7 +140,13 @@ public final class PercolatorTransaction implements Transaction {
       return;
     }
     if (!keep) {
-      buffer = statementStart;
+      for (Map.Entry<EncodedKey, Mutation> e : statementStart.entrySet()) {
+        if (e.getValue() == null) {
+          buffer.remove(e.getKey());
+        } else {
+          buffer.put(e.getKey(), e.getValue());
+        }
+      }
     }
     statementStart = null;
     readTs = startTs;
@@ -175,14 +187,22 @@ public final class PercolatorTransaction implements Transaction {
   public synchronized void put(byte[] rawKey, byte[] value) {
     ensure(State.ACTIVE);
     byte[] k = Arrays.copyOf(rawKey, rawKey.length);
-    buffer.put(EncodedKey.ofRaw(k), Mutation.put(k, Arrays.copyOf(value, value.length)));
+    buffered(EncodedKey.ofRaw(k), Mutation.put(k, Arrays.copyOf(value, value.length)));
+  }
+
+  /** Buffers a write, remembering for the running statement what the key held before. */
+  private void buffered(EncodedKey key, Mutation m) {
+    Mutation before = buffer.put(key, m);
+    if (statementStart != null && !statementStart.containsKey(key)) {
+      statementStart.put(key, before);
+    }
   }
 
   @Override
   public synchronized void delete(byte[] rawKey) {
     ensure(State.ACTIVE);
     byte[] k = Arrays.copyOf(rawKey, rawKey.length);
-    buffer.put(EncodedKey.ofRaw(k), Mutation.delete(k));
+    buffered(EncodedKey.ofRaw(k), Mutation.delete(k));
   }
 
   /** The buffered writes in key order (the first is the primary a commit would choose). */
