@@ -69,7 +69,7 @@ class CrashIT {
           "--internal-partitions", "4",
           "--tasks-max", "2",
           "--kafka-session-timeout", "3s",
-          "--capture-session-ttl", "3"), dir.resolve("capture-" + i + ".log")), System.out));
+          "--capture-session-ttl", "3"), dir.resolve("capture-" + i + ".log"), List.of()), System.out));
     }
     for (CaptureSupervisor c : captures) {
       c.awaitReady(Duration.ofMinutes(3));
