@@ -1,6 +1,7 @@
 package io.kcdc.connector;
 
 import io.kcdc.avro.RowChange;
+import io.kcdc.avro.TableRemoved;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.connector.mounter.Mounter;
@@ -28,7 +29,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * from the meta snapshot at its checkpoint and replays the DDL jobs the {@link DdlPuller} hands
  * out; a row or resolved ts is processed only once the DDL puller has passed it, so the schema of
  * every row is known and a DDL that adds a table or a partition is applied before anything after
- * it: tables created later are subscribed from the DDL's finished ts.
+ * it: tables created later are subscribed from the DDL's finished ts. Tables and partitions that
+ * leave (dropped, truncated, renamed or exchanged away, out of the filter) are unsubscribed once
+ * resolved past the DDL, their later rows never mounted, and a {@code TableRemoved} tells the
+ * sorter to forget them ({@link CapturedTables}, docs/schema-lifecycle.md).
  *
  * <p>Source offsets: a table's is its last emitted resolved ts (a restarted task pulls it again
  * from there); the task's own ({@code TaskCheckpoint}) is the minimum over its tables and the DDL
@@ -76,40 +79,12 @@ public final class TiCdcSourceTask extends SourceTask {
   private SchemaStorage schemas;
   private Mounter mounter;
   private long ddlResolvedTs;
-  private final Map<Long, TableProgress> tables = new LinkedHashMap<>();
-  private final Map<Long, Long> logicalOf = new HashMap<>();
+  private final CapturedTables tables = new CapturedTables();
   /** Drained events not processed yet: the first waits for the DDL puller to pass it. */
   private final ArrayDeque<PullerEvent> pending = new ArrayDeque<>();
   private Map<String, Object> taskPartition;
   private long emittedCheckpointTs;
   private long lastCheckpointMs;
-
-  /** Progress of one logical table. */
-  private static final class TableProgress {
-    final long tableId;
-    final Map<String, Object> partition;
-    /** Resolved ts per physical table (the table itself or each partition). */
-    final Map<Long, Long> physicalResolved = new LinkedHashMap<>();
-    long resolvedTs;
-    long emittedSchemaVersion = -1;
-    /** Finished ts of the DDL that dropped the table or moved it out of the filter; 0 while replicated. */
-    long retiredAt;
-
-    TableProgress(long tableId, Map<String, Object> partition, long resolvedTs) {
-      this.tableId = tableId;
-      this.partition = partition;
-      this.resolvedTs = resolvedTs;
-    }
-
-    Map<String, Object> offset() {
-      return Map.of(OFFSET_RESOLVED_TS, resolvedTs);
-    }
-
-    /** A retired table is done once it is resolved past the DDL that retired it. */
-    boolean done() {
-      return retiredAt != 0 && Long.compareUnsigned(resolvedTs, retiredAt) >= 0;
-    }
-  }
 
   @Override
   public String version() {
@@ -214,17 +189,16 @@ public final class TiCdcSourceTask extends SourceTask {
   private void addTable(SchemaSnapshot snapshot, long tableId, long startTs) {
     TableInfo table = snapshot.table(tableId)
         .orElseThrow(() -> new ConnectException("table " + tableId + " does not exist at ts " + snapshot.ts()));
-    TableProgress t = new TableProgress(tableId, sourcePartition(config.changefeedId(), tableId), startTs);
-    tables.put(tableId, t);
+    CapturedTables.Table t = tables.add(tableId, sourcePartition(config.changefeedId(), tableId), startTs);
     for (long physical : table.physicalTableIds()) {
       subscribe(t, physical, startTs);
     }
   }
 
-  private void subscribe(TableProgress t, long physicalId, long startTs) {
-    logicalOf.put(physicalId, t.tableId);
-    t.physicalResolved.put(physicalId, startTs);
-    puller.subscribe(physicalId, List.of(physicalId), startTs);
+  /** Pulls one physical table for {@code t} under a subscription of its own. */
+  private void subscribe(CapturedTables.Table t, long physicalId, long startTs) {
+    CapturedTables.Span span = tables.addSpan(t, physicalId, startTs);
+    puller.subscribe(span.id, List.of(physicalId), startTs);
   }
 
   @Override
@@ -251,6 +225,7 @@ public final class TiCdcSourceTask extends SourceTask {
     while (!pending.isEmpty() && passedByDdl(pending.peekFirst())) {
       process(pending.pollFirst(), out);
     }
+    releaseDone(out);
     maybeCheckpoint(out);
     return out.isEmpty() ? null : out;
   }
@@ -269,69 +244,89 @@ public final class TiCdcSourceTask extends SourceTask {
 
   /**
    * After a DDL: subscribes this task's tables that the new snapshot selects and it does not pull
-   * yet (created, truncated, recovered or renamed into the filter) and their new partitions, all
-   * from the DDL's finished ts; retires the tables the snapshot no longer selects.
+   * yet (created, truncated, recovered, renamed or exchanged into the filter) and their new
+   * physical tables, all from the DDL's finished ts; retires the spans of physical tables a table
+   * no longer has (dropped, truncated, exchanged partitions) and the tables the snapshot no longer
+   * selects (docs/schema-lifecycle.md).
    */
   private void onSchemaChange(SchemaSnapshot snapshot) {
     long ts = snapshot.ts();
     List<Long> selected = myTables(snapshot);
     for (long id : selected) {
-      TableProgress t = tables.get(id);
+      CapturedTables.Table t = tables.table(id);
       if (t == null) {
         long offset = storedOffset(sourcePartition(config.changefeedId(), id), OFFSET_RESOLVED_TS).orElse(ts);
         addTable(snapshot, id, Long.compareUnsigned(offset, ts) > 0 ? offset : ts);
         LOG.info("changefeed {}: table {} joins at {}", config.changefeedId(), id, Long.toUnsignedString(ts));
         continue;
       }
-      t.retiredAt = 0;
-      for (long physical : snapshot.table(id).orElseThrow().physicalTableIds()) {
-        if (!t.physicalResolved.containsKey(physical)) {
+      tables.revive(t);
+      List<Long> physicals = snapshot.table(id).orElseThrow().physicalTableIds();
+      for (CapturedTables.Span span : List.copyOf(t.spans)) {
+        if (span.live() && !physicals.contains(span.physicalId)) {
+          tables.retire(span, ts);
+        }
+      }
+      for (long physical : physicals) {
+        if (!t.pullsLive(physical)) {
           subscribe(t, physical, ts);
         }
       }
     }
-    for (TableProgress t : tables.values()) {
-      if (t.retiredAt == 0 && !selected.contains(t.tableId)) {
-        t.retiredAt = ts;
-        LOG.info("changefeed {}: table {} leaves at {}", config.changefeedId(), t.tableId, Long.toUnsignedString(ts));
+    for (CapturedTables.Table t : tables.tables()) {
+      if (!t.retired() && !selected.contains(t.id)) {
+        tables.retire(t, ts);
+        LOG.info("changefeed {}: table {} leaves at {}", config.changefeedId(), t.id, Long.toUnsignedString(ts));
       }
     }
   }
 
   private void process(PullerEvent e, List<SourceRecord> out) {
-    Long logical = logicalOf.get(e.tableId());
-    TableProgress t = logical == null ? null : tables.get(logical);
-    if (t == null) {
-      throw new ConnectException("an event of physical table " + e.tableId() + " that this task does not pull");
+    CapturedTables.Span span = tables.span(e.tableId());
+    if (span == null) {
+      return; // queued before its span was unsubscribed
     }
+    CapturedTables.Table t = span.table;
     if (e instanceof PullerEvent.Resolved r) {
-      t.physicalResolved.merge(e.tableId(), r.resolvedTs(), (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-      long min = t.physicalResolved.values().stream().reduce((a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b).orElseThrow();
-      if (Long.compareUnsigned(min, t.resolvedTs) > 0 && !t.done()) {
-        t.resolvedTs = min;
-        out.add(record(t, TableResolved.newBuilder().setTableId(t.tableId).setResolvedTs(min).build()));
-      }
-    } else if (e instanceof PullerEvent.RowEvent row) {
+      tables.resolved(span, r.resolvedTs()).ifPresent(ts ->
+          out.add(record(t, TableResolved.newBuilder().setTableId(t.id).setResolvedTs(ts).build())));
+    } else if (e instanceof PullerEvent.RowEvent row && span.accepts(row.entry().commitTs())) {
+      // A later row of a retired span belongs to whichever table has the physical id now.
       mount(t, row, out);
     }
   }
 
-  private void mount(TableProgress t, PullerEvent.RowEvent row, List<SourceRecord> out) {
+  /**
+   * Unsubscribes the spans resolved past their retiring DDL (TiKV frees their regions) and
+   * removes the tables that are done, telling the sorter with a {@code TableRemoved}.
+   */
+  private void releaseDone(List<SourceRecord> out) {
+    for (CapturedTables.Span span : tables.takeDoneSpans()) {
+      puller.unsubscribe(span.id);
+      LOG.debug("changefeed {}: {} released", config.changefeedId(), span);
+    }
+    for (CapturedTables.Table t : tables.takeDoneTables()) {
+      out.add(record(t, TableRemoved.newBuilder().setTableId(t.id).setRemovedTs(t.retiredAt).build()));
+      LOG.info("changefeed {}: table {} removed at {}", config.changefeedId(), t.id, Long.toUnsignedString(t.retiredAt));
+    }
+  }
+
+  private void mount(CapturedTables.Table t, PullerEvent.RowEvent row, List<SourceRecord> out) {
     long schemaTs = row.entry().commitTs() - 1;
     SchemaSnapshot snapshot = schemas.snapshotAt(schemaTs);
-    TableInfo table = snapshot.table(t.tableId)
-        .orElseThrow(() -> new ConnectException("table " + t.tableId + " not found in the schema at " + schemaTs));
-    long version = snapshot.tableVersion(t.tableId);
+    TableInfo table = snapshot.table(t.id)
+        .orElseThrow(() -> new ConnectException("table " + t.id + " not found in the schema at " + schemaTs));
+    long version = snapshot.tableVersion(t.id);
     if (version != t.emittedSchemaVersion) {
-      String schemaName = snapshot.databaseOf(t.tableId).map(db -> db.name().o()).orElse("");
+      String schemaName = snapshot.databaseOf(t.id).map(db -> db.name().o()).orElse("");
       t.emittedSchemaVersion = version;
-      out.add(record(t, TableSchemas.of(t.tableId, schemaName, table, version)));
+      out.add(record(t, TableSchemas.of(t.id, schemaName, table, version)));
     }
     RowChange change;
     try {
-      change = mounter.mount(row.entry(), t.tableId, table, version);
+      change = mounter.mount(row.entry(), t.id, table, version);
     } catch (RuntimeException ex) {
-      throw new ConnectException("cannot mount " + row.entry() + " of table " + t.tableId + ": " + ex.getMessage(), ex);
+      throw new ConnectException("cannot mount " + row.entry() + " of table " + t.id + ": " + ex.getMessage(), ex);
     }
     if (change == null) {
       LOG.warn("skipping a row change without values: {}", row.entry());
@@ -347,7 +342,7 @@ public final class TiCdcSourceTask extends SourceTask {
       return;
     }
     long cp = ddlResolvedTs;
-    for (TableProgress t : tables.values()) {
+    for (CapturedTables.Table t : tables.tables()) {
       if (!t.done() && Long.compareUnsigned(t.resolvedTs, cp) < 0) {
         cp = t.resolvedTs;
       }
@@ -365,10 +360,10 @@ public final class TiCdcSourceTask extends SourceTask {
         Schema.BYTES_SCHEMA, InternalEvents.serialize(checkpoint)));
   }
 
-  private SourceRecord record(TableProgress t, Object payload) {
-    return new SourceRecord(t.partition, t.offset(), config.topic(),
-        InternalEvents.partitionOf(t.tableId, config.topicPartitions()),
-        Schema.BYTES_SCHEMA, InternalEvents.key(t.tableId), Schema.BYTES_SCHEMA, InternalEvents.serialize(payload));
+  private SourceRecord record(CapturedTables.Table t, Object payload) {
+    return new SourceRecord(t.partition, Map.of(OFFSET_RESOLVED_TS, t.resolvedTs), config.topic(),
+        InternalEvents.partitionOf(t.id, config.topicPartitions()),
+        Schema.BYTES_SCHEMA, InternalEvents.key(t.id), Schema.BYTES_SCHEMA, InternalEvents.serialize(payload));
   }
 
   @Override

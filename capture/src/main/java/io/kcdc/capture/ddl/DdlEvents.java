@@ -7,8 +7,11 @@ import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DBInfo;
 import io.kcdc.tidb.schema.DdlJob;
+import io.kcdc.tidb.schema.RenameTablesArgs;
 import io.kcdc.tidb.schema.TableInfo;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,9 +20,11 @@ import java.util.Set;
  * DDL filter): only the action types TiCDC replicates (docs/schema-and-ddl.md#replicated-ddls),
  * only DDLs on schemas and tables the changefeed's filter matches (for a rename, the old or the new
  * name), with TiCDC's query rewrites for DROP TABLE / DROP VIEW
- * (docs/schema-and-ddl.md#ddl-events). DDLs the changefeed's event filters ignore
- * ({@code ignore_event}, {@code ignore_sql}, {@code ignore_txn_start_ts}, docs/filters.md) give no
- * event either; like every job, they are still applied to the schema.
+ * (docs/schema-and-ddl.md#ddl-events); a RenameTables job gives one RenameTable event per table and
+ * EXCHANGE PARTITION a normalised query (TiCDC's {@code FromJobWithArgs},
+ * docs/schema-lifecycle.md). DDLs the changefeed's event filters ignore ({@code ignore_event},
+ * {@code ignore_sql}, {@code ignore_txn_start_ts}, docs/filters.md) give no event either; like
+ * every job, they are still applied to the schema.
  */
 public final class DdlEvents {
   /** {@code pkg/filter}'s replicated DDL types. */
@@ -72,6 +77,9 @@ public final class DdlEvents {
       }
       return List.of(event(job, ts, 0, schema, "", job.query()));
     }
+    if (job.type() == ActionType.RENAME_TABLES) {
+      return renameTables(job, before, ts);
+    }
     Name pre = name(before, job.tableId()).orElse(null);
     TableInfo info = job.binlog().tableInfo();
     Name post = info == null ? null : name(after, info.id())
@@ -85,6 +93,8 @@ public final class DdlEvents {
       query = "DROP TABLE " + quoted(shown);
     } else if (job.type() == ActionType.DROP_VIEW) {
       query = "DROP VIEW " + quoted(shown);
+    } else if (job.type() == ActionType.EXCHANGE_TABLE_PARTITION && info != null && pre != null) {
+      query = exchangeQuery(job.query(), name(before, info.id()).orElse(shown), pre);
     }
     // a rename is matched by its old name (TiCDC's PreTableInfo)
     boolean rename = job.type() == ActionType.RENAME_TABLE || job.type() == ActionType.RENAME_TABLES;
@@ -94,6 +104,49 @@ public final class DdlEvents {
     }
     long tableId = info != null ? info.id() : job.tableId();
     return List.of(event(job, ts, tableId, shown.schema(), shown.table(), query));
+  }
+
+  /**
+   * One {@code RENAME TABLE `old`.`a` TO `new`.`b`} event (type RenameTable) per table of the job, in
+   * the job's order, for the tables whose old or new name the filter matches.
+   */
+  private List<Ddl> renameTables(DdlJob job, SchemaSnapshot before, long ts) {
+    RenameTablesArgs args = RenameTablesArgs.of(job);
+    List<Ddl> out = new ArrayList<>();
+    List<TableInfo> infos = job.binlog().multipleTableInfos() == null ? List.of() : job.binlog().multipleTableInfos();
+    for (TableInfo t : infos) {
+      RenameTablesArgs.Entry arg = args.of(t.id()).orElse(null);
+      Name pre = name(before, t.id()).orElse(null);
+      String newSchema = arg == null ? null : before.database(arg.newSchemaId()).map(db -> db.name().o()).orElse(null);
+      if (pre == null || newSchema == null) {
+        continue; // not in the schema before: nothing of it was replicated
+      }
+      String oldSchema = arg.oldSchemaName() != null ? arg.oldSchemaName().o() : pre.schema();
+      Name post = new Name(newSchema, t.name().o());
+      if (!matches(pre) && !matches(post)) {
+        continue;
+      }
+      String query = "RENAME TABLE " + quoted(new Name(oldSchema, pre.table())) + " TO " + quoted(post);
+      if (!events.ignoreDdl(job.startTs(), ActionType.RENAME_TABLE, pre.schema(), pre.table(), query)) {
+        out.add(Ddl.newBuilder().setTableId(t.id()).setStartTs(job.startTs()).setCommitTs(ts)
+            .setActionType(ActionType.RENAME_TABLE).setSchemaName(post.schema()).setTableName(post.table())
+            .setQuery(query).build());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * TiCDC's normalised EXCHANGE PARTITION: the partition name is taken verbatim from between
+   * {@code EXCHANGE PARTITION} and {@code WITH TABLE} of the original query.
+   */
+  static String exchangeQuery(String query, Name partitioned, Name normal) {
+    String upper = query.toUpperCase(Locale.ROOT);
+    int from = upper.indexOf("EXCHANGE PARTITION") + "EXCHANGE PARTITION".length();
+    int to = upper.indexOf("WITH TABLE");
+    String partition = from < "EXCHANGE PARTITION".length() || to < from ? "" : query.substring(from, to).trim();
+    String out = "ALTER TABLE " + quoted(partitioned) + " EXCHANGE PARTITION `" + partition + "` WITH TABLE " + quoted(normal);
+    return upper.endsWith("WITHOUT VALIDATION") ? out + " WITHOUT VALIDATION" : out;
   }
 
   private boolean matches(Name n) {
@@ -115,5 +168,5 @@ public final class DdlEvents {
         .setActionType(job.type()).setSchemaName(schema).setTableName(table).setQuery(query).build();
   }
 
-  private record Name(String schema, String table) {}
+  record Name(String schema, String table) {}
 }

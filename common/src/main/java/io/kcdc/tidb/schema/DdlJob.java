@@ -86,6 +86,14 @@ public record DdlJob(
         involvingSchemaInfo, adminOperator, traceInfo, bdrRole, cdcWriteSource, localMode, sqlMode);
   }
 
+  /** The job with TiDB's {@code raw_args} (the arguments it keeps after finishing, e.g. RenameTables'). */
+  public DdlJob withRawArgs(JsonNode args) {
+    return new DdlJob(id, type, schemaId, tableId, schemaName, tableName, state, warning, err,
+        errCount, rowCount, args, schemaState, snapshotVer, realStartTs, startTs, dependencyId,
+        query, binlog, version, reorgMeta, multiSchemaInfo, priority, seqNum, charset, collate,
+        involvingSchemaInfo, adminOperator, traceInfo, bdrRole, cdcWriteSource, localMode, sqlMode);
+  }
+
   public DdlJob withState(int newState) {
     return new DdlJob(id, type, schemaId, tableId, schemaName, tableName, newState, warning, err,
         errCount, rowCount, rawArgs, schemaState, snapshotVer, realStartTs, startTs, dependencyId,

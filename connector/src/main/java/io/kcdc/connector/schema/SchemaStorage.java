@@ -1,38 +1,46 @@
 package io.kcdc.connector.schema;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DdlJob;
 import io.kcdc.tidb.schema.HistoryInfo;
+import io.kcdc.tidb.schema.PartitionDefinition;
+import io.kcdc.tidb.schema.RenameTablesArgs;
 import io.kcdc.tidb.schema.TableInfo;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Schema snapshots by timestamp (TiCDC's {@code SchemaStorage},
  * docs/schema-and-ddl.md#schema-storage): the snapshot a changefeed starts from, then one snapshot
  * per replayed DDL job, ordered by the job's finished ts. The mounter asks for the schema valid at
- * {@code commitTs - 1}. Not thread-safe: one owner thread applies jobs and reads snapshots.
+ * {@code commitTs - 1}, found by a floor lookup (TiCDC's binary search in {@code GetSnapshot});
+ * {@link #gc} drops what lies below the checkpoint (docs/schema-lifecycle.md). Not thread-safe: one
+ * owner thread applies jobs and reads snapshots.
  */
 public final class SchemaStorage {
-  private final List<SchemaSnapshot> snapshots = new ArrayList<>();
+  /** By ts, compared as unsigned TSOs. */
+  private final TreeMap<Long, SchemaSnapshot> snapshots = new TreeMap<>(Long::compareUnsigned);
 
   public SchemaStorage(SchemaSnapshot start) {
-    snapshots.add(start);
+    snapshots.put(start.ts(), start);
   }
 
   /** The last snapshot valid at or below {@code ts} (the first one for older ts). */
   public SchemaSnapshot snapshotAt(long ts) {
-    for (int i = snapshots.size() - 1; i > 0; i--) {
-      if (Long.compareUnsigned(snapshots.get(i).ts(), ts) <= 0) {
-        return snapshots.get(i);
-      }
-    }
-    return snapshots.get(0);
+    Map.Entry<Long, SchemaSnapshot> e = snapshots.floorEntry(ts);
+    return e != null ? e.getValue() : snapshots.firstEntry().getValue();
   }
 
   public SchemaSnapshot latest() {
-    return snapshots.get(snapshots.size() - 1);
+    return snapshots.lastEntry().getValue();
+  }
+
+  /** How many snapshots are kept. */
+  public int size() {
+    return snapshots.size();
   }
 
   /**
@@ -47,16 +55,18 @@ public final class SchemaStorage {
       return null;
     }
     SchemaSnapshot next = next(latest(), job, b);
-    snapshots.add(next);
+    snapshots.put(next.ts(), next);
     return next;
   }
 
-  /** Forgets snapshots nobody can ask for any more: every one older than the one valid at {@code ts}. */
+  /**
+   * Forgets snapshots nobody can ask for any more: every one older than the one valid at
+   * {@code ts} (TiCDC's {@code DoGC} keeps the last snapshot at or below the checkpoint).
+   */
   public void gc(long ts) {
-    SchemaSnapshot keep = snapshotAt(ts);
-    int i = snapshots.indexOf(keep);
-    if (i > 0) {
-      snapshots.subList(0, i).clear();
+    Long keep = snapshots.floorKey(ts);
+    if (keep != null) {
+      snapshots.headMap(keep, false).clear();
     }
   }
 
@@ -84,17 +94,18 @@ public final class SchemaStorage {
         }
       }
       case ActionType.RENAME_TABLES -> {
-        // raw_args (job version 1): [oldSchemaIDs, newSchemaIDs, tableNames, tableIDs, ...].
-        JsonNode newSchemas = job.rawArgs() == null ? null : job.rawArgs().path(1);
-        JsonNode tableIds = job.rawArgs() == null ? null : job.rawArgs().path(3);
+        // Each table keeps its id and moves to its new database (docs/schema-lifecycle.md).
+        RenameTablesArgs args = RenameTablesArgs.of(job);
         for (TableInfo t : b.multipleTableInfos() == null ? List.<TableInfo>of() : b.multipleTableInfos()) {
-          long db = e.databaseOf(t.id()).orElse(job.schemaId());
-          for (int i = 0; tableIds != null && i < tableIds.size(); i++) {
-            if (tableIds.get(i).asLong() == t.id() && newSchemas.has(i)) {
-              db = newSchemas.get(i).asLong();
-            }
-          }
+          long db = args.of(t.id()).map(RenameTablesArgs.Entry::newSchemaId)
+              .orElseGet(() -> e.databaseOf(t.id()).orElse(job.schemaId()));
+          e.dropTable(t.id());
           e.putTable(db, t);
+        }
+      }
+      case ActionType.EXCHANGE_TABLE_PARTITION -> {
+        if (b.tableInfo() != null) {
+          exchangePartition(prev, e, b.tableInfo());
         }
       }
       default -> {
@@ -107,5 +118,43 @@ public final class SchemaStorage {
       }
     }
     return e.build();
+  }
+
+  /**
+   * EXCHANGE PARTITION swaps ids (docs/schema-lifecycle.md): the job's TableInfo is the
+   * partitioned table after the swap; the one id new among its partitions is the normal table's
+   * old id, and the one gone is the partition's old id, which the normal table takes.
+   */
+  private static void exchangePartition(SchemaSnapshot prev, SchemaSnapshot.Editor e, TableInfo partitioned) {
+    TableInfo before = prev.table(partitioned.id()).orElseThrow(() -> new IllegalStateException(
+        "EXCHANGE PARTITION of table " + partitioned.id() + ", which the schema does not have"));
+    Set<Long> oldIds = partitionIds(before);
+    Set<Long> newIds = partitionIds(partitioned);
+    Set<Long> gained = new HashSet<>(newIds);
+    gained.removeAll(oldIds);
+    Set<Long> lost = new HashSet<>(oldIds);
+    lost.removeAll(newIds);
+    if (gained.size() != 1 || lost.size() != 1) {
+      throw new IllegalStateException("EXCHANGE PARTITION of table " + partitioned.id()
+          + " must swap exactly one partition id, got " + gained + " for " + lost);
+    }
+    long normalOldId = gained.iterator().next();
+    long partitionOldId = lost.iterator().next();
+    TableInfo normal = prev.table(normalOldId).orElseThrow(() -> new IllegalStateException(
+        "EXCHANGE PARTITION with table " + normalOldId + ", which the schema does not have"));
+    long normalDb = e.databaseOf(normalOldId).orElseThrow();
+    e.putTable(e.databaseOf(partitioned.id()).orElseThrow(), partitioned);
+    e.dropTable(normalOldId);
+    e.putTable(normalDb, normal.toBuilder().id(partitionOldId).build());
+  }
+
+  private static Set<Long> partitionIds(TableInfo t) {
+    Set<Long> ids = new HashSet<>();
+    if (t.partition() != null) {
+      for (PartitionDefinition d : t.partition().definitions()) {
+        ids.add(d.id());
+      }
+    }
+    return ids;
   }
 }

@@ -265,12 +265,7 @@ public final class DdlExecutor {
       }
       TableInfo table = old.toBuilder().name(io.kcdc.tidb.schema.CIStr.of(newName))
           .updateTimestamp(txn.startTs()).build();
-      if (newDb.id() != db.id()) {
-        long autoIdBase = Catalog.autoIdBase(txn, db.id(), old.id());
-        Catalog.dropTable(txn, db.id(), old.id());
-        Catalog.setAutoIdBase(txn, newDb.id(), old.id(), autoIdBase);
-      }
-      Catalog.putTable(txn, newDb.id(), table);
+      moveTable(txn, db, newDb, old, table);
       long version = Catalog.bumpSchemaVersion(txn);
       DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.RENAME_TABLE, newDb.id(),
           table.id(), newDb.name().o(), table.name().o(), query,
@@ -278,6 +273,170 @@ public final class DdlExecutor {
       finish(txn, job);
       return table;
     });
+  }
+
+  /** One {@code old TO new} pair of a {@code RENAME TABLE} statement. */
+  public record Rename(String fromDb, String fromTable, String toDb, String toTable) {}
+
+  /**
+   * {@code RENAME TABLE a TO b, c TO d}: TiDB runs a statement with more than one pair as one
+   * RenameTables job (docs/schema-lifecycle.md): the pairs apply in order in one transaction with
+   * one schema version; the job's {@code MultipleTableInfos} are the renamed tables in statement
+   * order and its version 1 {@code raw_args} name each table's old and new schema and name.
+   */
+  public synchronized List<TableInfo> renameTables(List<Rename> renames, String query) {
+    if (renames.size() == 1) {
+      Rename r = renames.get(0);
+      return List.of(renameTable(r.fromDb(), r.fromTable(), r.toDb(), r.toTable(), query));
+    }
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      List<TableInfo> renamed = new ArrayList<>();
+      List<io.kcdc.tidb.schema.RenameTablesArgs.Entry> args = new ArrayList<>();
+      try {
+        for (Rename r : renames) {
+          DBInfo db = requireDatabase(txn, r.fromDb());
+          DBInfo newDb = requireDatabase(txn, r.toDb());
+          TableInfo old = requireTable(txn, db, r.fromDb(), r.fromTable());
+          if (Catalog.table(txn, newDb.id(), r.toTable()).isPresent()) {
+            throw new SchemaException.TableExists(r.toTable());
+          }
+          TableInfo table = old.toBuilder().name(io.kcdc.tidb.schema.CIStr.of(r.toTable()))
+              .updateTimestamp(txn.startTs()).build();
+          moveTable(txn, db, newDb, old, table);
+          renamed.add(table);
+          args.add(new io.kcdc.tidb.schema.RenameTablesArgs.Entry(db.id(), newDb.id(), table.id(), table.name(),
+              db.name(), old.name()));
+        }
+      } catch (RuntimeException e) {
+        txn.rollback();
+        throw e;
+      }
+      long version = Catalog.bumpSchemaVersion(txn);
+      DBInfo firstNewDb = Catalog.database(txn, args.get(0).newSchemaId()).orElseThrow();
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.RENAME_TABLES, firstNewDb.id(),
+          renamed.get(renamed.size() - 1).id(), firstNewDb.name().o(), args.get(args.size() - 1).oldTableName().o(), query,
+          new HistoryInfo(version, null, null, txn.startTs(), List.copyOf(renamed)))
+          .withRawArgs(new io.kcdc.tidb.schema.RenameTablesArgs(args).toV1());
+      finish(txn, job);
+      return List.copyOf(renamed);
+    });
+  }
+
+  /** Writes a renamed table under its (possibly new) database, moving its auto id base along. */
+  private static void moveTable(Transaction txn, DBInfo db, DBInfo newDb, TableInfo old, TableInfo table) {
+    if (newDb.id() != db.id()) {
+      long autoIdBase = Catalog.autoIdBase(txn, db.id(), old.id());
+      Catalog.dropTable(txn, db.id(), old.id());
+      Catalog.setAutoIdBase(txn, newDb.id(), old.id(), autoIdBase);
+    }
+    Catalog.putTable(txn, newDb.id(), table);
+  }
+
+  /**
+   * Checks a normal table against the partition it is exchanged with ({@code WITH VALIDATION}):
+   * throws when one of its rows does not belong there.
+   */
+  @FunctionalInterface
+  public interface ExchangeValidation {
+    void check(Transaction txn, TableInfo partitioned, long partitionId, TableInfo normal);
+  }
+
+  /**
+   * {@code ALTER TABLE pt EXCHANGE PARTITION p WITH TABLE nt}: as TiDB's {@code
+   * onExchangeTablePartition}, no row moves; the partition's id and the normal table's id swap
+   * (docs/schema-lifecycle.md). The partitioned table keeps its id with the normal table's old id
+   * as the partition's, the normal table is written anew under the partition's old id, both get
+   * the larger auto id base. The job (SchemaID and TableID the normal table's, as before the
+   * swap) finishes with the partitioned table's TableInfo; its version 1 {@code raw_args} are
+   * {@code [partitionID, ptSchemaID, ptID, partitionName, withValidation]}.
+   */
+  public synchronized TableInfo exchangePartition(String ptDbName, String ptName, String partition,
+      String ntDbName, String ntName, boolean withValidation, String query, ExchangeValidation validation) {
+    return retry(() -> {
+      Transaction txn = kv.begin();
+      DBInfo ptDb = requireDatabase(txn, ptDbName);
+      DBInfo ntDb = requireDatabase(txn, ntDbName);
+      TableInfo pt = requireTable(txn, ptDb, ptDbName, ptName);
+      TableInfo nt = requireTable(txn, ntDb, ntDbName, ntName);
+      io.kcdc.tidb.schema.PartitionDefinition def;
+      try {
+        def = exchangeCheck(pt, nt, partition);
+        if (withValidation) {
+          validation.check(txn, pt, def.id(), nt);
+        }
+      } catch (RuntimeException e) {
+        txn.rollback();
+        throw e;
+      }
+      long partitionId = def.id();
+      List<io.kcdc.tidb.schema.PartitionDefinition> defs = new ArrayList<>();
+      for (io.kcdc.tidb.schema.PartitionDefinition d : pt.partition().definitions()) {
+        defs.add(d.id() != partitionId ? d
+            : new io.kcdc.tidb.schema.PartitionDefinition(nt.id(), d.name(), d.lessThan(), d.inValues(), d.comment()));
+      }
+      TableInfo newPt = pt.toBuilder()
+          .partition(io.kcdc.upstream.sql.Partitioning.withDefinitions(pt.partition(), defs))
+          .updateTimestamp(txn.startTs()).build();
+      TableInfo newNt = nt.toBuilder().id(partitionId).updateTimestamp(txn.startTs()).build();
+      long autoIdBase = Math.max(Catalog.autoIdBase(txn, ptDb.id(), pt.id()), Catalog.autoIdBase(txn, ntDb.id(), nt.id()));
+      Catalog.dropTable(txn, ntDb.id(), nt.id());
+      Catalog.putTable(txn, ptDb.id(), newPt);
+      Catalog.putTable(txn, ntDb.id(), newNt);
+      Catalog.setAutoIdBase(txn, ptDb.id(), pt.id(), autoIdBase);
+      Catalog.setAutoIdBase(txn, ntDb.id(), newNt.id(), autoIdBase);
+      long version = Catalog.bumpSchemaVersion(txn);
+      com.fasterxml.jackson.databind.node.ArrayNode args = io.kcdc.tidb.schema.SchemaJson.mapper().createArrayNode()
+          .add(partitionId).add(ptDb.id()).add(pt.id()).add(def.name().o()).add(withValidation);
+      DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), ActionType.EXCHANGE_TABLE_PARTITION, ntDb.id(), nt.id(),
+          ntDb.name().o(), nt.name().o(), query, new HistoryInfo(version, null, newPt, txn.startTs(), null))
+          .withRawArgs(args);
+      finish(txn, job);
+      return newPt;
+    });
+  }
+
+  /**
+   * TiDB's checks before an exchange: a partitioned table and a normal one, the named partition,
+   * and the same columns and indexes (index ids too: index keys carry them and stay where they are).
+   */
+  private static io.kcdc.tidb.schema.PartitionDefinition exchangeCheck(TableInfo pt, TableInfo nt, String partition) {
+    if (pt.partition() == null || !pt.partition().enable()) {
+      throw new SchemaException.Unsupported(1505, "Partition management on a not partitioned table is not possible");
+    }
+    if (nt.partition() != null) {
+      throw new SchemaException.Unsupported(1732, "Table to exchange with partition is partitioned: '" + nt.name().o() + "'");
+    }
+    io.kcdc.tidb.schema.PartitionDefinition def = pt.partition().definitions().stream()
+        .filter(d -> d.name().l().equalsIgnoreCase(partition)).findFirst()
+        .orElseThrow(() -> new SchemaException.Unsupported(1735, "Unknown partition '" + partition + "' in table '"
+            + pt.name().o() + "'"));
+    if (!sameShape(pt, nt)) {
+      throw new SchemaException.Unsupported(1736, "Tables have different definitions");
+    }
+    return def;
+  }
+
+  private static boolean sameShape(TableInfo a, TableInfo b) {
+    if (a.columns().size() != b.columns().size() || a.indices().size() != b.indices().size()
+        || a.pkIsHandle() != b.pkIsHandle() || a.commonHandle() != b.commonHandle()) {
+      return false;
+    }
+    for (int i = 0; i < a.columns().size(); i++) {
+      var x = a.columns().get(i);
+      var y = b.columns().get(i);
+      if (!x.name().l().equals(y.name().l()) || x.type().tp() != y.type().tp() || x.id() != y.id()) {
+        return false;
+      }
+    }
+    for (int i = 0; i < a.indices().size(); i++) {
+      var x = a.indices().get(i);
+      var y = b.indices().get(i);
+      if (x.id() != y.id() || !x.name().l().equals(y.name().l()) || x.unique() != y.unique()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Computes a table's new definition from the current one and the DDL start ts. */

@@ -47,4 +47,14 @@ public abstract sealed class SchemaException extends RuntimeException {
       this.table = table;
     }
   }
+
+  /** A schema change TiDB refuses, with the MySQL error code and message it answers. */
+  public static final class Unsupported extends SchemaException {
+    public final int code;
+
+    public Unsupported(int code, String message) {
+      super(message);
+      this.code = code;
+    }
+  }
 }

@@ -264,6 +264,21 @@ public final class EmbeddedCluster implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Live EventFeed region registrations, over every store, that observe part of {@code
+   * encodedSpan} (e.g. {@code TableCodec.tableSpan(id)}): what a CDC client still pulls there.
+   */
+  public int cdcRegistrations(io.kcdc.tidb.KeySpan encodedSpan) {
+    int n = 0;
+    for (StoreServer s : stores.values()) {
+      ChangeDataService cds = s.changeData();
+      if (cds != null) {
+        n += cds.registrationsIn(encodedSpan);
+      }
+    }
+    return n;
+  }
+
   /** The store leading the region that contains {@code encodedKey}. */
   public StoreInfo leaderStoreOf(byte[] encodedKey) {
     long id = regions.regionOf(encodedKey).leader().storeId();

@@ -69,6 +69,9 @@ public final class Session implements SqlSession, EvalContext {
   private static final Pattern CREATE_TABLE = Pattern.compile("(?is)^CREATE\\s+TABLE\\b");
   private static final Pattern ALTER_PARTITION = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(?:(`[^`]+`|\\w+)\\.)?"
       + "(`[^`]+`|\\w+)\\s+(ADD|DROP|TRUNCATE)\\s+PARTITION\\b\\s*(.*)$");
+  private static final Pattern EXCHANGE_PARTITION = Pattern.compile("(?is)^ALTER\\s+TABLE\\s+(?:(`[^`]+`|\\w+)\\.)?"
+      + "(`[^`]+`|\\w+)\\s+EXCHANGE\\s+PARTITION\\s+(`[^`]+`|\\w+)\\s+WITH\\s+TABLE\\s+(?:(`[^`]+`|\\w+)\\.)?"
+      + "(`[^`]+`|\\w+)(?:\\s+(WITH|WITHOUT)\\s+VALIDATION)?$");
   private static final Pattern USE = Pattern.compile("(?is)^USE\\s+(`[^`]+`|\\w+)$");
   private static final Pattern SET = Pattern.compile("(?is)^SET\\s+(.*)$");
   private static final Pattern SHOW = Pattern.compile("(?is)^SHOW\\s+(.*)$");
@@ -145,6 +148,16 @@ public final class Session implements SqlSession, EvalContext {
           (t, ts) -> AlterTableTranslator.dropIndex(t, indexName, ts));
       return QueryResult.Ok.EMPTY;
     }
+    m = EXCHANGE_PARTITION.matcher(s);
+    if (m.matches()) {
+      commitOpen();
+      Table pt = m.group(1) != null ? new Table(m.group(1), m.group(2)) : new Table(m.group(2));
+      Table nt = m.group(4) != null ? new Table(m.group(4), m.group(5)) : new Table(m.group(5));
+      boolean validate = m.group(6) == null || m.group(6).equalsIgnoreCase("WITH");
+      engine.ddl().exchangePartition(schemaOf(pt), Identifiers.unquote(pt.getName()), Identifiers.unquote(m.group(3)),
+          schemaOf(nt), Identifiers.unquote(nt.getName()), validate, s, Session::checkRowsFitPartition);
+      return QueryResult.Ok.EMPTY;
+    }
     m = ALTER_PARTITION.matcher(s);
     if (m.matches()) {
       commitOpen();
@@ -201,9 +214,13 @@ public final class Session implements SqlSession, EvalContext {
     }
     if (st instanceof RenameTableStatement rename) {
       commitOpen();
+      // As in MySQL, an unqualified name is in the current database.
+      List<DdlExecutor.Rename> renames = new ArrayList<>();
       for (Map.Entry<Table, Table> e : rename.getTableNames()) {
-        renameTable(e.getKey(), e.getValue(), s);
+        renames.add(new DdlExecutor.Rename(schemaOf(e.getKey()), Identifiers.unquote(e.getKey().getName()),
+            schemaOf(e.getValue()), Identifiers.unquote(e.getValue().getName())));
       }
+      engine.ddl().renameTables(renames, s);
       return QueryResult.Ok.EMPTY;
     }
     if (st instanceof Alter alter) {
@@ -627,7 +644,19 @@ public final class Session implements SqlSession, EvalContext {
     }
   }
 
+  /** EXCHANGE PARTITION ... WITH VALIDATION: every row of the normal table must belong to the partition. */
+  private static void checkRowsFitPartition(Transaction txn, TableInfo partitioned, long partitionId, TableInfo normal) {
+    for (TableStore.StoredRow row : TableStore.scan(txn, normal)) {
+      if (Partitioning.physicalId(partitioned, row.values()) != partitionId) {
+        throw new SqlException(1737, "HY000", "Found a row that does not match the partition");
+      }
+    }
+  }
+
   private static SqlException translate(SchemaException e) {
+    if (e instanceof SchemaException.Unsupported u) {
+      return new SqlException(u.code, "HY000", u.getMessage());
+    }
     if (e instanceof SchemaException.DatabaseExists d) {
       return SqlException.databaseExists(d.database);
     }

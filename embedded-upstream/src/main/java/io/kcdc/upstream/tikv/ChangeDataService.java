@@ -91,6 +91,15 @@ public final class ChangeDataService extends ChangeDataGrpc.ChangeDataImplBase i
     return sessions.size();
   }
 
+  /** Live region registrations of this store's streams that observe part of {@code encodedSpan}. */
+  public int registrationsIn(io.kcdc.tidb.KeySpan encodedSpan) {
+    int n = 0;
+    for (EventFeedSession s : sessions) {
+      n += s.registrationsIn(encodedSpan);
+    }
+    return n;
+  }
+
   /** Ends every stream, as a store shutting down does. */
   public void closeAll() {
     ctx.regions().removeListener(this);

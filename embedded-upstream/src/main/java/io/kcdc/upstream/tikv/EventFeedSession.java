@@ -319,6 +319,17 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     return registrations.size();
   }
 
+  /** Live registrations observing part of {@code encodedSpan}. */
+  int registrationsIn(KeySpan encodedSpan) {
+    int n = 0;
+    for (Registration reg : registrations.values()) {
+      if (reg.span != null && reg.span.intersect(encodedSpan) != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   private static Cdcpb.Error epochNotMatch(List<Region> current) {
     Errorpb.EpochNotMatch.Builder b = Errorpb.EpochNotMatch.newBuilder();
     current.forEach(r -> b.addCurrentRegions(RegionMetas.region(r)));

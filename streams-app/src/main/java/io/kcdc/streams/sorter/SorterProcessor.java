@@ -4,6 +4,7 @@ import io.kcdc.avro.Barrier;
 import io.kcdc.avro.InternalEvent;
 import io.kcdc.avro.RowChange;
 import io.kcdc.avro.TableProgress;
+import io.kcdc.avro.TableRemoved;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
@@ -74,7 +75,8 @@ import org.slf4j.LoggerFactory;
  * released before the first one. A {@code TableResolved(T)} raises the table's resolved ts to T and releases up to
  * {@code min(T, barrier)}; a {@code Barrier(B)} releases every table of the task up to {@code min(resolved, B)}. A
  * barrier that moves backwards (a new owner) holds further rows but never takes back what was released: a table's
- * checkpoint never decreases. {@code TaskCheckpoint} records belong to the connector and are skipped.
+ * checkpoint never decreases. {@code TaskCheckpoint} records belong to the connector and are skipped. A
+ * {@code TableRemoved} makes the sorter forget the table once it is released up to the removal ({@link RemovedTables}).
  */
 public final class SorterProcessor implements Processor<byte[], byte[], Object, Object> {
   public static final String SCHEMA_STORE = "cdc-schemas";
@@ -140,6 +142,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private KeyValueStore<Bytes, byte[]> schemas;
   private KeyValueStore<Bytes, byte[]> sorter;
   private KeyValueStore<Bytes, byte[]> resolved;
+  private RemovedTables removedTables;
   /** One encoder per (topic, partition), so batches never mix partitions; kept for the processor's lifetime. */
   private EncoderGroup encoders;
   /** The rows' way to a sink on another cluster; null when they go through the sink node. */
@@ -169,6 +172,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.schemas = context.getStateStore(SCHEMA_STORE);
     this.sorter = context.getStateStore(SORTER_STORE);
     this.resolved = context.getStateStore(RESOLVED_STORE);
+    this.removedTables = new RemovedTables(sorter, schemas, resolved);
     if (plan.router() != null) {
       encoders = new EncoderGroup(plan.encoders(), plan.encoderConcurrency(),
           "cdc-encoder-" + context.applicationId() + "-" + context.taskId());
@@ -207,12 +211,15 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     Object payload = EVENTS.decode(record.value()).getPayload();
     if (payload instanceof TableSchema s) {
       schemas.put(schemaKey(s.getTableId(), s.getSchemaVersion()), record.value());
+      removedTables.onSchema(s.getTableId());
     } else if (payload instanceof RowChange row) {
       buffer(row);
     } else if (payload instanceof TableResolved r) {
       onResolved(r.getTableId(), r.getResolvedTs());
     } else if (payload instanceof Barrier b) {
       onBarrier(b.getBarrierTs());
+    } else if (payload instanceof TableRemoved r) {
+      forgetTable(r.getTableId(), r.getRemovedTs());
     } else if (payload instanceof TaskCheckpoint) {
       return; // the connector's schema restart point, read back by the connector only
     } else {
@@ -299,6 +306,24 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     TableProgress progress = new TableProgress(tableId, after.resolvedTs(), after.checkpointTs(), after.lastSyncedTs());
     context.forward(new Record<>(ProgressKeys.table(tableId), PROGRESS.encode(progress), context.currentSystemTimeMs()),
         PROGRESS_NODE);
+    if (removedTables.afterRelease(tableId, after.checkpointTs())) {
+      forgotten(tableId);
+    }
+  }
+
+  private void forgotten(long tableId) {
+    schemaCache.remove(tableId);
+    releasing.remove(tableId);
+  }
+
+  /**
+   * The table left the changefeed at {@code removedTs}: its state goes once it is released up to there
+   * ({@link RemovedTables}). Its last progress record stays: the owner reads it until the DDL is written.
+   */
+  private void forgetTable(long tableId, long removedTs) {
+    if (removedTables.onRemoved(tableId, removedTs, state(tableId).checkpointTs())) {
+      forgotten(tableId);
+    }
   }
 
   /**
