@@ -148,7 +148,12 @@ public final class ApiServer implements AutoCloseable {
       requireNonZero(req.regionId(), "RegionID");
       requireNonZero(req.ts(), "Ts");
       try {
-        upstream.resolveLock(req.regionId(), req.ts(), req.pdAddrs() == null ? List.of() : req.pdAddrs());
+        List<String> pdAddrs = req.pdAddrs() == null ? List.of() : req.pdAddrs();
+        io.kcdc.common.security.Credential credential = new io.kcdc.common.security.Credential(
+            req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn());
+        upstream.resolveLock(req.regionId(), req.ts(), pdAddrs, credential);
+      } catch (io.kcdc.common.security.TlsConfigException e) {
+        throw CdcError.UNCLASSIFIED.gen(e.errorMsg());
       } catch (UnsupportedOperationException e) {
         // TiCDC answers 503 without a body when it has no TiKV storage to resolve locks with.
         ctx.status(503).result(new byte[0]);
@@ -270,7 +275,12 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; port 0 picks a free port. */
   public ApiServer start(String host, int port) {
-    server = new JettyServer(host, port, app);
+    return start(host, port, io.kcdc.common.security.Credential.NONE);
+  }
+
+  /** Starts listening, over HTTPS when {@code security} has paths (docs/security.md). */
+  public ApiServer start(String host, int port, io.kcdc.common.security.Credential security) {
+    server = new JettyServer(host, port, app, security);
     server.start();
     return this;
   }

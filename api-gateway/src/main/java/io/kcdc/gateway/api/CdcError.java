@@ -90,6 +90,7 @@ public enum CdcError {
       401),
   UNAUTHORIZED("CDC:ErrUnauthorized", "user %s unauthorized, error: %s", 401),
   /** A plain error without an RFC code ({@code error_code: ""}), e.g. "election: no leader". */
+  UPSTREAM_MISS_MATCH("CDC:ErrUpstreamMissMatch", "upstream missmatch,old: %d, new %d", 500),
   UNCLASSIFIED("", "%s", 500);
 
   /** Codes that make an error a bad request (400), by code or by text (§2.2). */

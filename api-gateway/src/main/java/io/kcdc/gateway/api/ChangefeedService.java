@@ -86,8 +86,41 @@ public final class ChangefeedService {
     }
   }
 
+  /**
+   * The upstream key of a new changefeed (TiCDC's {@code createChangefeed}, docs/security.md): the
+   * server's upstream, or the PDs the request names reached with its credential. Those must be
+   * the server's upstream cluster: the data path runs on the server's upstream connections.
+   */
+  private UpstreamInfo upstreamInfo(ChangefeedConfig req) {
+    List<String> pdAddrs = req.pdAddrs() == null ? List.of() : req.pdAddrs();
+    if (pdAddrs.isEmpty()) {
+      io.kcdc.common.security.Credential own = upstream.credential();
+      return new UpstreamInfo(upstream.clusterId(), String.join(",", upstream.pdEndpoints()), own.keyPath(),
+          own.certPath(), own.caPath(), own.certAllowedCn().isEmpty() ? null : own.certAllowedCn());
+    }
+    io.kcdc.common.security.Credential requested = new io.kcdc.common.security.Credential(
+        req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn());
+    long id;
+    try {
+      id = upstream.clusterIdOf(pdAddrs, requested.validate());
+    } catch (io.kcdc.common.security.TlsConfigException e) {
+      throw CdcError.API_GET_PD_CLIENT_FAILED.wrap(new IllegalArgumentException(e.errorMsg(), e));
+    } catch (RuntimeException e) {
+      // TiCDC wraps a PD client failure twice: once in getPDClient, once in createChangefeed.
+      throw CdcError.API_GET_PD_CLIENT_FAILED.wrap(
+          new IllegalStateException(CdcError.API_GET_PD_CLIENT_FAILED.wrap(e).errorMsg(), e));
+    }
+    if (id != upstream.clusterId()) {
+      throw CdcError.UPSTREAM_MISS_MATCH.gen(upstream.clusterId(), id);
+    }
+    return new UpstreamInfo(id, String.join(",", pdAddrs), requested.keyPath(), requested.certPath(),
+        requested.caPath(), req.certAllowedCn());
+  }
+
   /** {@code POST /changefeeds}. */
   public ChangeFeedInfo create(ChangefeedConfig req) {
+    // As TiCDC: the PDs a request names are reached before anything else is checked.
+    UpstreamInfo up = upstreamInfo(req);
     String namespace = req.namespace() == null || req.namespace().isEmpty()
         ? ChangefeedId.DEFAULT_NAMESPACE : req.namespace();
     ChangefeedIds.requireValidNamespace(namespace);
@@ -129,8 +162,6 @@ public final class ChangefeedService {
         view.version(), currentTso);
     runtime.validate(info);
     requireEligibleTables(config, startTs);
-    UpstreamInfo up = new UpstreamInfo(
-        upstream.clusterId(), String.join(",", upstream.pdEndpoints()), "", "", "", null);
     if (!meta.createChangefeed(info, Optional.of(up))) {
       throw CdcError.META_OP_FAILED.gen("Create changefeed " + cfId);
     }
