@@ -13,12 +13,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -70,7 +73,38 @@ public record Credential(String caPath, String certPath, String keyPath, List<St
           + "\", cert: \"" + certPath + "\", key: \"" + keyPath + "\")", null);
     }
     grpcClientContext();
+    requireMatchingKey();
     return this;
+  }
+
+  /** As Go's {@code tls.LoadX509KeyPair}: the key must be the certificate's (netty does not check). */
+  private void requireMatchingKey() {
+    Optional<PrivateKey> key = Pkcs8.read(Path.of(keyPath));
+    if (key.isEmpty()) {
+      return; // another PEM form: netty parsed it, the handshake will tell
+    }
+    X509Certificate cert = certificate();
+    try {
+      String algorithm = switch (key.get().getAlgorithm()) {
+        case "RSA" -> "SHA256withRSA";
+        case "EC" -> "SHA256withECDSA";
+        default -> key.get().getAlgorithm();
+      };
+      byte[] probe = "kcdc key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key.get());
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(probe);
+      if (!verifier.verify(signature)) {
+        throw new TlsConfigException("could not load client key pair: tls: private key does not match public key",
+            null);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new TlsConfigException("could not load client key pair: tls: private key does not match public key", e);
+    }
   }
 
   /**
