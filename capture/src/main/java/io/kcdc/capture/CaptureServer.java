@@ -99,7 +99,9 @@ public final class CaptureServer implements AutoCloseable {
       opened.add(DataDirLock.acquire(s.dataDir()));
       // The directory is ours, so its previous user is dead: free its etcd keys (ownership) now.
       SessionFile.revokePrevious(s.etcdEndpoints(), s.security(), sessionFile(s));
-      PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses(), s.security());
+      // cert-allowed-cn is for the HTTP API; PD and TiKV are reached without it, as TiCDC does.
+      Credential upstreamTls = s.security().withoutAllowedCn();
+      PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses(), upstreamTls);
       opened.add(upstream);
       ConnectWorker worker =
           ConnectWorker.start(
@@ -124,7 +126,7 @@ public final class CaptureServer implements AutoCloseable {
           new KafkaChangefeedRuntime(
               new KafkaChangefeedRuntime.Settings(
                   s.kafkaBootstrap(), s.pdAddresses(), s.rowPartitions(), s.tasksMax(), s.advertiseAddr(),
-                  s.security()),
+                  upstreamTls),
               new ConnectRestClient(worker.restUrl()),
               new InternalTopics(admin, s.replicationFactor()),
               upstream,

@@ -71,6 +71,16 @@ public final class PdUpstreamClient implements UpstreamClient, AutoCloseable {
     try (ChannelPool otherChannels = new ChannelPool(credential);
         PdClient otherPd = new PdClient(pdAddrs, otherChannels, OTHER_PD)) {
       return otherPd.clusterId();
+    } catch (RuntimeException e) {
+      // gRPC reports a refused handshake as "io exception"; the reason (e.g. a CN not allowed) is the root cause.
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      if (root != e && root.getMessage() != null && !String.valueOf(e.getMessage()).contains(root.getMessage())) {
+        throw new IllegalStateException(e.getMessage() + ": " + root.getMessage(), e);
+      }
+      throw e;
     }
   }
 

@@ -124,7 +124,19 @@ public record Credential(String caPath, String certPath, String keyPath, List<St
     return new Credential(caPath, certPath, keyPath, cns);
   }
 
-  /** A gRPC client context (PD, TiKV, etcd) or null for plain text. */
+  /**
+   * The same paths without a CN list. TiCDC checks the server's {@code cert-allowed-cn} only on
+   * its HTTP API (and its HTTP calls to other captures), not on its PD, TiKV and etcd
+   * connections (docs/security.md): those use this.
+   */
+  public Credential withoutAllowedCn() {
+    return certAllowedCn.isEmpty() ? this : new Credential(caPath, certPath, keyPath, List.of());
+  }
+
+  /**
+   * A gRPC client context (PD, TiKV, etcd) or null for plain text; with a CN list the server's
+   * certificate must carry one of them (as PD's client TLS config checks its allowed CN).
+   */
   public SslContext grpcClientContext() {
     if (isEmpty()) {
       return null;
