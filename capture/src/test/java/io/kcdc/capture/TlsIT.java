@@ -187,6 +187,26 @@ class TlsIT {
     assertThat(up.path("cert-allowed-cn").toString()).isEqualTo("[\"tidb-server\"]");
   }
 
+  @Test
+  void otherRoutesWithPdAddrsReachThosePdsWithTheRequestsCredential() throws Exception {
+    String pd = "https://" + upstream.pdAddress();
+    String good = """
+        {"pd_addrs":["%s"],"ca_path":"%s","cert_path":"%s","key_path":"%s"}""".formatted(
+        pd, certs.caPath(), cdcServer.certPath(), cdcServer.keyPath());
+    assertThat(ok(api.post("/api/v2/tso", good)).path("timestamp").asLong()).isPositive();
+    // tso wraps getPDClient's failure in ErrInternalServerError (TiCDC's withUpstreamConfig).
+    Http.Response r = api.post("/api/v2/tso", good.replace(certs.caPath().toString(), "/nonexistent/ca.pem"));
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.json().path("error_msg").asText()).isEqualTo(
+        "[CDC:ErrInternalServerError]internal server error: [CDC:ErrToTLSConfigFailed]generate tls config failed: "
+            + "could not read ca certificate: open /nonexistent/ca.pem: no such file or directory");
+    // Plain text to a TLS PD: it cannot be reached.
+    r = api.post("/api/v2/tso", "{\"pd_addrs\":[\"" + upstream.pdAddress() + "\"]}");
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.json().path("error_msg").asText())
+        .startsWith("[CDC:ErrInternalServerError]internal server error: [CDC:ErrAPIGetPDClientFailed]");
+  }
+
   private String create(String id, String pd, String caPath, TestCertificates.Issued cert, List<String> cns)
       throws Exception {
     return """

@@ -121,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
     app.post(V2 + "/tso", ctx -> {
       UpstreamConfig req = bind(ctx, UpstreamConfig.class);
       requireKnownUpstream(req.id());
+      requireServersUpstream(req);
       long ts = upstream.currentTso();
       indented(ctx, new V2Models.Tso(Tso.physical(ts), Tso.logical(ts)));
     });
@@ -135,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
     app.delete(V2 + "/unsafe/service_gc_safepoint", owner(ctx -> {
       UpstreamConfig req = bind(ctx, UpstreamConfig.class);
       requireKnownUpstream(req.id());
+      requireServersUpstream(req);
       try {
         // TiCDC's RemoveServiceGCSafepoint: TTL 0 and safepoint MaxUint64.
         upstream.updateServiceGcSafePoint(view.gcServiceId(), 0, -1L);
@@ -178,7 +180,23 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** {@code POST /verify_table}: the tables the filter matches at {@code start_ts} (now if 0), by eligibility. */
+  /**
+   * TiCDC's {@code withUpstreamConfig} (tso, service GC safepoint): an upstream id wins over PDs; PDs are
+   * reached with the request's paths but no CN list, a failure wrapped in ErrInternalServerError.
+   */
+  private void requireServersUpstream(UpstreamConfig req) {
+    if (req.id() != null && req.id() > 0) {
+      return;
+    }
+    NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(),
+        NamedUpstream.credential(req.caPath(), req.certPath(), req.keyPath(), List.of()),
+        CdcError.INTERNAL_SERVER_ERROR::wrap);
+  }
+
   private V2Models.Tables verifyTable(VerifyTableConfig req) {
+    // verifyTable opens a TiKV store with the request's PDs and credential (ErrNewStore when it cannot).
+    NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(), NamedUpstream.credential(
+        req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn()), CdcError.NEW_STORE::wrap);
     ReplicaConfig config;
     try {
       config = ReplicaConfigs.mergeOnDefaults(req.replicaConfig());

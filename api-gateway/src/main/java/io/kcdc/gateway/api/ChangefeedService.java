@@ -100,16 +100,8 @@ public final class ChangefeedService {
     }
     io.kcdc.common.security.Credential requested = new io.kcdc.common.security.Credential(
         req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn());
-    long id;
-    try {
-      id = upstream.clusterIdOf(pdAddrs, requested.validate());
-    } catch (io.kcdc.common.security.TlsConfigException e) {
-      throw CdcError.API_GET_PD_CLIENT_FAILED.wrap(new IllegalArgumentException(e.errorMsg(), e));
-    } catch (RuntimeException e) {
-      // TiCDC wraps a PD client failure twice: once in getPDClient, once in createChangefeed.
-      throw CdcError.API_GET_PD_CLIENT_FAILED.wrap(
-          new IllegalStateException(CdcError.API_GET_PD_CLIENT_FAILED.wrap(e).errorMsg(), e));
-    }
+    // createChangefeed wraps getPDClient's error in ErrAPIGetPDClientFailed (again, for a client failure).
+    long id = NamedUpstream.clusterId(upstream, pdAddrs, requested, CdcError.API_GET_PD_CLIENT_FAILED::wrap);
     if (id != upstream.clusterId()) {
       throw CdcError.UPSTREAM_MISS_MATCH.gen(upstream.clusterId(), id);
     }
@@ -397,6 +389,9 @@ public final class ChangefeedService {
 
   /** {@code POST .../resume}: stopped, failed and finished changefeeds run again. */
   public void resume(ChangefeedId id, ResumeChangefeedConfig req) {
+    // resumeChangefeed wraps getPDClient's error in ErrAPIInvalidParam.
+    NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(), NamedUpstream.credential(
+        req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn()), CdcError.API_INVALID_PARAM::wrap);
     long overwrite = req.overwriteCheckpointTs() == null ? 0 : requireUint(req.overwriteCheckpointTs(), "overwrite_checkpoint_ts");
     requireInfo(id);
     if (overwrite > 0) {
