@@ -147,6 +147,16 @@ class TlsIT {
   }
 
   @Test
+  void theCliCallsTheServerOverHttpsWithItsTlsFlags() {
+    String server = "https://127.0.0.1:" + apiPort;
+    assertThat(new picocli.CommandLine(new CdcMain()).execute("cli", "--server", server,
+        "--ca", certs.caPath().toString(), "--cert", apiClient.certPath().toString(),
+        "--key", apiClient.keyPath().toString(), "tso")).isZero();
+    // Without a client certificate the server's handshake refuses the call.
+    assertThat(new picocli.CommandLine(new CdcMain()).execute("cli", "--server", server, "tso")).isNotZero();
+  }
+
+  @Test
   void aPlainTextClientIsRefusedByTheTlsUpstream() {
     assertThatThrownBy(() -> new io.kcdc.capture.runtime.PdUpstreamClient(List.of(upstream.pdAddress())).close())
         .hasMessageContaining("connect to PD");
