@@ -179,7 +179,6 @@ public final class ApiServer implements AutoCloseable {
         .increment());
   }
 
-  /** {@code POST /verify_table}: the tables the filter matches at {@code start_ts} (now if 0), by eligibility. */
   /**
    * TiCDC's {@code withUpstreamConfig} (tso, service GC safepoint): an upstream id wins over PDs; PDs are
    * reached with the request's paths but no CN list, a failure wrapped in ErrInternalServerError.
@@ -193,6 +192,7 @@ public final class ApiServer implements AutoCloseable {
         CdcError.INTERNAL_SERVER_ERROR::wrap);
   }
 
+  /** {@code POST /verify_table}: the tables the filter matches at {@code start_ts} (now if 0), by eligibility. */
   private V2Models.Tables verifyTable(VerifyTableConfig req) {
     // verifyTable opens a TiKV store with the request's PDs and credential (ErrNewStore when it cannot).
     NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(), NamedUpstream.credential(
