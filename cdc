@@ -4,6 +4,7 @@
 #   ./cdc test                 install what is missing, run every test (mvn verify)
 #   ./cdc server|cli ... [flags] run a capture / the TiCDC-style command line
 #   ./cdc chaos [flags]        kill captures under load against a running cluster and audit the sink
+#   ./cdc bench [flags]        start a playground of its own and measure it against a plain Kafka producer
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -82,8 +83,11 @@ case "$cmd" in
   chaos)
     shift; build_if_stale
     run_main -Xmx1g chaos "$@" ;;
+  bench)
+    shift; ensure_tools; build_if_stale
+    run_main -Xmx3g bench "$@" ;;
   help|-h|--help)
-    sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     log "unknown command: $cmd (try ./cdc help)"; exit 2 ;;
 esac

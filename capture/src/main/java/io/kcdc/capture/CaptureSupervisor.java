@@ -99,7 +99,9 @@ final class CaptureSupervisor implements AutoCloseable {
       if (closing) {
         return;
       }
-      restarts++;
+      synchronized (this) {
+        restarts++;
+      }
       out.printf("[playground] %s capture %d (pid %d) exited with code %d; starting it again in %d s (restart %d)%n",
           LocalTime.now().truncatedTo(ChronoUnit.MILLIS), spec.index(), p.pid(), code, RESTART_DELAY.toSeconds(),
           restarts);
@@ -119,6 +121,11 @@ final class CaptureSupervisor implements AutoCloseable {
 
   Spec spec() {
     return spec;
+  }
+
+  /** How often the capture died and was started again. */
+  synchronized int restarts() {
+    return restarts;
   }
 
   /** The current incarnation's process id. */

@@ -1,14 +1,11 @@
 package io.kcdc.capture;
 
-import io.kcdc.testkit.Etcd;
 import io.kcdc.testkit.FreePorts;
-import io.kcdc.testkit.Kafka;
 import io.kcdc.testkit.TempDirs;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -94,46 +91,26 @@ final class PlaygroundCommand implements Callable<Integer> {
       FreePorts.requireFree(apiPort + i, "API of capture " + i);
       FreePorts.requireFree(connectPort + i, "Kafka Connect of capture " + i);
     }
-    List<AutoCloseable> started = new ArrayList<>();
     CountDownLatch stop = new CountDownLatch(1);
+    PlaygroundStack[] stack = new PlaygroundStack[1];
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println("[playground] stopping");
-      for (int i = started.size() - 1; i >= 0; i--) {
-        try {
-          started.get(i).close();
-        } catch (Exception e) {
-          out.println("[playground] stopping " + started.get(i).getClass().getSimpleName() + " failed: " + e);
-        }
+      if (stack[0] != null) {
+        stack[0].close();
       }
       stop.countDown();
     }, "playground-shutdown"));
     try {
       out.println("[playground] data directory " + dir + ", logs in " + logFile);
-      Etcd etcd = Etcd.builder().dataDir(dir.resolve("etcd")).clientPort(etcdPort).peerPort(etcdPeerPort).build().start();
-      started.add(etcd);
-      Kafka kafka = Kafka.builder().dataDir(dir.resolve("kafka")).port(kafkaPort).controllerPort(kafkaControllerPort)
-          .build().start();
-      started.add(kafka);
-      EmbeddedUpstream upstream =
-          EmbeddedUpstream.builder()
-              .pdPort(pdPort)
-              .mysqlPort(mysqlPort)
-              .adminPort(adminPort)
-              .resolvedTsInterval(Duration.ofMillis(resolvedTsIntervalMs))
-              .build()
-              .start();
-      started.add(upstream);
-      List<CaptureSupervisor> supervisors = new ArrayList<>();
-      started.add(() -> closeAll(supervisors));
-      for (int i = 0; i < captures; i++) {
-        supervisors.add(CaptureSupervisor.start(captureSpec(i, dir, upstream.pdAddress(), etcd.clientUrl(),
-            kafka.bootstrapServers()), out));
-      }
-      for (CaptureSupervisor s : supervisors) {
-        s.awaitReady(Duration.ofMinutes(3));
-      }
-      out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), upstream.adminAddress(), etcd.clientUrl(),
-          kafka.bootstrapServers(), "127.0.0.1:" + apiPort, "http://127.0.0.1:" + connectPort + "/"));
+      stack[0] = PlaygroundStack.start(new PlaygroundStack.Settings(dir, pdPort, mysqlPort, adminPort, etcdPort,
+          etcdPeerPort, kafkaPort, kafkaControllerPort, apiPort, connectPort, captures, captureHeap,
+          Duration.ofMillis(resolvedTsIntervalMs), List.of("--internal-partitions", "4", "--tasks-max", "2",
+              "--kafka-session-timeout", kafkaSessionTimeout, "--capture-session-ttl", Long.toString(captureSessionTtl))),
+          out);
+      EmbeddedUpstream upstream = stack[0].upstream();
+      out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), upstream.adminAddress(),
+          stack[0].etcd().clientUrl(), stack[0].kafka().bootstrapServers(), "127.0.0.1:" + apiPort,
+          "http://127.0.0.1:" + connectPort + "/"));
       out.flush();
     } catch (Exception e) {
       out.println("[playground] failed to start: " + e);
@@ -141,36 +118,5 @@ final class PlaygroundCommand implements Callable<Integer> {
     }
     stop.await();
     return 0;
-  }
-
-  /** Capture {@code i}: API on {@code --api-port + i}, Connect REST on {@code --connect-port + i}, its own data dir. */
-  private CaptureSupervisor.Spec captureSpec(int i, Path dir, String pd, String etcd, String kafka) {
-    String api = "127.0.0.1:" + (apiPort + i);
-    List<String> args = List.of(
-        "--addr", api,
-        "--connect-addr", "127.0.0.1:" + (connectPort + i),
-        "--pd", pd,
-        "--etcd", etcd,
-        "--kafka", kafka,
-        "--data-dir", dir.resolve("capture-" + i).toString(),
-        "--replication-factor", "1",
-        "--internal-partitions", "4",
-        "--tasks-max", "2",
-        "--kafka-session-timeout", kafkaSessionTimeout,
-        "--capture-session-ttl", Long.toString(captureSessionTtl));
-    return new CaptureSupervisor.Spec(i, api, captureHeap, args, dir.resolve("capture-" + i + ".log"));
-  }
-
-  /** Stops every capture at once (each may take a while to leave its groups). */
-  private static void closeAll(List<CaptureSupervisor> supervisors) throws InterruptedException {
-    List<Thread> stopping = new ArrayList<>();
-    for (CaptureSupervisor s : supervisors) {
-      Thread t = new Thread(s::close, "stop-capture-" + s.spec().index());
-      t.start();
-      stopping.add(t);
-    }
-    for (Thread t : stopping) {
-      t.join();
-    }
   }
 }

@@ -229,8 +229,9 @@ final class Datums {
   }
 
   /**
-   * Mounter rule for a column missing from a row (§3.5): the origin default converted to the
-   * column type, else NULL if nullable, else ENUM's first element, else the type's zero value.
+   * Mounter rule for a column missing from a row (docs/tidb-encoding.md#mounting): the origin
+   * default converted to the column type, else NULL if nullable, else ENUM's first element, else
+   * the type's zero value.
    */
   static Object missingColumnValue(io.kcdc.tidb.schema.ColumnInfo c, ZoneId tz) {
     FieldType ft = c.type();

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 class TsoTest {
   @Test
   void composesAsPdDoes() {
-    // data-path.md §1.9: physical 1668067205238, logical 5.
+    // docs/pd-tikv-rpc.md#tso: physical 1668067205238, logical 5.
     long ts = Tso.compose(1668067205238L, 5);
     assertThat(ts).isEqualTo(437273809449910277L);
     assertThat(Tso.physical(ts)).isEqualTo(1668067205238L);

@@ -7,6 +7,7 @@ import io.kcdc.connector.mounter.Mounter;
 import io.kcdc.connector.mounter.RowValueDecoder;
 import io.kcdc.connector.mounter.TableSchemas;
 import io.kcdc.connector.puller.EventQueue;
+import io.kcdc.connector.puller.PrewriteSpill;
 import io.kcdc.connector.puller.Puller;
 import io.kcdc.connector.puller.PullerEvent;
 import io.kcdc.connector.schema.DdlJobRows;
@@ -22,6 +23,7 @@ import io.kcdc.connector.tikv.RegionCache;
 import io.kcdc.tidb.RowDecoder;
 import io.kcdc.tidb.schema.DdlJob;
 import io.kcdc.tidb.schema.TableInfo;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -163,8 +165,12 @@ public final class TiCdcSourceTask extends SourceTask {
       ddlResolvedTs = schemaTs;
       emittedCheckpointTs = schemaTs;
       mounter = new Mounter(rowDecoder());
-      queue = new EventQueue(config.memoryQuotaBytes());
-      puller = new Puller(regions, channels, queue, config.resolvedTsIntervalMs());
+      // memory_quota is sized for TiCDC's big machines; a task never takes more than an eighth of this heap
+      long quota = Math.min(config.memoryQuotaBytes(), Runtime.getRuntime().maxMemory() / 8);
+      queue = new EventQueue(quota);
+      PrewriteSpill prewrites = new PrewriteSpill(Math.max(quota / 4, 4L << 20),
+          Path.of(System.getProperty("java.io.tmpdir")));
+      puller = new Puller(regions, channels, queue, config.resolvedTsIntervalMs(), prewrites);
       for (Map.Entry<Long, Long> e : startTs.entrySet()) {
         addTable(snapshot, e.getKey(), e.getValue());
       }

@@ -11,6 +11,7 @@ import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkRecordKey;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
+import io.kcdc.streams.sorter.ReleaseBudget;
 import io.kcdc.streams.sorter.SorterProcessor;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,6 +61,13 @@ import org.apache.kafka.streams.state.Stores;
 public final class ChangefeedStreams implements AutoCloseable {
   /** TiCDC's default namespace. */
   public static final String DEFAULT_NAMESPACE = ChangefeedNames.DEFAULT_NAMESPACE;
+
+  /**
+   * The largest record on a changefeed's internal paths: the rows topic, the sorter's changelog and the producers
+   * that write them. A row change carries the row's new and old values, each up to TiDB's
+   * {@code txn-entry-size-limit} (6 MiB by default), so 32 MiB leaves room for both plus their framing.
+   */
+  public static final int INTERNAL_RECORD_MAX_BYTES = 32 << 20;
 
   /**
    * Settings of one changefeed's app.
@@ -161,6 +169,7 @@ public final class ChangefeedStreams implements AutoCloseable {
       // Each exactly-once commit waits for every record to be acknowledged; 500 ms instead of 100 ms gave
       // ~18% more rows/s in PipelineBenchmark for ~150 ms more latency (rows wait for resolved ts anyway).
       p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), INTERNAL_RECORD_MAX_BYTES);
       p.putAll(overrides);
       return p;
     }
@@ -181,13 +190,20 @@ public final class ChangefeedStreams implements AutoCloseable {
    * @throws SinkConfigException for invalid event filters (they are parsed here, once)
    */
   public static Topology topology(Config config, SorterProcessor.SinkPlan plan) {
+    return topology(config, plan, ReleaseBudget.DEFAULT);
+  }
+
+  /** The topology with the sorter releasing at most {@code budget} per turn. */
+  public static Topology topology(Config config, SorterProcessor.SinkPlan plan, ReleaseBudget budget) {
     EventFilter filter = EventFilter.of(config.eventFilter());
     Topology t = new Topology();
     t.addSource("rows", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.internalTopic());
-    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter), "rows");
+    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter, budget), "rows");
+    // a buffered row is a record of the changelog: it takes what the rows topic takes
+    Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(INTERNAL_RECORD_MAX_BYTES));
     for (String store : List.of(SorterProcessor.SCHEMA_STORE, SorterProcessor.SORTER_STORE, SorterProcessor.RESOLVED_STORE)) {
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
-          .withCachingDisabled(), "sorter");
+          .withCachingDisabled().withLoggingEnabled(changelog), "sorter");
     }
     t.addSink(SorterProcessor.SINK_NODE, SinkRecordKey.TOPIC, SinkRecordKey.SERIALIZER, new ByteArraySerializer(),
         SinkRecordKey.PARTITIONER, "sorter");
@@ -212,15 +228,17 @@ public final class ChangefeedStreams implements AutoCloseable {
     Map<String, Object> sinkProducer = new HashMap<>();
     Optional<KafkaSinkOptions> sink = config.kafkaSink();
     if (sink.isPresent()) {
-      KafkaSinkOptions options = sink.get();
-      var encoders = options.encoderFactory(Clock.systemUTC()); // fails early for an unsupported protocol
-      encoders.get();
+      KafkaSinkOptions configured = sink.get();
+      configured.encoderFactory(Clock.systemUTC()).get(); // fails early for an unsupported protocol
+      String clientId = config.sinkClientId(configured);
+      // the sink's own security settings: they describe how to reach the brokers the sink URI names
+      topics = new TopicManager(configured, configured.client().adminProperties(clientId));
+      boolean inTransactions = writesInStreamsTransactions(topics.isOn(config.bootstrapServers()), configured);
+      KafkaSinkOptions options = configured.withMaxMessageBytes(
+          topics.maxMessageBytes(configured.defaultTopic(), configured.encoder().maxMessageBytes()));
+      var encoders = options.encoderFactory(Clock.systemUTC());
       EventRouter router = EventRouter.of(options);
       ColumnSelector selector = new ColumnSelector(options.columnSelectors(), options.caseSensitive());
-      String clientId = config.sinkClientId(options);
-      // the sink's own security settings: they describe how to reach the brokers the sink URI names
-      topics = new TopicManager(options, options.client().adminProperties(clientId));
-      boolean inTransactions = writesInStreamsTransactions(topics.isOn(config.bootstrapServers()), options);
       plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
           options.encoderConcurrency(), null);
       if (inTransactions) {
@@ -263,6 +281,11 @@ public final class ChangefeedStreams implements AutoCloseable {
       if (sink.containsKey(key)) {
         p.put(StreamsConfig.producerPrefix(key), sink.get(key));
       }
+    }
+    // the same producer writes the sorter's changelog: never below what the internal records need
+    Object sinkMax = p.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+    if (sinkMax instanceof Integer max && max < INTERNAL_RECORD_MAX_BYTES) {
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), INTERNAL_RECORD_MAX_BYTES);
     }
     if (clientId != null) {
       p.put(StreamsConfig.CLIENT_ID_CONFIG, clientId);

@@ -25,11 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -122,8 +125,7 @@ class CrossClusterSinkIT {
     String topic = "cdc-small";
     APP.get().createTopic("_cdc." + cf + ".rows", 1);
     try (Admin admin = Admin.create(SINK.get().adminConfig(Map.of()))) {
-      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
-          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024")))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     }
     ChangefeedStreams.Config config = config(cf, SinkUri.parse("kafka://" + SINK.get().bootstrapServers() + "/" + topic
         + "?protocol=canal-json"));
@@ -132,19 +134,55 @@ class CrossClusterSinkIT {
         PartitionReader progress = PartitionReader.open(APP.get().bootstrapServers(), config.progressTopic(), 0)) {
       streams.start();
       await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-      String rows = config.internalTopic();
-      producer.send(new ProducerRecord<>(rows, 0, null, barrier(Long.MAX_VALUE)));
-      send(producer, rows, 1, encode(testT(1, 1)));
-      send(producer, rows, 1, encode(row(1, 1, 5, 10, io.kcdc.avro.RowOp.INSERT, 1, values(1L, "x".repeat(5000), 1L),
-          null)));
-      send(producer, rows, 1, resolved(1, 20));
-      producer.flush();
+      // lowered after the app read it (at start, as TiCDC does): only the broker can refuse the record now
+      setMaxMessageBytes(topic, 1024);
+      sendLargeRow(producer, config.internalTopic());
 
       await().atMost(Duration.ofSeconds(60)).until(() -> streams.error().isPresent());
       assertThat(streams.error().get()).hasStackTraceContaining("CDC:ErrKafkaAsyncSendMessage")
           .hasRootCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
       await().atMost(Duration.ofSeconds(30)).until(() -> streams.state() == KafkaStreams.State.ERROR);
       assertThat(progress.drain()).isEmpty(); // the table's rows never reached the sink: no progress
+    }
+  }
+
+  /** TiCDC's {@code AdjustOptions}: {@code max-message-bytes} (10 MiB by default) is cut to the topic's limit. */
+  @Test
+  void theTopicsMaxMessageBytesLimitsTheMessagesAtTheEncoder() throws Exception {
+    String cf = "cf-topic-limit";
+    String topic = "cdc-limited";
+    APP.get().createTopic("_cdc." + cf + ".rows", 1);
+    try (Admin admin = Admin.create(SINK.get().adminConfig(Map.of()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+          .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1024")))).all().get();
+    }
+    ChangefeedStreams.Config config = config(cf, SinkUri.parse("kafka://" + SINK.get().bootstrapServers() + "/" + topic
+        + "?protocol=canal-json"));
+    try (ChangefeedStreams streams = new ChangefeedStreams(config);
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      streams.start();
+      await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+      sendLargeRow(producer, config.internalTopic());
+      await().atMost(Duration.ofSeconds(60)).until(() -> streams.error().isPresent());
+      assertThat(streams.error().get()).hasStackTraceContaining("[CDC:ErrMessageTooLarge]")
+          .hasStackTraceContaining("max-message-bytes 1024");
+    }
+  }
+
+  private static void sendLargeRow(KafkaProducer<byte[], byte[]> producer, String rows) throws Exception {
+    producer.send(new ProducerRecord<>(rows, 0, null, barrier(Long.MAX_VALUE)));
+    send(producer, rows, 1, encode(testT(1, 1)));
+    send(producer, rows, 1, encode(row(1, 1, 5, 10, io.kcdc.avro.RowOp.INSERT, 1, values(1L, "x".repeat(5000), 1L),
+        null)));
+    send(producer, rows, 1, resolved(1, 20));
+    producer.flush();
+  }
+
+  private static void setMaxMessageBytes(String topic, int bytes) throws Exception {
+    try (Admin admin = Admin.create(SINK.get().adminConfig(Map.of()))) {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
+          new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(bytes)),
+              AlterConfigOp.OpType.SET)))).all().get();
     }
   }
 

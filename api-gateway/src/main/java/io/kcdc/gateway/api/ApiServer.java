@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TiCDC's OpenAPI v2 on Jetty: the routes of §1.2 that the control plane serves, TiCDC's error
- * body and status mapping, forwarding of owner routes to the owner, and {@code /metrics}.
+ * TiCDC's OpenAPI v2 on Jetty: the routes of docs/api-v2.md#routes that the control plane serves,
+ * TiCDC's error body and status mapping, forwarding of owner routes to the owner, and
+ * {@code /metrics}.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);

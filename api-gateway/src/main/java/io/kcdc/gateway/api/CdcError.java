@@ -94,7 +94,10 @@ public enum CdcError {
   UPSTREAM_MISS_MATCH("CDC:ErrUpstreamMissMatch", "upstream missmatch,old: %d, new %d", 500),
   UNCLASSIFIED("", "%s", 500);
 
-  /** Codes that make an error a bad request (400), by code or by text (§2.2). */
+  /**
+   * Codes that make an error a bad request (400), by code or by text
+   * (docs/api-v2.md#status-codes).
+   */
   private static final Set<CdcError> BAD_REQUEST =
       EnumSet.of(
           API_INVALID_PARAM,
@@ -110,7 +113,10 @@ public enum CdcError {
           CAPTURE_NOT_EXIST,
           SCHEDULER_REQUEST_FAILED);
 
-  /** Errors a changefeed cannot recover from by retrying (§3.3). */
+  /**
+   * Errors a changefeed cannot recover from by retrying
+   * (docs/changefeed-lifecycle.md#transitions).
+   */
   private static final Set<CdcError> UNRETRYABLE =
       EnumSet.of(
           EXPRESSION_COLUMN_NOT_FOUND,
@@ -126,7 +132,10 @@ public enum CdcError {
           MYSQL_INVALID_CONFIG,
           STORAGE_SINK_INVALID_CONFIG);
 
-  /** Errors that fail a changefeed at once, even a stopped one (§3.3). */
+  /**
+   * Errors that fail a changefeed at once, even a stopped one
+   * (docs/changefeed-lifecycle.md#transitions).
+   */
   private static final Set<CdcError> FAST_FAIL =
       EnumSet.of(GC_TTL_EXCEEDED, SNAPSHOT_LOST_BY_GC, START_TS_BEFORE_GC);
 

@@ -297,10 +297,11 @@ public final class ChangefeedService {
   }
 
   /**
-   * {@code GET /changefeeds/{id}/synced} (§3.8): whether everything upstream has reached the
-   * sink, judged from the checkpoint, the last commit ts written to the sink, the puller resolved
-   * ts and PD's time. The thresholds are the changefeed's {@code synced_status}, or those of a
-   * request body's {@code replica_config} (merged onto the defaults) when one is sent.
+   * {@code GET /changefeeds/{id}/synced} (docs/changefeed-lifecycle.md#synced): whether everything
+   * upstream has reached the sink, judged from the checkpoint, the last commit ts written to the
+   * sink, the puller resolved ts and PD's time. The thresholds are the changefeed's
+   * {@code synced_status}, or those of a request body's {@code replica_config} (merged onto the
+   * defaults) when one is sent.
    */
   public V2Models.SyncedStatus synced(ChangefeedId id, Optional<ChangefeedConfig> body) {
     ChangefeedInfo info = requireInfo(id);

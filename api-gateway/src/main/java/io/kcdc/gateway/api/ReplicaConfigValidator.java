@@ -13,7 +13,7 @@ public final class ReplicaConfigValidator {
   private static final long MIN_SYNC_POINT_RETENTION = 3600 * SECOND_NS;
   private static final long MIN_STUCK_DURATION = 1800 * SECOND_NS;
 
-  /** Allowed {@code ignore_event} values (§6.2). */
+  /** Allowed {@code ignore_event} values (docs/filters.md#event-filters). */
   static final Set<String> IGNORE_EVENTS = Set.of(
       "all dml", "all ddl", "insert", "update", "delete", "alter table", "create schema",
       "drop schema", "create database", "drop database", "modify schema charset and collate",

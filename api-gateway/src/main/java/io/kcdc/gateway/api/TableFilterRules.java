@@ -5,10 +5,10 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Syntax of TiDB table-filter rules ({@code [!]schema.table}, §6.1): wildcards {@code * ?},
- * character classes {@code [a-z] [!a-z]}, {@code \} escapes, quoting with {@code `} or {@code "},
- * {@code /regex/} patterns; plain characters are {@code [0-9a-zA-Z$_]} and non-ASCII. Checks only;
- * matching belongs to the data path.
+ * Syntax of TiDB table-filter rules ({@code [!]schema.table}, docs/filters.md#table-filter-rules):
+ * wildcards {@code * ?}, character classes {@code [a-z] [!a-z]}, {@code \} escapes, quoting with
+ * {@code `} or {@code "}, {@code /regex/} patterns; plain characters are {@code [0-9a-zA-Z$_]} and
+ * non-ASCII. Checks only; matching belongs to the data path.
  */
 public final class TableFilterRules {
   private TableFilterRules() {}

@@ -3,7 +3,10 @@ package io.kcdc.gateway.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** TiCDC's {@code FeedState}, with its persisted value and admin job type (§3.1, §3.2). */
+/**
+ * TiCDC's {@code FeedState}, with its persisted value and admin job type
+ * (docs/changefeed-lifecycle.md#states, docs/changefeed-lifecycle.md#admin-jobs).
+ */
 public enum ChangefeedState {
   NORMAL("normal", AdminJobType.NONE),
   PENDING("pending", AdminJobType.STOP),

@@ -40,7 +40,10 @@ public record ReplicaConfig(
 
   private static final long MINUTE_NS = 60_000_000_000L;
 
-  /** {@code config.GetDefaultReplicaConfig()}: the published defaults (§1.6). */
+  /**
+   * {@code config.GetDefaultReplicaConfig()}: the published defaults
+   * (docs/api-v2.md#default-configuration).
+   */
   public static ReplicaConfig defaults() {
     return new ReplicaConfig(
         DEFAULT_MEMORY_QUOTA,
@@ -97,7 +100,7 @@ public record ReplicaConfig(
   /** {@code mounter}. */
   public record MounterConfig(Integer workerNum) {}
 
-  /** {@code sink}; see §1.5 for which sink each field applies to. */
+  /** {@code sink}; see docs/api-v2.md#sink-config for which sink each field applies to. */
   public record SinkConfig(
       String protocol,
       String schemaRegistry,

@@ -15,7 +15,9 @@ import java.util.Set;
  * snake_case (API) to kebab-case (etcd) renaming, and pruning of fields a sink does not use.
  */
 public final class ReplicaConfigs {
-  /** API names whose etcd name is not the plain kebab form (§1.9). */
+  /**
+   * API names whose etcd name is not the plain kebab form (docs/api-v2.md#api-and-etcd-names).
+   */
   private static final Map<String, String> API_TO_ETCD =
       Map.of("file_index_width", "file-index-digit", "advance_timeout", "advance-timeout-in-sec");
 
@@ -44,8 +46,9 @@ public final class ReplicaConfigs {
   }
 
   /**
-   * Create semantics (§1.8.3): the request is decoded into the defaults, so nested objects merge
-   * field by field while arrays and scalars replace; a {@code memory_quota} of 0 means the default.
+   * Create semantics (docs/api-v2.md#create-and-update-semantics): the request is decoded into the
+   * defaults, so nested objects merge field by field while arrays and scalars replace; a
+   * {@code memory_quota} of 0 means the default.
    *
    * @throws IllegalArgumentException if the request does not bind (wrong types, bad durations)
    */
@@ -76,11 +79,12 @@ public final class ReplicaConfigs {
       Set.of("enable_sync_point", "enable_table_monitor", "bdr_mode", "sql_mode");
 
   /**
-   * Update semantics (§1.8.3, TiCDC's {@code ToInternalReplicaConfig}): the request replaces the
-   * stored config. It starts from the defaults, not from the old config: top-level booleans the
-   * request leaves out become false (their pointer forms unset), an omitted {@code memory_quota}
-   * is 0 and so the default; an omitted duration or section keeps its default, and a section
-   * that is present is taken as it is, without the defaults of its own fields.
+   * Update semantics (docs/api-v2.md#create-and-update-semantics, TiCDC's
+   * {@code ToInternalReplicaConfig}): the request replaces the stored config. It starts from the
+   * defaults, not from the old config: top-level booleans the request leaves out become false
+   * (their pointer forms unset), an omitted {@code memory_quota} is 0 and so the default; an
+   * omitted duration or section keeps its default, and a section that is present is taken as it is,
+   * without the defaults of its own fields.
    *
    * @throws IllegalArgumentException if the request does not bind
    */
@@ -206,8 +210,8 @@ public final class ReplicaConfigs {
   }
 
   /**
-   * TiCDC's {@code RmUnusedFields} (§1.7) on an API-shaped tree: drops the fields the sink scheme
-   * does not use. Nothing is dropped for {@code blackhole}.
+   * TiCDC's {@code RmUnusedFields} (docs/api-v2.md#pruning-by-sink-scheme) on an API-shaped tree:
+   * drops the fields the sink scheme does not use. Nothing is dropped for {@code blackhole}.
    */
   public static ObjectNode prune(ObjectNode apiConfig, String scheme) {
     ObjectNode config = apiConfig.deepCopy();

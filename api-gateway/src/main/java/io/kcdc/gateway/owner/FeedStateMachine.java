@@ -9,11 +9,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The owner's per-changefeed state machine (TiCDC's {@code feed_state_manager}, §3.3/§3.4), pure:
- * given what etcd says, the reported error and the time, it returns the state to persist. Errors
- * move normal/warning to pending; after an exponential backoff (10 s doubling up to 10 min) the
- * changefeed is retried as warning and becomes normal once its checkpoint advances; unretryable
- * and GC errors, or errors for longer than {@code changefeed_error_stuck_duration}, fail it.
+ * The owner's per-changefeed state machine (TiCDC's {@code feed_state_manager},
+ * docs/changefeed-lifecycle.md#transitions and #backoff), pure: given what etcd says, the reported
+ * error and the time, it returns the state to persist. Errors move normal/warning to pending; after
+ * an exponential backoff (10 s doubling up to 10 min) the changefeed is retried as warning and
+ * becomes normal once its checkpoint advances; unretryable and GC errors, or errors for longer than
+ * {@code changefeed_error_stuck_duration}, fail it.
  */
 public final class FeedStateMachine {
   static final Duration INITIAL_BACKOFF = Duration.ofSeconds(10);

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 class ReplicaConfigTest {
-  /** §1.6, the published defaults as GET returns them for a blackhole sink. */
+  /**
+   * docs/api-v2.md#default-configuration: the published defaults as GET returns them for a
+   * blackhole sink.
+   */
   static final String DEFAULTS = """
       {"memory_quota":1073741824,"case_sensitive":false,"force_replicate":false,"ignore_ineligible_table":false,
        "check_gc_safe_point":true,"enable_sync_point":false,"enable_table_monitor":false,"bdr_mode":false,

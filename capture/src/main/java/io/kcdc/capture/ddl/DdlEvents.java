@@ -13,12 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns a finished DDL job into the DDL events a sink receives (TiCDC's {@code BuildDDLEvents}
- * and DDL filter): only the action types TiCDC replicates (§4.3), only DDLs on schemas and
- * tables the changefeed's filter matches (for a rename, the old or the new name), with TiCDC's
- * query rewrites for DROP TABLE / DROP VIEW (§5.4). DDLs the changefeed's event filters ignore
- * ({@code ignore_event}, {@code ignore_sql}, {@code ignore_txn_start_ts}, §6.2/§6.3) give no event
- * either; like every job, they are still applied to the schema.
+ * Turns a finished DDL job into the DDL events a sink receives (TiCDC's {@code BuildDDLEvents} and
+ * DDL filter): only the action types TiCDC replicates (docs/schema-and-ddl.md#replicated-ddls),
+ * only DDLs on schemas and tables the changefeed's filter matches (for a rename, the old or the new
+ * name), with TiCDC's query rewrites for DROP TABLE / DROP VIEW
+ * (docs/schema-and-ddl.md#ddl-events). DDLs the changefeed's event filters ignore
+ * ({@code ignore_event}, {@code ignore_sql}, {@code ignore_txn_start_ts}, docs/filters.md) give no
+ * event either; like every job, they are still applied to the schema.
  */
 public final class DdlEvents {
   /** {@code pkg/filter}'s replicated DDL types. */

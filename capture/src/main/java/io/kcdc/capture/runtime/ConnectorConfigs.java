@@ -9,6 +9,7 @@ import io.kcdc.connector.TiCdcSourceConnector;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.streams.ChangefeedNames;
+import io.kcdc.streams.ChangefeedStreams;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ public final class ConnectorConfigs {
     c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     c.put("exactly.once.support", "required");
     c.put("transaction.boundary", "poll");
+    // rows as large as TiDB allows; a worker's default client override policy ("All" since Kafka 3.0) accepts it
+    c.put("producer.override.max.request.size", Integer.toString(ChangefeedStreams.INTERNAL_RECORD_MAX_BYTES));
     c.put(TiCdcSourceConfig.CHANGEFEED_ID, info.id());
     c.put(TiCdcSourceConfig.CHANGEFEED_NAMESPACE, info.namespace());
     c.put(TiCdcSourceConfig.PD_ADDRESSES, String.join(",", pdAddresses));

@@ -1,12 +1,17 @@
 package io.kcdc.capture.runtime;
 
 import io.kcdc.streams.ChangefeedNames;
+import io.kcdc.streams.ChangefeedStreams;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -15,6 +20,12 @@ public final class InternalTopics {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InternalTopics.class);
   private final Admin admin;
   private final short replicationFactor;
+  /**
+   * When this process last made sure of a changefeed's topics: the owner asks on every tick. Looked at again after
+   * {@link #ENSURE_AGAIN_MS}, since another capture may have removed them meanwhile.
+   */
+  private final Map<String, Long> ensured = new ConcurrentHashMap<>();
+  private static final long ENSURE_AGAIN_MS = 30_000;
 
   public InternalTopics(Admin admin, short replicationFactor) {
     this.admin = admin;
@@ -33,9 +44,15 @@ public final class InternalTopics {
 
   /** Creates the rows and progress topics when missing. */
   public void ensure(String namespace, String changefeedId, int rowPartitions) {
-    create(rows(namespace, changefeedId), rowPartitions, Map.of("retention.ms", "604800000"));
+    Long at = ensured.get(rows(namespace, changefeedId));
+    if (at != null && System.currentTimeMillis() - at < ENSURE_AGAIN_MS) {
+      return;
+    }
+    create(rows(namespace, changefeedId), rowPartitions, Map.of("retention.ms", "604800000",
+        "max.message.bytes", Integer.toString(ChangefeedStreams.INTERNAL_RECORD_MAX_BYTES)));
     // Compacted: only the newest progress of each table matters.
     create(progress(namespace, changefeedId), 1, Map.of("cleanup.policy", "compact"));
+    ensured.put(rows(namespace, changefeedId), System.currentTimeMillis());
   }
 
   public int partitions(String topic) {
@@ -50,6 +67,7 @@ public final class InternalTopics {
   }
 
   public void delete(String namespace, String changefeedId) {
+    ensured.remove(rows(namespace, changefeedId));
     try {
       admin.deleteTopics(List.of(rows(namespace, changefeedId), progress(namespace, changefeedId))).all().get();
     } catch (InterruptedException e) {
@@ -108,6 +126,20 @@ public final class InternalTopics {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("create " + topic + ": " + e.getCause().getMessage(), e.getCause());
       }
+      align(topic, configs);
+    }
+  }
+
+  /** Sets the configs on a topic created earlier (by an older version, with other limits). Best effort. */
+  private void align(String topic, Map<String, String> configs) {
+    List<AlterConfigOp> ops = configs.entrySet().stream()
+        .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET)).toList();
+    try {
+      admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops)).all().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.warn("cannot set {} on {}: {}", configs, topic, e.getCause().getMessage());
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * TiCDC's mounter: turns a {@link RawKvEntry} into the internal topic's {@link RowChange} with
  * the table schema valid at its commit ts. INSERT = new value only, UPDATE = new and old value,
- * DELETE = old value only (§3.4); column values are mounted values (see
- * {@code io.kcdc.tidb.MountedValue}) positional to the CDC-visible columns.
+ * DELETE = old value only (docs/tidb-encoding.md#inserts-updates-and-deletes); column values are
+ * mounted values (see {@code io.kcdc.tidb.MountedValue}) positional to the CDC-visible columns.
  */
 public final class Mounter {
   private final RowValueDecoder decoder;

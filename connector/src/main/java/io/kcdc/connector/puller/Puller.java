@@ -64,8 +64,16 @@ public final class Puller implements AutoCloseable {
   /** Resolves the locks of regions whose resolved ts lags (orphan locks of a TiDB that died). */
   private final ResolveLockScheduler staleLocks;
   private volatile boolean closed;
+  private final PrewriteSpill prewrites;
 
   public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs) {
+    this(regions, channels, queue, resolvedTsIntervalMs, PrewriteSpill.heapOnly());
+  }
+
+  /** @param prewrites where unmatched prewrites wait for their commits; closed with the puller */
+  public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs,
+      PrewriteSpill prewrites) {
+    this.prewrites = prewrites;
     this.regions = regions;
     this.channels = channels;
     this.queue = queue;
@@ -277,7 +285,7 @@ public final class Puller implements AutoCloseable {
 
   private void register(Subscription sub, RegionInfo region, KeySpan range, RangeLock.Locked locked, int attempt) {
     RegionFeedState state = new RegionFeedState(sub.requestId, region, range, locked.checkpointTs(), sub.startTs,
-        locked.token());
+        locked.token(), prewrites);
     try {
       String address = regions.storeAddress(region.leader().getStoreId());
       Cdcpb.ChangeDataRequest request = Cdcpb.ChangeDataRequest.newBuilder()
@@ -467,5 +475,6 @@ public final class Puller implements AutoCloseable {
       s.cancel();
     }
     stores.clear();
+    prewrites.close();
   }
 }

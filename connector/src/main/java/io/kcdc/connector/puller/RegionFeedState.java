@@ -23,7 +23,7 @@ final class RegionFeedState {
   private final RegionInfo region;
   private final KeySpan span;
   private final long tableStartTs;
-  private final Matcher matcher = new Matcher();
+  private final Matcher matcher;
   private long resolvedTs;
   private boolean initialized;
   private boolean stopped;
@@ -36,6 +36,13 @@ final class RegionFeedState {
    */
   RegionFeedState(long requestId, RegionInfo region, KeySpan span, long checkpointTs, long tableStartTs,
       long lockToken) {
+    this(requestId, region, span, checkpointTs, tableStartTs, lockToken, PrewriteSpill.heapOnly());
+  }
+
+  /** @param prewrites where the region's unmatched prewrites wait */
+  RegionFeedState(long requestId, RegionInfo region, KeySpan span, long checkpointTs, long tableStartTs,
+      long lockToken, PrewriteSpill prewrites) {
+    this.matcher = new Matcher(prewrites);
     this.requestId = requestId;
     this.lockToken = lockToken;
     this.region = region;
@@ -78,6 +85,7 @@ final class RegionFeedState {
 
   void stop() {
     stopped = true;
+    matcher.discard();
   }
 
   /**

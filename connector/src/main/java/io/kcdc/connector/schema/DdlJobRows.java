@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads finished DDL jobs from changes of {@code mysql.tidb_ddl_job} (§4.4, TiCDC's
- * {@code ParseDDLJob}): only puts count; a key in the meta prefix {@code m} carries the Job JSON
- * itself (legacy queue), a row key carries it in column {@code job_meta}. A job counts once it is
- * Done; its start ts is the row's and its finished ts the commit ts of the row's transaction.
+ * Reads finished DDL jobs from changes of {@code mysql.tidb_ddl_job}
+ * (docs/schema-and-ddl.md#ddl-job-source, TiCDC's {@code ParseDDLJob}): only puts count; a key in
+ * the meta prefix {@code m} carries the Job JSON itself (legacy queue), a row key carries it in
+ * column {@code job_meta}. A job counts once it is Done; its start ts is the row's and its finished
+ * ts the commit ts of the row's transaction.
  */
 public final class DdlJobRows {
   public static final String MYSQL_DB = "mysql";

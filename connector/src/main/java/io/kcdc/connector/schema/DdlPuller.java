@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * TiCDC's DDL puller (§4.4): pulls the record span of {@code mysql.tidb_ddl_job} from a start ts
- * on its own EventFeed streams, keeps the finished jobs sorted by finished ts, and hands them out
- * only once the span's resolved ts has passed them, so every job with a smaller finished ts is
- * known by then. Not thread-safe: one thread polls.
+ * TiCDC's DDL puller (docs/schema-and-ddl.md#ddl-job-source): pulls the record span of
+ * {@code mysql.tidb_ddl_job} from a start ts on its own EventFeed streams, keeps the finished jobs
+ * sorted by finished ts, and hands them out only once the span's resolved ts has passed them, so
+ * every job with a smaller finished ts is known by then. Not thread-safe: one thread polls.
  */
 public final class DdlPuller implements AutoCloseable {
   /** Small: DDL jobs are few; a full queue only slows the job span's streams. */

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Schema snapshots by timestamp (TiCDC's {@code SchemaStorage}, §4.5): the snapshot a changefeed
- * starts from, then one snapshot per replayed DDL job, ordered by the job's finished ts. The
- * mounter asks for the schema valid at {@code commitTs - 1}. Not thread-safe: one owner thread
- * applies jobs and reads snapshots.
+ * Schema snapshots by timestamp (TiCDC's {@code SchemaStorage},
+ * docs/schema-and-ddl.md#schema-storage): the snapshot a changefeed starts from, then one snapshot
+ * per replayed DDL job, ordered by the job's finished ts. The mounter asks for the schema valid at
+ * {@code commitTs - 1}. Not thread-safe: one owner thread applies jobs and reads snapshots.
  */
 public final class SchemaStorage {
   private final List<SchemaSnapshot> snapshots = new ArrayList<>();

@@ -27,6 +27,11 @@ public class SqlException extends RuntimeException {
     return new SqlException(1235, "42000", "This version of TiDB doesn't yet support '" + what + "'");
   }
 
+  /** TiDB's {@code ErrEntryTooLarge}: one key-value pair over {@code txn-entry-size-limit}. */
+  public static SqlException entryTooLarge(int limit, int size) {
+    return new SqlException(8025, "HY000", "entry too large, the max entry size is " + limit + ", the size of data is " + size);
+  }
+
   public static SqlException noDatabase() {
     return new SqlException(1046, "3D000", "No database selected");
   }

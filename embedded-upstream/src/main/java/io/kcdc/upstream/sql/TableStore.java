@@ -161,6 +161,12 @@ final class TableStore {
     return e instanceof Column col && Identifiers.unquote(col.getColumnName()).equalsIgnoreCase(c.name().o());
   }
 
+  /**
+   * TiDB's default {@code txn-entry-size-limit}: a row whose key and value are larger is refused with
+   * {@code [kv:8025]} (see pingcap/tidb {@code tests/realtikvtest/txntest/txn_test.go}, which inserts 7 MiB rows).
+   */
+  static final int TXN_ENTRY_SIZE_LIMIT = 6 << 20;
+
   /** The record key for a row, or {@code null} when the table uses {@code _tidb_rowid}. */
   static byte[] handleKey(TableInfo t, Object[] values) {
     if (t.pkIsHandle()) {
@@ -181,7 +187,11 @@ final class TableStore {
     for (ColumnInfo c : t.columns()) {
       byId.put(c.id(), values[c.offset()]);
     }
-    txn.put(key, rowFormatV1 ? RowEncoder.encodeV1(t, byId) : RowEncoder.encodeV2(t, byId));
+    byte[] value = rowFormatV1 ? RowEncoder.encodeV1(t, byId) : RowEncoder.encodeV2(t, byId);
+    if (key.length + value.length > TXN_ENTRY_SIZE_LIMIT) {
+      throw SqlException.entryTooLarge(TXN_ENTRY_SIZE_LIMIT, key.length + value.length);
+    }
+    txn.put(key, value);
   }
 
   /** Unique indexes whose values must not repeat (the int-handle PK is checked by key). */

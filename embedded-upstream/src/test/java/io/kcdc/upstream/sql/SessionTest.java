@@ -58,6 +58,19 @@ class SessionTest {
     assertThat(rows("SELECT id FROM item")).containsExactly(List.of("1"));
   }
 
+  /** As TiDB (pingcap/tidb tests/realtikvtest/txntest/txn_test.go): 6 MiB per row by default, [kv:8025] above. */
+  @Test
+  void aRowOverTheEntrySizeLimitIsError8025AndARowUnderItIsStored() {
+    s.execute("CREATE TABLE doc (id INT PRIMARY KEY, body LONGTEXT)");
+    s.execute("INSERT INTO doc VALUES (1, '" + "a".repeat(6_000_000) + "')");
+    assertThatThrownBy(() -> s.execute("INSERT INTO doc VALUES (2, '" + "a".repeat(7 << 20) + "')"))
+        .isInstanceOfSatisfying(SqlException.class, e -> {
+          assertThat(e.code()).isEqualTo(8025);
+          assertThat(e.getMessage()).startsWith("entry too large, the max entry size is 6291456, the size of data is ");
+        });
+    assertThat(rows("SELECT id, LENGTH(body) FROM doc")).containsExactly(List.of("1", "6000000"));
+  }
+
   @Test
   void transactionRollbackAndCommit() {
     s.execute("BEGIN");

@@ -16,11 +16,11 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * TiCDC's avro protocol (data-path.md §8.3): one record per row in the Confluent wire format ({@code 0x00}, schema
- * id int32 BE, Avro binary). The key holds the handle-key columns (subject {@code <topic>-key}), the value every
- * column plus the optional {@code _tidb_*} fields (subject {@code <topic>-value}); a DELETE is a tombstone (key,
- * null value). Updates of a handle key arrive split into delete + insert. DDLs and checkpoints are only written with
- * {@code avro-enable-watermark} and the TiDB extension.
+ * TiCDC's avro protocol (docs/output-formats.md#avro): one record per row in the Confluent wire format ({@code 0x00},
+ * schema id int32 BE, Avro binary). The key holds the handle-key columns (subject {@code <topic>-key}), the value
+ * every column plus the optional {@code _tidb_*} fields (subject {@code <topic>-value}); a DELETE is a tombstone
+ * (key, null value). Updates of a handle key arrive split into delete + insert. DDLs and checkpoints are only written
+ * with {@code avro-enable-watermark} and the TiDB extension.
  */
 public final class AvroEncoder implements RowEventEncoder {
   static final byte MAGIC = 0;

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The Avro schemas and datum values TiCDC's avro protocol writes for a table (data-path.md §8.3): a record named
- * after the table in namespace {@code <changefeed namespace>.<schema>}, one field per column in table order with
- * {@code connect.parameters.tidb_type}, nullable columns as unions, column defaults, and the {@code _tidb_*}
+ * The Avro schemas and datum values TiCDC's avro protocol writes for a table (docs/output-formats.md#avro): a record
+ * named after the table in namespace {@code <changefeed namespace>.<schema>}, one field per column in table order
+ * with {@code connect.parameters.tidb_type}, nullable columns as unions, column defaults, and the {@code _tidb_*}
  * extension fields. The JSON text is byte-for-byte what TiCDC registers (Go's struct and sorted-map order).
  */
 public final class AvroSchemas {

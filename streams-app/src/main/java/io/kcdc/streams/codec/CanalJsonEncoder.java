@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * TiCDC's canal-json protocol (data-path.md §8.1): one record per row with a null key; DML fields written in
- * TiCDC's order, every non-null value as a JSON string; DDL and TIDB_WATERMARK messages in the order of Go's
- * {@code JSONMessage} struct. {@code mysqlType} keys follow table order (Go's order is random). A row over
- * {@code max-message-bytes} is re-sent with only its handle-key columns or claim-checked (§7.4), else it fails
- * with {@code CDC:ErrMessageTooLarge}.
+ * TiCDC's canal-json protocol (docs/output-formats.md#canal-json): one record per row with a null key; DML fields
+ * written in TiCDC's order, every non-null value as a JSON string; DDL and TIDB_WATERMARK messages in the order of
+ * Go's {@code JSONMessage} struct. {@code mysqlType} keys follow table order (Go's order is random). A row over
+ * {@code max-message-bytes} is re-sent with only its handle-key columns or claim-checked
+ * (docs/output-formats.md#large-messages), else it fails with {@code CDC:ErrMessageTooLarge}.
  */
 public final class CanalJsonEncoder implements RowEventEncoder {
   /** The canal-json event type of the checkpoint message. */

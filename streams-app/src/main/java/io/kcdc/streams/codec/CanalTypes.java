@@ -7,7 +7,10 @@ import io.kcdc.streams.model.TableInfo;
 import io.kcdc.tidb.MysqlType;
 import java.util.stream.Collectors;
 
-/** canal-json's {@code sqlType} (java.sql.Types) and {@code mysqlType} of a column (data-path.md §8.1). */
+/**
+ * canal-json's {@code sqlType} (java.sql.Types) and {@code mysqlType} of a column
+ * (docs/output-formats.md#canal-json).
+ */
 final class CanalTypes {
   static final int JAVA_BIT = -7;
   static final int JAVA_TINYINT = -6;

@@ -3,8 +3,8 @@ package io.kcdc.streams.codec;
 import io.kcdc.streams.sink.SinkConfig;
 
 /**
- * {@code sink.csv} plus {@code sink.terminator} (api-v2.md §1.5): delimiter (default {@code ,}),
- * quote (empty or one character, default {@code "}), null string ({@code \N}), whether commit ts, is-update
+ * {@code sink.csv} plus {@code sink.terminator} (docs/api-v2.md#sink-config): delimiter (default {@code ,}), quote
+ * (empty or one character, default {@code "}), null string ({@code \N}), whether commit ts, is-update
  * (output-old-value), handle key and a header row are written, and how binary values are encoded.
  */
 public record CsvConfig(String delimiter, String quote, String nullString, boolean includeCommitTs,

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * TiCDC's CSV rows for the storage sink (data-path.md §8.4): {@code op, table, schema[, commitTs][, is-update]
- * [, handleKey], columns…} and the terminator. Text is quoted (quote characters doubled) or, without a quote
- * character, escaped; numbers and booleans are written as Go's {@code %v}; NULL is the null string. With
- * {@code output-old-value} an update becomes a {@code D} row of the old values and an {@code I} row of the new ones.
+ * TiCDC's CSV rows for the storage sink (docs/output-formats.md#csv):
+ * {@code op, table, schema[, commitTs][, is-update][, handleKey], columns…} and the terminator. Text is quoted
+ * (quote characters doubled) or, without a quote character, escaped; numbers and booleans are written as Go's
+ * {@code %v}; NULL is the null string. With {@code output-old-value} an update becomes a {@code D} row of the old
+ * values and an {@code I} row of the new ones.
  */
 public final class CsvEncoder {
   private final CsvConfig config;

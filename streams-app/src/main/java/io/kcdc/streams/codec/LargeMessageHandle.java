@@ -3,9 +3,9 @@ package io.kcdc.streams.codec;
 import java.util.Locale;
 
 /**
- * {@code kafka-config.large-message-handle} (data-path.md §7.4): what an encoder does with a row whose message
- * exceeds {@code max-message-bytes}: fail ({@code none}), send only the handle-key columns, or store the whole
- * message in external storage and send a handle-key-only message that points to it ({@code claim-check}).
+ * {@code kafka-config.large-message-handle} (docs/output-formats.md#large-messages): what an encoder does with a row
+ * whose message exceeds {@code max-message-bytes}: fail ({@code none}), send only the handle-key columns, or store
+ * the whole message in external storage and send a handle-key-only message that points to it ({@code claim-check}).
  *
  * @param claimCheckStorageUri where claim-check files go; only {@code file://} is supported
  * @param claimCheckRawValue store the raw value bytes instead of the {@code {"key","value"}} JSON (not for open protocol)

@@ -14,10 +14,11 @@ import net.jpountz.xxhash.XXHashFactory;
 import org.xerial.snappy.Snappy;
 
 /**
- * {@code large-message-handle-compression} (data-path.md §7.4, TiCDC's {@code pkg/compression}): applied to every
- * message value of canal-json, and to every row and DDL value inside an open-protocol batch. {@code snappy} is the
- * raw Snappy block format (Go's {@code snappy.Encode}), {@code lz4} the LZ4 frame format as Go's {@code lz4.NewWriter}
- * (pierrec/lz4 v4) writes it by default: 4 MiB independent blocks, no block checksums, a content checksum.
+ * {@code large-message-handle-compression} (docs/output-formats.md#large-messages, TiCDC's {@code pkg/compression}):
+ * applied to every message value of canal-json, and to every row and DDL value inside an open-protocol batch.
+ * {@code snappy} is the raw Snappy block format (Go's {@code snappy.Encode}), {@code lz4} the LZ4 frame format as
+ * Go's {@code lz4.NewWriter} (pierrec/lz4 v4) writes it by default: 4 MiB independent blocks, no block checksums, a
+ * content checksum.
  */
 public enum MessageCompression {
   NONE("none"), SNAPPY("snappy"), LZ4("lz4");

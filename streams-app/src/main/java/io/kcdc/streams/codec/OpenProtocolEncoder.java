@@ -18,10 +18,11 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * TiCDC's open protocol (data-path.md §8.2). A record is a batch: the key is {@code version u64 BE (1)} then per
- * row {@code len u64 BE + key JSON}; the value is per row {@code len u64 BE + value JSON}. A new batch starts after
- * {@code max-batch-size} rows or when the row would push the record over {@code max-message-bytes}. DDL and
- * resolved events are single-item records of the same framing; DDLs go to every partition.
+ * TiCDC's open protocol (docs/output-formats.md#open-protocol). A record is a batch: the key is
+ * {@code version u64 BE (1)} then per row {@code len u64 BE + key JSON}; the value is per row
+ * {@code len u64 BE + value JSON}. A new batch starts after {@code max-batch-size} rows or when the row would push
+ * the record over {@code max-message-bytes}. DDL and resolved events are single-item records of the same framing;
+ * DDLs go to every partition.
  */
 public final class OpenProtocolEncoder implements RowEventEncoder {
   static final long BATCH_VERSION = 1;

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TiCDC's {@code EventRouter} (data-path.md §7.1): the configured dispatch rules plus an implicit last rule
- * {@code *.*} → default partition dispatcher and default topic; the first rule whose matcher accepts the table
+ * TiCDC's {@code EventRouter} (docs/kafka-sink.md#event-routing): the configured dispatch rules plus an implicit last
+ * rule {@code *.*} → default partition dispatcher and default topic; the first rule whose matcher accepts the table
  * decides both the topic and the partition. Pure; one instance per changefeed.
  */
 public final class EventRouter {

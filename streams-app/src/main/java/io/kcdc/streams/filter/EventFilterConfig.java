@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * The part of a changefeed's {@code replica_config.filter} the streams app applies (API v2 JSON names, api-v2.md
- * §6.2/§6.3): {@code ignore_txn_start_ts} and {@code event_filters}. Table {@code rules} are applied upstream by the
- * connector; unknown fields are ignored so the whole {@code filter} object can be bound.
+ * The part of a changefeed's {@code replica_config.filter} the streams app applies (API v2 JSON names,
+ * docs/filters.md#event-filters): {@code ignore_txn_start_ts} and {@code event_filters}. Table {@code rules} are
+ * applied upstream by the connector; unknown fields are ignored so the whole {@code filter} object can be bound.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record EventFilterConfig(

@@ -24,8 +24,8 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 
 /**
  * How the sink's Kafka clients reach and write to the sink cluster: TiCDC's {@code kafka.Options} network, security
- * and producer settings (data-path.md §7.5), sink URI parameters over {@code sink.kafka_config} over TiCDC's
- * defaults, mapped to the Kafka client properties a Kafka user would set for the same intent.
+ * and producer settings (docs/kafka-sink.md#sink-uri-parameters), sink URI parameters over {@code sink.kafka_config}
+ * over TiCDC's defaults, mapped to the Kafka client properties a Kafka user would set for the same intent.
  *
  * <ul>
  *   <li>TLS ({@code enable-tls}, {@code ca}/{@code cert}/{@code key}, or the {@code kafka+ssl} scheme) →

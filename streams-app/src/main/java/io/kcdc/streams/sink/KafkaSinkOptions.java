@@ -179,6 +179,13 @@ public record KafkaSinkOptions(
     return OptionalInt.of(v);
   }
 
+  /** The same options with another {@code max-message-bytes} (after {@link TopicManager#maxMessageBytes}). */
+  public KafkaSinkOptions withMaxMessageBytes(int bytes) {
+    return new KafkaSinkOptions(brokers, defaultTopic, protocol, partitionNum, replicationFactor, autoCreateTopic,
+        outputRawChangeEvent, caseSensitive, dispatchers, encoder.withMaxMessageBytes(bytes), avro, schemaRegistry,
+        columnSelectors, encoderConcurrency, client);
+  }
+
   /** Properties of a producer writing to the sink (see {@link KafkaClientOptions#producerProperties}). */
   public Map<String, Object> producerProperties(String clientId) {
     return client.producerProperties(clientId, encoder.maxMessageBytes());
@@ -189,7 +196,10 @@ public record KafkaSinkOptions(
     return String.join(",", brokers);
   }
 
-  /** Whether TiCDC would split an update that changes a handle or unique key into delete + insert (§5.5). */
+  /**
+   * Whether TiCDC would split an update that changes a handle or unique key into delete + insert
+   * (docs/kafka-sink.md#update-splitting).
+   */
   public boolean splitUpdates() {
     return !outputRawChangeEvent;
   }

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * The part of a changefeed's {@code replica_config.sink} the MQ sink reads (API v2 JSON names, api-v2.md §1.5);
- * unknown fields are ignored so the whole {@code sink} object can be bound. Null means "not set".
+ * The part of a changefeed's {@code replica_config.sink} the MQ sink reads (API v2 JSON names,
+ * docs/api-v2.md#sink-config); unknown fields are ignored so the whole {@code sink} object can be bound. Null means
+ * "not set".
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SinkConfig(

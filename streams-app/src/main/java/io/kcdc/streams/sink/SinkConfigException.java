@@ -12,7 +12,7 @@ public final class SinkConfigException extends RuntimeException {
   public static final String KAFKA_INVALID_CLIENT_ID = "CDC:ErrKafkaInvalidClientID";
   public static final String KAFKA_NEW_PRODUCER = "CDC:ErrKafkaNewProducer";
   public static final String KAFKA_INVALID_PARTITION_NUM = "CDC:ErrKafkaInvalidPartitionNum";
-  public static final String KAFKA_INVALID_TOPIC_EXPRESSION = "CDC:ErrKafkaInvalidTopicExpression";
+  public static final String KAFKA_INVALID_TOPIC_EXPRESSION = "CDC:ErrKafkaTopicExprInvalid";
   public static final String DISPATCHER_FAILED = "CDC:ErrDispatcherFailed";
   public static final String SINK_INVALID_CONFIG = "CDC:ErrSinkInvalidConfig";
 

@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A parsed changefeed sink URI: {@code kafka://host1:9092,host2:9092/topic?protocol=canal-json&partition-num=3…}
- * or {@code blackhole://}. Parsing checks scheme, protocol and the numeric/boolean parameters the way TiCDC does
- * (data-path.md §7.5) and fails with a {@link SinkConfigException}.
+ * A parsed changefeed sink URI: {@code kafka://host1:9092,host2:9092/topic?protocol=canal-json&partition-num=3…} or
+ * {@code blackhole://}. Parsing checks scheme, protocol and the numeric/boolean parameters the way TiCDC does
+ * (docs/kafka-sink.md#sink-uri-parameters) and fails with a {@link SinkConfigException}.
  */
 public record SinkUri(String scheme, List<String> brokers, String topic, Map<String, String> params) {
 

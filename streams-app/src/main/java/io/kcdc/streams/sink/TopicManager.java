@@ -12,8 +12,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -77,6 +81,39 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot get the partitions of topic " + topic
           + ": " + reason(e), e);
     }
+  }
+
+  /**
+   * TiCDC's {@code AdjustOptions}: the {@code max-message-bytes} the sink can really use for {@code topic}, no more
+   * than the topic's {@code max.message.bytes}, or, for a topic the sink will create, than the broker's
+   * {@code message.max.bytes} (which a new topic inherits). A message the encoders let through is then one the
+   * broker takes; a larger one gets TiCDC's large-message handling or {@code CDC:ErrMessageTooLarge}.
+   *
+   * @throws SinkConfigException {@code CDC:ErrKafkaNewProducer} when the configs cannot be read
+   */
+  public int maxMessageBytes(String topic, int configured) {
+    try {
+      ConfigResource resource = describe(topic) >= 0
+          ? new ConfigResource(ConfigResource.Type.TOPIC, topic)
+          : new ConfigResource(ConfigResource.Type.BROKER, anyBrokerId());
+      String name = resource.type() == ConfigResource.Type.TOPIC ? TopicConfig.MAX_MESSAGE_BYTES_CONFIG : "message.max.bytes";
+      Config config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(resource);
+      ConfigEntry entry = config.get(name);
+      if (entry == null || entry.value() == null) {
+        return configured; // not visible (some managed services hide broker configs), as TiCDC: keep it
+      }
+      return Math.min(configured, Integer.parseInt(entry.value()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the configs of topic " + topic, e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot read max.message.bytes of topic "
+          + topic + ": " + reason(e), e);
+    }
+  }
+
+  private String anyBrokerId() throws InterruptedException, ExecutionException, TimeoutException {
+    return admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).iterator().next().idString();
   }
 
   /** The id of the cluster this manager works on. */

@@ -23,15 +23,20 @@ import io.kcdc.streams.sink.PartitionCounts;
 import io.kcdc.streams.sink.SinkRecordKey;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,9 +56,14 @@ import org.slf4j.LoggerFactory;
  * {@link #PROGRESS_NODE}. A sink on another Kafka cluster gets the records through the task's own
  * {@link DmlProducer} instead of the sink node, and the progress is forwarded only once the sink cluster has
  * acknowledged every record of the release (at-least-once there, see {@link DmlProducer}).
- * Everything happens in the Streams transaction of the input record, so a committed progress record means its rows
- * are in the sink. Rows of a table with {@code commitTs <=} its released checkpoint were already written and are
- * dropped.
+ * Everything happens in a Streams transaction, so a committed progress record means its rows are in the sink. Rows
+ * of a table with {@code commitTs <=} its released checkpoint were already written and are dropped.
+ *
+ * <p>A release is written in chunks and at most a {@link ReleaseBudget} per turn (one record's {@code process()} or a
+ * 100 ms wall-clock punctuation); what is left continues in the next turns, so a Streams transaction stays small
+ * however large the upstream transaction was. Between turns the table's state holds the release's end and the key of
+ * the last row written (a re-sent row at or before it is dropped), and its checkpoint moves to just below the commit
+ * ts of that row; it reaches the release's end when the release is complete.
  *
  * <p>Event filters ({@code filter.ignore_txn_start_ts}, {@code filter.event_filters}) are applied as a row arrives,
  * before an update is split (TiCDC filters in the mounter, before its sink splits updates): an ignored row is never
@@ -76,6 +86,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private static final Logger LOG = LoggerFactory.getLogger(SorterProcessor.class);
   /** Rows released per store iterator, so memory does not grow with the transaction size. */
   private static final int RELEASE_BATCH = 512;
+  /** How often a release under way is continued when no record arrives. */
+  private static final Duration RESUME_INTERVAL = Duration.ofMillis(100);
   private static final AvroBinary<InternalEvent> EVENTS = new AvroBinary<>(InternalEvent.class);
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
   /** The barrier's key in {@link #RESOLVED_STORE}: 7 bytes, table keys are 8. */
@@ -117,13 +129,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  /** What the sorter knows of a table: the highest resolved ts received and the released checkpoint. */
-  private record TableState(long resolvedTs, long checkpointTs, long lastSyncedTs) {
-    static final TableState NEW = new TableState(0, 0, 0);
-  }
-
   private final SinkPlan plan;
   private final EventFilter filter;
+  private final ReleaseBudget budget;
+  /** Tables with a release under way, continued turn after turn in this order. */
+  private final Set<Long> releasing = new LinkedHashSet<>();
+  private ReleaseBudget.Turn turn;
   private final Map<Long, TableInfo> schemaCache = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<Bytes, byte[]> schemas;
@@ -142,8 +153,14 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   /** @param filter {@code filter.ignore_txn_start_ts} and {@code filter.event_filters} */
   public SorterProcessor(SinkPlan plan, EventFilter filter) {
+    this(plan, filter, ReleaseBudget.DEFAULT);
+  }
+
+  /** @param budget how much one turn releases; a larger release continues in the next turns */
+  public SorterProcessor(SinkPlan plan, EventFilter filter, ReleaseBudget budget) {
     this.plan = plan;
     this.filter = filter;
+    this.budget = budget;
   }
 
   @Override
@@ -159,6 +176,11 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
         dml = plan.dmlProducer().apply(context.taskId().toString());
       }
     }
+    findReleasesUnderWay();
+    context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+      turn = budget.start();
+      resumeReleases();
+    });
   }
 
   @Override
@@ -176,6 +198,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     if (record.value() == null) {
       return;
     }
+    turn = budget.start();
+    handle(record);
+    resumeReleases();
+  }
+
+  private void handle(Record<byte[], byte[]> record) {
     Object payload = EVENTS.decode(record.value()).getPayload();
     if (payload instanceof TableSchema s) {
       schemas.put(schemaKey(s.getTableId(), s.getSchemaVersion()), record.value());
@@ -195,7 +223,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private void buffer(RowChange row) {
     long tableId = row.getTableId();
-    if (Long.compareUnsigned(row.getCommitTs(), state(tableId).checkpointTs()) <= 0) {
+    TableState state = state(tableId);
+    if (Long.compareUnsigned(row.getCommitTs(), state.checkpointTs()) <= 0) {
       return; // re-sent after a connector restart; it is already in the sink
     }
     TableInfo table = schema(tableId, row.getSchemaVersion());
@@ -206,7 +235,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     byte[] rawKey = copy(row.getKey());
     for (RowChange r : rows) {
       Bytes key = SorterKey.of(tableId, r.getCommitTs(), r.getStartTs(), UpdateSplitter.dmlOrder(r), rawKey);
-      sorter.put(key, EVENTS.encode(new InternalEvent(r)));
+      if (!state.written(key, r.getCommitTs())) { // else written by the release under way
+        sorter.put(key, EVENTS.encode(new InternalEvent(r)));
+      }
     }
   }
 
@@ -219,76 +250,115 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     resolved.put(BARRIER_KEY, ByteBuffer.allocate(8).putLong(barrierTs).array());
     // collect first: releasing writes to the store being iterated
     Map<Long, TableState> behind = new LinkedHashMap<>();
-    try (KeyValueIterator<Bytes, byte[]> it = resolved.all()) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        if (kv.key.get().length != 8) {
-          continue; // the barrier itself
-        }
-        TableState state = decodeState(kv.value);
-        if (Long.compareUnsigned(minUnsigned(state.resolvedTs(), barrierTs), state.checkpointTs()) > 0) {
-          behind.put(ByteBuffer.wrap(kv.key.get()).getLong(), state);
-        }
+    forEachTable((tableId, state) -> {
+      if (Long.compareUnsigned(minUnsigned(state.resolvedTs(), barrierTs), state.checkpointTs()) > 0) {
+        behind.put(tableId, state);
       }
-    }
+    });
     behind.forEach((tableId, state) -> advance(tableId, state, state.resolvedTs(), barrierTs));
   }
 
   /**
-   * Records {@code resolvedTs} for the table, releases its rows up to {@code min(resolvedTs, barrierTs)} if that is
-   * past its checkpoint, and reports the new state when anything changed.
+   * Records {@code resolvedTs} for the table, starts (or extends) the release of its rows up to
+   * {@code min(resolvedTs, barrierTs)} if that is past its checkpoint, releases what the turn allows, and reports
+   * the new state when anything changed.
    */
   private void advance(long tableId, TableState state, long resolvedTs, long barrierTs) {
-    long upTo = minUnsigned(resolvedTs, barrierTs);
-    long checkpoint = state.checkpointTs();
-    long lastSynced = state.lastSyncedTs();
-    if (Long.compareUnsigned(upTo, checkpoint) > 0) {
-      lastSynced = maxUnsigned(lastSynced, release(tableId, checkpoint, upTo));
-      if (dml != null) {
-        dml.awaitAcks(); // progress means "in the sink"
-      }
-      checkpoint = upTo;
+    TableState next = state.advancedTo(resolvedTs, minUnsigned(resolvedTs, barrierTs));
+    if (next.releasing() && !turn.exhausted()) {
+      next = release(tableId, next);
     }
-    if (resolvedTs == state.resolvedTs() && checkpoint == state.checkpointTs()) {
+    save(tableId, state, next);
+  }
+
+  /** Continues the releases under way, table after table, as long as the turn allows. */
+  private void resumeReleases() {
+    for (Long tableId : new ArrayList<>(releasing)) {
+      if (turn.exhausted()) {
+        return;
+      }
+      TableState state = state(tableId);
+      save(tableId, state, release(tableId, state));
+    }
+  }
+
+  /** Stores the table's state, keeps {@link #releasing} in step and forwards a progress record if it moved. */
+  private void save(long tableId, TableState before, TableState after) {
+    if (after.releasing()) {
+      releasing.add(tableId);
+    } else {
+      releasing.remove(tableId);
+    }
+    if (after.equals(before)) {
       return;
     }
-    resolved.put(tableKey(tableId),
-        ByteBuffer.allocate(24).putLong(resolvedTs).putLong(checkpoint).putLong(lastSynced).array());
-    TableProgress progress = new TableProgress(tableId, resolvedTs, checkpoint, lastSynced);
+    resolved.put(tableKey(tableId), after.encode());
+    if (after.resolvedTs() == before.resolvedTs() && after.checkpointTs() == before.checkpointTs()) {
+      return;
+    }
+    TableProgress progress = new TableProgress(tableId, after.resolvedTs(), after.checkpointTs(), after.lastSyncedTs());
     context.forward(new Record<>(ProgressKeys.table(tableId), PROGRESS.encode(progress), context.currentSystemTimeMs()),
         PROGRESS_NODE);
   }
 
   /**
-   * Writes and deletes the table's buffered rows with {@code checkpoint < commitTs <= ts}, in chunks; returns the
-   * largest commit ts written (TiCDC's {@code lastSyncedTs}), 0 if there was no row. Every scan starts after what
-   * was released before: RocksDB keeps the deleted rows as tombstones for a while, and a scan from the table's
-   * first key would step over all of them each time (it made seeks most of the sorter's work).
+   * Writes and deletes the table's buffered rows of the release under way, chunk after chunk, until it is complete
+   * or the turn is over; returns the state after it. Every scan starts after what was written before: RocksDB keeps
+   * the deleted rows as tombstones for a while, and a scan from the table's first key would step over all of them
+   * each time (it made seeks most of the sorter's work).
    */
-  private long release(long tableId, long checkpoint, long ts) {
-    Bytes from = SorterKey.releaseEnd(tableId, checkpoint);
-    Bytes to = SorterKey.releaseEnd(tableId, ts);
-    List<Bytes> released = new ArrayList<>(RELEASE_BATCH);
-    long maxCommitTs = 0;
-    do {
-      released.clear();
+  private TableState release(long tableId, TableState state) {
+    Bytes to = SorterKey.releaseEnd(tableId, state.releaseTo());
+    List<Bytes> written = new ArrayList<>(RELEASE_BATCH);
+    while (true) {
+      Bytes from = state.cursor() != null ? state.cursor() : SorterKey.releaseEnd(tableId, state.checkpointTs());
+      int limit = Math.min(RELEASE_BATCH, turn.rowsLeft());
+      written.clear();
+      long lastCommitTs = 0;
       try (KeyValueIterator<Bytes, byte[]> it = sorter.range(from, to)) {
-        while (it.hasNext() && released.size() < RELEASE_BATCH) {
+        while (it.hasNext() && written.size() < limit) {
           KeyValue<Bytes, byte[]> kv = it.next();
           RowChange row = (RowChange) EVENTS.decode(kv.value).getPayload();
           emit(row);
-          maxCommitTs = maxUnsigned(maxCommitTs, row.getCommitTs());
-          released.add(kv.key);
+          lastCommitTs = row.getCommitTs();
+          written.add(kv.key);
         }
       }
       flush();
-      // put(key, null) deletes without reading the old value first (delete() does a get).
-      released.forEach(k -> sorter.put(k, null));
-      if (!released.isEmpty()) {
-        from = released.get(released.size() - 1);
+      if (dml != null) {
+        dml.awaitAcks(); // a checkpoint means "in the sink"
       }
-    } while (released.size() == RELEASE_BATCH);
-    return maxCommitTs;
+      // put(key, null) deletes without reading the old value first (delete() does a get).
+      written.forEach(k -> sorter.put(k, null));
+      turn.spent(written.size());
+      if (written.size() < limit) {
+        return state.released(lastCommitTs);
+      }
+      state = state.wroteThrough(written.get(written.size() - 1), lastCommitTs);
+      if (turn.exhausted()) {
+        return state;
+      }
+    }
+  }
+
+  /** Finds the tables whose release was under way when the task last committed (before a restart or rebalance). */
+  private void findReleasesUnderWay() {
+    forEachTable((tableId, state) -> {
+      if (state.releasing()) {
+        releasing.add(tableId);
+      }
+    });
+  }
+
+  private void forEachTable(BiConsumer<Long, TableState> action) {
+    try (KeyValueIterator<Bytes, byte[]> it = resolved.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        if (kv.key.get().length == 8) { // the barrier's key is 7 bytes
+          action.accept(ByteBuffer.wrap(kv.key.get()).getLong(), TableState.decode(kv.value));
+        }
+      }
+    }
   }
 
   /** Routes a released row into the current chunk (on the stream thread: routing reads schemas and topics). */
@@ -340,13 +410,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private TableState state(long tableId) {
     byte[] v = resolved.get(tableKey(tableId));
-    return v == null ? TableState.NEW : decodeState(v);
-  }
-
-  private static TableState decodeState(byte[] v) {
-    ByteBuffer b = ByteBuffer.wrap(v);
-    // 16-byte states were written before the last synced ts was kept
-    return new TableState(b.getLong(0), b.getLong(8), v.length >= 24 ? b.getLong(16) : 0);
+    return v == null ? TableState.NEW : TableState.decode(v);
   }
 
   /** The barrier in force in this task's partition; 0 (release nothing) before the first one. */

@@ -8,8 +8,8 @@ import io.kcdc.streams.model.TableInfo;
 import java.util.List;
 
 /**
- * MQ sinks' update splitting (data-path.md §5.5): an UPDATE that changes a handle-key or unique-key column
- * becomes DELETE(old image) + INSERT(new image); other rows are kept as they are.
+ * MQ sinks' update splitting (docs/kafka-sink.md#update-splitting): an UPDATE that changes a handle-key or unique-key
+ * column becomes DELETE(old image) + INSERT(new image); other rows are kept as they are.
  */
 public final class UpdateSplitter {
   private UpdateSplitter() {}

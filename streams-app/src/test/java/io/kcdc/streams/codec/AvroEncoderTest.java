@@ -31,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Avro schemas and Confluent envelopes of data-path.md §8.3, registered in an in-test Confluent registry. */
+/** Avro schemas and Confluent envelopes of docs/output-formats.md#avro, registered in an in-test Confluent registry. */
 class AvroEncoderTest {
   private static final long COMMIT_TS = 434343434343434343L;
   private SchemaRegistryServer registry;

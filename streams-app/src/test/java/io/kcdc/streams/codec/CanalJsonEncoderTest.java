@@ -21,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Golden canal-json from data-path.md §8.1 (the wall-clock {@code ts} is pinned by a fixed clock). */
+/** Golden canal-json from docs/output-formats.md#canal-json (the wall-clock {@code ts} is pinned by a fixed clock). */
 class CanalJsonEncoderTest {
   private static final long NOW = 1639633095489L;
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
@@ -81,7 +81,7 @@ class CanalJsonEncoderTest {
         .contains("\"sqlType\":{\"id\":-5},\"mysqlType\":{\"id\":\"bigint\"},\"old\":null,\"data\":[{\"id\":\"1\"}]}");
   }
 
-  /** The value stringification table of data-path.md §8.1 (historic canal_test_util.go). */
+  /** The value stringification table of docs/output-formats.md#canal-json (historic canal_test_util.go). */
   @Test
   void valueStringificationAndSqlTypes() {
     List<ColumnDef> cols = new ArrayList<>();

@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The byte-exact rows of TiCDC's TestCSVMessageEncode (data-path.md §8.4). */
+/** The byte-exact rows of TiCDC's TestCSVMessageEncode (docs/output-formats.md#csv). */
 class CsvEncoderTest {
   private static final long TS = 435661838416609281L;
 

@@ -20,7 +20,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** {@code large-message-handle-compression}: the formats themselves, and where the encoders apply them (§7.4). */
+/**
+ * {@code large-message-handle-compression}: the formats themselves, and where the encoders apply them
+ * (docs/output-formats.md#large-messages).
+ */
 class MessageCompressionTest {
   private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(1639633095489L), ZoneOffset.UTC);
   private static final long COMMIT_TS = 434343434343434343L;

@@ -29,7 +29,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Open protocol framing and JSON, with the size-exact example of data-path.md §8.2 (TestMaxMessageBytes). */
+/**
+ * Open protocol framing and JSON, with the size-exact example of docs/output-formats.md#open-protocol
+ * (TestMaxMessageBytes).
+ */
 class OpenProtocolEncoderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long COMMIT_TS = 434343434343434343L; // 18 digits, as in TiCDC's test

@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected partitions are {@code crc32.IEEE} values computed independently (Python's zlib.crc32) for the
- * TiCDC rules of data-path.md §7.1, e.g. {@code crc32("testt") = 2349099517}.
+ * Expected partitions are {@code crc32.IEEE} values computed independently (Python's zlib.crc32) for the TiCDC rules
+ * of docs/kafka-sink.md#partition-dispatchers, e.g. {@code crc32("testt") = 2349099517}.
  */
 class EventRouterTest {
   private final TableSchema t = testT(100, 1);
@@ -108,7 +108,7 @@ class EventRouterTest {
   @Test
   void invalidTopicExpressionsAreRejected() {
     assertThatThrownBy(() -> TopicDispatcher.of("{table}{schema}", "d", "canal-json"))
-        .isInstanceOf(SinkConfigException.class).hasMessageStartingWith("[CDC:ErrKafkaInvalidTopicExpression]");
+        .isInstanceOf(SinkConfigException.class).hasMessageStartingWith("[CDC:ErrKafkaTopicExprInvalid]");
     assertThatThrownBy(() -> TopicDispatcher.of("abc{schema}", "d", "avro"))
         .isInstanceOf(SinkConfigException.class);
     assertThatThrownBy(() -> TopicDispatcher.of("a b", "d", "canal-json")).isInstanceOf(SinkConfigException.class);

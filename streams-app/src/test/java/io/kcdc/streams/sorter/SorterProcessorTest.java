@@ -17,6 +17,8 @@ import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,6 +50,13 @@ class SorterProcessorTest {
 
   @BeforeEach
   void start() throws Exception {
+    start(ReleaseBudget.DEFAULT);
+  }
+
+  private void start(ReleaseBudget budget) throws Exception {
+    if (driver != null) {
+      driver.close();
+    }
     config = ChangefeedStreams.Config.of("unused:9092", "default", "cf1", Files.createDirectories(dir.resolve("state")),
         SinkUri.parse("kafka://unused:9092/out?protocol=canal-json"), SinkConfig.empty());
     EventRouter router = new EventRouter(List.of(), "out", "canal-json", false);
@@ -56,7 +65,7 @@ class SorterProcessorTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
-    driver = new TopologyTestDriver(ChangefeedStreams.topology(config, plan), p);
+    driver = new TopologyTestDriver(ChangefeedStreams.topology(config, plan, budget), p);
     rows = driver.createInputTopic(config.internalTopic(), new ByteArraySerializer(), new ByteArraySerializer());
     sink = driver.createOutputTopic("out", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     progress = driver.createOutputTopic(config.progressTopic(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -300,6 +309,62 @@ class SorterProcessorTest {
     sendBarrier(70);
     assertThat(ids(released())).containsExactly("INSERT:4");
     assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:70/70");
+  }
+
+  @Test
+  void aLargeReleaseIsWrittenInChunksOverSeveralTurnsAndTheCheckpointWaitsForItsEnd() throws Exception {
+    start(new ReleaseBudget(1000, Duration.ofMinutes(1)));
+    openBarrier();
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 10, 20, 0)));
+    for (int i = 2500; i > 0; i--) {
+      send(1, encode(insert(1, 100, 200, i)));
+    }
+    send(1, resolved(1, 200));
+    List<String> out = new ArrayList<>(ids(released()));
+    // one turn: 1000 rows; every row below the big transaction's commit ts is in the sink, the transaction is not
+    assertThat(out).hasSize(1000);
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:200/199");
+
+    send(1, encode(insert(1, 100, 200, 5))); // re-sent rows: one already written, one not yet
+    send(1, encode(insert(1, 100, 200, 2400)));
+    out.addAll(ids(released())); // the re-sent row's turn continued the release
+    driver.advanceWallClockTime(Duration.ofMillis(100));
+    out.addAll(ids(released()));
+    driver.advanceWallClockTime(Duration.ofMillis(100));
+    out.addAll(ids(released()));
+    assertThat(progressRecords()).extracting(SorterProcessorTest::progressOf).containsExactly("1:200/200");
+
+    List<String> expected = new ArrayList<>();
+    expected.add("INSERT:0");
+    for (int i = 1; i <= 2500; i++) {
+      expected.add("INSERT:" + i);
+    }
+    assertThat(out).containsExactlyElementsOf(expected);
+    driver.advanceWallClockTime(Duration.ofMillis(100));
+    assertThat(sink.isEmpty()).isTrue();
+  }
+
+  @Test
+  void releasesOfSeveralTablesShareTheTurns() throws Exception {
+    start(new ReleaseBudget(600, Duration.ofMinutes(1)));
+    openBarrier();
+    send(1, encode(testT(1, 1)));
+    send(2, encode(testT(2, 1)));
+    for (int i = 1; i <= 1000; i++) {
+      send(1, encode(insert(1, 100, 200, i)));
+      send(2, encode(insert(2, 100, 200, i)));
+    }
+    send(1, resolved(1, 200));
+    send(2, resolved(2, 200));
+    int turns = 0;
+    List<String> progress = new ArrayList<>();
+    while (progress.size() < 4 && turns++ < 10) {
+      progress.addAll(progressRecords().stream().map(SorterProcessorTest::progressOf).toList());
+      driver.advanceWallClockTime(Duration.ofMillis(100));
+    }
+    assertThat(progress).containsExactlyInAnyOrder("1:200/199", "2:200/199", "1:200/200", "2:200/200");
+    assertThat(released()).hasSize(2000);
   }
 
   @Test

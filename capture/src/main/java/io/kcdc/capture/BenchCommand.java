@@ -1,0 +1,82 @@
+package io.kcdc.capture;
+
+import io.kcdc.capture.bench.Bench;
+import io.kcdc.testkit.FreePorts;
+import io.kcdc.testkit.TempDirs;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cdc bench}: starts its own playground (embedded upstream, etcd, Kafka, one capture process with a small
+ * heap) on free ports and prints, per scenario, what a changefeed does next to what a plain Kafka producer does
+ * with the same bytes.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure catch-up throughput, live latency and a large transaction against the physical limit.")
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--scenarios", split = ",", defaultValue = "catch-up,live,big-txn",
+      description = "Which scenarios to run: catch-up, live, big-txn (default: ${DEFAULT-VALUE}).")
+  List<String> scenarios;
+
+  @Option(names = "--rows", defaultValue = "200000", description = "Rows loaded before the catch-up changefeed starts (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(names = "--tables", defaultValue = "4", description = "Sysbench-shaped tables (default: ${DEFAULT-VALUE}).")
+  int tables;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each sink topic (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--live-rate", defaultValue = "1000", description = "Rows per second of the live scenario (default: ${DEFAULT-VALUE}).")
+  int liveRate;
+
+  @Option(names = "--live-duration", defaultValue = "30s", description = "How long the live scenario writes (default: ${DEFAULT-VALUE}).")
+  String liveDuration;
+
+  @Option(names = "--txn-rows", defaultValue = "1000000", description = "Rows of the big-txn scenario's one transaction (default: ${DEFAULT-VALUE}).")
+  int txnRows;
+
+  @Option(names = "--capture-heap", defaultValue = "512m", description = "-Xmx of the capture process (default: ${DEFAULT-VALUE}).")
+  String captureHeap;
+
+  @Option(names = "--keep-data", description = "Keep the benchmark's data directory (its logs) after the run.")
+  boolean keepData;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    Path dir = TempDirs.create("cdc-bench");
+    System.setProperty("org.slf4j.simpleLogger.logFile", dir.resolve("bench.log").toString());
+    out.printf("[bench] data and logs in %s; capture heap %s%n", dir, captureHeap);
+    PlaygroundStack.Settings settings = new PlaygroundStack.Settings(dir, FreePorts.pick(), FreePorts.pick(),
+        FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
+        FreePorts.pick(), 1, captureHeap, Duration.ofMillis(200),
+        List.of("--internal-partitions", "4", "--tasks-max", "2"));
+    boolean ok;
+    try (PlaygroundStack stack = PlaygroundStack.start(settings, out)) {
+      CaptureSupervisor capture = stack.captures().get(0);
+      Bench bench = new Bench(stack.upstream().jdbcUrl(), stack.apiAddress(0), stack.kafka().bootstrapServers(),
+          tables, partitions, out, capture::pid, capture::restarts);
+      ok = true;
+      for (String s : scenarios) {
+        ok &= switch (s.trim()) {
+          case "catch-up" -> bench.catchUp(rows);
+          case "live" -> bench.live(liveRate, ChaosCommand.duration(liveDuration));
+          case "big-txn" -> bench.bigTransaction(txnRows);
+          default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+              "unknown scenario " + s + " (catch-up, live, big-txn)");
+        };
+      }
+    } finally {
+      if (!keepData) {
+        TempDirs.delete(dir);
+      }
+    }
+    return ok ? 0 : 1;
+  }
+}

@@ -1,0 +1,189 @@
+package io.kcdc.capture.bench;
+
+import io.kcdc.capture.chaos.ClusterApi;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * The scenarios of {@code cdc bench}, each against the running playground and with its own database, changefeed and
+ * sink topic (canal-json with the TiDB extension, so the consumer knows each row's commit ts). Each prints its
+ * figures and returns whether every row arrived exactly once.
+ */
+public final class Bench {
+  private final String jdbcUrl;
+  private final ClusterApi api;
+  private final String kafka;
+  private final int tables;
+  private final int partitions;
+  private final PrintStream out;
+  private final LongSupplier capturePid;
+  private final IntSupplier captureRestarts;
+
+  /**
+   * @param capturePid the capture process's current pid (its heap is sampled)
+   * @param captureRestarts how often the capture process was started again
+   */
+  public Bench(String jdbcUrl, String apiAddress, String kafka, int tables, int partitions, PrintStream out,
+      LongSupplier capturePid, IntSupplier captureRestarts) {
+    this.jdbcUrl = jdbcUrl;
+    this.api = new ClusterApi(apiAddress);
+    this.kafka = kafka;
+    this.tables = tables;
+    this.partitions = partitions;
+    this.out = out;
+    this.capturePid = capturePid;
+    this.captureRestarts = captureRestarts;
+  }
+
+  /**
+   * Loads {@code rows} rows, then starts a changefeed from before the load and measures how fast it delivers them;
+   * then one plain producer writes the same messages to a new topic.
+   */
+  public boolean catchUp(int rows) throws Exception {
+    SysbenchTables db = new SysbenchTables(jdbcUrl, "bench_catchup", tables);
+    db.create();
+    long startTs = api.tso();
+    long loadStart = System.nanoTime();
+    db.load(rows, 2);
+    double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+    out.printf("%n== catch-up: %,d rows in %d sysbench tables, loaded at %,.0f rows/s before the changefeed starts%n",
+        rows, tables, rows / loadSeconds);
+    long created = System.currentTimeMillis();
+    createChangefeed("bench-catchup", startTs, db.database());
+    SinkReader.Result r;
+    try (SinkReader reader = reader("bench-catchup")) {
+      r = reader.read(rows, Duration.ofMinutes(15), true, rows);
+    }
+    double fromCreate = (r.lastRowAtMs() - created) / 1000.0;
+    double steady = (r.lastRowAtMs() - r.firstRowAtMs()) / 1000.0;
+    long bytes = r.kept().stream().mapToLong(c -> c.serializedKeySize() + c.serializedValueSize()).sum();
+    out.printf("changefeed:    %,d rows in %.1f s from its creation = %,.0f rows/s (first to last row: %,.0f rows/s)%n",
+        r.rows(), fromCreate, r.rows() / fromCreate, r.rows() / Math.max(steady, 0.001));
+    double raw = RawProducer.write(kafka, "bench-catchup-raw", partitions, r.kept());
+    out.printf("raw producer:  the same %,d messages (%,.1f MiB) at %,.0f records/s%n", r.kept().size(),
+        bytes / 1048576.0, raw);
+    out.printf("ratio:         %.1f %% of the raw producer (from creation), %.1f %% (first to last row)%n",
+        100 * (r.rows() / fromCreate) / raw, 100 * (r.rows() / Math.max(steady, 0.001)) / raw);
+    return exactlyOnce(r, rows);
+  }
+
+  /** Writes {@code rate} rows/s for {@code duration} into a running changefeed and prints commit → visible latency. */
+  public boolean live(int rate, Duration duration) throws Exception {
+    SysbenchTables db = new SysbenchTables(jdbcUrl, "bench_live", tables);
+    db.create();
+    createChangefeed("bench-live", api.tso(), db.database());
+    awaitRunning("bench-live");
+    int rows = (int) (rate * duration.toSeconds());
+    out.printf("%n== live: %,d rows/s for %d s, resolved ts every 200 ms%n", rate, duration.toSeconds());
+    int perTick = Math.max(1, rate / 100);
+    Thread writer = new Thread(() -> {
+      try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        long began = System.nanoTime();
+        for (int from = 1; from <= rows; from += perTick) {
+          long due = began + (long) ((from - 1) * 1e9 / rate);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          s.execute(db.insert(from, Math.min(rows, from + perTick - 1)));
+        }
+      } catch (Exception e) {
+        out.println("writer stopped: " + e);
+      }
+    }, "bench-live-writer");
+    SinkReader.Result r;
+    try (SinkReader reader = reader("bench-live")) {
+      writer.start();
+      r = reader.read(rows, duration.plusMinutes(5), false, rows);
+      writer.join();
+    }
+    out.printf("commit → visible to a read_committed consumer: p50 %,d ms, p99 %,d ms, max %,d ms (%,d rows)%n",
+        r.percentile(0.50), r.percentile(0.99), r.percentile(1.0), r.rows());
+    return exactlyOnce(r, rows);
+  }
+
+  /**
+   * Commits one transaction of {@code rows} rows into a running changefeed and prints how long it took to appear,
+   * and the capture's peak heap meanwhile.
+   */
+  public boolean bigTransaction(int rows) throws Exception {
+    SysbenchTables db = new SysbenchTables(jdbcUrl, "bench_txn", 1);
+    db.create();
+    createChangefeed("bench-txn", api.tso(), db.database());
+    awaitRunning("bench-txn");
+    out.printf("%n== big transaction: %,d rows in one transaction%n", rows);
+    int restartsBefore = captureRestarts.getAsInt();
+    SinkReader.Result r;
+    long committed;
+    try (HeapSampler heap = new HeapSampler(capturePid.getAsLong(), 200);
+        SinkReader reader = reader("bench-txn")) {
+      long began = System.nanoTime();
+      try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        c.setAutoCommit(false);
+        for (int from = 1; from <= rows; from += SysbenchTables.ROWS_PER_STATEMENT) {
+          s.execute(db.insert(from, Math.min(rows, from + SysbenchTables.ROWS_PER_STATEMENT - 1)));
+        }
+        c.commit();
+      }
+      committed = System.currentTimeMillis();
+      out.printf("written and committed in %.1f s%n", (System.nanoTime() - began) / 1e9);
+      r = reader.read(rows, Duration.ofMinutes(30), false, rows);
+      out.printf("in the sink %.1f s after the commit (%,d rows); capture peak heap %,d MiB (sampled every 200 ms)%n",
+          (r.lastRowAtMs() - committed) / 1000.0, r.rows(), heap.peakMib());
+    }
+    int restarts = captureRestarts.getAsInt() - restartsBefore;
+    out.printf("capture restarts during the run: %d%n", restarts);
+    return exactlyOnce(r, rows) && restarts == 0;
+  }
+
+  private boolean exactlyOnce(SinkReader.Result r, int rows) {
+    boolean ok = r.rows() == rows && r.distinctIds() == rows && r.repeatedIds() == 0;
+    out.printf("exactly once:  %s (%,d of %,d rows, %,d distinct, %,d repeated)%n", ok ? "yes" : "NO", r.rows(), rows,
+        r.distinctIds(), r.repeatedIds());
+    return ok;
+  }
+
+  private void createChangefeed(String id, long startTs, String database) throws IOException {
+    api.createChangefeed("""
+        {"changefeed_id":"%s","start_ts":%d,
+         "sink_uri":"kafka://%s/%s?protocol=canal-json&enable-tidb-extension=true&partition-num=%d",
+         "replica_config":{"filter":{"rules":["%s.*"]}}}""".formatted(id, startTs, kafka, id, partitions, database));
+  }
+
+  /** Waits until the changefeed's checkpoint passes a ts taken now: its connector and Streams app run. */
+  private void awaitRunning(String id) throws Exception {
+    long ts = api.tso();
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (Long.compareUnsigned(api.checkpointTs(id), ts) < 0) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("changefeed " + id + " did not start within 2 minutes");
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** A reader of the sink topic, once the Streams app has created it. */
+  private SinkReader reader(String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (!admin.listTopics().names().get().contains(topic)) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("the sink topic " + topic + " was not created within 2 minutes");
+        }
+        Thread.sleep(200);
+      }
+    }
+    return new SinkReader(kafka, topic, partitions);
+  }
+
+}
