@@ -210,6 +210,17 @@ class TlsIT {
     assertThat(r.json().path("error_msg").asText()).isEqualTo(
         "[CDC:ErrInternalServerError]internal server error: [CDC:ErrToTLSConfigFailed]generate tls config failed: "
             + "could not read ca certificate: open /nonexistent/ca.pem: no such file or directory");
+    // synced reports a PD it cannot reach in its answer (TiCDC's case 1), here an unreadable CA.
+    ok(api.post("/api/v2/changefeeds", """
+        {"changefeed_id":"synced-tls","sink_uri":"kafka://%s/tls-synced?protocol=canal-json",
+         "replica_config":{"filter":{"rules":["secure.*"]}}}""".formatted(kafka.bootstrapServers())));
+    JsonNode synced = ok(api.get("/api/v2/changefeeds/synced-tls/synced"));
+    assertThat(synced.path("info").asText()).doesNotContain("ErrToTLSConfigFailed");
+    synced = ok(api.send("GET", "/api/v2/changefeeds/synced-tls/synced",
+        good.replace(certs.caPath().toString(), "/nonexistent/ca.pem")));
+    assertThat(synced.path("synced").asBoolean()).isFalse();
+    assertThat(synced.path("info").asText()).startsWith("[CDC:ErrToTLSConfigFailed]generate tls config failed: "
+        + "could not read ca certificate: open /nonexistent/ca.pem: no such file or directory. ");
     // Plain text to a TLS PD: it cannot be reached.
     r = api.post("/api/v2/tso", "{\"pd_addrs\":[\"" + upstream.pdAddress() + "\"]}");
     assertThat(r.status()).isEqualTo(500);

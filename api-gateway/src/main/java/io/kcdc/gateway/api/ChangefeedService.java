@@ -331,10 +331,16 @@ public final class ChangefeedService {
     long pullerLag = Tso.physical(pullerResolved) - Tso.physical(checkpoint);
     long nowMs;
     try {
+      // PDs named in the body are reached with its credential first, as TiCDC's getPDClient does.
+      List<String> pdAddrs = body.map(ChangefeedConfig::pdAddrs).orElse(List.of());
+      NamedUpstream.clusterId(upstream, pdAddrs == null ? List.of() : pdAddrs, body.map(b ->
+          NamedUpstream.credential(b.caPath(), b.certPath(), b.keyPath(), b.certAllowedCn()))
+          .orElse(io.kcdc.common.security.Credential.NONE), e -> CdcError.UNCLASSIFIED.gen(e.getMessage()));
       nowMs = Tso.physical(upstream.currentTso());
     } catch (RuntimeException e) {
-      String err = (e instanceof CdcException c && c.error() == CdcError.API_GET_PD_CLIENT_FAILED
-          ? c : CdcError.API_GET_PD_CLIENT_FAILED.wrap(e)).errorMsg();
+      String err = e instanceof CdcException c
+          && (c.error() == CdcError.API_GET_PD_CLIENT_FAILED || c.error() == CdcError.UNCLASSIFIED)
+          ? c.errorMsg() : CdcError.API_GET_PD_CLIENT_FAILED.wrap(e).errorMsg();
       String message = pullerLag > checkpointMs
           ? err + ". Besides the data is not finish syncing"
           : err + ". You should check the pd status first. If pd status is normal, means we don't finish sync data. "

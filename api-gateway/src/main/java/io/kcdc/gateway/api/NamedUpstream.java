@@ -15,7 +15,8 @@ final class NamedUpstream {
   private NamedUpstream() {}
 
   /**
-   * The cluster id of {@code pdAddrs}; nothing is checked when the list is empty.
+   * Checks that {@code pdAddrs} are reachable with {@code credential} and are the server's cluster;
+   * nothing is checked when the list is empty.
    *
    * @param outer how the endpoint wraps a {@code getPDClient} failure (TiCDC differs per route)
    * @throws CdcException the wrapped failure, or {@code CDC:ErrUpstreamMissMatch} for another cluster
@@ -31,8 +32,12 @@ final class NamedUpstream {
     }
   }
 
+  /** The cluster id of {@code pdAddrs} (0 when the list is empty), failures wrapped as {@link #requireServersUpstream} does. */
   static long clusterId(UpstreamClient upstream, List<String> pdAddrs, Credential credential,
       Function<RuntimeException, CdcException> outer) {
+    if (pdAddrs.isEmpty()) {
+      return 0;
+    }
     try {
       return upstream.clusterIdOf(pdAddrs, credential.validate());
     } catch (TlsConfigException e) {
