@@ -77,14 +77,14 @@ public final class Capture implements ClusterView, AutoCloseable {
 
   /** Starts the API server, registers the capture in etcd, and starts campaigning and the processor manager. */
   public synchronized Capture start() {
-    client = Client.builder().endpoints(config.etcdEndpoints().toArray(String[]::new)).build();
+    client = io.kcdc.gateway.etcd.EtcdClients.connect(config.etcdEndpoints(), config.security());
     keys = new EtcdKeys(config.clusterId());
     meta = new MetaStore(client, keys);
     Gauge.builder("ticdc_owner_is_owner", () -> isOwner() ? 1 : 0).register(metrics);
     Gauge.builder("ticdc_server_liveness", liveness::get).register(metrics);
     ChangefeedService service = new ChangefeedService(meta, upstream, runtime, this, clock, Duration.ofSeconds(30));
-    api = new ApiServer(this, service, upstream, metrics, new OwnerForwarder(this))
-        .start(config.host(), config.port());
+    api = new ApiServer(this, service, upstream, metrics, new OwnerForwarder(this, config.security()))
+        .start(config.host(), config.port(), config.security());
     advertiseAddr = config.advertiseAddr() != null ? config.advertiseAddr() : config.host() + ":" + api.port();
     try {
       newSession();

@@ -1,5 +1,6 @@
 package io.kcdc.gateway;
 
+import io.kcdc.common.security.Credential;
 import io.kcdc.gateway.api.ChangefeedIds;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,8 @@ import java.util.Set;
  * @param sessionFile where the capture keeps its etcd lease id, so that its next incarnation (same data
  *     directory, after a crash) can revoke it at once ({@link io.kcdc.gateway.etcd.SessionFile}) instead of
  *     letting it expire; null = not kept
+ * @param security the server's {@code --ca/--cert/--key/--cert-allowed-cn}: etcd is reached over TLS with it
+ *     and the API is served over HTTPS (docs/security.md); {@link Credential#NONE} for plain text
  */
 public record CaptureConfig(
     String clusterId,
@@ -29,7 +32,8 @@ public record CaptureConfig(
     String gitHash,
     String deployPath,
     long sessionTtlSeconds,
-    java.nio.file.Path sessionFile) {
+    java.nio.file.Path sessionFile,
+    Credential security) {
   public static final String DEFAULT_ADDR = "127.0.0.1:8300";
   public static final String DEFAULT_CLUSTER_ID = "default";
   /**
@@ -50,12 +54,20 @@ public record CaptureConfig(
     gitHash = gitHash == null ? "" : gitHash;
     deployPath = deployPath == null ? "" : deployPath;
     sessionTtlSeconds = sessionTtlSeconds <= 0 ? DEFAULT_SESSION_TTL_SECONDS : sessionTtlSeconds;
+    security = security == null ? Credential.NONE : security;
     if (!ChangefeedIds.isValid(clusterId) || RESERVED_CLUSTER_IDS.contains(clusterId)) {
       throw new IllegalArgumentException("invalid cluster-id: " + clusterId);
     }
     if (etcdEndpoints.isEmpty()) {
       throw new IllegalArgumentException("no etcd endpoints");
     }
+  }
+
+  /** Settings without TLS. */
+  public CaptureConfig(String clusterId, String addr, String advertiseAddr, List<String> etcdEndpoints,
+      String version, String gitHash, String deployPath, long sessionTtlSeconds, java.nio.file.Path sessionFile) {
+    this(clusterId, addr, advertiseAddr, etcdEndpoints, version, gitHash, deployPath, sessionTtlSeconds,
+        sessionFile, Credential.NONE);
   }
 
   /** The usual settings: default cluster id unless given, 10 s session TTL, advertise = listen address. */
@@ -65,7 +77,7 @@ public record CaptureConfig(
 
   public CaptureConfig withSessionTtlSeconds(long ttl) {
     return new CaptureConfig(clusterId, addr, advertiseAddr, etcdEndpoints, version, gitHash, deployPath, ttl,
-        sessionFile);
+        sessionFile, security);
   }
 
   String host() {

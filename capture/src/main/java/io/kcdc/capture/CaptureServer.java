@@ -8,6 +8,7 @@ import io.kcdc.capture.runtime.KafkaChangefeedRuntime;
 import io.kcdc.capture.runtime.PdUpstreamClient;
 import io.kcdc.capture.runtime.SinkSupport;
 import io.kcdc.capture.runtime.StreamsProcessors;
+import io.kcdc.common.security.Credential;
 import io.kcdc.gateway.Capture;
 import io.kcdc.gateway.CaptureConfig;
 import io.kcdc.gateway.etcd.SessionFile;
@@ -35,6 +36,7 @@ public final class CaptureServer implements AutoCloseable {
    * @param tasksMax connector tasks per changefeed
    * @param sessionTtlSeconds the etcd lease TTL ({@code --capture-session-ttl})
    * @param failover the Kafka group timeouts ({@code --kafka-session-timeout})
+   * @param security {@code --ca/--cert/--key/--cert-allowed-cn}: TLS to PD, TiKV and etcd, HTTPS for the API
    */
   public record Settings(
       String clusterId,
@@ -50,9 +52,26 @@ public final class CaptureServer implements AutoCloseable {
       int rowPartitions,
       int tasksMax,
       long sessionTtlSeconds,
-      Failover failover) {
+      Failover failover,
+      Credential security) {
     public Settings {
       pdAddresses = pdAddresses.stream().map(a -> a.replaceFirst("^https?://", "")).toList();
+      security = security == null ? Credential.NONE : security;
+    }
+
+    /** Plain-text settings. */
+    public Settings(String clusterId, String addr, String advertiseAddr, List<String> pdAddresses,
+        List<String> etcdEndpoints, String kafkaBootstrap, Path dataDir, String connectHost, int connectPort,
+        short replicationFactor, int rowPartitions, int tasksMax, long sessionTtlSeconds, Failover failover) {
+      this(clusterId, addr, advertiseAddr, pdAddresses, etcdEndpoints, kafkaBootstrap, dataDir, connectHost,
+          connectPort, replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds, failover, Credential.NONE);
+    }
+
+    /** The same settings with TLS. */
+    public Settings withSecurity(Credential credential) {
+      return new Settings(clusterId, addr, advertiseAddr, pdAddresses, etcdEndpoints, kafkaBootstrap, dataDir,
+          connectHost, connectPort, replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds, failover,
+          credential);
     }
 
     /** Settings with the default session TTL. */
@@ -79,8 +98,10 @@ public final class CaptureServer implements AutoCloseable {
     try {
       opened.add(DataDirLock.acquire(s.dataDir()));
       // The directory is ours, so its previous user is dead: free its etcd keys (ownership) now.
-      SessionFile.revokePrevious(s.etcdEndpoints(), sessionFile(s));
-      PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses());
+      SessionFile.revokePrevious(s.etcdEndpoints(), s.security(), sessionFile(s));
+      // cert-allowed-cn is for the HTTP API; PD and TiKV are reached without it, as TiCDC does.
+      Credential upstreamTls = s.security().withoutAllowedCn();
+      PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses(), upstreamTls);
       opened.add(upstream);
       ConnectWorker worker =
           ConnectWorker.start(
@@ -100,11 +121,12 @@ public final class CaptureServer implements AutoCloseable {
       CaptureConfig cc =
           new CaptureConfig(
               s.clusterId(), s.addr(), s.advertiseAddr(), s.etcdEndpoints(), Version.VERSION, Version.GIT_HASH,
-              s.dataDir().toString(), s.sessionTtlSeconds(), sessionFile(s));
+              s.dataDir().toString(), s.sessionTtlSeconds(), sessionFile(s), s.security());
       KafkaChangefeedRuntime runtime =
           new KafkaChangefeedRuntime(
               new KafkaChangefeedRuntime.Settings(
-                  s.kafkaBootstrap(), s.pdAddresses(), s.rowPartitions(), s.tasksMax(), s.advertiseAddr()),
+                  s.kafkaBootstrap(), s.pdAddresses(), s.rowPartitions(), s.tasksMax(), s.advertiseAddr(),
+                  upstreamTls),
               new ConnectRestClient(worker.restUrl()),
               new InternalTopics(admin, s.replicationFactor()),
               upstream,

@@ -37,6 +37,18 @@ final class CliCommand implements Runnable {
   @Option(names = "--server", defaultValue = "http://127.0.0.1:8300", description = "A capture's API address (default: ${DEFAULT-VALUE}).")
   String server;
 
+  @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection to the server.")
+  String caPath;
+
+  @Option(names = "--cert", defaultValue = "", description = "Certificate path for TLS connection to the server.")
+  String certPath;
+
+  @Option(names = "--key", defaultValue = "", description = "Private key path for TLS connection to the server.")
+  String keyPath;
+
+  @Option(names = "--cert-allowed-cn", defaultValue = "", description = "Verify the server's identity (cert Common Name). Use ',' to separate multiple CN.")
+  String certAllowedCn;
+
   @Override
   public void run() {
     new picocli.CommandLine(this).usage(System.out);
@@ -68,8 +80,15 @@ final class CliCommand implements Runnable {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String base = server.contains("://") ? server : "http://" + server;
+    // As TiCDC's cli: with TLS flags the server is called over HTTPS with that credential (docs/security.md).
+    io.kcdc.common.security.Credential tls = new io.kcdc.common.security.Credential(caPath, certPath, keyPath,
+        certAllowedCn.isEmpty() ? java.util.List.of() : java.util.Arrays.asList(certAllowedCn.split(","))).validate();
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (!tls.isEmpty()) {
+      client.sslContext(tls.httpContext(false));
+    }
+    HttpClient http = client.build();
+    String base = server.contains("://") ? server : (tls.isEmpty() ? "http://" : "https://") + server;
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")

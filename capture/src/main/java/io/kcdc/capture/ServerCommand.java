@@ -1,6 +1,7 @@
 package io.kcdc.capture;
 
 import io.kcdc.capture.runtime.Failover;
+import io.kcdc.common.security.TlsConfigException;
 import io.kcdc.gateway.model.JsonDuration;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,19 +53,39 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--kafka-session-timeout", defaultValue = "6s", description = "Session timeout of the capture's Kafka groups (Connect, Streams): a killed capture's work moves after it; brokers accept no less than their group.min.session.timeout.ms, 6s by default (default: ${DEFAULT-VALUE}).")
   String kafkaSessionTimeout;
 
+  @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection (PD, TiKV, etcd, and the API's clients).")
+  String caPath;
+
+  @Option(names = "--cert", defaultValue = "", description = "Certificate path for TLS connection; the API is served over HTTPS with it.")
+  String certPath;
+
+  @Option(names = "--key", defaultValue = "", description = "Private key path for TLS connection (PEM, PKCS#8).")
+  String keyPath;
+
+  @Option(names = "--cert-allowed-cn", defaultValue = "", description = "Verify caller's identity (cert Common Name). Use ',' to separate multiple CN.")
+  String certAllowedCn;
+
   CaptureServer.Settings settings() {
     int colon = connectAddr.lastIndexOf(':');
     return new CaptureServer.Settings(
         clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
         replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds,
-        new Failover(Duration.ofNanos(JsonDuration.parseGo(kafkaSessionTimeout))));
+        new Failover(Duration.ofNanos(JsonDuration.parseGo(kafkaSessionTimeout))))
+        .withSecurity(ServerSecurity.of(caPath, certPath, keyPath, certAllowedCn, pd));
   }
 
   @Override
   public Integer call() throws Exception {
+    CaptureServer.Settings settings;
+    try {
+      settings = settings();
+    } catch (ServerSecurity.InvalidOptionException | TlsConfigException e) {
+      System.err.println("Error: " + (e instanceof TlsConfigException t ? t.errorMsg() : e.getMessage()));
+      return 1;
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    CaptureServer server = CaptureServer.start(settings());
+    CaptureServer server = CaptureServer.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stop.countDown();

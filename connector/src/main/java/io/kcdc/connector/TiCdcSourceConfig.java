@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.security.Credential;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -28,6 +29,11 @@ public final class TiCdcSourceConfig extends AbstractConfig {
   public static final String TOPIC_PARTITIONS = "topic.partitions";
   public static final String RESOLVED_TS_INTERVAL_MS = "kv.resolved.ts.interval.ms";
   public static final String MEMORY_QUOTA_BYTES = "memory.quota.bytes";
+  /** TiCDC's {@code --ca/--cert/--key/--cert-allowed-cn} for the PD and TiKV channels (docs/security.md). */
+  public static final String TLS_CA_PATH = "tls.ca.path";
+  public static final String TLS_CERT_PATH = "tls.cert.path";
+  public static final String TLS_KEY_PATH = "tls.key.path";
+  public static final String TLS_CERT_ALLOWED_CN = "tls.cert.allowed.cn";
   /** Set by the connector on each task: its index and the task count (tables are assigned by id). */
   public static final String TASK_INDEX = "task.index";
   public static final String TASK_COUNT = "task.count";
@@ -58,6 +64,14 @@ public final class TiCdcSourceConfig extends AbstractConfig {
           "How often a table's resolved ts is emitted when it advanced."),
       new ConfigField(MEMORY_QUOTA_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1 << 16), Importance.LOW,
           "Bytes of pulled changes a task buffers before it stops reading from TiKV."),
+      new ConfigField(TLS_CA_PATH, Type.STRING, "", null, Importance.MEDIUM,
+          "PEM file of the CA that signed the PD and TiKV certificates. With tls.cert.path and tls.key.path (all three or none) PD and TiKV are reached over TLS."),
+      new ConfigField(TLS_CERT_PATH, Type.STRING, "", null, Importance.MEDIUM,
+          "PEM certificate the connector presents to PD and TiKV."),
+      new ConfigField(TLS_KEY_PATH, Type.STRING, "", null, Importance.MEDIUM,
+          "PEM (PKCS#8) private key of tls.cert.path."),
+      new ConfigField(TLS_CERT_ALLOWED_CN, Type.LIST, "", null, Importance.LOW,
+          "When not empty, PD and TiKV certificates must carry one of these Common Names."),
       new ConfigField(TASK_INDEX, Type.INT, 0, ConfigDef.Range.atLeast(0), Importance.LOW,
           "Set by the connector for each task: the task's index. A task captures the tables whose id modulo the task count is its index, including tables created later."),
       new ConfigField(TASK_COUNT, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW,
@@ -113,6 +127,16 @@ public final class TiCdcSourceConfig extends AbstractConfig {
 
   public List<String> pdAddresses() {
     return getList(PD_ADDRESSES);
+  }
+
+  /**
+   * The credential for PD and TiKV; {@link Credential#NONE} for plain text.
+   *
+   * @throws io.kcdc.common.security.TlsConfigException if the files are incomplete or unusable
+   */
+  public Credential credential() {
+    return new Credential(getString(TLS_CA_PATH), getString(TLS_CERT_PATH), getString(TLS_KEY_PATH),
+        getList(TLS_CERT_ALLOWED_CN)).validate();
   }
 
   public long startTs() {

@@ -43,7 +43,7 @@ public final class TiCdcSourceConnector extends SourceConnector {
   public void start(Map<String, String> props) {
     this.props = Map.copyOf(props);
     TiCdcSourceConfig config = new TiCdcSourceConfig(props);
-    try (ChannelPool channels = new ChannelPool();
+    try (ChannelPool channels = new ChannelPool(config.credential());
         PdClient pd = new PdClient(config.pdAddresses(), channels, Backoff.DEFAULT)) {
       checkStartTs(config.startTs(), pd.getGcSafePoint());
       KvClient kv = new KvClient(new RegionCache(pd), channels, Backoff.DEFAULT);

@@ -121,7 +121,7 @@ public final class TiCdcSourceTask extends SourceTask {
     selection = new TableSelection(config.tableFilter(), config.forceReplicate());
     taskPartition = taskPartition(config.changefeedId(), config.taskIndex(), config.taskCount());
     try {
-      channels = new ChannelPool();
+      channels = new ChannelPool(config.credential());
       pd = new PdClient(config.pdAddresses(), channels, Backoff.DEFAULT);
       regions = new RegionCache(pd);
       KvClient kv = new KvClient(regions, channels, Backoff.DEFAULT);

@@ -1,5 +1,6 @@
 package io.kcdc.upstream;
 
+import io.kcdc.common.security.Credential;
 import io.kcdc.upstream.cluster.EmbeddedCluster;
 import io.kcdc.upstream.kv.TxnKv;
 import io.kcdc.upstream.mysql.MySqlServer;
@@ -41,7 +42,8 @@ public final class EmbeddedUpstream implements AutoCloseable {
         .pdPort(config.pdPort)
         .stores(config.stores)
         .resolvedTsInterval(config.resolvedTsInterval)
-        .splitKeys(config.splitKeys);
+        .splitKeys(config.splitKeys)
+        .tls(config.tls);
     if (config.adminPort >= 0) {
       cb.adminPort(config.adminPort);
     }
@@ -132,10 +134,14 @@ public final class EmbeddedUpstream implements AutoCloseable {
   /**
    * Runs until killed: {@code --pd-port} (default 2379), {@code --mysql-port} (default 4000),
    * {@code --host} for the MySQL server (default 127.0.0.1), {@code --stores}, {@code
-   * --resolved-ts-interval-ms}.
+   * --resolved-ts-interval-ms}; {@code --ca}, {@code --cert}, {@code --key} serve PD and TiKV over TLS
+   * with client-certificate authentication.
    */
   public static void main(String[] args) throws InterruptedException {
     Builder b = builder().pdPort(2379).mysqlPort(4000);
+    String ca = "";
+    String cert = "";
+    String key = "";
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value;
@@ -155,10 +161,15 @@ public final class EmbeddedUpstream implements AutoCloseable {
         case "--stores" -> b.stores(Integer.parseInt(value));
         case "--admin-port" -> b.adminPort(Integer.parseInt(value));
         case "--resolved-ts-interval-ms" -> b.resolvedTsInterval(Duration.ofMillis(Long.parseLong(value)));
+        case "--ca" -> ca = value;
+        case "--cert" -> cert = value;
+        case "--key" -> key = value;
         default -> throw new IllegalArgumentException("unknown flag " + arg
-            + " (flags: --pd-port, --mysql-port, --host, --stores, --admin-port, --resolved-ts-interval-ms)");
+            + " (flags: --pd-port, --mysql-port, --host, --stores, --admin-port, --resolved-ts-interval-ms,"
+            + " --ca, --cert, --key)");
       }
     }
+    b.tls(new Credential(ca, cert, key, List.of()));
     EmbeddedUpstream upstream = b.build().start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -178,6 +189,13 @@ public final class EmbeddedUpstream implements AutoCloseable {
     private int adminPort = -1;
     private Duration resolvedTsInterval = Duration.ofSeconds(1);
     private final List<byte[]> splitKeys = new ArrayList<>();
+    private Credential tls = Credential.NONE;
+
+    /** Serve PD and TiKV over TLS with client-certificate authentication (see {@link EmbeddedCluster.Builder#tls}). */
+    public Builder tls(Credential credential) {
+      this.tls = credential;
+      return this;
+    }
 
     public Builder pdPort(int port) {
       this.pdPort = port;

@@ -22,14 +22,22 @@ public final class Etcd implements AutoCloseable {
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
+  private final Tls tls;
   private ChildProcess process;
 
-  private Etcd(Lifecycle lifecycle, int clientPort, int peerPort) {
+  private Etcd(Lifecycle lifecycle, int clientPort, int peerPort, Tls tls) {
     this.lifecycle = lifecycle;
     this.dataDir = lifecycle.dataDir();
     this.clientPort = clientPort;
     this.peerPort = peerPort;
+    this.tls = tls;
   }
+
+  /**
+   * Client TLS: etcd serves {@code https} with {@code cert} and requires client certificates signed
+   * by the CA at {@code caPath} ({@code --client-cert-auth}); peers stay plain (one member).
+   */
+  public record Tls(java.nio.file.Path caPath, TestCertificates.Issued cert) {}
 
   public static Builder builder() {
     return new Builder();
@@ -45,7 +53,7 @@ public final class Etcd implements AutoCloseable {
     lifecycle.checkStartable(isRunning(), clientUrl());
     Files.createDirectories(dataDir);
     String peerUrl = "http://127.0.0.1:" + peerPort;
-    process = ChildProcess.start("etcd", List.of(
+    List<String> command = new java.util.ArrayList<>(List.of(
         "etcd",
         "--name", MEMBER,
         "--data-dir", dataDir.resolve("data").toString(),
@@ -54,7 +62,16 @@ public final class Etcd implements AutoCloseable {
         "--listen-peer-urls", peerUrl,
         "--initial-advertise-peer-urls", peerUrl,
         "--initial-cluster", MEMBER + "=" + peerUrl,
-        "--initial-cluster-state", "new"), dataDir.resolve("etcd.log"), null);
+        "--initial-cluster-state", "new"));
+    if (tls != null) {
+      // etcd's client TLS flags (docs/testkit.md, "TLS").
+      command.addAll(List.of(
+          "--cert-file", tls.cert().certPath().toString(),
+          "--key-file", tls.cert().keyPath().toString(),
+          "--trusted-ca-file", tls.caPath().toString(),
+          "--client-cert-auth"));
+    }
+    process = ChildProcess.start("etcd", command, dataDir.resolve("etcd.log"), null);
     try {
       awaitHealthy();
     } catch (IOException | RuntimeException e) {
@@ -66,6 +83,9 @@ public final class Etcd implements AutoCloseable {
 
   private void awaitHealthy() throws IOException {
     Http http = Http.to(clientUrl()).withTimeout(Duration.ofSeconds(1));
+    if (tls != null) {
+      http = http.withSslContext(tls.cert().sslContext());
+    }
     long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -106,9 +126,14 @@ public final class Etcd implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** e.g. {@code http://127.0.0.1:2389}. */
+  /** e.g. {@code http://127.0.0.1:2389}, {@code https://...} with TLS. */
   public String clientUrl() {
-    return "http://127.0.0.1:" + clientPort;
+    return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
+  }
+
+  /** The TLS settings, or null for plain text. */
+  public Tls tls() {
+    return tls;
   }
 
   public int clientPort() {
@@ -137,8 +162,15 @@ public final class Etcd implements AutoCloseable {
     private Path dataDir;
     private int clientPort;
     private int peerPort;
+    private Tls tls;
 
     private Builder() {}
+
+    /** Serve clients over TLS with client-certificate authentication (default: plain text). */
+    public Builder tls(java.nio.file.Path caPath, TestCertificates.Issued cert) {
+      this.tls = new Tls(caPath, cert);
+      return this;
+    }
 
     /** Default: a new temp dir, deleted by {@link Etcd#close}. */
     public Builder dataDir(Path dataDir) {
@@ -158,7 +190,8 @@ public final class Etcd implements AutoCloseable {
 
     /** The member, not started yet. */
     public Etcd build() {
-      return new Etcd(new Lifecycle("etcd", dataDir), FreePorts.orPick(clientPort), FreePorts.orPick(peerPort));
+      return new Etcd(new Lifecycle("etcd", dataDir), FreePorts.orPick(clientPort), FreePorts.orPick(peerPort),
+          tls);
     }
   }
 }

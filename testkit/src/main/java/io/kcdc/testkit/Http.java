@@ -26,16 +26,18 @@ public final class Http {
   private final String baseUrl;
   private final Duration timeout;
   private final Map<String, String> headers;
+  private final HttpClient client;
 
-  private Http(String baseUrl, Duration timeout, Map<String, String> headers) {
+  private Http(String baseUrl, Duration timeout, Map<String, String> headers, HttpClient client) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.timeout = timeout;
     this.headers = headers;
+    this.client = client;
   }
 
   /** A client of {@code baseUrl}, e.g. {@code http://127.0.0.1:8300}; paths are appended to it. */
   public static Http to(String baseUrl) {
-    return new Http(baseUrl, TIMEOUT, Map.of("Content-Type", "application/json"));
+    return new Http(baseUrl, TIMEOUT, Map.of("Content-Type", "application/json"), CLIENT);
   }
 
   /** A client of {@code http://127.0.0.1:<port>}. */
@@ -45,14 +47,20 @@ public final class Http {
 
   /** The same client with another request timeout (default 30 s). */
   public Http withTimeout(Duration timeout) {
-    return new Http(baseUrl, timeout, headers);
+    return new Http(baseUrl, timeout, headers, client);
+  }
+
+  /** The same client over TLS with {@code ssl} (e.g. {@link TestCertificates.Issued#sslContext()}) for https URLs. */
+  public Http withSslContext(javax.net.ssl.SSLContext ssl) {
+    return new Http(baseUrl, timeout, headers,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build());
   }
 
   /** The same client with a header set on every request (replacing one of that name). */
   public Http withHeader(String name, String value) {
     Map<String, String> more = new LinkedHashMap<>(headers);
     more.put(name, value);
-    return new Http(baseUrl, timeout, Map.copyOf(more));
+    return new Http(baseUrl, timeout, Map.copyOf(more), client);
   }
 
   public String baseUrl() {
@@ -80,7 +88,7 @@ public final class Http {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::setHeader);
-    HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Response(r.statusCode(), r.body());
   }
 

@@ -122,6 +122,7 @@ public final class ApiServer implements AutoCloseable {
     app.post(V2 + "/tso", ctx -> {
       UpstreamConfig req = bind(ctx, UpstreamConfig.class);
       requireKnownUpstream(req.id());
+      requireServersUpstream(req);
       long ts = upstream.currentTso();
       indented(ctx, new V2Models.Tso(Tso.physical(ts), Tso.logical(ts)));
     });
@@ -136,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
     app.delete(V2 + "/unsafe/service_gc_safepoint", owner(ctx -> {
       UpstreamConfig req = bind(ctx, UpstreamConfig.class);
       requireKnownUpstream(req.id());
+      requireServersUpstream(req);
       try {
         // TiCDC's RemoveServiceGCSafepoint: TTL 0 and safepoint MaxUint64.
         upstream.updateServiceGcSafePoint(view.gcServiceId(), 0, -1L);
@@ -149,7 +151,12 @@ public final class ApiServer implements AutoCloseable {
       requireNonZero(req.regionId(), "RegionID");
       requireNonZero(req.ts(), "Ts");
       try {
-        upstream.resolveLock(req.regionId(), req.ts(), req.pdAddrs() == null ? List.of() : req.pdAddrs());
+        List<String> pdAddrs = req.pdAddrs() == null ? List.of() : req.pdAddrs();
+        io.kcdc.common.security.Credential credential = new io.kcdc.common.security.Credential(
+            req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn());
+        upstream.resolveLock(req.regionId(), req.ts(), pdAddrs, credential);
+      } catch (io.kcdc.common.security.TlsConfigException e) {
+        throw CdcError.UNCLASSIFIED.gen(e.errorMsg());
       } catch (UnsupportedOperationException e) {
         // TiCDC answers 503 without a body when it has no TiKV storage to resolve locks with.
         ctx.status(503).result(new byte[0]);
@@ -173,8 +180,24 @@ public final class ApiServer implements AutoCloseable {
         .increment());
   }
 
+  /**
+   * TiCDC's {@code withUpstreamConfig} (tso, service GC safepoint): an upstream id wins over PDs; PDs are
+   * reached with the request's paths but no CN list, a failure wrapped in ErrInternalServerError.
+   */
+  private void requireServersUpstream(UpstreamConfig req) {
+    if (req.id() != null && req.id() > 0) {
+      return;
+    }
+    NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(),
+        NamedUpstream.credential(req.caPath(), req.certPath(), req.keyPath(), List.of()),
+        CdcError.INTERNAL_SERVER_ERROR::wrap);
+  }
+
   /** {@code POST /verify_table}: the tables the filter matches at {@code start_ts} (now if 0), by eligibility. */
   private V2Models.Tables verifyTable(VerifyTableConfig req) {
+    // verifyTable opens a TiKV store with the request's PDs and credential (ErrNewStore when it cannot).
+    NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(), NamedUpstream.credential(
+        req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn()), CdcError.NEW_STORE::wrap);
     ReplicaConfig config;
     try {
       config = ReplicaConfigs.mergeOnDefaults(req.replicaConfig());
@@ -271,7 +294,12 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts listening; port 0 picks a free port. */
   public ApiServer start(String host, int port) {
-    server = new JettyServer(host, port, app);
+    return start(host, port, io.kcdc.common.security.Credential.NONE);
+  }
+
+  /** Starts listening, over HTTPS when {@code security} has paths (docs/security.md). */
+  public ApiServer start(String host, int port, io.kcdc.common.security.Credential security) {
+    server = new JettyServer(host, port, app, security);
     server.start();
     return this;
   }

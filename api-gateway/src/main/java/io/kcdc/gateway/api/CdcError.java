@@ -90,6 +90,8 @@ public enum CdcError {
       401),
   UNAUTHORIZED("CDC:ErrUnauthorized", "user %s unauthorized, error: %s", 401),
   /** A plain error without an RFC code ({@code error_code: ""}), e.g. "election: no leader". */
+  NEW_STORE("CDC:ErrNewStore", "new store failed", 500),
+  UPSTREAM_MISS_MATCH("CDC:ErrUpstreamMissMatch", "upstream missmatch,old: %d, new %d", 500),
   UNCLASSIFIED("", "%s", 500);
 
   /**

@@ -86,8 +86,33 @@ public final class ChangefeedService {
     }
   }
 
+  /**
+   * The upstream key of a new changefeed (TiCDC's {@code createChangefeed}, docs/security.md): the
+   * server's upstream, or the PDs the request names reached with its credential. Those must be
+   * the server's upstream cluster: the data path runs on the server's upstream connections.
+   */
+  private UpstreamInfo upstreamInfo(ChangefeedConfig req) {
+    List<String> pdAddrs = req.pdAddrs() == null ? List.of() : req.pdAddrs();
+    if (pdAddrs.isEmpty()) {
+      io.kcdc.common.security.Credential own = upstream.credential();
+      return new UpstreamInfo(upstream.clusterId(), String.join(",", upstream.pdEndpoints()), own.keyPath(),
+          own.certPath(), own.caPath(), own.certAllowedCn().isEmpty() ? null : own.certAllowedCn());
+    }
+    io.kcdc.common.security.Credential requested = new io.kcdc.common.security.Credential(
+        req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn());
+    // createChangefeed wraps getPDClient's error in ErrAPIGetPDClientFailed (again, for a client failure).
+    long id = NamedUpstream.clusterId(upstream, pdAddrs, requested, CdcError.API_GET_PD_CLIENT_FAILED::wrap);
+    if (id != upstream.clusterId()) {
+      throw CdcError.UPSTREAM_MISS_MATCH.gen(upstream.clusterId(), id);
+    }
+    return new UpstreamInfo(id, String.join(",", pdAddrs), requested.keyPath(), requested.certPath(),
+        requested.caPath(), req.certAllowedCn());
+  }
+
   /** {@code POST /changefeeds}. */
   public ChangeFeedInfo create(ChangefeedConfig req) {
+    // As TiCDC: the PDs a request names are reached before anything else is checked.
+    UpstreamInfo up = upstreamInfo(req);
     String namespace = req.namespace() == null || req.namespace().isEmpty()
         ? ChangefeedId.DEFAULT_NAMESPACE : req.namespace();
     ChangefeedIds.requireValidNamespace(namespace);
@@ -129,8 +154,6 @@ public final class ChangefeedService {
         view.version(), currentTso);
     runtime.validate(info);
     requireEligibleTables(config, startTs);
-    UpstreamInfo up = new UpstreamInfo(
-        upstream.clusterId(), String.join(",", upstream.pdEndpoints()), "", "", "", null);
     if (!meta.createChangefeed(info, Optional.of(up))) {
       throw CdcError.META_OP_FAILED.gen("Create changefeed " + cfId);
     }
@@ -308,10 +331,16 @@ public final class ChangefeedService {
     long pullerLag = Tso.physical(pullerResolved) - Tso.physical(checkpoint);
     long nowMs;
     try {
+      // PDs named in the body are reached with its credential first, as TiCDC's getPDClient does.
+      List<String> pdAddrs = body.map(ChangefeedConfig::pdAddrs).orElse(List.of());
+      NamedUpstream.clusterId(upstream, pdAddrs == null ? List.of() : pdAddrs, body.map(b ->
+          NamedUpstream.credential(b.caPath(), b.certPath(), b.keyPath(), b.certAllowedCn()))
+          .orElse(io.kcdc.common.security.Credential.NONE), e -> CdcError.UNCLASSIFIED.gen(e.getMessage()));
       nowMs = Tso.physical(upstream.currentTso());
     } catch (RuntimeException e) {
-      String err = (e instanceof CdcException c && c.error() == CdcError.API_GET_PD_CLIENT_FAILED
-          ? c : CdcError.API_GET_PD_CLIENT_FAILED.wrap(e)).errorMsg();
+      String err = e instanceof CdcException c
+          && (c.error() == CdcError.API_GET_PD_CLIENT_FAILED || c.error() == CdcError.UNCLASSIFIED)
+          ? c.errorMsg() : CdcError.API_GET_PD_CLIENT_FAILED.wrap(e).errorMsg();
       String message = pullerLag > checkpointMs
           ? err + ". Besides the data is not finish syncing"
           : err + ". You should check the pd status first. If pd status is normal, means we don't finish sync data. "
@@ -367,6 +396,9 @@ public final class ChangefeedService {
 
   /** {@code POST .../resume}: stopped, failed and finished changefeeds run again. */
   public void resume(ChangefeedId id, ResumeChangefeedConfig req) {
+    // resumeChangefeed wraps getPDClient's error in ErrAPIInvalidParam.
+    NamedUpstream.requireServersUpstream(upstream, req.pdAddrs(), NamedUpstream.credential(
+        req.caPath(), req.certPath(), req.keyPath(), req.certAllowedCn()), CdcError.API_INVALID_PARAM::wrap);
     long overwrite = req.overwriteCheckpointTs() == null ? 0 : requireUint(req.overwriteCheckpointTs(), "overwrite_checkpoint_ts");
     requireInfo(id);
     if (overwrite > 0) {

@@ -25,13 +25,23 @@ public final class OwnerForwarder {
 
   private final ClusterView view;
   private final HttpClient http;
+  private final String scheme;
 
   public OwnerForwarder(ClusterView view) {
+    this(view, io.kcdc.common.security.Credential.NONE);
+  }
+
+  /** With TLS (the server's credential), the owner is called over HTTPS with this capture's certificate, as TiCDC does. */
+  public OwnerForwarder(ClusterView view, io.kcdc.common.security.Credential security) {
     this.view = view;
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder b = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
+    if (!security.isEmpty()) {
+      b.sslContext(security.httpContext(false));
+    }
+    this.http = b.build();
+    this.scheme = security.isEmpty() ? "http://" : "https://";
   }
 
   public void forward(ApiContext ctx, String ownerId) throws IOException, InterruptedException {
@@ -43,7 +53,7 @@ public final class OwnerForwarder {
     String address = captures.stream().filter(c -> c.id().equals(ownerId)).map(CaptureInfo::address)
         .findFirst().orElseThrow(() -> CdcError.OWNER_NOT_FOUND.gen());
     String query = ctx.queryString();
-    URI target = URI.create("http://" + address + ctx.path() + (query == null ? "" : "?" + query));
+    URI target = URI.create(scheme + address + ctx.path() + (query == null ? "" : "?" + query));
     HttpRequest.Builder req = HttpRequest.newBuilder(target)
         .timeout(Duration.ofSeconds(60))
         .method(ctx.method(), HttpRequest.BodyPublishers.ofByteArray(ctx.bodyAsBytes()));

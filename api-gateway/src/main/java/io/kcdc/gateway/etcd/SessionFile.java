@@ -57,10 +57,16 @@ public final class SessionFile {
    * started again.
    */
   public static void revokePrevious(java.util.List<String> etcdEndpoints, Path file) {
+    revokePrevious(etcdEndpoints, io.kcdc.common.security.Credential.NONE, file);
+  }
+
+  /** {@link #revokePrevious(java.util.List, Path)} over TLS with {@code security}. */
+  public static void revokePrevious(java.util.List<String> etcdEndpoints, io.kcdc.common.security.Credential security,
+      Path file) {
     if (read(file).isEmpty()) {
       return;
     }
-    try (Client client = Client.builder().endpoints(etcdEndpoints.toArray(String[]::new)).build()) {
+    try (Client client = EtcdClients.connect(etcdEndpoints, security)) {
       revokePrevious(client, file);
     }
   }

@@ -1,5 +1,6 @@
 package io.kcdc.gateway.owner;
 
+import io.kcdc.common.security.Credential;
 import java.util.List;
 
 /** The upstream PD as the control plane needs it. */
@@ -16,6 +17,22 @@ public interface UpstreamClient {
   /** The PD cluster id ({@code upstream_id}). */
   long clusterId();
 
+  /** How this upstream is reached: the server's {@code --ca/--cert/--key/--cert-allowed-cn}. */
+  default Credential credential() {
+    return Credential.NONE;
+  }
+
+  /**
+   * The cluster id of the PD at {@code pdAddrs}, reached with {@code credential} (TiCDC's
+   * {@code getPDClient} for a request that names PDs).
+   *
+   * @throws io.kcdc.common.security.TlsConfigException if the credential's files are unusable
+   * @throws RuntimeException if no PD answers (also when the TLS handshake fails)
+   */
+  default long clusterIdOf(List<String> pdAddrs, Credential credential) {
+    throw new UnsupportedOperationException("this upstream client cannot reach other PDs");
+  }
+
   /** PD endpoints, written to the upstream key; empty if unknown. */
   default List<String> pdEndpoints() {
     return List.of();
@@ -24,11 +41,11 @@ public interface UpstreamClient {
   /**
    * Resolves the locks of region {@code regionId} with a start ts up to {@code maxVersion}, as
    * TiCDC's lock resolver does (docs/lock-resolving.md): on this upstream, or on the cluster of
-   * {@code pdAddrs} when that is not empty.
+   * {@code pdAddrs} (reached with {@code credential}) when that is not empty.
    *
    * @throws UnsupportedOperationException if this client cannot reach TiKV
    */
-  default void resolveLock(long regionId, long maxVersion, List<String> pdAddrs) {
+  default void resolveLock(long regionId, long maxVersion, List<String> pdAddrs, Credential credential) {
     throw new UnsupportedOperationException("this upstream client cannot resolve locks");
   }
 

@@ -50,11 +50,11 @@ public final class DdlCoordinator implements AutoCloseable {
    * @param sink the changefeed's owner writes; closed with this coordinator
    * @param targetTs the changefeed's {@code target_ts}, 0 for none: the barrier stops there
    */
-  public DdlCoordinator(String changefeed, List<String> pdAddresses, long checkpointTs, long targetTs,
-      TableSelection selection, EventFilter eventFilter, DdlSink sink, long resolvedTsIntervalMs) {
+  public DdlCoordinator(String changefeed, List<String> pdAddresses, io.kcdc.common.security.Credential security, long checkpointTs,
+      long targetTs, TableSelection selection, EventFilter eventFilter, DdlSink sink, long resolvedTsIntervalMs) {
     this.changefeed = changefeed;
     this.sink = sink;
-    this.channels = new ChannelPool();
+    this.channels = new ChannelPool(security);
     try {
       this.pd = new PdClient(pdAddresses, channels, Backoff.DEFAULT);
       RegionCache regions = new RegionCache(pd);

@@ -38,6 +38,12 @@ public final class ConnectorConfigs {
    */
   public static Map<String, String> of(
       ChangefeedInfo info, List<String> pdAddresses, long startTs, int rowPartitions, int tasksMax) {
+    return of(info, pdAddresses, io.kcdc.common.security.Credential.NONE, startTs, rowPartitions, tasksMax);
+  }
+
+  /** {@link #of} with the server's credential for PD and TiKV (set only when it has paths). */
+  public static Map<String, String> of(ChangefeedInfo info, List<String> pdAddresses, io.kcdc.common.security.Credential security,
+      long startTs, int rowPartitions, int tasksMax) {
     ReplicaConfig rc = info.config() == null ? ReplicaConfig.defaults() : info.config();
     List<String> rules =
         rc.filter() == null || rc.filter().rules() == null || rc.filter().rules().isEmpty()
@@ -55,6 +61,12 @@ public final class ConnectorConfigs {
     c.put(TiCdcSourceConfig.CHANGEFEED_ID, info.id());
     c.put(TiCdcSourceConfig.CHANGEFEED_NAMESPACE, info.namespace());
     c.put(TiCdcSourceConfig.PD_ADDRESSES, String.join(",", pdAddresses));
+    if (!security.isEmpty()) {
+      c.put(TiCdcSourceConfig.TLS_CA_PATH, security.caPath());
+      c.put(TiCdcSourceConfig.TLS_CERT_PATH, security.certPath());
+      c.put(TiCdcSourceConfig.TLS_KEY_PATH, security.keyPath());
+      c.put(TiCdcSourceConfig.TLS_CERT_ALLOWED_CN, String.join(",", security.certAllowedCn()));
+    }
     c.put(TiCdcSourceConfig.START_TS, Long.toUnsignedString(startTs));
     c.put(TiCdcSourceConfig.FILTER_RULES, toJson(rules));
     c.put(TiCdcSourceConfig.FILTER_CASE_SENSITIVE, Boolean.toString(Boolean.TRUE.equals(rc.caseSensitive())));

@@ -37,9 +37,20 @@ import org.slf4j.LoggerFactory;
 public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaChangefeedRuntime.class);
 
-  /** Settings of the data path every changefeed of this cluster shares. */
+  /**
+   * Settings of the data path every changefeed of this cluster shares.
+   *
+   * @param security the server's credential for PD and TiKV (the connector's {@code tls.*} settings)
+   */
   public record Settings(
-      String bootstrapServers, List<String> pdAddresses, int rowPartitions, int tasksMax, String selfAddress) {}
+      String bootstrapServers, List<String> pdAddresses, int rowPartitions, int tasksMax, String selfAddress,
+      io.kcdc.common.security.Credential security) {
+    /** Plain-text upstream. */
+    public Settings(String bootstrapServers, List<String> pdAddresses, int rowPartitions, int tasksMax,
+        String selfAddress) {
+      this(bootstrapServers, pdAddresses, rowPartitions, tasksMax, selfAddress, io.kcdc.common.security.Credential.NONE);
+    }
+  }
 
   private final Settings settings;
   private final ConnectRestClient connect;
@@ -108,7 +119,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
         k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id())));
     coordinator(info, checkpointTs);
     Map<String, String> desired =
-        ConnectorConfigs.of(info, settings.pdAddresses(), checkpointTs, settings.rowPartitions(), settings.tasksMax());
+        ConnectorConfigs.of(info, settings.pdAddresses(), settings.security(), checkpointTs, settings.rowPartitions(),
+            settings.tasksMax());
     Optional<JsonNode> running = connect.config(name);
     if (running.isEmpty() || !ConnectorConfigs.sameExceptStart(asMap(running.get()), desired)) {
       LOG.info("configuring connector {} from ts {}", name, Long.toUnsignedString(checkpointTs));
@@ -140,7 +152,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     try {
       DdlSink sink = new DdlSink(sinks.ownerTarget(info, InternalTopics.rows(info.namespace(), info.id()),
           settings.rowPartitions(), InternalTopics.progress(info.namespace(), info.id())));
-      c = new DdlCoordinator(info.id(), settings.pdAddresses(), checkpointTs, info.targetTs(),
+      c = new DdlCoordinator(info.id(), settings.pdAddresses(), settings.security(), checkpointTs, info.targetTs(),
           ConnectorConfigs.selection(info),
           EventFilter.of(sinks.eventFilter(info)), sink, DDL_RESOLVED_INTERVAL_MS);
     } catch (RuntimeException e) {

@@ -25,8 +25,9 @@ import java.util.List;
 public final class UpstreamTables {
   private UpstreamTables() {}
 
-  public static VerifiedTables verify(List<String> pdAddresses, long ts, List<String> rules, boolean caseSensitive) {
-    try (ChannelPool channels = new ChannelPool();
+  public static VerifiedTables verify(List<String> pdAddresses, io.kcdc.common.security.Credential security, long ts, List<String> rules,
+      boolean caseSensitive) {
+    try (ChannelPool channels = new ChannelPool(security);
         PdClient pd = new PdClient(pdAddresses, channels, Backoff.DEFAULT)) {
       SchemaSnapshot snapshot = new SchemaLoader(new KvClient(new RegionCache(pd), channels, Backoff.DEFAULT)).load(ts);
       return split(snapshot, TableFilter.parse(rules, caseSensitive));

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.kcdc.common.security.Credential;
 import io.kcdc.tidb.Codec;
 import io.kcdc.upstream.kv.MvccStore;
 import io.kcdc.upstream.kv.MvccTxnKv;
@@ -55,6 +56,7 @@ public final class EmbeddedCluster implements AutoCloseable {
   private final MvccStore store = new MvccStore();
   private final MvccTxnKv txnKv;
   private final TikvVersion tikvVersion;
+  private final Credential tls;
   private final RegionTable regions;
   private final FeedFaults feedFaults = new FeedFaults();
   private final ServiceSafePoints serviceSafePoints = new ServiceSafePoints();
@@ -75,6 +77,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     this.adminPort = b.adminPort;
     this.resolvedTsInterval = b.resolvedTsInterval;
     this.tikvVersion = b.tikvVersion;
+    this.tls = b.tls;
     this.tso = new TimestampOracle(System::currentTimeMillis, b.tsoSuffixBits, b.tsoSuffix);
     this.txnKv = new MvccTxnKv(store, tso);
     AtomicLong ids = new AtomicLong();
@@ -88,7 +91,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     regions.spreadLeaders();
     for (long storeId : storeIds) {
       StoreContext ctx = new StoreContext(clusterId, storeId, store, regions, feedFaults, tikvVersion);
-      stores.put(storeId, new StoreServer(ctx, HOST));
+      stores.put(storeId, new StoreServer(ctx, HOST, tls));
     }
     faults = new ClusterFaults(regions, Collections.unmodifiableMap(stores), feedFaults);
   }
@@ -103,9 +106,14 @@ public final class EmbeddedCluster implements AutoCloseable {
       for (StoreServer s : stores.values()) {
         s.start(0);
       }
-      Server pd = NettyServerBuilder.forAddress(new InetSocketAddress(HOST, pdPort))
-          .addService(new PdService(clusterId, () -> pdAddress, tso, regions, this::stores, serviceSafePoints,
-              store::gcSafePoint))
+      NettyServerBuilder pdBuilder = NettyServerBuilder.forAddress(new InetSocketAddress(HOST, pdPort));
+      if (tls.isTlsEnabled()) {
+        pdBuilder.sslContext(tls.grpcServerContext());
+      }
+      String scheme = tls.isTlsEnabled() ? "https://" : "http://";
+      Server pd = pdBuilder
+          .addService(new PdService(clusterId, () -> scheme + pdAddress, tso, regions, this::stores,
+              serviceSafePoints, store::gcSafePoint))
           .addService(new HealthStatusManager().getHealthService())
           .permitKeepAliveTime(5, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
@@ -305,6 +313,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private TikvVersion tikvVersion = TikvVersion.V8_5;
     private int tsoSuffixBits;
     private long tsoSuffix;
+    private Credential tls = Credential.NONE;
 
     /** The TiKV release whose ChangeData behaviour the stores follow (default 8.5). */
     public Builder tikvVersion(TikvVersion version) {
@@ -349,6 +358,16 @@ public final class EmbeddedCluster implements AutoCloseable {
     /** Port of the admin HTTP endpoint (faults, regions); 0 picks a free one; unset: no endpoint. */
     public Builder adminPort(int port) {
       this.adminPort = port;
+      return this;
+    }
+
+    /**
+     * Serve PD and every TiKV store over TLS with this credential's certificate, and require
+     * client certificates signed by its CA (as a TiDB cluster with {@code cluster-ssl-*} set does;
+     * docs/security.md). Default: plain text.
+     */
+    public Builder tls(Credential credential) {
+      this.tls = credential.validate();
       return this;
     }
 

@@ -5,6 +5,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.kcdc.common.security.Credential;
 import io.kcdc.upstream.tikv.ChangeDataService;
 import io.kcdc.upstream.tikv.FeatureGate;
 import io.kcdc.upstream.tikv.StoreContext;
@@ -18,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 final class StoreServer {
   private final StoreContext ctx;
   private final String host;
+  private final Credential tls;
   private volatile ChangeDataService changeData;
   private volatile StoreInfo info;
   private Server server;
 
-  StoreServer(StoreContext ctx, String host) {
+  StoreServer(StoreContext ctx, String host, Credential tls) {
     this.ctx = ctx;
     this.host = host;
+    this.tls = tls;
   }
 
   long storeId() {
@@ -43,7 +46,11 @@ final class StoreServer {
   synchronized void start(int port) throws IOException {
     ChangeDataService cds = new ChangeDataService(ctx);
     try {
-      server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+      NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+      if (tls.isTlsEnabled()) {
+        b.sslContext(tls.grpcServerContext());
+      }
+      server = b
           .addService(ServerInterceptors.intercept(cds, new FeatureGate()))
           .addService(new TikvKvService(ctx))
           // TiKV serves grpc.health.v1 (SERVING); PingCAP's Java client probes it before use.

@@ -30,7 +30,7 @@ public final class PdService extends PDGrpc.PDImplBase {
   private final LongSupplier gcSafePoint;
 
   /**
-   * @param pdAddress {@code host:port} this service is reachable at (known once the server is bound)
+   * @param pdAddress the client URL this service is reachable at, {@code http(s)://host:port} (known once the server is bound)
    */
   public PdService(long clusterId, Supplier<String> pdAddress, TimestampOracle tso, RegionTable regions,
       Supplier<List<StoreInfo>> stores) {
@@ -76,7 +76,7 @@ public final class PdService extends PDGrpc.PDImplBase {
 
   @Override
   public void getMembers(Pdpb.GetMembersRequest request, StreamObserver<Pdpb.GetMembersResponse> out) {
-    String url = "http://" + pdAddress.get();
+    String url = pdAddress.get();
     Pdpb.Member me = Pdpb.Member.newBuilder()
         .setName("pd-0")
         .setMemberId(clusterId ^ 0x5044L)
