@@ -65,7 +65,8 @@ public final class ChangefeedStreams implements AutoCloseable {
   /**
    * The largest record on a changefeed's internal paths: the rows topic, the sorter's changelog and the producers
    * that write them. A row change carries the row's new and old values, each up to TiDB's
-   * {@code txn-entry-size-limit} (6 MiB by default), so 32 MiB leaves room for both plus their framing.
+   * {@code txn-entry-size-limit} (6 MiB by default), so 32 MiB leaves room for both plus their framing
+   * (docs/large-rows.md).
    */
   public static final int INTERNAL_RECORD_MAX_BYTES = 32 << 20;
 

@@ -25,7 +25,7 @@ import org.rocksdb.WriteOptions;
  * in a temporary directory, opened on the first spill and deleted on {@link #close()}. The data is only a cache of
  * what TiKV sends again after a restart (a registration's incremental scan), so it is written without a WAL.
  *
- * <p>Thread-safe: the matchers of several streams share it.
+ * <p>Thread-safe: the matchers of several streams share it. See docs/large-rows.md#large-transactions.
  */
 public final class PrewriteSpill implements AutoCloseable {
   static {

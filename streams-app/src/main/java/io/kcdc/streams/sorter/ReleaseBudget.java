@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * How much a sorter task releases in one turn (one {@code process()} or punctuation): a release larger than that
  * is continued in the next turns, so every Streams transaction stays small however large the transaction upstream
- * was. A Streams transaction that runs longer than {@code transaction.timeout.ms} is aborted by the broker and the
+ * was (docs/large-rows.md#large-transactions). A Streams transaction that runs longer than {@code transaction.timeout.ms} is aborted by the broker and the
  * task fenced; an unbounded release of a million-row transaction would be aborted, replayed and aborted again.
  *
  * @param rowsPerTurn rows released at most per turn
