@@ -171,6 +171,9 @@ public final class ChangefeedStreams implements AutoCloseable {
       // ~18% more rows/s in PipelineBenchmark for ~150 ms more latency (rows wait for resolved ts anyway).
       p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
       p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), INTERNAL_RECORD_MAX_BYTES);
+      // A large release goes on in punctuations between polls; a poll that waits 100 ms (the default) for input that
+      // does not come left the thread idle a third of the time while a release was under way.
+      p.put(StreamsConfig.POLL_MS_CONFIG, 20);
       p.putAll(overrides);
       return p;
     }

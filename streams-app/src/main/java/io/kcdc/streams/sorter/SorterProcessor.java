@@ -213,7 +213,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       schemas.put(schemaKey(s.getTableId(), s.getSchemaVersion()), record.value());
       removedTables.onSchema(s.getTableId());
     } else if (payload instanceof RowChange row) {
-      buffer(row);
+      buffer(row, record.value());
     } else if (payload instanceof TableResolved r) {
       onResolved(r.getTableId(), r.getResolvedTs());
     } else if (payload instanceof Barrier b) {
@@ -228,7 +228,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  private void buffer(RowChange row) {
+  /** @param encoded the internal event as it came, stored as it is when the row is not split */
+  private void buffer(RowChange row, byte[] encoded) {
     long tableId = row.getTableId();
     TableState state = state(tableId);
     if (Long.compareUnsigned(row.getCommitTs(), state.checkpointTs()) <= 0) {
@@ -243,7 +244,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     for (RowChange r : rows) {
       Bytes key = SorterKey.of(tableId, r.getCommitTs(), r.getStartTs(), UpdateSplitter.dmlOrder(r), rawKey);
       if (!state.written(key, r.getCommitTs())) { // else written by the release under way
-        sorter.put(key, EVENTS.encode(new InternalEvent(r)));
+        sorter.put(key, r == row ? encoded : EVENTS.encode(new InternalEvent(r)));
       }
     }
   }
