@@ -2,7 +2,7 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.capture.connect.ConnectRestClient;
-import io.kcdc.capture.ddl.DdlCoordinator;
+import io.kcdc.capture.owner.DdlCoordinator;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.TiCdcSourceConfig;
 import io.kcdc.common.TableFilter;
@@ -18,7 +18,7 @@ import io.kcdc.streams.sink.SinkConfigException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import io.kcdc.capture.ddl.DdlSink;
+import io.kcdc.capture.owner.DdlSink;
 import io.kcdc.connector.tikv.Backoff;
 import java.time.Duration;
 import java.util.LinkedHashMap;
