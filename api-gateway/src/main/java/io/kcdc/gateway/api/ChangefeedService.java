@@ -2,6 +2,8 @@ package io.kcdc.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcdc.common.Tso;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.api.V2Models.CaptureTaskStatus;
 import io.kcdc.gateway.api.V2Models.ChangeFeedInfo;
 import io.kcdc.gateway.api.V2Models.ChangefeedCommonInfo;

@@ -1,5 +1,7 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;

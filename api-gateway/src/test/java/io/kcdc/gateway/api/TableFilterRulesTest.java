@@ -3,6 +3,7 @@ package io.kcdc.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdc.common.errors.CdcException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

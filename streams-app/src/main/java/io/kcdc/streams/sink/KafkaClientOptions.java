@@ -1,8 +1,8 @@
 package io.kcdc.streams.sink;
 
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_CLIENT_ID;
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_CONFIG;
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_REQUIRED_ACKS;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CLIENT_ID;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CONFIG;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_REQUIRED_ACKS;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;

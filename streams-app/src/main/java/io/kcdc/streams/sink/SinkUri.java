@@ -1,6 +1,6 @@
 package io.kcdc.streams.sink;
 
-import static io.kcdc.streams.sink.SinkConfigException.*;
+import static io.kcdc.common.errors.CdcError.*;
 
 import java.net.URI;
 import java.net.URISyntaxException;
