@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.capture.connect.ConnectRestClient;
 import io.kcdc.capture.ddl.DdlCoordinator;
 import io.kcdc.capture.ddl.DdlSink;
-import io.kcdc.common.TableFilter;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.TiCdcSourceConfig;
 import io.kcdc.connector.tikv.Backoff;
+import io.kcdc.gateway.api.TableFilterRules;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.RunningError;
 import io.kcdc.gateway.owner.ChangefeedProgress;
@@ -100,11 +100,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
         info.config() == null || info.config().filter() == null || info.config().filter().rules() == null
             ? List.of()
             : info.config().filter().rules();
-    try {
-      TableFilter.parse(rules, info.config() != null && Boolean.TRUE.equals(info.config().caseSensitive()));
-    } catch (TableFilter.InvalidRuleException e) {
-      throw CdcError.FILTER_RULE_INVALID.gen(e.getMessage());
-    }
+    TableFilterRules.validate(rules);
   }
 
   @Override
