@@ -1,5 +1,6 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcdc.common.Tso;
 import io.kcdc.common.errors.CdcError;
@@ -161,7 +162,7 @@ public final class ChangefeedService {
     }
     view.wakeOwner();
     return new ChangeFeedInfo(
-        info.upstreamId(), namespace, id, SinkUris.mask(info.sinkUri()), info.createTime(), startTs,
+        info.upstreamId(), namespace, id, SinkUriSecrets.mask(info.sinkUri()), info.createTime(), startTs,
         targetTs, 0, Json.MAPPER.valueToTree(config), ChangefeedState.NORMAL.value(), null,
         info.creatorVersion(), startTs, startTs, JsonTime.ofTso(startTs), null);
   }
@@ -237,7 +238,7 @@ public final class ChangefeedService {
         ? null : info.error().withoutTime();
     return new ChangeFeedInfo(
         info.upstreamId(), info.namespace(), info.id(),
-        maskSinkUri ? SinkUris.mask(info.sinkUri()) : info.sinkUri(), info.createTime(),
+        maskSinkUri ? SinkUriSecrets.mask(info.sinkUri()) : info.sinkUri(), info.createTime(),
         info.startTs(), info.targetTs(), info.adminJobType(), config, info.state().value(), error,
         info.creatorVersion(), resolved, checkpoint, JsonTime.ofTso(checkpoint), tasks);
   }

@@ -11,26 +11,6 @@ import io.kcdc.gateway.model.ReplicaConfigs;
 import org.junit.jupiter.api.Test;
 
 class SinkUrisTest {
-  @Test
-  void masksUserinfoPassword() {
-    assertThat(SinkUris.mask("mysql://root:secret@127.0.0.1:3306/"))
-        .isEqualTo("mysql://root:xxxxx@127.0.0.1:3306/");
-    assertThat(SinkUris.mask("mysql://root@127.0.0.1:3306/")).isEqualTo("mysql://root@127.0.0.1:3306/");
-  }
-
-  @Test
-  void masksSaslPasswordAndSortsTheQuery() {
-    assertThat(SinkUris.mask("kafka://h:9092/t?sasl-password=p%40ss&protocol=canal-json&sasl-user=u"))
-        .isEqualTo("kafka://h:9092/t?protocol=canal-json&sasl-password=xxxxx&sasl-user=u");
-  }
-
-  @Test
-  void leavesOtherUrisAlone() {
-    assertThat(SinkUris.mask("kafka://127.0.0.1:9092/topic?protocol=canal-json&partition-num=3"))
-        .isEqualTo("kafka://127.0.0.1:9092/topic?protocol=canal-json&partition-num=3");
-    assertThat(SinkUris.mask("blackhole://")).isEqualTo("blackhole://");
-  }
-
   private static ReplicaConfig config(String json) throws Exception {
     return ReplicaConfigs.mergeOnDefaults(Json.MAPPER.readTree(json));
   }

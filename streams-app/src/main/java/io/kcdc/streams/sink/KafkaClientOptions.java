@@ -4,6 +4,7 @@ import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CLIENT_ID;
 import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CONFIG;
 import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_REQUIRED_ACKS;
 
+import io.kcdc.common.sink.SinkUriSecrets;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +100,7 @@ public record KafkaClientOptions(
     @Override
     public String toString() {
       return "Sasl[mechanism=" + mechanism + ", user=" + user + ", password="
-          + (password == null ? null : SinkUri.MASK) + ", gssapi=" + gssapi + "]";
+          + (password == null ? null : SinkUriSecrets.MASK) + ", gssapi=" + gssapi + "]";
     }
   }
 

@@ -3,6 +3,7 @@ package io.kcdc.streams.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -386,7 +387,7 @@ class KafkaClientOptionsTest {
     assertThat(o.producerProperties("c").toString()).doesNotContain("TopSecret");
     assertThat(o.client().adminProperties("c").toString()).doesNotContain("TopSecret");
 
-    assertThat(SinkUri.mask("kafka://u:pw@k:9092/t?sasl-password=a%20b&protocol=x&sasl-gssapi-password=c"))
+    assertThat(SinkUriSecrets.maskText("kafka://u:pw@k:9092/t?sasl-password=a%20b&protocol=x&sasl-gssapi-password=c"))
         .isEqualTo("kafka://u:xxxxx@k:9092/t?sasl-password=xxxxx&protocol=x&sasl-gssapi-password=xxxxx");
     // java.net.URI quotes the input in its messages
     assertThatThrownBy(() -> SinkUri.parse(BASE + "&sasl-password=Top Secret3")).isInstanceOf(SinkConfigException.class)
