@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.kcdc.common.Tso;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CodedException;
 import io.kcdc.gateway.etcd.EtcdKeys;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.Json;
@@ -103,6 +105,24 @@ class ChangefeedApiIT {
 
   private Http.Response put(String path, String body) throws Exception {
     return api.put(path, body);
+  }
+
+  /** A failure of the data path, as the Streams app's sink and codec raise them. */
+  private static final class DataPathFailure extends CodedException {
+    DataPathFailure(CdcError error, String detail) {
+      super(error, detail, null);
+    }
+  }
+
+  @Test
+  void dataPathCodesAnswerWithTheCataloguesStatus() throws Exception {
+    startOwner();
+    String body = "{\"changefeed_id\":\"cf-acks\",\"sink_uri\":\"%s\"}".formatted(KAFKA);
+    data.validateFailure = new DataPathFailure(CdcError.KAFKA_INVALID_REQUIRED_ACKS, "invalid required acks 2");
+    assertError(api.post("/api/v2/changefeeds", body), 500, "CDC:ErrKafkaInvalidRequiredAcks",
+        "invalid required acks 2");
+    data.validateFailure = new DataPathFailure(CdcError.SINK_URI_INVALID, "sink uri invalid 'x'");
+    assertError(api.post("/api/v2/changefeeds", body), 400, "CDC:ErrSinkURIInvalid", "sink uri invalid 'x'");
   }
 
   @Test

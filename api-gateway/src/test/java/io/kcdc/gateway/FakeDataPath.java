@@ -37,8 +37,15 @@ final class FakeDataPath implements ChangefeedRuntime, UpstreamClient, LocalProc
   volatile long gcSafePoint = 1;
   private final AtomicLong logical = new AtomicLong();
 
+  /** What {@link #validate} throws, as the real data path does for a sink it cannot use. */
+  volatile RuntimeException validateFailure;
+
   @Override
-  public void validate(ChangefeedInfo info) {}
+  public void validate(ChangefeedInfo info) {
+    if (validateFailure != null) {
+      throw validateFailure;
+    }
+  }
 
   @Override
   public void ensureRunning(ChangefeedInfo info, long checkpointTs) {

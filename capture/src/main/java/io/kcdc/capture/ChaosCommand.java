@@ -2,7 +2,7 @@ package io.kcdc.capture;
 
 import io.kcdc.capture.chaos.ChaosRun;
 import io.kcdc.capture.chaos.SinkAudit;
-import io.kcdc.gateway.model.JsonDuration;
+import io.kcdc.common.GoDuration;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -77,6 +77,6 @@ final class ChaosCommand implements Callable<Integer> {
 
   /** A Go duration ({@code 15s}, {@code 500ms}, {@code 1m30s}), as TiCDC's flags take them. */
   static Duration duration(String text) {
-    return Duration.ofNanos(JsonDuration.parseGo(text.trim()));
+    return Duration.ofNanos(GoDuration.parse(text.trim()));
   }
 }

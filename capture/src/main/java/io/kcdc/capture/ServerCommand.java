@@ -1,8 +1,8 @@
 package io.kcdc.capture;
 
 import io.kcdc.capture.runtime.Failover;
+import io.kcdc.common.GoDuration;
 import io.kcdc.common.security.TlsConfigException;
-import io.kcdc.gateway.model.JsonDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -71,7 +71,7 @@ final class ServerCommand implements Callable<Integer> {
         clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
         replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds,
-        new Failover(Duration.ofNanos(JsonDuration.parseGo(kafkaSessionTimeout))))
+        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))))
         .withSecurity(ServerSecurity.of(caPath, certPath, keyPath, certAllowedCn, pd));
   }
 

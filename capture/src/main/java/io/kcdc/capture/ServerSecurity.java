@@ -1,5 +1,6 @@
 package io.kcdc.capture;
 
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.security.Credential;
 import java.net.URI;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ final class ServerSecurity {
   /** TiCDC's {@code CDC:ErrInvalidServerOption}. */
   static final class InvalidOptionException extends RuntimeException {
     InvalidOptionException(String detail) {
-      super("[CDC:ErrInvalidServerOption]invalid server option: " + detail);
+      super(CdcError.INVALID_SERVER_OPTION.gen().errorMsg() + ": " + detail);
     }
   }
 

@@ -16,14 +16,15 @@ class TableFilterTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "*.*", "test.*ms", "*.889", "  db.t  # comment", "`test-a`.*", "test\\-a.*",
-      "\"a\"\"b\".c", "/^db\\d+$/.*", "db[0-9].t[!a-c]", "δβ.*"})
+      "\"a\"\"b\".c", "/^db\\d+$/.*", "db[0-9].t[!a-c]", "δβ.*", "!test.tmp_*", "db?.t[0-9]", "数据库.表", "$db.t_1",
+      "a.[!x]"})
   void validRules(String rule) {
     TableFilter.parse(List.of(rule), false);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"test-a.*", "*.*.*", "db", "db.", ".t", "`db.t", "/abc.t", "db[a.t", "db.t\\",
-      "@rules.txt", "/(/.t"})
+      "@rules.txt", "/(/.t", "a b.c", "a.[x"})
   void invalidRulesThrow(String rule) {
     assertThatThrownBy(() -> TableFilter.parse(List.of("*.*", rule), false))
         .isInstanceOf(TableFilter.InvalidRuleException.class)

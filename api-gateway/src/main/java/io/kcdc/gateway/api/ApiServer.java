@@ -2,6 +2,9 @@ package io.kcdc.gateway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kcdc.common.Tso;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
+import io.kcdc.common.errors.CodedException;
 import io.kcdc.gateway.api.V2Models.Capture;
 import io.kcdc.gateway.api.V2Models.ChangefeedConfig;
 import io.kcdc.gateway.api.V2Models.EmptyResponse;
@@ -169,6 +172,8 @@ public final class ApiServer implements AutoCloseable {
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
     app.exception(CdcException.class, (e, ctx) -> error(ctx, e));
+    // A data-path failure that reaches the API keeps its code and the catalogue's status.
+    app.exception(CodedException.class, (e, ctx) -> error(ctx, CdcException.of(e)));
     app.exception(Exception.class, (e, ctx) -> {
       LOG.warn("request {} {} failed", ctx.method(), ctx.path(), e);
       error(ctx, CdcError.UNCLASSIFIED.gen(String.valueOf(e.getMessage())));

@@ -1,5 +1,7 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import java.util.regex.Pattern;
 
 /** Changefeed id, namespace and cluster id syntax: {@code ^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$}, at most 128. */

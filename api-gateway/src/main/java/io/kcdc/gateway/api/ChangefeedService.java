@@ -1,7 +1,10 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcdc.common.Tso;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.api.V2Models.CaptureTaskStatus;
 import io.kcdc.gateway.api.V2Models.ChangeFeedInfo;
 import io.kcdc.gateway.api.V2Models.ChangefeedCommonInfo;
@@ -159,7 +162,7 @@ public final class ChangefeedService {
     }
     view.wakeOwner();
     return new ChangeFeedInfo(
-        info.upstreamId(), namespace, id, SinkUris.mask(info.sinkUri()), info.createTime(), startTs,
+        info.upstreamId(), namespace, id, SinkUriSecrets.mask(info.sinkUri()), info.createTime(), startTs,
         targetTs, 0, Json.MAPPER.valueToTree(config), ChangefeedState.NORMAL.value(), null,
         info.creatorVersion(), startTs, startTs, JsonTime.ofTso(startTs), null);
   }
@@ -235,7 +238,7 @@ public final class ChangefeedService {
         ? null : info.error().withoutTime();
     return new ChangeFeedInfo(
         info.upstreamId(), info.namespace(), info.id(),
-        maskSinkUri ? SinkUris.mask(info.sinkUri()) : info.sinkUri(), info.createTime(),
+        maskSinkUri ? SinkUriSecrets.mask(info.sinkUri()) : info.sinkUri(), info.createTime(),
         info.startTs(), info.targetTs(), info.adminJobType(), config, info.state().value(), error,
         info.creatorVersion(), resolved, checkpoint, JsonTime.ofTso(checkpoint), tasks);
   }

@@ -1,5 +1,7 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.common.security.Credential;
 import io.kcdc.common.security.TlsConfigException;
 import io.kcdc.gateway.owner.UpstreamClient;

@@ -1,5 +1,6 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.gateway.model.CaptureInfo;
 import java.io.IOException;
 import java.net.URI;

@@ -1,8 +1,11 @@
 package io.kcdc.gateway.api;
 
-import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.common.GoDuration;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.model.ReplicaConfig.EventFilterRule;
 import io.kcdc.gateway.model.ReplicaConfig.SinkConfig;
+import io.kcdc.gateway.model.ReplicaConfig;
 import java.util.List;
 import java.util.Set;
 
@@ -46,17 +49,17 @@ public final class ReplicaConfigValidator {
     if (Boolean.TRUE.equals(c.enableSyncPoint())) {
       if (c.syncPointInterval() != null && c.syncPointInterval() < MIN_SYNC_POINT_INTERVAL) {
         throw CdcError.INVALID_REPLICA_CONFIG.gen(String.format(
-            "The SyncPointInterval:%s must be larger than 30s", GoDurations.format(c.syncPointInterval())));
+            "The SyncPointInterval:%s must be larger than 30s", GoDuration.format(c.syncPointInterval())));
       }
       if (c.syncPointRetention() != null && c.syncPointRetention() < MIN_SYNC_POINT_RETENTION) {
         throw CdcError.INVALID_REPLICA_CONFIG.gen(String.format(
-            "The SyncPointRetention:%s must be larger than 1h0m0s", GoDurations.format(c.syncPointRetention())));
+            "The SyncPointRetention:%s must be larger than 1h0m0s", GoDuration.format(c.syncPointRetention())));
       }
     }
     if (c.changefeedErrorStuckDuration() != null && c.changefeedErrorStuckDuration() < MIN_STUCK_DURATION) {
       throw CdcError.INVALID_REPLICA_CONFIG.gen(String.format(
           "The ChangefeedErrorStuckDuration:%s must be larger than 30m0s",
-          GoDurations.format(c.changefeedErrorStuckDuration())));
+          GoDuration.format(c.changefeedErrorStuckDuration())));
     }
     if (c.integrity() != null) {
       String check = c.integrity().integrityCheckLevel();

@@ -1,22 +1,17 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.sink.GoUrlQuery;
+import io.kcdc.common.sink.SinkUriSecrets;
 import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Sink URI rules of the control plane: masking secrets for responses and scheme checks. */
 public final class SinkUris {
-  private static final String MASK = "xxxxx";
   private static final Pattern SCHEME = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*)://");
   private static final Set<String> SCHEMES = Set.of(
       "kafka", "kafka+ssl", "pulsar", "pulsar+ssl", "pulsar+http", "pulsar+https",
@@ -28,83 +23,6 @@ public final class SinkUris {
 
   private SinkUris() {}
 
-  /**
-   * TiCDC's {@code MaskSinkURI}: the userinfo password becomes {@code xxxxx} (Go's
-   * {@code url.Redacted}); a {@code sasl-password} query parameter too, with the query re-encoded
-   * with sorted keys as Go's {@code url.Values.Encode}.
-   */
-  public static String mask(String sinkUri) {
-    if (sinkUri == null || sinkUri.isEmpty()) {
-      return sinkUri;
-    }
-    String uri = sinkUri;
-    int q = uri.indexOf('?');
-    if (q >= 0) {
-      Map<String, List<String>> query = parseQuery(uri.substring(q + 1));
-      if (query.containsKey("sasl-password")) {
-        query.put("sasl-password", List.of(MASK));
-        uri = uri.substring(0, q + 1) + encodeQuery(query);
-      }
-    }
-    int schemeEnd = uri.indexOf("://");
-    if (schemeEnd > 0) {
-      int authStart = schemeEnd + 3;
-      int authEnd = authStart;
-      while (authEnd < uri.length() && "/?#".indexOf(uri.charAt(authEnd)) < 0) {
-        authEnd++;
-      }
-      int at = uri.lastIndexOf('@', authEnd - 1);
-      if (at >= authStart) {
-        int colon = uri.indexOf(':', authStart);
-        if (colon >= 0 && colon < at) {
-          uri = uri.substring(0, colon + 1) + MASK + uri.substring(at);
-        }
-      }
-    }
-    return uri;
-  }
-
-  private static Map<String, List<String>> parseQuery(String raw) {
-    Map<String, List<String>> out = new TreeMap<>();
-    for (String part : raw.split("&")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      int eq = part.indexOf('=');
-      String k = decode(eq < 0 ? part : part.substring(0, eq));
-      String v = eq < 0 ? "" : decode(part.substring(eq + 1));
-      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-    }
-    return out;
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
-  }
-
-  /** Go's {@code url.Values.Encode}: keys sorted, {@code QueryEscape}d. */
-  private static String encodeQuery(Map<String, List<String>> query) {
-    StringBuilder b = new StringBuilder();
-    for (Map.Entry<String, List<String>> e : query.entrySet()) {
-      for (String v : e.getValue()) {
-        if (b.length() > 0) {
-          b.append('&');
-        }
-        b.append(queryEscape(e.getKey())).append('=').append(queryEscape(v));
-      }
-    }
-    return b.toString();
-  }
-
-  private static String queryEscape(String s) {
-    // URLEncoder escapes '~' and keeps '*', Go's QueryEscape does the opposite.
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("*", "%2A").replace("%7E", "~");
-  }
-
   /** The {@code protocol} query parameter of a sink URI. */
   public static Optional<String> queryProtocol(String sinkUri) {
     int q = sinkUri.indexOf('?');
@@ -112,8 +30,8 @@ public final class SinkUris {
       return Optional.empty();
     }
     int hash = sinkUri.indexOf('#', q);
-    List<String> p = parseQuery(sinkUri.substring(q + 1, hash < 0 ? sinkUri.length() : hash)).get("protocol");
-    return p == null || p.isEmpty() ? Optional.empty() : Optional.of(p.get(0));
+    return Optional.ofNullable(
+        GoUrlQuery.firstValues(sinkUri.substring(q + 1, hash < 0 ? sinkUri.length() : hash)).get("protocol"));
   }
 
   /**
@@ -139,11 +57,11 @@ public final class SinkUris {
     }
     if (!db && Boolean.TRUE.equals(config.enableSyncPoint())) {
       throw CdcError.SINK_URI_INVALID.withMessage(
-          "sink uri scheme is not supported with syncpoint enabled sink uri: %s", mask(sinkUri));
+          "sink uri scheme is not supported with syncpoint enabled sink uri: %s", SinkUriSecrets.mask(sinkUri));
     }
     if (!db && Boolean.TRUE.equals(config.bdrMode())) {
       throw CdcError.SINK_URI_INVALID.withMessage(
-          "sink uri scheme is not supported in BDR mode sink uri: %s", mask(sinkUri));
+          "sink uri scheme is not supported in BDR mode sink uri: %s", SinkUriSecrets.mask(sinkUri));
     }
     if (ReplicaConfigs.isMqScheme(scheme)
         && (protocol.isEmpty() || !MQ_PROTOCOLS.contains(protocol.get()))) {

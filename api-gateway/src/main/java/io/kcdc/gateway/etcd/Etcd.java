@@ -1,7 +1,7 @@
 package io.kcdc.gateway.etcd;
 
 import io.etcd.jetcd.ByteSequence;
-import io.kcdc.gateway.api.CdcError;
+import io.kcdc.common.errors.CdcError;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

@@ -1,6 +1,6 @@
 package io.kcdc.gateway.owner;
 
-import io.kcdc.gateway.api.CdcError;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.gateway.model.ChangefeedState;
 import io.kcdc.gateway.model.RunningError;
 import java.time.Duration;

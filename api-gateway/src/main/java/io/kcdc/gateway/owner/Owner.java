@@ -1,7 +1,7 @@
 package io.kcdc.gateway.owner;
 
-import io.kcdc.gateway.api.CdcError;
-import io.kcdc.gateway.api.CdcException;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.etcd.MetaStore;
 import io.kcdc.gateway.etcd.Versioned;
 import io.kcdc.gateway.model.ChangefeedId;

@@ -35,18 +35,6 @@ class JsonTest {
   }
 
   @Test
-  void goDurationsParse() {
-    assertThat(JsonDuration.parseGo("10m")).isEqualTo(600_000_000_000L);
-    assertThat(JsonDuration.parseGo("1h30m")).isEqualTo(5_400_000_000_000L);
-    assertThat(JsonDuration.parseGo("1.5s")).isEqualTo(1_500_000_000L);
-    assertThat(JsonDuration.parseGo("500ms")).isEqualTo(500_000_000L);
-    assertThat(JsonDuration.parseGo("0")).isZero();
-    assertThat(JsonDuration.parseGo("-2us")).isEqualTo(-2_000L);
-    assertThatThrownBy(() -> JsonDuration.parseGo("10")).hasMessageContaining("missing unit");
-    assertThatThrownBy(() -> JsonDuration.parseGo("3d")).hasMessageContaining("unknown unit");
-  }
-
-  @Test
   void changefeedStateRoundTripsAndDisplays() {
     assertThat(Json.compactString(ChangefeedState.PENDING)).isEqualTo("\"pending\"");
     assertThat(ChangefeedState.of("warning")).isEqualTo(ChangefeedState.WARNING);

@@ -3,11 +3,13 @@ package io.kcdc.capture.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.capture.connect.ConnectRestClient;
 import io.kcdc.capture.owner.DdlCoordinator;
+import io.kcdc.capture.owner.DdlSink;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.TiCdcSourceConfig;
-import io.kcdc.common.TableFilter;
-import io.kcdc.gateway.api.CdcError;
-import io.kcdc.gateway.api.CdcException;
+import io.kcdc.connector.tikv.Backoff;
+import io.kcdc.gateway.api.TableFilterRules;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.RunningError;
 import io.kcdc.gateway.owner.ChangefeedProgress;
@@ -15,12 +17,10 @@ import io.kcdc.gateway.owner.ChangefeedRuntime;
 import io.kcdc.gateway.owner.UpstreamClient;
 import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.sink.SinkConfigException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import io.kcdc.capture.owner.DdlSink;
-import io.kcdc.connector.tikv.Backoff;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,19 +95,13 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     try {
       sinks.validate(info);
     } catch (SinkConfigException e) {
-      // A known code answers with it and the bare detail; an unknown one keeps its code in the text.
-      throw CdcError.byCode(e.code()).map(c -> c.withMessage("%s", e.detail()))
-          .orElseGet(() -> CdcError.SINK_INVALID_CONFIG.withMessage("%s", e.getMessage()));
+      throw CdcException.of(e); // the API answers with the catalogue's code and status
     }
     List<String> rules =
         info.config() == null || info.config().filter() == null || info.config().filter().rules() == null
             ? List.of()
             : info.config().filter().rules();
-    try {
-      TableFilter.parse(rules, info.config() != null && Boolean.TRUE.equals(info.config().caseSensitive()));
-    } catch (TableFilter.InvalidRuleException e) {
-      throw CdcError.FILTER_RULE_INVALID.gen(e.getMessage());
-    }
+    TableFilterRules.validate(rules);
   }
 
   @Override

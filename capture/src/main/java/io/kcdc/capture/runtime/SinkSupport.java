@@ -3,6 +3,7 @@ package io.kcdc.capture.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.capture.owner.DdlSink;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfig;
@@ -16,14 +17,14 @@ import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
-import java.util.Optional;
-import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Translates a changefeed's sink URI and {@code replica_config.sink} into the streams app's
@@ -81,7 +82,7 @@ public final class SinkSupport implements AutoCloseable {
     try {
       return PLAIN.treeToValue(api, SinkConfig.class);
     } catch (Exception e) {
-      throw new SinkConfigException(SinkConfigException.SINK_INVALID_CONFIG, e.getMessage(), e);
+      throw new SinkConfigException(CdcError.SINK_INVALID_CONFIG, e.getMessage(), e);
     }
   }
 
@@ -94,7 +95,7 @@ public final class SinkSupport implements AutoCloseable {
     try {
       return PLAIN.treeToValue(api, EventFilterConfig.class);
     } catch (Exception e) {
-      throw new SinkConfigException(EventFilter.FILTER_RULE_INVALID, "filter rule is invalid " + e.getMessage(), e);
+      throw new SinkConfigException(CdcError.FILTER_RULE_INVALID, "filter rule is invalid " + e.getMessage(), e);
     }
   }
 

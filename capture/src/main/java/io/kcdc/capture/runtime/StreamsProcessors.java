@@ -1,6 +1,6 @@
 package io.kcdc.capture.runtime;
 
-import io.kcdc.gateway.api.CdcError;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.RunningError;

@@ -2,6 +2,7 @@ package io.kcdc.streams.codec;
 
 import io.kcdc.avro.Ddl;
 import io.kcdc.common.Tso;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
 import java.io.ByteArrayOutputStream;
@@ -90,7 +91,7 @@ public final class AvroEncoder implements RowEventEncoder {
       entry.writer().write(record, reuse);
       reuse.flush();
     } catch (IOException | RuntimeException ex) {
-      throw new EncodeException("CDC:ErrAvroToEnvelopeError", "cannot encode a row of "
+      throw new EncodeException(CdcError.AVRO_TO_ENVELOPE_ERROR, "cannot encode a row of "
           + entry.schema().getFullName() + ": " + ex.getMessage(), ex);
     }
     return out.toByteArray();

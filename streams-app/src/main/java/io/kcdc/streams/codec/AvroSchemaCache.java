@@ -1,5 +1,6 @@
 package io.kcdc.streams.codec;
 
+import io.kcdc.common.errors.CdcError;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -36,7 +37,7 @@ public final class AvroSchemaCache {
       try {
         schema = new Schema.Parser().parse(json);
       } catch (RuntimeException e) {
-        throw new EncodeException("CDC:ErrAvroEncodeFailed", "invalid Avro schema for " + subject + ": " + e.getMessage(), e);
+        throw new EncodeException(CdcError.AVRO_ENCODE_FAILED, "invalid Avro schema for " + subject + ": " + e.getMessage(), e);
       }
       int id = registry.register(subject, json);
       return new Entry(id, schema, new GenericDatumWriter<>(schema));

@@ -3,6 +3,7 @@ package io.kcdc.streams.codec;
 import static io.kcdc.tidb.MysqlType.*;
 
 import io.kcdc.avro.ColumnDef;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.TableInfo;
 import io.kcdc.tidb.ColumnFlag;
 import java.math.BigDecimal;
@@ -198,7 +199,7 @@ public final class AvroSchemas {
           t.isBinary(i) ? "bytes" : "string";
       case TYPE_ENUM, TYPE_SET, TYPE_JSON, TYPE_DATE, TYPE_NEWDATE, TYPE_DATETIME, TYPE_TIMESTAMP, TYPE_DURATION,
           TYPE_TIDB_VECTOR_FLOAT32 -> "string";
-      default -> throw new EncodeException("CDC:ErrAvroEncodeFailed", "unknown mysql type " + tp + " of column "
+      default -> throw new EncodeException(CdcError.AVRO_ENCODE_FAILED, "unknown mysql type " + tp + " of column "
           + t.column(i).getName());
     };
   }
@@ -290,7 +291,7 @@ public final class AvroSchemas {
         default -> t.isBinary(i) ? ByteBuffer.wrap(v.getBytes(StandardCharsets.UTF_8)) : v;
       };
     } catch (NumberFormatException e) {
-      throw new EncodeException("CDC:ErrAvroEncodeFailed", "invalid default value " + v + " of column "
+      throw new EncodeException(CdcError.AVRO_ENCODE_FAILED, "invalid default value " + v + " of column "
           + t.column(i).getName(), e);
     }
   }

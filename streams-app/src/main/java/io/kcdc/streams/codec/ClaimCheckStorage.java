@@ -1,5 +1,6 @@
 package io.kcdc.streams.codec;
 
+import io.kcdc.common.errors.CdcError;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,10 @@ public final class ClaimCheckStorage {
     try {
       u = URI.create(uri);
     } catch (IllegalArgumentException e) {
-      throw new EncodeException("CDC:ErrInvalidReplicaConfig", "invalid claim-check-storage-uri " + uri);
+      throw new EncodeException(CdcError.INVALID_REPLICA_CONFIG, "invalid claim-check-storage-uri " + uri);
     }
     if (!"file".equalsIgnoreCase(u.getScheme()) || u.getPath() == null || u.getPath().isEmpty()) {
-      throw new EncodeException("CDC:ErrInvalidReplicaConfig",
+      throw new EncodeException(CdcError.INVALID_REPLICA_CONFIG,
           "claim-check-storage-uri " + uri + " is not supported, only file:// storage is");
     }
     String trimmed = uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri;
@@ -51,7 +52,7 @@ public final class ClaimCheckStorage {
       Files.createDirectories(dir);
       Files.write(dir.resolve(name), content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new EncodeException("CDC:ErrExternalStorageAPI", "cannot write claim-check file " + dir.resolve(name) + ": " + e);
+      throw new EncodeException(CdcError.EXTERNAL_STORAGE_API, "cannot write claim-check file " + dir.resolve(name) + ": " + e);
     }
     return uri + "/" + name;
   }

@@ -1,5 +1,7 @@
 package io.kcdc.streams.codec;
 
+import static io.kcdc.common.errors.CdcError.AVRO_SCHEMA_API_ERROR;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +22,6 @@ import java.time.Duration;
 public final class ConfluentSchemaRegistry implements SchemaRegistry {
   /** The registry's media type, as TiCDC sends it. */
   public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final String API_ERROR = "CDC:ErrAvroSchemaAPIError";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -41,7 +42,7 @@ public final class ConfluentSchemaRegistry implements SchemaRegistry {
         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
     JsonNode id = call(req, "register the schema of subject " + subject).get("id");
     if (id == null || !id.canConvertToInt()) {
-      throw new EncodeException(API_ERROR, "the registry's answer for subject " + subject + " has no id");
+      throw new EncodeException(AVRO_SCHEMA_API_ERROR, "the registry's answer for subject " + subject + " has no id");
     }
     return id.intValue();
   }
@@ -52,7 +53,7 @@ public final class ConfluentSchemaRegistry implements SchemaRegistry {
         .timeout(TIMEOUT).header("Accept", CONTENT_TYPE).GET().build();
     JsonNode schema = call(req, "look up schema id " + id).get("schema");
     if (schema == null || !schema.isTextual()) {
-      throw new EncodeException(API_ERROR, "the registry's answer for schema id " + id + " has no schema");
+      throw new EncodeException(AVRO_SCHEMA_API_ERROR, "the registry's answer for schema id " + id + " has no schema");
     }
     return schema.textValue();
   }
@@ -62,19 +63,19 @@ public final class ConfluentSchemaRegistry implements SchemaRegistry {
       HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() == 409) {
         // Confluent's 409 (error_code 409): the schema breaks the subject's compatibility level
-        throw new EncodeException(API_ERROR, "cannot " + what + " at " + baseUrl
+        throw new EncodeException(AVRO_SCHEMA_API_ERROR, "cannot " + what + " at " + baseUrl
             + ": the schema is incompatible with the subject's registered versions (HTTP 409): " + resp.body());
       }
       if (resp.statusCode() / 100 != 2) {
-        throw new EncodeException(API_ERROR, "cannot " + what + " at " + baseUrl + ": HTTP " + resp.statusCode()
+        throw new EncodeException(AVRO_SCHEMA_API_ERROR, "cannot " + what + " at " + baseUrl + ": HTTP " + resp.statusCode()
             + " " + resp.body());
       }
       return JSON.readTree(resp.body());
     } catch (IOException e) {
-      throw new EncodeException(API_ERROR, "cannot " + what + " at " + baseUrl + ": " + e, e);
+      throw new EncodeException(AVRO_SCHEMA_API_ERROR, "cannot " + what + " at " + baseUrl + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EncodeException(API_ERROR, "interrupted while trying to " + what, e);
+      throw new EncodeException(AVRO_SCHEMA_API_ERROR, "interrupted while trying to " + what, e);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.kcdc.streams.codec;
 
+import static io.kcdc.common.errors.CdcError.COMPRESSION_FAILED;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,7 +25,6 @@ import org.xerial.snappy.Snappy;
 public enum MessageCompression {
   NONE("none"), SNAPPY("snappy"), LZ4("lz4");
 
-  private static final String FAILED = "CDC:ErrCompressionFailed";
   private static final int LZ4_MAGIC = 0x184D2204;
   /** Block maximum size 4 MiB: the BD byte's bits 6-4 hold 7. */
   static final int LZ4_BLOCK_SIZE = 4 << 20;
@@ -65,7 +66,7 @@ public enum MessageCompression {
         case LZ4 -> lz4Frame(data);
       };
     } catch (IOException e) {
-      throw new EncodeException(FAILED, text + " compression failed: " + e.getMessage(), e);
+      throw new EncodeException(COMPRESSION_FAILED, text + " compression failed: " + e.getMessage(), e);
     }
   }
 
@@ -114,7 +115,7 @@ public enum MessageCompression {
         }
       };
     } catch (IOException e) {
-      throw new EncodeException(FAILED, text + " decompression failed: " + e.getMessage(), e);
+      throw new EncodeException(COMPRESSION_FAILED, text + " decompression failed: " + e.getMessage(), e);
     }
   }
 }

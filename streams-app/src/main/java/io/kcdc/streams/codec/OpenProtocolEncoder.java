@@ -3,6 +3,7 @@ package io.kcdc.streams.codec;
 import static io.kcdc.tidb.MysqlType.*;
 
 import io.kcdc.avro.Ddl;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.ColumnValues;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
@@ -208,7 +209,7 @@ public final class OpenProtocolEncoder implements RowEventEncoder {
     }
     if (order.isEmpty()) {
       if (onlyHandleKey && !anyKept) {
-        throw new EncodeException("CDC:ErrOpenProtocolCodecInvalidData", "not found handle key columns for the "
+        throw new EncodeException(CdcError.OPEN_PROTOCOL_CODEC_INVALID_DATA, "not found handle key columns for the "
             + field + " image of a row of " + t.schemaName() + "." + t.tableName());
       }
       return; // omitempty

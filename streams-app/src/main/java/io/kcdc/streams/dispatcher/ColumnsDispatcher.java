@@ -1,5 +1,6 @@
 package io.kcdc.streams.dispatcher;
 
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.ColumnValues;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
@@ -22,7 +23,7 @@ public final class ColumnsDispatcher implements PartitionDispatcher {
     for (String name : columns) {
       int i = t.offsetOf(name);
       if (i < 0) {
-        throw new SinkConfigException(SinkConfigException.DISPATCHER_FAILED, "dispatcher failed: column " + name
+        throw new SinkConfigException(CdcError.DISPATCHER_FAILED, "dispatcher failed: column " + name
             + " not found in table " + t.schemaName() + "." + t.tableName());
       }
       h.write(name, ColumnValues.toString(values.get(i), t.isUnsigned(i)));

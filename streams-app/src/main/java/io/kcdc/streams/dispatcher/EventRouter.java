@@ -1,6 +1,7 @@
 package io.kcdc.streams.dispatcher;
 
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.sink.DispatchRule;
 import io.kcdc.streams.sink.KafkaSinkOptions;
@@ -44,7 +45,7 @@ public final class EventRouter {
     try {
       return TableFilter.parse(rules, caseSensitive);
     } catch (TableFilter.InvalidRuleException e) {
-      throw new SinkConfigException("CDC:ErrFilterRuleInvalid", "filter rule is invalid " + rules + ": " + e.getMessage(), e);
+      throw new SinkConfigException(CdcError.FILTER_RULE_INVALID, "filter rule is invalid " + rules + ": " + e.getMessage(), e);
     }
   }
 

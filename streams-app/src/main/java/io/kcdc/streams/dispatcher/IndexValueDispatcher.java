@@ -1,6 +1,7 @@
 package io.kcdc.streams.dispatcher;
 
 import io.kcdc.avro.IndexDef;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.ColumnValues;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
@@ -31,7 +32,7 @@ public final class IndexValueDispatcher implements PartitionDispatcher {
         }
       }
     } else {
-      IndexDef index = t.index(indexName).orElseThrow(() -> new SinkConfigException(SinkConfigException.DISPATCHER_FAILED,
+      IndexDef index = t.index(indexName).orElseThrow(() -> new SinkConfigException(CdcError.DISPATCHER_FAILED,
           "dispatcher failed: index " + indexName + " not found in table " + t.schemaName() + "." + t.tableName()));
       for (String name : index.getColumns()) {
         int i = t.offsetOf(name);

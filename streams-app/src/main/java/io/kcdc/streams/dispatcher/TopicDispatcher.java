@@ -1,5 +1,6 @@
 package io.kcdc.streams.dispatcher;
 
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.util.regex.Pattern;
 
@@ -23,7 +24,7 @@ public interface TopicDispatcher {
     }
     if (!EXPRESSION.matcher(expression).matches()
         || ("avro".equals(protocol) && !(expression.contains("{schema}") && expression.contains("{table}")))) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_TOPIC_EXPRESSION,
+      throw new SinkConfigException(CdcError.KAFKA_INVALID_TOPIC_EXPRESSION,
           "invalid topic expression: " + expression);
     }
     return (s, t) -> substitute(expression, s, t);

@@ -1,5 +1,8 @@
 package io.kcdc.streams.filter;
 
+import static io.kcdc.common.errors.CdcError.FILTER_RULE_INVALID;
+import static io.kcdc.common.errors.CdcError.INVALID_IGNORE_EVENT_TYPE;
+
 import io.kcdc.common.TableFilter;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
@@ -26,9 +29,6 @@ import java.util.regex.PatternSyntaxException;
  * {@code tfilter.Parse} and never wraps them), and a matcher with no rules matches nothing.
  */
 public final class EventFilter {
-  public static final String FILTER_RULE_INVALID = "CDC:ErrFilterRuleInvalid";
-  public static final String INVALID_IGNORE_EVENT_TYPE = "CDC:ErrInvalidIgnoreEventType";
-
   /** Every {@code ignore_event} value TiCDC accepts (its {@code SupportedEventTypes}). */
   public static final Set<String> EVENT_TYPES = Set.of("all dml", "all ddl", "insert", "update", "delete",
       "alter table", "create schema", "drop schema", "create database", "drop database",

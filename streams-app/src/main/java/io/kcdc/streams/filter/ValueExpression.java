@@ -1,5 +1,8 @@
 package io.kcdc.streams.filter;
 
+import static io.kcdc.common.errors.CdcError.EXPRESSION_COLUMN_NOT_FOUND;
+import static io.kcdc.common.errors.CdcError.INVALID_FILTER_EXPRESSION;
+
 import io.kcdc.streams.filter.SqlValues.Arith;
 import io.kcdc.streams.filter.SqlValues.Enumerated;
 import io.kcdc.streams.filter.SqlValues.Text;
@@ -62,9 +65,6 @@ import net.sf.jsqlparser.statement.select.PlainSelect;
  * {@code CDC:ErrInvalidFilterExpression} when the changefeed starts, never silently taken as false.
  */
 public final class ValueExpression {
-  public static final String INVALID_FILTER_EXPRESSION = "CDC:ErrInvalidFilterExpression";
-  public static final String EXPRESSION_COLUMN_NOT_FOUND = "CDC:ErrExpressionColumnNotFound";
-
   private final String text;
   private final Node root;
 

@@ -1,9 +1,12 @@
 package io.kcdc.streams.selector;
 
+import static io.kcdc.common.errors.CdcError.COLUMN_SELECTOR_FAILED;
+
 import io.kcdc.avro.ColumnDef;
 import io.kcdc.avro.IndexDef;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
 import io.kcdc.streams.sink.SinkConfig;
@@ -20,8 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * columns. A selection must keep the primary key or a whole unique key, else {@code CDC:ErrColumnSelectorFailed}.
  */
 public final class ColumnSelector {
-  public static final String COLUMN_SELECTOR_FAILED = "CDC:ErrColumnSelectorFailed";
-
   private record Rule(TableFilter tables, TableFilter columns) {}
 
   /** A projection of one table version: the narrower table and the kept positions (null = keep all). */
@@ -38,7 +39,7 @@ public final class ColumnSelector {
       try {
         rs.add(new Rule(TableFilter.parse(s.matcher(), caseSensitive), columnFilter(s.columns())));
       } catch (TableFilter.InvalidRuleException e) {
-        throw new SinkConfigException("CDC:ErrFilterRuleInvalid", "filter rule is invalid " + s + ": " + e.getMessage(), e);
+        throw new SinkConfigException(CdcError.FILTER_RULE_INVALID, "filter rule is invalid " + s + ": " + e.getMessage(), e);
       }
     }
     this.rules = List.copyOf(rs);

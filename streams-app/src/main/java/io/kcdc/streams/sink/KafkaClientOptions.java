@@ -1,10 +1,11 @@
 package io.kcdc.streams.sink;
 
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_CLIENT_ID;
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_CONFIG;
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_REQUIRED_ACKS;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CLIENT_ID;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CONFIG;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_REQUIRED_ACKS;
 
-import java.math.BigDecimal;
+import io.kcdc.common.GoDuration;
+import io.kcdc.common.sink.SinkUriSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -74,9 +74,6 @@ public record KafkaClientOptions(
 
   private static final Pattern VALID_CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern INVALID_CLIENT_ID_CHARS = Pattern.compile("[?:,\"]");
-  private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
-  private static final Map<String, Long> GO_DURATION_UNITS = Map.of("ns", 1L, "us", 1_000L, "µs", 1_000L,
-      "μs", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
   private static final String JVM_KRB5_CONF = "java.security.krb5.conf";
   private static final String DEFAULT_KRB5_CONF = "/etc/krb5.conf";
 
@@ -99,7 +96,7 @@ public record KafkaClientOptions(
     @Override
     public String toString() {
       return "Sasl[mechanism=" + mechanism + ", user=" + user + ", password="
-          + (password == null ? null : SinkUri.MASK) + ", gssapi=" + gssapi + "]";
+          + (password == null ? null : SinkUriSecrets.MASK) + ", gssapi=" + gssapi + "]";
     }
   }
 
@@ -239,31 +236,16 @@ public record KafkaClientOptions(
     if (v == null) {
       return DEFAULT_TIMEOUT;
     }
-    long ns = parseGoDuration(v);
+    long ns;
+    try {
+      ns = GoDuration.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new SinkConfigException(KAFKA_INVALID_CONFIG, e.getMessage());
+    }
     if (ns <= 0) {
       throw new SinkConfigException(KAFKA_INVALID_CONFIG, "invalid " + name + " '" + v + "', must be positive");
     }
     return Duration.ofNanos(ns);
-  }
-
-  /** Go's {@code time.ParseDuration} ({@code 10s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}) in nanoseconds. */
-  static long parseGoDuration(String text) {
-    String s = text.startsWith("-") || text.startsWith("+") ? text.substring(1) : text;
-    if (s.equals("0")) {
-      return 0;
-    }
-    Matcher m = GO_DURATION_PART.matcher(s);
-    BigDecimal ns = BigDecimal.ZERO;
-    int at = 0;
-    while (at < s.length() && m.region(at, s.length()).lookingAt()) {
-      ns = ns.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(GO_DURATION_UNITS.get(m.group(2)))));
-      at = m.end();
-    }
-    if (s.isEmpty() || at != s.length()) {
-      throw new SinkConfigException(KAFKA_INVALID_CONFIG, "time: invalid duration \"" + text + "\"");
-    }
-    long v = ns.longValue();
-    return text.startsWith("-") ? -v : v;
   }
 
   private static void requireValidClientId(String id) {

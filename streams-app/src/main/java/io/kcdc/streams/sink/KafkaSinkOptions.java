@@ -1,5 +1,9 @@
 package io.kcdc.streams.sink;
 
+import static io.kcdc.common.errors.CdcError.CODEC_INVALID_CONFIG;
+import static io.kcdc.common.errors.CdcError.INVALID_REPLICA_CONFIG;
+
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.codec.AvroConfig;
 import io.kcdc.streams.codec.AvroEncoder;
 import io.kcdc.streams.codec.AvroSchemaCache;
@@ -48,16 +52,13 @@ public record KafkaSinkOptions(
   /** The protocols this sink can encode. */
   public static final List<String> SUPPORTED_PROTOCOLS = List.of("canal-json", "open-protocol", "avro");
 
-  private static final String CODEC_INVALID = "CDC:ErrCodecInvalidConfig";
-  private static final String REPLICA_INVALID = "CDC:ErrInvalidReplicaConfig";
-
   public static KafkaSinkOptions of(SinkUri uri, SinkConfig config) {
     return of(uri, config, false);
   }
 
   public static KafkaSinkOptions of(SinkUri uri, SinkConfig config, boolean caseSensitive) {
     if (!uri.isKafka()) {
-      throw new SinkConfigException(SinkConfigException.SINK_URI_INVALID,
+      throw new SinkConfigException(CdcError.SINK_URI_INVALID,
           "the sink scheme (" + uri.scheme() + ") is not a Kafka sink");
     }
     SinkConfig.KafkaConfig kc = config.kafkaConfig() != null ? config.kafkaConfig() : SinkConfig.KafkaConfig.empty();
@@ -65,11 +66,11 @@ public record KafkaSinkOptions(
     String protocol = uri.protocol().orElse(config.protocol() == null ? null : normalise(config.protocol()));
     if (protocol != null && config.protocol() != null && uri.protocol().isPresent()
         && !normalise(config.protocol()).equals(protocol)) {
-      throw new SinkConfigException(SinkConfigException.SINK_INVALID_CONFIG, "sink config invalid: protocol "
+      throw new SinkConfigException(CdcError.SINK_INVALID_CONFIG, "sink config invalid: protocol "
           + config.protocol() + " in the changefeed config differs from " + protocol + " in the sink uri");
     }
     if (protocol == null) {
-      throw new SinkConfigException(SinkConfigException.SINK_UNKNOWN_PROTOCOL, "unknown '' message protocol for sink");
+      throw new SinkConfigException(CdcError.SINK_UNKNOWN_PROTOCOL, "unknown '' message protocol for sink");
     }
     OptionalInt partitionNum = uri.partitionNum();
     if (partitionNum.isEmpty() && kc.partitionNum() != null) {
@@ -86,7 +87,7 @@ public record KafkaSinkOptions(
     int maxBatchSize = uri.integer("max-batch-size").orElse(cc.maxBatchSize() != null ? cc.maxBatchSize()
         : EncoderConfig.DEFAULT_MAX_BATCH_SIZE);
     if (maxBatchSize <= 0) {
-      throw new SinkConfigException(CODEC_INVALID, "invalid max-batch-size " + maxBatchSize);
+      throw new SinkConfigException(CODEC_INVALID_CONFIG, "invalid max-batch-size " + maxBatchSize);
     }
     boolean openOldValue = config.open() == null || config.open().outputOldValue() == null || config.open().outputOldValue();
     LargeMessageHandle large = largeMessageHandle(kc.largeMessageHandle(), protocol, tidbExt);
@@ -100,16 +101,16 @@ public record KafkaSinkOptions(
           uri.params().getOrDefault("avro-bigint-unsigned-handling-mode", cc.avroBigintUnsignedHandlingMode()),
           uri.bool("avro-enable-watermark").orElse(Boolean.TRUE.equals(cc.avroEnableWatermark())), "default");
     } catch (IllegalArgumentException e) {
-      throw new SinkConfigException(CODEC_INVALID, e.getMessage(), e);
+      throw new SinkConfigException(CODEC_INVALID_CONFIG, e.getMessage(), e);
     }
     String registry = uri.params().getOrDefault("schema-registry", config.schemaRegistry());
     if (protocol.equals("avro") && (registry == null || registry.isBlank())) {
-      throw new SinkConfigException(CODEC_INVALID,
+      throw new SinkConfigException(CODEC_INVALID_CONFIG,
           "Avro protocol requires parameter \"schema-registry\" or \"GlueSchemaRegistryConfig\"");
     }
     int concurrency = config.encoderConcurrency() == null ? DEFAULT_ENCODER_CONCURRENCY : config.encoderConcurrency();
     if (concurrency <= 0) {
-      throw new SinkConfigException(SinkConfigException.SINK_INVALID_CONFIG,
+      throw new SinkConfigException(CdcError.SINK_INVALID_CONFIG,
           "sink config invalid: encoder-concurrency should greater than 0, but got " + concurrency);
     }
     return new KafkaSinkOptions(uri.brokers(), uri.topic(), protocol, partitionNum, (short) rf, autoCreate,
@@ -127,7 +128,7 @@ public record KafkaSinkOptions(
     try {
       option = LargeMessageHandle.Option.of(c.option());
     } catch (IllegalArgumentException e) {
-      throw new SinkConfigException(REPLICA_INVALID, e.getMessage(), e);
+      throw new SinkConfigException(INVALID_REPLICA_CONFIG, e.getMessage(), e);
     }
     LargeMessageHandle handle = new LargeMessageHandle(option, c.compression(), c.claimCheckStorageUri(),
         Boolean.TRUE.equals(c.claimCheckRawValue()));
@@ -135,7 +136,7 @@ public record KafkaSinkOptions(
     try {
       handle.codec();
     } catch (IllegalArgumentException e) {
-      throw new SinkConfigException(REPLICA_INVALID, "large message handle compression is not supported, got "
+      throw new SinkConfigException(INVALID_REPLICA_CONFIG, "large message handle compression is not supported, got "
           + handle.compression(), e);
     }
     if (handle.disabled()) {
@@ -144,21 +145,21 @@ public record KafkaSinkOptions(
     switch (protocol) {
       case "open-protocol" -> {
         if (handle.claimCheckRawValue()) {
-          throw new SinkConfigException(REPLICA_INVALID, "large message handle claim-check-raw-value is not supported"
+          throw new SinkConfigException(INVALID_REPLICA_CONFIG, "large message handle claim-check-raw-value is not supported"
               + " by protocol open-protocol");
         }
       }
       case "canal-json" -> {
         if (!tidbExtension) {
-          throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to " + option.text()
+          throw new SinkConfigException(INVALID_REPLICA_CONFIG, "large message handle is set to " + option.text()
               + ", protocol is canal-json, but enable-tidb-extension is false");
         }
       }
-      default -> throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to " + option.text()
+      default -> throw new SinkConfigException(INVALID_REPLICA_CONFIG, "large message handle is set to " + option.text()
           + ", protocol is " + protocol + ", it's not supported");
     }
     if (handle.claimCheck() && handle.claimCheckStorageUri().isEmpty()) {
-      throw new SinkConfigException(REPLICA_INVALID, "large message handle is set to claim-check, but the "
+      throw new SinkConfigException(INVALID_REPLICA_CONFIG, "large message handle is set to claim-check, but the "
           + "claim-check-storage-uri is empty");
     }
     return handle;
@@ -174,7 +175,7 @@ public record KafkaSinkOptions(
 
   private static OptionalInt positive(String name, int v) {
     if (v <= 0) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG, "invalid " + name + " " + v + ", must be greater than 0");
+      throw new SinkConfigException(CdcError.KAFKA_INVALID_CONFIG, "invalid " + name + " " + v + ", must be greater than 0");
     }
     return OptionalInt.of(v);
   }
@@ -227,7 +228,7 @@ public record KafkaSinkOptions(
         AvroSchemaCache cache = new AvroSchemaCache(registry);
         yield () -> new AvroEncoder(encoder, avro, cache);
       }
-      default -> throw new SinkConfigException(SinkConfigException.SINK_UNKNOWN_PROTOCOL, "unknown '" + protocol
+      default -> throw new SinkConfigException(CdcError.SINK_UNKNOWN_PROTOCOL, "unknown '" + protocol
           + "' message protocol for sink: not supported yet, use one of " + SUPPORTED_PROTOCOLS);
     };
   }

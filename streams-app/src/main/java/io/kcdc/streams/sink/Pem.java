@@ -1,6 +1,6 @@
 package io.kcdc.streams.sink;
 
-import static io.kcdc.streams.sink.SinkConfigException.KAFKA_INVALID_CONFIG;
+import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CONFIG;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

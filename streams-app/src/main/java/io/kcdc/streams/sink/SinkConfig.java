@@ -1,5 +1,6 @@
 package io.kcdc.streams.sink;
 
+import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -112,7 +113,7 @@ public record SinkConfig(
           + largeMessageHandle + ", compression=" + compression + ", kafkaClientId=" + kafkaClientId
           + ", dialTimeout=" + dialTimeout + ", writeTimeout=" + writeTimeout + ", readTimeout=" + readTimeout
           + ", requiredAcks=" + requiredAcks + ", saslUser=" + saslUser + ", saslPassword="
-          + (saslPassword == null ? null : SinkUri.MASK) + ", saslMechanism=" + saslMechanism
+          + (saslPassword == null ? null : SinkUriSecrets.MASK) + ", saslMechanism=" + saslMechanism
           + ", saslGssapiAuthType=" + saslGssapiAuthType + ", saslGssapiKeytabPath=" + saslGssapiKeytabPath
           + ", saslGssapiKerberosConfigPath=" + saslGssapiKerberosConfigPath + ", saslGssapiServiceName="
           + saslGssapiServiceName + ", saslGssapiUser=" + saslGssapiUser + ", saslGssapiRealm=" + saslGssapiRealm

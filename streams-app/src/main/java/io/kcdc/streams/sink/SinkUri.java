@@ -1,11 +1,11 @@
 package io.kcdc.streams.sink;
 
-import static io.kcdc.streams.sink.SinkConfigException.*;
+import static io.kcdc.common.errors.CdcError.*;
 
+import io.kcdc.common.sink.GoUrlQuery;
+import io.kcdc.common.sink.SinkUriSecrets;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A parsed changefeed sink URI: {@code kafka://host1:9092,host2:9092/topic?protocol=canal-json&partition-num=3…} or
@@ -22,14 +21,6 @@ import java.util.regex.Pattern;
  * (docs/kafka-sink.md#sink-uri-parameters) and fails with a {@link SinkConfigException}.
  */
 public record SinkUri(String scheme, List<String> brokers, String topic, Map<String, String> params) {
-
-  /** What a secret is replaced by in messages and {@link #toString()} (TiCDC's {@code MaskSinkURI}). */
-  public static final String MASK = "xxxxx";
-  /** Query parameters that hold secrets. */
-  public static final Set<String> SECRET_PARAMS = Set.of("sasl-password", "sasl-gssapi-password");
-  private static final Pattern SECRET_IN_QUERY =
-      Pattern.compile("(?i)([?&](?:sasl-password|sasl-gssapi-password)=)[^&#]*");
-  private static final Pattern PASSWORD_IN_USERINFO = Pattern.compile("(://[^/@:]*:)[^/@]*@");
 
   /** Protocols TiCDC accepts for MQ sinks ({@code default} = open-protocol, {@code flat-avro} = avro). */
   public static final Set<String> MQ_PROTOCOLS = Set.of(
@@ -48,10 +39,10 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
       u = new URI(uri.trim());
     } catch (URISyntaxException e) {
       // the message quotes the input: never with its password
-      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid '" + mask(e.getMessage()) + "'");
+      throw new SinkConfigException(SINK_URI_INVALID, "sink uri invalid '" + SinkUriSecrets.maskText(e.getMessage()) + "'");
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-    Map<String, String> params = query(u.getRawQuery());
+    Map<String, String> params = GoUrlQuery.firstValues(u.getRawQuery());
     switch (scheme) {
       case "blackhole":
         return new SinkUri(scheme, List.of(), "", params);
@@ -67,7 +58,7 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
     String authority = u.getRawAuthority();
     if (authority == null || authority.isBlank()) {
       throw new SinkConfigException(SINK_URI_INVALID,
-          "sink uri invalid 'no broker address in " + mask(u.toString()) + "'");
+          "sink uri invalid 'no broker address in " + SinkUriSecrets.maskText(u.toString()) + "'");
     }
     List<String> brokers = Arrays.stream(authority.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     String path = u.getPath() == null ? "" : u.getPath();
@@ -100,37 +91,11 @@ public record SinkUri(String scheme, List<String> brokers, String topic, Map<Str
     return sink;
   }
 
-  private static Map<String, String> query(String raw) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String k = eq < 0 ? pair : pair.substring(0, eq);
-      String v = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  /** A sink URI string with its passwords replaced by {@link #MASK}, for messages and logs. */
-  public static String mask(String uri) {
-    if (uri == null) {
-      return null;
-    }
-    String masked = SECRET_IN_QUERY.matcher(uri).replaceAll("$1" + MASK);
-    return PASSWORD_IN_USERINFO.matcher(masked).replaceFirst("$1" + MASK + "@");
-  }
-
   /** The parsed URI without its secrets: a record's default would print the SASL password. */
   @Override
   public String toString() {
     Map<String, String> shown = new LinkedHashMap<>(params);
-    shown.replaceAll((k, v) -> SECRET_PARAMS.contains(k) ? MASK : v);
+    shown.replaceAll((k, v) -> SinkUriSecrets.PARAMS.contains(k) ? SinkUriSecrets.MASK : v);
     return "SinkUri[scheme=" + scheme + ", brokers=" + brokers + ", topic=" + topic + ", params=" + shown + "]";
   }
 

@@ -1,5 +1,6 @@
 package io.kcdc.streams.sink;
 
+import io.kcdc.common.errors.CdcError;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +51,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       int real = describe(topic);
       if (real < 0) {
         if (!options.autoCreateTopic()) {
-          throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_CONFIG,
+          throw new SinkConfigException(CdcError.KAFKA_INVALID_CONFIG,
               "topic " + topic + " does not exist and auto-create-topic is false");
         }
         int n = options.partitionNum().orElse(KafkaSinkOptions.DEFAULT_PARTITION_NUM);
@@ -68,7 +69,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       if (options.partitionNum().isPresent()) {
         int n = options.partitionNum().getAsInt();
         if (n > real) {
-          throw new SinkConfigException(SinkConfigException.KAFKA_INVALID_PARTITION_NUM, "the number of partition (" + n
+          throw new SinkConfigException(CdcError.KAFKA_INVALID_PARTITION_NUM, "the number of partition (" + n
               + ") specified in sink-uri is more than that of actual topic (" + real + ")");
         }
         return n;
@@ -78,7 +79,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while looking up topic " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot get the partitions of topic " + topic
+      throw new SinkConfigException(CdcError.KAFKA_NEW_PRODUCER, "cannot get the partitions of topic " + topic
           + ": " + reason(e), e);
     }
   }
@@ -107,7 +108,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading the configs of topic " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot read max.message.bytes of topic "
+      throw new SinkConfigException(CdcError.KAFKA_NEW_PRODUCER, "cannot read max.message.bytes of topic "
           + topic + ": " + reason(e), e);
     }
   }
@@ -133,7 +134,7 @@ public final class TopicManager implements PartitionCounts, AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing a Kafka cluster", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new SinkConfigException(SinkConfigException.KAFKA_NEW_PRODUCER, "cannot describe the Kafka cluster: "
+      throw new SinkConfigException(CdcError.KAFKA_NEW_PRODUCER, "cannot describe the Kafka cluster: "
           + reason(e), e);
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.avro.Ddl;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.codec.EncoderGroup.Target;
 import io.kcdc.streams.model.RowEvent;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ class EncoderGroupTest {
     @Override
     public void appendRow(String topic, RowEvent row) {
       if (topic.equals("bad")) {
-        throw new EncodeException("CDC:ErrMessageTooLarge", "row too large");
+        throw new EncodeException(CdcError.MESSAGE_TOO_LARGE, "row too large");
       }
       try {
         Thread.sleep(200);

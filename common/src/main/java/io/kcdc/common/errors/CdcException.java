@@ -1,8 +1,8 @@
-package io.kcdc.gateway.api;
+package io.kcdc.common.errors;
 
 /**
- * An error with a TiCDC code. {@link #getMessage()} is the bare message; {@link #errorMsg()} is
- * what TiCDC prints: {@code [<code>]<message>}.
+ * An error with a TiCDC code as the API reports it. {@link #getMessage()} is the bare message;
+ * {@link #errorMsg()} is what TiCDC prints: {@code [<code>]<message>}.
  */
 public final class CdcException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -11,6 +11,11 @@ public final class CdcException extends RuntimeException {
   public CdcException(CdcError error, String message, Throwable cause) {
     super(message, cause);
     this.error = error;
+  }
+
+  /** The API's form of a data-path failure: same code, its bare detail as the message. */
+  public static CdcException of(CodedException e) {
+    return new CdcException(e.error(), e.detail(), e);
   }
 
   public CdcError error() {
