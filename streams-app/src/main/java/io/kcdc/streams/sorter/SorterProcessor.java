@@ -17,6 +17,7 @@ import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
+import io.kcdc.streams.ChangefeedMetrics;
 import io.kcdc.streams.progress.ProgressKeys;
 import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.DmlProducer;
@@ -134,6 +135,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private final SinkPlan plan;
   private final EventFilter filter;
   private final ReleaseBudget budget;
+  private final ChangefeedMetrics metrics;
   /** Tables with a release under way, continued turn after turn in this order. */
   private final Set<Long> releasing = new LinkedHashSet<>();
   private ReleaseBudget.Turn turn;
@@ -161,6 +163,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   /** @param budget how much one turn releases; a larger release continues in the next turns */
   public SorterProcessor(SinkPlan plan, EventFilter filter, ReleaseBudget budget) {
+    this(plan, filter, budget, ChangefeedMetrics.of("default", ""));
+  }
+
+  /** @param metrics the changefeed's sorter and sink metrics */
+  public SorterProcessor(SinkPlan plan, EventFilter filter, ReleaseBudget budget, ChangefeedMetrics metrics) {
+    this.metrics = metrics;
     this.plan = plan;
     this.filter = filter;
     this.budget = budget;
@@ -350,10 +358,15 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
           written.add(kv.key);
         }
       }
-      flush();
+      long flushStart = System.nanoTime();
+      int routed = flush();
       if (dml != null) {
         dml.awaitAcks(); // a checkpoint means "in the sink"
       }
+      if (routed > 0) {
+        metrics.flushed(routed, System.nanoTime() - flushStart);
+      }
+      metrics.sorterOutput(written.size());
       // put(key, null) deletes without reading the old value first (delete() does a get).
       written.forEach(k -> sorter.put(k, null));
       turn.spent(written.size());
@@ -399,9 +412,17 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   }
 
   /** Encodes the chunk (targets in parallel) and forwards its records, target by target in first-seen order. */
-  private void flush() {
+  private int flush() {
     if (chunk.isEmpty()) {
-      return;
+      return 0;
+    }
+    int rows = 0;
+    long now = System.currentTimeMillis();
+    for (List<RowEvent> events : chunk.values()) {
+      rows += events.size();
+      for (RowEvent event : events) {
+        metrics.flushLag(event.commitTs(), now);
+      }
     }
     Map<Target, List<EncodedMessage>> built = encoders.encode(chunk);
     chunk.clear();
@@ -416,6 +437,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
         }
       }
     }
+    return rows;
   }
 
   private TableInfo schema(long tableId, long version) {
