@@ -53,6 +53,8 @@ public final class Capture implements ClusterView, AutoCloseable {
   private final Clock clock = Clock.systemDefaultZone();
   private final AtomicInteger liveness = new AtomicInteger(ALIVE);
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Kept across ownerships: TiCDC's ownership counter only grows. */
+  private final io.kcdc.gateway.owner.OwnerMetrics ownerMetrics = new io.kcdc.gateway.owner.OwnerMetrics(metrics);
 
   private Client client;
   private EtcdKeys keys;
@@ -80,6 +82,8 @@ public final class Capture implements ClusterView, AutoCloseable {
     client = io.kcdc.gateway.etcd.EtcdClients.connect(config.etcdEndpoints(), config.security());
     keys = new EtcdKeys(config.clusterId());
     meta = new MetaStore(client, keys);
+    // The connector and the Streams apps of this process report to Micrometer's global registry (docs/metrics.md).
+    io.micrometer.core.instrument.Metrics.globalRegistry.add(metrics);
     Gauge.builder("ticdc_owner_is_owner", () -> isOwner() ? 1 : 0).register(metrics);
     Gauge.builder("ticdc_server_liveness", liveness::get).register(metrics);
     ChangefeedService service = new ChangefeedService(meta, upstream, runtime, this, clock, Duration.ofSeconds(30));
@@ -212,7 +216,8 @@ public final class Capture implements ClusterView, AutoCloseable {
     }
     LeaderKey leader = key.get();
     Owner o = new Owner(meta.guardedBy(leader.getKey(), leader.getRevision()), runtime, upstream,
-        Owner.Config.defaults(advertiseAddr, gcServiceId), clock, () -> !s.isDone() && s.isLeaderKeyAlive(leader));
+        Owner.Config.defaults(advertiseAddr, gcServiceId), clock, () -> !s.isDone() && s.isLeaderKeyAlive(leader),
+        ownerMetrics);
     owner = o;
     LOG.info("capture {} is the owner", s.captureId());
     try {
@@ -376,6 +381,7 @@ public final class Capture implements ClusterView, AutoCloseable {
     if (client != null) {
       client.close();
     }
+    io.micrometer.core.instrument.Metrics.globalRegistry.remove(metrics);
     metrics.close();
     LOG.info("capture {} stopped", captureId());
   }

@@ -85,6 +85,9 @@ public final class TiCdcSourceTask extends SourceTask {
   private Map<String, Object> taskPartition;
   private long emittedCheckpointTs;
   private long lastCheckpointMs;
+  private ProcessorMetrics metrics;
+  /** The tables this task counts in {@code ticdc_processor_num_of_tables}. */
+  private int countedTables;
 
   @Override
   public String version() {
@@ -120,6 +123,7 @@ public final class TiCdcSourceTask extends SourceTask {
     config = new TiCdcSourceConfig(props);
     selection = new TableSelection(config.tableFilter(), config.forceReplicate());
     taskPartition = taskPartition(config.changefeedId(), config.taskIndex(), config.taskCount());
+    metrics = ProcessorMetrics.of(config.namespace(), config.changefeedId());
     try {
       channels = new ChannelPool(config.credential());
       pd = new PdClient(config.pdAddresses(), channels, Backoff.DEFAULT);
@@ -145,7 +149,7 @@ public final class TiCdcSourceTask extends SourceTask {
       queue = new EventQueue(quota);
       PrewriteSpill prewrites = new PrewriteSpill(Math.max(quota / 4, 4L << 20),
           Path.of(System.getProperty("java.io.tmpdir")));
-      puller = new Puller(regions, channels, queue, config.resolvedTsIntervalMs(), prewrites);
+      puller = new Puller(regions, channels, queue, config.resolvedTsIntervalMs(), prewrites, metrics);
       for (Map.Entry<Long, Long> e : startTs.entrySet()) {
         addTable(snapshot, e.getKey(), e.getValue());
       }
@@ -154,6 +158,7 @@ public final class TiCdcSourceTask extends SourceTask {
       LOG.info("changefeed {} task {}/{} started at schema ts {} with tables {}", config.changefeedId(),
           config.taskIndex(), config.taskCount(), Long.toUnsignedString(schemaTs), startTs);
     } catch (RuntimeException e) {
+      metrics.exitedWithError();
       stop();
       throw e instanceof ConnectException c ? c : new ConnectException("cannot start TiCDC task: " + e.getMessage(), e);
     }
@@ -226,12 +231,14 @@ public final class TiCdcSourceTask extends SourceTask {
       process(pending.pollFirst(), out);
     }
     releaseDone(out);
+    countTables();
     maybeCheckpoint(out);
     return out.isEmpty() ? null : out;
   }
 
   private void failIfBroken(Throwable failure, String what) {
     if (failure != null) {
+      metrics.exitedWithError();
       throw new ConnectException("changefeed " + config.changefeedId() + ": " + what + " failed: " + failure.getMessage(), failure);
     }
   }
@@ -287,6 +294,7 @@ public final class TiCdcSourceTask extends SourceTask {
       return; // queued before its span was unsubscribed
     }
     CapturedTables.Table t = span.table;
+    metrics.collected(e instanceof PullerEvent.RowEvent);
     if (e instanceof PullerEvent.Resolved r) {
       tables.resolved(span, r.resolvedTs()).ifPresent(ts ->
           out.add(record(t, TableResolved.newBuilder().setTableId(t.id).setResolvedTs(ts).build())));
@@ -332,7 +340,17 @@ public final class TiCdcSourceTask extends SourceTask {
       LOG.warn("skipping a row change without values: {}", row.entry());
       return;
     }
+    metrics.rowMounted();
     out.add(record(t, change));
+  }
+
+  /** Keeps this task's share of {@code ticdc_processor_num_of_tables} at its live tables. */
+  private void countTables() {
+    int live = (int) tables.tables().stream().filter(t -> !t.retired()).count();
+    if (live != countedTables) {
+      metrics.tables(live - countedTables);
+      countedTables = live;
+    }
   }
 
   /** Emits the task checkpoint (at most once a second) and forgets schema versions below it. */
@@ -368,6 +386,10 @@ public final class TiCdcSourceTask extends SourceTask {
 
   @Override
   public synchronized void stop() {
+    if (metrics != null && countedTables != 0) {
+      metrics.tables(-countedTables);
+      countedTables = 0;
+    }
     if (ddl != null) {
       ddl.close();
     }

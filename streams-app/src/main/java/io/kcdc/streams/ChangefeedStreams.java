@@ -206,7 +206,8 @@ public final class ChangefeedStreams implements AutoCloseable {
     EventFilter filter = EventFilter.of(config.eventFilter());
     Topology t = new Topology();
     t.addSource("rows", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.internalTopic());
-    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter, budget), "rows");
+    ChangefeedMetrics metrics = ChangefeedMetrics.of(config.namespace(), config.changefeedId());
+    t.addProcessor("sorter", () -> new SorterProcessor(plan, filter, budget, metrics), "rows");
     // a buffered row is a record of the changelog: it takes what the rows topic takes
     Map<String, String> changelog = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(INTERNAL_RECORD_MAX_BYTES));
     for (String store : List.of(SorterProcessor.SCHEMA_STORE, SorterProcessor.SORTER_STORE, SorterProcessor.RESOLVED_STORE)) {
@@ -268,6 +269,9 @@ public final class ChangefeedStreams implements AutoCloseable {
     // start ts, must not come back.
     streams.cleanUp();
     streams.start();
+    KafkaStreams started = streams;
+    ChangefeedMetrics.registerApp(config.namespace(), config.changefeedId(),
+        config.stateDir().resolve(config.applicationId()), started::metrics);
   }
 
   /**
@@ -368,6 +372,7 @@ public final class ChangefeedStreams implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (streams != null) {
+      ChangefeedMetrics.unregisterApp(config.namespace(), config.changefeedId());
       // leave the group: another instance takes the tasks over now, not after the session timeout
       streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
           .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

@@ -67,6 +67,7 @@ public final class Owner {
   private final Config config;
   private final Clock clock;
   private final BooleanSupplier stillOwner;
+  private final OwnerMetrics metrics;
   private final Map<ChangefeedId, Feed> feeds = new ConcurrentHashMap<>();
   private final Semaphore wakeups = new Semaphore(0);
   private volatile boolean stopped;
@@ -88,6 +89,13 @@ public final class Owner {
 
   public Owner(MetaStore meta, ChangefeedRuntime runtime, UpstreamClient upstream, Config config,
       Clock clock, BooleanSupplier stillOwner) {
+    this(meta, runtime, upstream, config, clock, stillOwner, OwnerMetrics.none());
+  }
+
+  /** @param metrics where the owner's TiCDC metrics go (the capture's {@code /metrics}) */
+  public Owner(MetaStore meta, ChangefeedRuntime runtime, UpstreamClient upstream, Config config,
+      Clock clock, BooleanSupplier stillOwner, OwnerMetrics metrics) {
+    this.metrics = metrics;
     this.meta = meta;
     this.runtime = runtime;
     this.upstream = upstream;
@@ -103,7 +111,11 @@ public final class Owner {
    */
   public void run() {
     LOG.info("owner started");
+    long lastTick = System.nanoTime();
     while (!stopped) {
+      long nowNanos = System.nanoTime();
+      metrics.owned((nowNanos - lastTick) / 1e9);
+      lastTick = nowNanos;
       boolean owner;
       try {
         owner = stillOwner.getAsBoolean();
@@ -207,6 +219,7 @@ public final class Owner {
       if (!infos.containsKey(gone)) {
         runtime.remove(gone.namespace(), gone.id());
         feeds.remove(gone);
+        metrics.removed(gone);
       }
     }
     for (ChangefeedId orphan : statuses.keySet()) {
@@ -225,6 +238,7 @@ public final class Owner {
       runtime.remove(id.namespace(), id.id());
       meta.deleteChangefeed(id);
       feeds.remove(id);
+      metrics.removed(id);
       LOG.info("changefeed {} removed", id);
       return;
     }
@@ -312,7 +326,22 @@ public final class Owner {
       meta.putStatus(id, new ChangefeedStatus(status.checkpointTs(), status.minTableBarrierTs(),
           info.state().adminJobType()), statusRevision);
     }
+    updateMetrics(id, feed, info, checkpoint, now);
     apply(feed, info, checkpoint, now);
+  }
+
+  private void updateMetrics(ChangefeedId id, Feed feed, ChangefeedInfo info, long checkpoint, Instant now) {
+    metrics.state(id, info.state());
+    if (!info.state().isRunning()) {
+      metrics.stopped(id);
+      return;
+    }
+    ChangefeedProgress p = feed.progress;
+    long resolved = p == null ? checkpoint : Math.max(p.resolvedTs(), checkpoint);
+    metrics.progress(id, checkpoint, resolved, now);
+    if (p != null) {
+      metrics.stages(id, p.resolvedTs(), p.checkpointTs(), now);
+    }
   }
 
   private void apply(Feed feed, ChangefeedInfo info, long checkpoint, Instant now) {

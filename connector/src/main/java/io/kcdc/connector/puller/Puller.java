@@ -1,6 +1,7 @@
 package io.kcdc.connector.puller;
 
 import com.google.protobuf.ByteString;
+import io.kcdc.connector.ProcessorMetrics;
 import io.kcdc.connector.tikv.Backoff;
 import io.kcdc.connector.tikv.ChannelPool;
 import io.kcdc.connector.tikv.LockResolver;
@@ -65,20 +66,33 @@ public final class Puller implements AutoCloseable {
   private final ResolveLockScheduler staleLocks;
   private volatile boolean closed;
   private final PrewriteSpill prewrites;
+  private final ProcessorMetrics metrics;
+  /** Whether this puller counts in {@code ticdc_kvclient_event_feed_count} (TiCDC counts its kv clients). */
+  private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
 
   public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs) {
     this(regions, channels, queue, resolvedTsIntervalMs, PrewriteSpill.heapOnly());
   }
 
-  /** @param prewrites where unmatched prewrites wait for their commits; closed with the puller */
   public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs,
       PrewriteSpill prewrites) {
+    this(regions, channels, queue, resolvedTsIntervalMs, prewrites,
+        ProcessorMetrics.of("default", ""));
+  }
+
+  /**
+   * @param prewrites where unmatched prewrites wait for their commits; closed with the puller
+   * @param metrics the changefeed's kv client and puller metrics
+   */
+  public Puller(RegionCache regions, ChannelPool channels, EventQueue queue, long resolvedTsIntervalMs,
+      PrewriteSpill prewrites, ProcessorMetrics metrics) {
+    this.metrics = metrics;
     this.prewrites = prewrites;
     this.regions = regions;
     this.channels = channels;
     this.queue = queue;
     this.resolvedTsIntervalMs = resolvedTsIntervalMs;
-    this.staleLocks = ResolveLockScheduler.start(new LockResolver(regions, channels, Backoff.DEFAULT));
+    this.staleLocks = ResolveLockScheduler.start(new LockResolver(regions, channels, Backoff.DEFAULT), metrics);
   }
 
   /** One subscribed physical table span: TiCDC's {@code subscribedTable}. */
@@ -176,6 +190,9 @@ public final class Puller implements AutoCloseable {
 
   /** Starts emitting table resolved ts every interval. */
   public void start() {
+    if (started.compareAndSet(false, true)) {
+      ProcessorMetrics.eventFeeds(1);
+    }
     scheduler.every(this::emitResolved, resolvedTsIntervalMs);
   }
 
@@ -323,6 +340,7 @@ public final class Puller implements AutoCloseable {
   private void onRegionError(Subscription sub, RegionFeedState state, Cdcpb.Error error) {
     KeySpan span = state.span();
     RegionInfo region = state.region();
+    ProcessorMetrics.eventFeedError(errorType(error));
     if (error.hasNotLeader()) {
       regions.updateLeader(region.id(), error.getNotLeader().hasLeader() ? error.getNotLeader().getLeader() : null);
       RegionInfo updated = regions.cached(region.id());
@@ -350,6 +368,24 @@ public final class Puller implements AutoCloseable {
     }
   }
 
+  /** TiCDC's {@code event_feed_error_count} type of a region error (tiflow v8.5.0 cdc/kv/shared_client.go). */
+  static String errorType(Cdcpb.Error error) {
+    if (error.hasNotLeader()) {
+      return "NotLeader";
+    } else if (error.hasEpochNotMatch()) {
+      return "EpochNotMatch";
+    } else if (error.hasRegionNotFound()) {
+      return "RegionNotFound";
+    } else if (error.hasCongested()) {
+      return "KvCongested";
+    } else if (error.hasServerIsBusy()) {
+      return "KvIsBusy";
+    } else if (error.hasDuplicateRequest()) {
+      return "DuplicateRequest";
+    }
+    return "Unknown";
+  }
+
   // ---- stream events, on gRPC threads (serial per stream) ----
 
   private final class Handler implements EventFeedClient.Listener {
@@ -372,6 +408,9 @@ public final class Puller implements AutoCloseable {
           }
           switch (e.getEventCase()) {
             case ENTRIES -> {
+              for (Cdcpb.Event.Row row : e.getEntries().getEntriesList()) {
+                metrics.pulled(row.getType().name());
+              }
               for (RawKvEntry entry : state.handleRows(e.getEntries().getEntriesList())) {
                 rows.add(new PullerEvent.RowEvent(sub.tableId, entry));
               }
@@ -468,6 +507,9 @@ public final class Puller implements AutoCloseable {
 
   @Override
   public void close() {
+    if (started.compareAndSet(true, false)) {
+      ProcessorMetrics.eventFeeds(-1);
+    }
     closed = true;
     scheduler.close();
     staleLocks.close();

@@ -54,14 +54,16 @@ final class ResolveLockScheduler implements AutoCloseable {
   }
 
   /** A scheduler resolving on its own daemon thread with {@code resolver}. */
-  static ResolveLockScheduler start(LockResolver resolver) {
+  static ResolveLockScheduler start(LockResolver resolver, io.kcdc.connector.ProcessorMetrics metrics) {
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "kcdc-resolve-lock");
       t.setDaemon(true);
       return t;
     });
     return new ResolveLockScheduler((regionId, maxVersion) -> {
+      long started = System.nanoTime();
       LockResolver.Result result = resolver.resolve(regionId, maxVersion);
+      metrics.lockResolved((System.nanoTime() - started) / 1e6);
       if (result.locks() > 0) {
         LOG.info("resolved locks of region {} up to {}: {}", regionId, maxVersion, result);
       }

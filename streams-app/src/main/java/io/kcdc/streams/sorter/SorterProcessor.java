@@ -13,6 +13,7 @@ import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
 import io.kcdc.streams.tablesink.SinkPlan;
 import io.kcdc.streams.tablesink.TableSink;
+import io.kcdc.streams.ChangefeedMetrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private final SinkPlan plan;
   private final EventFilter filter;
   private final ReleaseBudget budget;
+  private final ChangefeedMetrics metrics;
   /** Tables with a release under way, continued turn after turn in this order. */
   private final Set<Long> releasing = new LinkedHashSet<>();
   private ReleaseBudget.Turn turn;
@@ -99,6 +101,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   /** @param budget how much one turn releases; a larger release continues in the next turns */
   public SorterProcessor(SinkPlan plan, EventFilter filter, ReleaseBudget budget) {
+    this(plan, filter, budget, ChangefeedMetrics.of("default", ""));
+  }
+
+  /** @param metrics the changefeed's sorter and sink metrics */
+  public SorterProcessor(SinkPlan plan, EventFilter filter, ReleaseBudget budget, ChangefeedMetrics metrics) {
+    this.metrics = metrics;
     this.plan = plan;
     this.filter = filter;
     this.budget = budget;
@@ -111,7 +119,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.sorter = context.getStateStore(SORTER_STORE);
     this.resolved = context.getStateStore(RESOLVED_STORE);
     this.removedTables = new RemovedTables(sorter, schemaStore, resolved);
-    this.sink = new TableSink(plan, context, schemas);
+    this.sink = new TableSink(plan, context, schemas, metrics);
     findReleasesUnderWay();
     context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
       turn = budget.start();
@@ -278,6 +286,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
         }
       }
       sink.write(); // returns once the rows are in the sink: a checkpoint means "in the sink"
+      metrics.sorterOutput(written.size());
       // put(key, null) deletes without reading the old value first (delete() does a get).
       written.forEach(k -> sorter.put(k, null));
       turn.spent(written.size());

@@ -1,5 +1,6 @@
 package io.kcdc.streams.tablesink;
 
+import io.kcdc.streams.ChangefeedMetrics;
 import io.kcdc.avro.RowChange;
 import io.kcdc.avro.TableProgress;
 import io.kcdc.streams.codec.EncodedMessage;
@@ -46,9 +47,17 @@ public final class TableSink implements AutoCloseable {
   private final DmlProducer dml;
   /** The routed rows of the chunk being released, per target in first-seen order. */
   private final Map<Target, List<RowEvent>> chunk = new LinkedHashMap<>();
+  private final ChangefeedMetrics metrics;
 
   /** Opens the task's encoders and, for a sink on another cluster, its producer. */
   public TableSink(SinkPlan plan, ProcessorContext<Object, Object> context, TableSchemas schemas) {
+    this(plan, context, schemas, ChangefeedMetrics.of("default", ""));
+  }
+
+  /** @param metrics the changefeed's sink metrics (TiCDC's table sink rows, flush lag, send duration) */
+  public TableSink(SinkPlan plan, ProcessorContext<Object, Object> context, TableSchemas schemas,
+      ChangefeedMetrics metrics) {
+    this.metrics = metrics;
     this.plan = plan;
     this.context = context;
     this.schemas = schemas;
@@ -78,7 +87,16 @@ public final class TableSink implements AutoCloseable {
    * sink on another cluster, returns once that cluster has acknowledged them (a checkpoint means "in the sink").
    */
   public void write() {
+    long start = System.nanoTime();
+    int rows = 0;
     if (!chunk.isEmpty()) {
+      long now = System.currentTimeMillis();
+      for (List<RowEvent> events : chunk.values()) {
+        rows += events.size();
+        for (RowEvent event : events) {
+          metrics.flushLag(event.commitTs(), now);
+        }
+      }
       Map<Target, List<EncodedMessage>> built = encoders.encode(chunk);
       chunk.clear();
       for (Map.Entry<Target, List<EncodedMessage>> e : built.entrySet()) {
@@ -87,6 +105,9 @@ public final class TableSink implements AutoCloseable {
     }
     if (dml != null) {
       dml.awaitAcks();
+    }
+    if (rows > 0) {
+      metrics.flushed(rows, System.nanoTime() - start);
     }
   }
 
