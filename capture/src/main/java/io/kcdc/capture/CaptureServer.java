@@ -12,6 +12,7 @@ import io.kcdc.common.security.Credential;
 import io.kcdc.gateway.Capture;
 import io.kcdc.gateway.CaptureConfig;
 import io.kcdc.gateway.etcd.SessionFile;
+import io.kcdc.gateway.owner.LocalProcessors;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,14 +97,21 @@ public final class CaptureServer implements AutoCloseable {
 
   /** A capture with its own embedded Connect worker. */
   public static CaptureServer start(Settings s) throws Exception {
-    return start(s, List.of());
+    return start(s, List.of(), true);
+  }
+
+  /** A capture that runs its Streams apps; {@code connectUrls} as in {@link #start(Settings, List, boolean)}. */
+  public static CaptureServer start(Settings s, List<URI> connectUrls) throws Exception {
+    return start(s, connectUrls, true);
   }
 
   /**
    * @param connectUrls REST URLs of an existing Connect cluster that runs the connectors
    *     ({@code --connect-url}); empty = start an embedded worker (docs/connect-plugin.md)
+   * @param streams whether this capture runs the changefeeds' Streams apps; false ({@code --no-streams})
+   *     when {@code cdc streams} processes run them
    */
-  public static CaptureServer start(Settings s, List<URI> connectUrls) throws Exception {
+  public static CaptureServer start(Settings s, List<URI> connectUrls, boolean streams) throws Exception {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       opened.add(DataDirLock.acquire(s.dataDir()));
@@ -132,9 +140,13 @@ public final class CaptureServer implements AutoCloseable {
       SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor(),
           s.advertiseAddr() != null ? s.advertiseAddr() : s.addr(), s.failover());
       Capture[] self = new Capture[1];
-      StreamsProcessors local = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
-          () -> self[0] == null ? "" : self[0].advertiseAddr());
-      opened.add(local);
+      LocalProcessors local = running -> true;
+      if (streams) {
+        StreamsProcessors apps = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
+            () -> self[0] == null ? "" : self[0].advertiseAddr());
+        opened.add(apps);
+        local = apps;
+      }
       // The embedded worker's tasks are this capture's processors; an external worker keeps its own id.
       String workerId = embeddedWorkerId;
       CaptureConfig cc =

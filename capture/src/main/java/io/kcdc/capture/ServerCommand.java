@@ -42,6 +42,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--connect-url", split = ",", description = "REST URLs of an existing Kafka Connect cluster (http://host:8083[,..]) that runs the connectors, with the kcdc plugin installed; none = an embedded worker on --connect-addr.")
   List<String> connectUrls;
 
+  @Option(names = "--no-streams", negatable = false, description = "Run no Streams apps here: `cdc streams` processes run them.")
+  boolean noStreams;
+
   @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of internal topics; -1 = broker default (default: ${DEFAULT-VALUE}).")
   short replicationFactor;
 
@@ -96,7 +99,7 @@ final class ServerCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stop = new CountDownLatch(1);
-    CaptureServer server = CaptureServer.start(settings, connect);
+    CaptureServer server = CaptureServer.start(settings, connect, !noStreams);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stop.countDown();
