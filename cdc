@@ -3,6 +3,7 @@
 #   ./cdc playground [flags]   install what is missing, build if stale, run the playground
 #   ./cdc test                 install what is missing, run every test (mvn verify)
 #   ./cdc server|cli ... [flags] run a capture / the TiCDC-style command line
+#   ./cdc streams [flags]      run the changefeeds' Streams apps apart from the captures (with server --no-streams)
 #   ./cdc chaos [flags]        kill captures under load against a running cluster and audit the sink
 #   ./cdc bench [flags]        start a playground of its own and measure it against a plain Kafka producer
 set -euo pipefail
@@ -77,6 +78,9 @@ case "$cmd" in
   server)
     shift; ensure_tools; build_if_stale
     run_main -Xmx2g server "$@" ;;
+  streams)
+    shift; ensure_tools; build_if_stale
+    run_main -Xmx2g streams "$@" ;;
   cli)
     shift; build_if_stale
     run_main -Xmx256m cli "$@" ;;
@@ -87,7 +91,7 @@ case "$cmd" in
     shift; ensure_tools; build_if_stale
     run_main -Xmx3g bench "$@" ;;
   help|-h|--help)
-    sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' ;;
+    sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
   *)
     log "unknown command: $cmd (try ./cdc help)"; exit 2 ;;
 esac

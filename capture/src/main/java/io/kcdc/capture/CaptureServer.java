@@ -12,6 +12,8 @@ import io.kcdc.common.security.Credential;
 import io.kcdc.gateway.Capture;
 import io.kcdc.gateway.CaptureConfig;
 import io.kcdc.gateway.etcd.SessionFile;
+import io.kcdc.gateway.owner.LocalProcessors;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,14 +88,30 @@ public final class CaptureServer implements AutoCloseable {
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Capture capture;
-  private final ConnectWorker worker;
+  private final List<URI> connectUrls;
 
-  private CaptureServer(Capture capture, ConnectWorker worker) {
+  private CaptureServer(Capture capture, List<URI> connectUrls) {
     this.capture = capture;
-    this.worker = worker;
+    this.connectUrls = connectUrls;
   }
 
+  /** A capture with its own embedded Connect worker. */
   public static CaptureServer start(Settings s) throws Exception {
+    return start(s, List.of(), true);
+  }
+
+  /** A capture that runs its Streams apps; {@code connectUrls} as in {@link #start(Settings, List, boolean)}. */
+  public static CaptureServer start(Settings s, List<URI> connectUrls) throws Exception {
+    return start(s, connectUrls, true);
+  }
+
+  /**
+   * @param connectUrls REST URLs of an existing Connect cluster that runs the connectors
+   *     ({@code --connect-url}); empty = start an embedded worker (docs/connect-plugin.md)
+   * @param streams whether this capture runs the changefeeds' Streams apps; false ({@code --no-streams})
+   *     when {@code cdc streams} processes run them
+   */
+  public static CaptureServer start(Settings s, List<URI> connectUrls, boolean streams) throws Exception {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       opened.add(DataDirLock.acquire(s.dataDir()));
@@ -103,21 +121,34 @@ public final class CaptureServer implements AutoCloseable {
       Credential upstreamTls = s.security().withoutAllowedCn();
       PdUpstreamClient upstream = new PdUpstreamClient(s.pdAddresses(), upstreamTls);
       opened.add(upstream);
-      ConnectWorker worker =
-          ConnectWorker.start(
-              new ConnectWorker.Settings(
-                  s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor(),
-                  s.failover()));
-      opened.add(worker);
+      List<URI> connect = connectUrls;
+      String embeddedWorkerId = null;
+      if (connect.isEmpty()) {
+        ConnectWorker worker =
+            ConnectWorker.start(
+                new ConnectWorker.Settings(
+                    s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor(),
+                    s.failover()));
+        opened.add(worker);
+        connect = List.of(worker.restUrl());
+        embeddedWorkerId = worker.restUrl().getHost() + ":" + worker.restUrl().getPort();
+      } else {
+        LOG.info("connectors run in the Connect cluster at {}", connect);
+      }
       Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.kafkaBootstrap()));
       opened.add(admin);
       SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor(),
           s.advertiseAddr() != null ? s.advertiseAddr() : s.addr(), s.failover());
       Capture[] self = new Capture[1];
-      StreamsProcessors local = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
-          () -> self[0] == null ? "" : self[0].advertiseAddr());
-      opened.add(local);
-      String workerId = worker.restUrl().getHost() + ":" + worker.restUrl().getPort();
+      LocalProcessors local = running -> true;
+      if (streams) {
+        StreamsProcessors apps = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
+            () -> self[0] == null ? "" : self[0].advertiseAddr());
+        opened.add(apps);
+        local = apps;
+      }
+      // The embedded worker's tasks are this capture's processors; an external worker keeps its own id.
+      String workerId = embeddedWorkerId;
       CaptureConfig cc =
           new CaptureConfig(
               s.clusterId(), s.addr(), s.advertiseAddr(), s.etcdEndpoints(), Version.VERSION, Version.GIT_HASH,
@@ -127,7 +158,7 @@ public final class CaptureServer implements AutoCloseable {
               new KafkaChangefeedRuntime.Settings(
                   s.kafkaBootstrap(), s.pdAddresses(), s.rowPartitions(), s.tasksMax(), s.advertiseAddr(),
                   upstreamTls),
-              new ConnectRestClient(worker.restUrl()),
+              new ConnectRestClient(connect),
               new InternalTopics(admin, s.replicationFactor()),
               upstream,
               sinks,
@@ -137,7 +168,7 @@ public final class CaptureServer implements AutoCloseable {
       self[0] = capture;
       capture.start();
       opened.add(capture);
-      CaptureServer server = new CaptureServer(capture, worker);
+      CaptureServer server = new CaptureServer(capture, connect);
       server.closeables.addAll(opened);
       LOG.info("capture {} serving the v2 API on {}", capture.captureId(), capture.advertiseAddr());
       return server;
@@ -155,9 +186,9 @@ public final class CaptureServer implements AutoCloseable {
     return capture;
   }
 
-  /** The embedded Connect worker's REST base URL. */
+  /** REST base URL of the Connect worker the capture uses (the embedded one, or the first given). */
   public String connectUrl() {
-    return worker.restUrl().toString();
+    return connectUrls.get(0).toString();
   }
 
   @Override

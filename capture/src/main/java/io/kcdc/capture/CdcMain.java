@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = Version.VERSION,
     description = "A Kafka-native TiCDC: change data capture from TiDB into Kafka.",
-    subcommands = {ServerCommand.class, PlaygroundCommand.class, CliCommand.class, ChaosCommand.class,
+    subcommands = {ServerCommand.class, StreamsCommand.class, PlaygroundCommand.class, CliCommand.class, ChaosCommand.class,
         BenchCommand.class})
 public final class CdcMain implements Runnable {
   @Override

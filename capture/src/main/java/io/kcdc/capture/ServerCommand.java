@@ -1,5 +1,6 @@
 package io.kcdc.capture;
 
+import io.kcdc.capture.connect.ConnectUrls;
 import io.kcdc.capture.runtime.Failover;
 import io.kcdc.common.GoDuration;
 import io.kcdc.common.security.TlsConfigException;
@@ -37,6 +38,12 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--connect-addr", defaultValue = "127.0.0.1:8083", description = "Where the embedded Kafka Connect worker's REST API listens (default: ${DEFAULT-VALUE}).")
   String connectAddr;
+
+  @Option(names = "--connect-url", split = ",", description = "REST URLs of an existing Kafka Connect cluster (http://host:8083[,..]) that runs the connectors, with the kcdc plugin installed; none = an embedded worker on --connect-addr.")
+  List<String> connectUrls;
+
+  @Option(names = "--no-streams", negatable = false, description = "Run no Streams apps here: `cdc streams` processes run them.")
+  boolean noStreams;
 
   @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication factor of internal topics; -1 = broker default (default: ${DEFAULT-VALUE}).")
   short replicationFactor;
@@ -84,8 +91,15 @@ final class ServerCommand implements Callable<Integer> {
       System.err.println("Error: " + (e instanceof TlsConfigException t ? t.errorMsg() : e.getMessage()));
       return 1;
     }
+    List<java.net.URI> connect;
+    try {
+      connect = ConnectUrls.parse(connectUrls);
+    } catch (IllegalArgumentException e) {
+      System.err.println("Error: " + e.getMessage());
+      return 1;
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    CaptureServer server = CaptureServer.start(settings);
+    CaptureServer server = CaptureServer.start(settings, connect, !noStreams);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stop.countDown();

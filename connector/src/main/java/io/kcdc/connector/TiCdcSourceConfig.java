@@ -50,7 +50,8 @@ public final class TiCdcSourceConfig extends AbstractConfig {
           "Comma separated PD endpoints (host:port or http://host:port) of the upstream TiDB cluster."),
       new ConfigField(START_TS, Type.LONG, ConfigField.REQUIRED, ConfigDef.Range.atLeast(1), Importance.HIGH,
           "PD TSO to replicate from: changes committed after it are captured. Tables with a stored offset resume from it."),
-      new ConfigField(FILTER_RULES, Type.STRING, "[\"*.*\"]", TiCdcSourceConfig::validateRules, Importance.MEDIUM,
+      new ConfigField(FILTER_RULES, Type.STRING, "[\"*.*\"]", ConfigDef.LambdaValidator.with(TiCdcSourceConfig::validateRules,
+          () -> "JSON array of TiDB table filter rules"), Importance.MEDIUM,
           "JSON array of TiDB table filter rules selecting the tables to capture."),
       new ConfigField(FILTER_CASE_SENSITIVE, Type.BOOLEAN, false, null, Importance.LOW,
           "Whether filter rules match schema and table names case-sensitively."),
@@ -86,11 +87,12 @@ public final class TiCdcSourceConfig extends AbstractConfig {
   }
 
   private static ConfigDef.Validator nonEmptyList() {
-    return (name, value) -> {
+    // named, so the generated config reference shows it (ConfigReference)
+    return ConfigDef.LambdaValidator.with((name, value) -> {
       if (value == null || ((List<?>) value).isEmpty()) {
         throw new ConfigException(name, value, "must not be empty");
       }
-    };
+    }, () -> "non-empty list");
   }
 
   private static void validateRules(String name, Object value) {

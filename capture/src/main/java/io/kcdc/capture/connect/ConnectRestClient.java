@@ -8,12 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The few Kafka Connect REST calls the owner makes; any worker forwards to the leader. Reads are
+ * The few Kafka Connect REST calls the owner makes; any worker forwards to the leader, so when a
+ * worker cannot be reached the call goes to the next of the given ones. Reads are
  * answered from what was read less than {@link #READ_TTL} ago, and any write forgets them: the
  * owner asks for every connector's config, status and tasks on each 200 ms tick, and serving those
  * requests was a tenth of a busy capture's CPU.
@@ -23,13 +25,29 @@ public final class ConnectRestClient {
   static final Duration READ_TTL = Duration.ofSeconds(1);
   static final Duration REBALANCE_WAIT = Duration.ofSeconds(15);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final URI base;
+  private final List<URI> bases;
+  /** The worker that answered last; calls start there. */
+  private volatile int current;
   private final Map<String, Read> reads = new ConcurrentHashMap<>();
 
   private record Read(long atNanos, Optional<JsonNode> body) {}
 
   public ConnectRestClient(URI base) {
-    this.base = base;
+    this(List.of(base));
+  }
+
+  /** @param bases REST base URLs of one Connect cluster's workers ({@code http://host:8083/}) */
+  public ConnectRestClient(List<URI> bases) {
+    if (bases.isEmpty()) {
+      throw new IllegalArgumentException("no Connect REST URL");
+    }
+    this.bases = bases.stream().map(ConnectRestClient::asBase).toList();
+  }
+
+  /** A URL with a trailing slash, so relative paths resolve below it. */
+  static URI asBase(URI url) {
+    String s = url.toString();
+    return s.endsWith("/") ? url : URI.create(s + "/");
   }
 
   /** Creates or replaces a connector's config (idempotent). */
@@ -150,27 +168,38 @@ public final class ConnectRestClient {
     if (!method.equals("GET")) {
       reads.clear(); // a write: what was read before may be stale now
     }
+    IOException last = null;
+    // Every call is idempotent (PUT config/pause/resume/stop, DELETE, restart), so one that may have
+    // reached a worker that then failed can be sent again to the next.
+    for (int tried = 0; tried < bases.size(); tried++) {
+      int at = current;
+      URI base = bases.get(at);
+      try {
+        HttpResponse<String> r = http.send(request(base.resolve(path), method, body), HttpResponse.BodyHandlers.ofString());
+        if (!method.equals("GET")) {
+          reads.clear(); // and what was read while it ran
+        }
+        return r;
+      } catch (IOException e) {
+        last = e;
+        current = (at + 1) % bases.size();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ConnectRestException(method + " " + path + ": interrupted");
+      }
+    }
+    throw new ConnectRestException(method + " " + path + ": no Connect worker answered " + bases + ": " + last);
+  }
+
+  private static HttpRequest request(URI uri, String method, JsonNode body) {
     HttpRequest.BodyPublisher publisher =
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString());
-    HttpRequest req =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json")
-            .method(method, publisher)
-            .build();
-    try {
-      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-      if (!method.equals("GET")) {
-        reads.clear(); // and what was read while it ran
-      }
-      return r;
-    } catch (IOException e) {
-      throw new ConnectRestException(method + " " + path + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ConnectRestException(method + " " + path + ": interrupted");
-    }
+    return HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json")
+        .method(method, publisher)
+        .build();
   }
 
   private static void expect(HttpResponse<String> r, String method, String path, int... ok) {
