@@ -2,7 +2,7 @@ package io.kcdc.capture;
 
 import io.kcdc.capture.runtime.Failover;
 import io.kcdc.common.security.Credential;
-import io.kcdc.gateway.model.JsonDuration;
+import io.kcdc.common.GoDuration;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +40,7 @@ final class StreamsCommand implements Callable<Integer> {
   StreamsServer.Settings settings() throws Exception {
     String instance = name != null ? name : InetAddress.getLocalHost().getHostName();
     return new StreamsServer.Settings(clusterId, etcd, kafka, dataDir, replicationFactor, instance,
-        new Failover(Duration.ofNanos(JsonDuration.parseGo(kafkaSessionTimeout))), Credential.NONE);
+        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))), Credential.NONE);
   }
 
   @Override
