@@ -8,6 +8,7 @@ import io.kcdc.avro.TableRemoved;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
+import io.kcdc.common.Tso;
 import io.kcdc.streams.codec.EncodedMessage;
 import io.kcdc.streams.codec.EncoderGroup;
 import io.kcdc.streams.codec.EncoderGroup.Target;
@@ -231,7 +232,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void buffer(RowChange row) {
     long tableId = row.getTableId();
     TableState state = state(tableId);
-    if (Long.compareUnsigned(row.getCommitTs(), state.checkpointTs()) <= 0) {
+    if (!Tso.after(row.getCommitTs(), state.checkpointTs())) {
       return; // re-sent after a connector restart; it is already in the sink
     }
     TableInfo table = schema(tableId, row.getSchemaVersion());
@@ -250,7 +251,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private void onResolved(long tableId, long ts) {
     TableState state = state(tableId);
-    advance(tableId, state, maxUnsigned(state.resolvedTs(), ts), barrier());
+    advance(tableId, state, Tso.max(state.resolvedTs(), ts), barrier());
   }
 
   private void onBarrier(long barrierTs) {
@@ -258,7 +259,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     // collect first: releasing writes to the store being iterated
     Map<Long, TableState> behind = new LinkedHashMap<>();
     forEachTable((tableId, state) -> {
-      if (Long.compareUnsigned(minUnsigned(state.resolvedTs(), barrierTs), state.checkpointTs()) > 0) {
+      if (Tso.after(Tso.min(state.resolvedTs(), barrierTs), state.checkpointTs())) {
         behind.put(tableId, state);
       }
     });
@@ -271,7 +272,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * the new state when anything changed.
    */
   private void advance(long tableId, TableState state, long resolvedTs, long barrierTs) {
-    TableState next = state.advancedTo(resolvedTs, minUnsigned(resolvedTs, barrierTs));
+    TableState next = state.advancedTo(resolvedTs, Tso.min(resolvedTs, barrierTs));
     if (next.releasing() && !turn.exhausted()) {
       next = release(tableId, next);
     }
@@ -444,13 +445,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     return v == null ? 0 : ByteBuffer.wrap(v).getLong();
   }
 
-  private static long minUnsigned(long a, long b) {
-    return Long.compareUnsigned(a, b) <= 0 ? a : b;
-  }
 
-  private static long maxUnsigned(long a, long b) {
-    return Long.compareUnsigned(a, b) >= 0 ? a : b;
-  }
 
   private static Bytes tableKey(long tableId) {
     return Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId).array());
