@@ -13,6 +13,8 @@ import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
 import io.kcdc.streams.sorter.ReleaseBudget;
 import io.kcdc.streams.sorter.SorterProcessor;
+import io.kcdc.streams.tablesink.SinkPlan;
+import io.kcdc.streams.tablesink.TableSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +45,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The Kafka Streams app of one changefeed: internal topic {@code _cdc.<changefeed>.rows} → {@link SorterProcessor}
- * (sorter, update splitting, {@link EventRouter}, encoder) → sink topics, plus {@code TableProgress} records on
- * {@code _cdc.<changefeed>.progress} in the same transaction ({@code exactly_once_v2} by default).
+ * (sorter, update splitting) → its {@link TableSink} ({@link EventRouter}, column selectors, encoder) → sink
+ * topics, plus {@code TableProgress} records on {@code _cdc.<changefeed>.progress} in the same transaction
+ * ({@code exactly_once_v2} by default).
  *
  * <p>A Kafka sink on the app's own cluster is written by the Streams sink node inside the transaction (exactly
  * once for {@code read_committed} consumers). A sink on another cluster (another cluster id) is written by each
@@ -171,6 +174,9 @@ public final class ChangefeedStreams implements AutoCloseable {
       // ~18% more rows/s in PipelineBenchmark for ~150 ms more latency (rows wait for resolved ts anyway).
       p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
       p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), INTERNAL_RECORD_MAX_BYTES);
+      // A large release goes on in punctuations between polls; a poll that waits 100 ms (the default) for input that
+      // does not come left the thread idle a third of the time while a release was under way.
+      p.put(StreamsConfig.POLL_MS_CONFIG, 20);
       p.putAll(overrides);
       return p;
     }
@@ -186,16 +192,17 @@ public final class ChangefeedStreams implements AutoCloseable {
   }
 
   /**
-   * The topology: source → sorter processor (with its three stores) → sink and progress nodes.
+   * The topology: source → sorter processor (with its three stores; its table sink forwards) → sink and progress
+   * nodes.
    *
    * @throws SinkConfigException for invalid event filters (they are parsed here, once)
    */
-  public static Topology topology(Config config, SorterProcessor.SinkPlan plan) {
+  public static Topology topology(Config config, SinkPlan plan) {
     return topology(config, plan, ReleaseBudget.DEFAULT);
   }
 
   /** The topology with the sorter releasing at most {@code budget} per turn. */
-  public static Topology topology(Config config, SorterProcessor.SinkPlan plan, ReleaseBudget budget) {
+  public static Topology topology(Config config, SinkPlan plan, ReleaseBudget budget) {
     EventFilter filter = EventFilter.of(config.eventFilter());
     Topology t = new Topology();
     t.addSource("rows", new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.internalTopic());
@@ -206,9 +213,9 @@ public final class ChangefeedStreams implements AutoCloseable {
       t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(), Serdes.ByteArray())
           .withCachingDisabled().withLoggingEnabled(changelog), "sorter");
     }
-    t.addSink(SorterProcessor.SINK_NODE, SinkRecordKey.TOPIC, SinkRecordKey.SERIALIZER, new ByteArraySerializer(),
+    t.addSink(TableSink.SINK_NODE, SinkRecordKey.TOPIC, SinkRecordKey.SERIALIZER, new ByteArraySerializer(),
         SinkRecordKey.PARTITIONER, "sorter");
-    t.addSink(SorterProcessor.PROGRESS_NODE, config.progressTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
+    t.addSink(TableSink.PROGRESS_NODE, config.progressTopic(), new ByteArraySerializer(), new ByteArraySerializer(),
         "sorter");
     return t;
   }
@@ -225,7 +232,7 @@ public final class ChangefeedStreams implements AutoCloseable {
     }
     EventFilter.of(config.eventFilter()); // fails early for invalid event filters
     requireInternalTopic();
-    SorterProcessor.SinkPlan plan = SorterProcessor.SinkPlan.blackhole();
+    SinkPlan plan = SinkPlan.blackhole();
     Map<String, Object> sinkProducer = new HashMap<>();
     Optional<KafkaSinkOptions> sink = config.kafkaSink();
     if (sink.isPresent()) {
@@ -240,7 +247,7 @@ public final class ChangefeedStreams implements AutoCloseable {
       var encoders = options.encoderFactory(Clock.systemUTC());
       EventRouter router = EventRouter.of(options);
       ColumnSelector selector = new ColumnSelector(options.columnSelectors(), options.caseSensitive());
-      plan = new SorterProcessor.SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
+      plan = new SinkPlan(router, encoders, topics, options.splitUpdates(), selector,
           options.encoderConcurrency(), null);
       if (inTransactions) {
         sinkProducer.putAll(streamsProducerProperties(options, clientId));
@@ -256,6 +263,10 @@ public final class ChangefeedStreams implements AutoCloseable {
       error.set(e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+    // Local state is only a cache of the changelog (exactly-once restores it from there anyway after a crash): a
+    // store left by an earlier run of the same application id, e.g. before the changefeed was reset to the same
+    // start ts, must not come back.
+    streams.cleanUp();
     streams.start();
   }
 

@@ -10,12 +10,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** The few Kafka Connect REST calls the owner makes; any worker forwards to the leader. */
+/**
+ * The few Kafka Connect REST calls the owner makes; any worker forwards to the leader. Reads are
+ * answered from what was read less than {@link #READ_TTL} ago, and any write forgets them: the
+ * owner asks for every connector's config, status and tasks on each 200 ms tick, and serving those
+ * requests was a tenth of a busy capture's CPU.
+ */
 public final class ConnectRestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration READ_TTL = Duration.ofSeconds(1);
+  static final Duration REBALANCE_WAIT = Duration.ofSeconds(15);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
+  private final Map<String, Read> reads = new ConcurrentHashMap<>();
+
+  private record Read(long atNanos, Optional<JsonNode> body) {}
 
   public ConnectRestClient(URI base) {
     this.base = base;
@@ -85,6 +96,17 @@ public final class ConnectRestClient {
   }
 
   private Optional<JsonNode> get(String path) {
+    Read cached = reads.get(path);
+    long now = System.nanoTime();
+    if (cached != null && now - cached.atNanos() < READ_TTL.toNanos()) {
+      return cached.body();
+    }
+    Optional<JsonNode> body = fetch(path);
+    reads.put(path, new Read(now, body));
+    return body;
+  }
+
+  private Optional<JsonNode> fetch(String path) {
     HttpResponse<String> r = call("GET", path, null);
     if (r.statusCode() == 404) {
       return Optional.empty();
@@ -101,7 +123,33 @@ public final class ConnectRestClient {
     expect(call(method, path, body), method, path, ok);
   }
 
+  /**
+   * One call, repeated for up to {@link #REBALANCE_WAIT} while the worker answers that a rebalance is under way
+   * (409, or 500 "a rebalance is expected" right after a connector stopped or a worker left): the owner's actions,
+   * a reset among them, should not fail on a moment Connect needs to reassign its tasks.
+   */
   private HttpResponse<String> call(String method, String path, JsonNode body) {
+    long deadline = System.nanoTime() + REBALANCE_WAIT.toNanos();
+    while (true) {
+      HttpResponse<String> r = callOnce(method, path, body);
+      boolean rebalancing = r.statusCode() == 409
+          || (r.statusCode() == 500 && r.body() != null && r.body().contains("rebalance"));
+      if (!rebalancing || System.nanoTime() - deadline > 0) {
+        return r;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return r;
+      }
+    }
+  }
+
+  private HttpResponse<String> callOnce(String method, String path, JsonNode body) {
+    if (!method.equals("GET")) {
+      reads.clear(); // a write: what was read before may be stale now
+    }
     HttpRequest.BodyPublisher publisher =
         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString());
     HttpRequest req =
@@ -112,7 +160,11 @@ public final class ConnectRestClient {
             .method(method, publisher)
             .build();
     try {
-      return http.send(req, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+      if (!method.equals("GET")) {
+        reads.clear(); // and what was read while it ran
+      }
+      return r;
     } catch (IOException e) {
       throw new ConnectRestException(method + " " + path + ": " + e.getMessage());
     } catch (InterruptedException e) {

@@ -2,7 +2,7 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.capture.connect.ConnectRestClient;
-import io.kcdc.capture.ddl.DdlCoordinator;
+import io.kcdc.capture.owner.DdlCoordinator;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.TiCdcSourceConfig;
 import io.kcdc.gateway.model.ChangefeedInfo;
@@ -14,7 +14,7 @@ import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import io.kcdc.capture.ddl.DdlSink;
+import io.kcdc.capture.owner.DdlSink;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.connector.tikv.Backoff;
@@ -230,7 +230,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       connect.delete(name);
     }
     topics.deleteAndWait(info.namespace(), info.id());
-    topics.deleteStreamsTopics(SinkSupport.applicationId(sinks.clusterId, info) + "-");
+    topics.forgetStreamsApp(SinkSupport.applicationId(sinks.clusterId, info));
     LOG.info("changefeed {}/{} reset: it starts again from its new checkpoint", info.namespace(), info.id());
   }
 

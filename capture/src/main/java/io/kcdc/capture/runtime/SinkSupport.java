@@ -2,7 +2,7 @@ package io.kcdc.capture.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.ddl.DdlSink;
+import io.kcdc.capture.owner.DdlSink;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;

@@ -16,6 +16,8 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a puller's unmatched prewrites go once they outgrow their share of the heap. TiKV sends a transaction's
@@ -28,6 +30,8 @@ import org.rocksdb.WriteOptions;
  * <p>Thread-safe: the matchers of several streams share it. See docs/large-rows.md#large-transactions.
  */
 public final class PrewriteSpill implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PrewriteSpill.class);
+
   static {
     RocksDB.loadLibrary();
   }
@@ -140,6 +144,7 @@ public final class PrewriteSpill implements AutoCloseable {
             .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
         writeOptions = new WriteOptions().setDisableWAL(true);
         db = RocksDB.open(options, dir.toString());
+        LOG.info("unmatched prewrites are over {} bytes on the heap; the rest waits in {}", heapBudget, dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create a directory for spilled prewrites in " + parent, e);
       } catch (RocksDBException e) {

@@ -592,6 +592,8 @@ public final class Session implements SqlSession, EvalContext {
     }
   }
 
+  private static final long PARSE_TIMEOUT_MS = 600_000;
+
   private Statement parse(String s) {
     // REPLACE is parsed as INSERT; execution knows it from the statement text.
     String normalized = REPLACE.matcher(s).replaceFirst("INSERT")
@@ -599,8 +601,9 @@ public final class Session implements SqlSession, EvalContext {
         .replaceAll("(?i)\\bCLUSTERED\\b", "")
         .replaceAll("(?i)\\bUNIQUE\\s+INDEX\\b", "UNIQUE KEY");
     try {
-      // MySQL strings use backslash escapes, which drivers rely on.
-      return CCJSqlParserUtil.parse(normalized, p -> p.withBackslashEscapeCharacter(true));
+      // MySQL strings use backslash escapes, which drivers rely on. TiDB has no parse timeout; the parser's default
+      // (6 s) failed a 5 MiB INSERT on a loaded machine as a "syntax error".
+      return CCJSqlParserUtil.parse(normalized, p -> p.withBackslashEscapeCharacter(true).withTimeOut(PARSE_TIMEOUT_MS));
     } catch (JSQLParserException e) {
       String msg = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
       throw SqlException.parse("check the manual near '" + firstLine(msg) + "'");

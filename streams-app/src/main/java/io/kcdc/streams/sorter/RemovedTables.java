@@ -63,7 +63,7 @@ final class RemovedTables {
 
   private void forget(long tableId) {
     deleteRange(sorter, SorterKey.tableStart(tableId), SorterKey.releaseEnd(tableId, -1L));
-    deleteRange(schemas, key(tableId, 0), key(tableId, -1L));
+    deleteRange(schemas, TableSchemas.key(tableId, 0), TableSchemas.key(tableId, -1L));
     progress.put(Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId).array()), null);
     progress.put(pendingKey(tableId), null);
   }
@@ -78,10 +78,6 @@ final class RemovedTables {
       }
     }
     keys.forEach(k -> store.put(k, null));
-  }
-
-  private static Bytes key(long tableId, long version) {
-    return Bytes.wrap(ByteBuffer.allocate(16).putLong(tableId).putLong(version).array());
   }
 
   private static Bytes pendingKey(long tableId) {

@@ -3,44 +3,33 @@ package io.kcdc.streams.sorter;
 import io.kcdc.avro.Barrier;
 import io.kcdc.avro.InternalEvent;
 import io.kcdc.avro.RowChange;
-import io.kcdc.avro.TableProgress;
 import io.kcdc.avro.TableRemoved;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.common.Tso;
-import io.kcdc.streams.codec.EncodedMessage;
-import io.kcdc.streams.codec.EncoderGroup;
-import io.kcdc.streams.codec.EncoderGroup.Target;
-import io.kcdc.streams.codec.RowEventEncoder;
-import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
-import io.kcdc.streams.progress.ProgressKeys;
-import io.kcdc.streams.selector.ColumnSelector;
-import io.kcdc.streams.sink.DmlProducer;
-import io.kcdc.streams.sink.PartitionCounts;
-import io.kcdc.streams.sink.SinkRecordKey;
+import io.kcdc.streams.tablesink.SinkPlan;
+import io.kcdc.streams.tablesink.TableSink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -48,18 +37,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sorter and table sink of a changefeed (TiCDC's sorter + sink manager): buffers rows of the internal topic
- * in a persistent store keyed by {@link SorterKey} (idempotent under re-sent rows, spilling to RocksDB), and releases
- * a table's rows with {@code commitTs <= min(table resolved ts, barrier ts)} in (commitTs, startTs, delete < update
- * < insert) order: routes each and applies the column selectors on the stream thread, has each chunk of released
- * rows encoded by the {@link EncoderGroup} (one encoder per (topic, partition), batching protocols put several rows
- * into one record; the targets in parallel on {@code sink.encoder_concurrency} threads), forwards the records to
- * {@link #SINK_NODE} from the stream thread, deletes the rows, then forwards a {@link TableProgress} to
- * {@link #PROGRESS_NODE}. A sink on another Kafka cluster gets the records through the task's own
- * {@link DmlProducer} instead of the sink node, and the progress is forwarded only once the sink cluster has
- * acknowledged every record of the release (at-least-once there, see {@link DmlProducer}).
- * Everything happens in a Streams transaction, so a committed progress record means its rows are in the sink. Rows
- * of a table with {@code commitTs <=} its released checkpoint were already written and are dropped.
+ * The sorter of a changefeed (TiCDC's sorter, the sort engine the sink manager reads from): buffers rows of the
+ * internal topic in a persistent store keyed by {@link SorterKey} (idempotent under re-sent rows, spilling to
+ * RocksDB), and releases a table's rows with {@code commitTs <= min(table resolved ts, barrier ts)} in (commitTs,
+ * startTs, delete < update < insert) order to the task's {@link TableSink}, which routes, encodes and forwards them;
+ * it deletes the rows once the table sink has written them, then has the table sink report the table's new
+ * checkpoint. Everything happens in a Streams transaction, so a committed progress record means its rows are in the
+ * sink. Rows of a table with {@code commitTs <=} its released checkpoint were already written and are dropped.
  *
  * <p>A release is written in chunks and at most a {@link ReleaseBudget} per turn (one record's {@code process()} or a
  * 100 ms wall-clock punctuation); what is left continues in the next turns, so a Streams transaction stays small
@@ -83,8 +67,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   public static final String SCHEMA_STORE = "cdc-schemas";
   public static final String SORTER_STORE = "cdc-sorter";
   public static final String RESOLVED_STORE = "cdc-resolved";
-  public static final String SINK_NODE = "sink";
-  public static final String PROGRESS_NODE = "progress";
 
   private static final Logger LOG = LoggerFactory.getLogger(SorterProcessor.class);
   /** Rows released per store iterator, so memory does not grow with the transaction size. */
@@ -92,45 +74,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   /** How often a release under way is continued when no record arrives. */
   private static final Duration RESUME_INTERVAL = Duration.ofMillis(100);
   private static final AvroBinary<InternalEvent> EVENTS = new AvroBinary<>(InternalEvent.class);
-  private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
   /** The barrier's key in {@link #RESOLVED_STORE}: 7 bytes, table keys are 8. */
   private static final Bytes BARRIER_KEY = Bytes.wrap("barrier".getBytes(StandardCharsets.US_ASCII));
-
-  /**
-   * Where released rows go. {@code router == null} is the blackhole sink: rows are dropped, progress is kept.
-   *
-   * @param splitUpdates split updates of handle/unique keys (off with {@code output-raw-change-event})
-   * @param selector {@code sink.column_selectors}
-   * @param encoderConcurrency {@code sink.encoder_concurrency}: threads encoding a released chunk (per task)
-   * @param dmlProducer for a sink on another Kafka cluster: a task's producer by stream task id; null writes the rows
-   *     through {@link #SINK_NODE} in the Streams transaction
-   */
-  public record SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
-      boolean splitUpdates, ColumnSelector selector, int encoderConcurrency,
-      Function<String, DmlProducer> dmlProducer) {
-
-    public SinkPlan {
-      selector = selector == null ? ColumnSelector.none() : selector;
-      if (encoderConcurrency < 1) {
-        throw new IllegalArgumentException("encoder concurrency must be at least 1, got " + encoderConcurrency);
-      }
-    }
-
-    /** Encoding on the stream thread. */
-    public SinkPlan(EventRouter router, Supplier<RowEventEncoder> encoders, PartitionCounts partitions,
-        boolean splitUpdates) {
-      this(router, encoders, partitions, splitUpdates, ColumnSelector.none(), 1, null);
-    }
-
-    /** The same plan writing through the given producers (a sink on another cluster). */
-    public SinkPlan withDmlProducer(Function<String, DmlProducer> producers) {
-      return new SinkPlan(router, encoders, partitions, splitUpdates, selector, encoderConcurrency, producers);
-    }
-
-    public static SinkPlan blackhole() {
-      return new SinkPlan(null, null, null, true);
-    }
-  }
 
   private final SinkPlan plan;
   private final EventFilter filter;
@@ -138,18 +83,11 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   /** Tables with a release under way, continued turn after turn in this order. */
   private final Set<Long> releasing = new LinkedHashSet<>();
   private ReleaseBudget.Turn turn;
-  private final Map<Long, TableInfo> schemaCache = new HashMap<>();
-  private ProcessorContext<Object, Object> context;
-  private KeyValueStore<Bytes, byte[]> schemas;
+  private TableSchemas schemas;
   private KeyValueStore<Bytes, byte[]> sorter;
   private KeyValueStore<Bytes, byte[]> resolved;
   private RemovedTables removedTables;
-  /** One encoder per (topic, partition), so batches never mix partitions; kept for the processor's lifetime. */
-  private EncoderGroup encoders;
-  /** The rows' way to a sink on another cluster; null when they go through the sink node. */
-  private DmlProducer dml;
-  /** The routed rows of the chunk being released, per target in first-seen order. */
-  private final Map<Target, List<RowEvent>> chunk = new LinkedHashMap<>();
+  private TableSink sink;
 
   public SorterProcessor(SinkPlan plan) {
     this(plan, EventFilter.none());
@@ -169,18 +107,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   @Override
   public void init(ProcessorContext<Object, Object> context) {
-    this.context = context;
-    this.schemas = context.getStateStore(SCHEMA_STORE);
+    KeyValueStore<Bytes, byte[]> schemaStore = context.getStateStore(SCHEMA_STORE);
+    this.schemas = new TableSchemas(schemaStore);
     this.sorter = context.getStateStore(SORTER_STORE);
     this.resolved = context.getStateStore(RESOLVED_STORE);
-    this.removedTables = new RemovedTables(sorter, schemas, resolved);
-    if (plan.router() != null) {
-      encoders = new EncoderGroup(plan.encoders(), plan.encoderConcurrency(),
-          "cdc-encoder-" + context.applicationId() + "-" + context.taskId());
-      if (plan.dmlProducer() != null) {
-        dml = plan.dmlProducer().apply(context.taskId().toString());
-      }
-    }
+    this.removedTables = new RemovedTables(sorter, schemaStore, resolved);
+    this.sink = new TableSink(plan, context, schemas);
     findReleasesUnderWay();
     context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
       turn = budget.start();
@@ -190,11 +122,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   @Override
   public void close() {
-    if (encoders != null) {
-      encoders.close();
-    }
-    if (dml != null) {
-      dml.close();
+    if (sink != null) {
+      sink.close();
     }
   }
 
@@ -211,10 +140,10 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void handle(Record<byte[], byte[]> record) {
     Object payload = EVENTS.decode(record.value()).getPayload();
     if (payload instanceof TableSchema s) {
-      schemas.put(schemaKey(s.getTableId(), s.getSchemaVersion()), record.value());
+      schemas.put(s, record.value());
       removedTables.onSchema(s.getTableId());
     } else if (payload instanceof RowChange row) {
-      buffer(row);
+      buffer(row, record.value());
     } else if (payload instanceof TableResolved r) {
       onResolved(r.getTableId(), r.getResolvedTs());
     } else if (payload instanceof Barrier b) {
@@ -229,13 +158,14 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  private void buffer(RowChange row) {
+  /** @param encoded the internal event as it came, stored as it is when the row is not split */
+  private void buffer(RowChange row, byte[] encoded) {
     long tableId = row.getTableId();
     TableState state = state(tableId);
     if (!Tso.after(row.getCommitTs(), state.checkpointTs())) {
       return; // re-sent after a connector restart; it is already in the sink
     }
-    TableInfo table = schema(tableId, row.getSchemaVersion());
+    TableInfo table = schemas.get(tableId, row.getSchemaVersion());
     if (!filter.isEmpty() && filter.ignoreRow(RowEvent.of(table, row))) {
       return; // never written; the table's progress advances over it like over a written row
     }
@@ -244,7 +174,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     for (RowChange r : rows) {
       Bytes key = SorterKey.of(tableId, r.getCommitTs(), r.getStartTs(), UpdateSplitter.dmlOrder(r), rawKey);
       if (!state.written(key, r.getCommitTs())) { // else written by the release under way
-        sorter.put(key, EVENTS.encode(new InternalEvent(r)));
+        sorter.put(key, r == row ? encoded : EVENTS.encode(new InternalEvent(r)));
       }
     }
   }
@@ -290,7 +220,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  /** Stores the table's state, keeps {@link #releasing} in step and forwards a progress record if it moved. */
+  /** Stores the table's state, keeps {@link #releasing} in step and has the sink report the table if it moved. */
   private void save(long tableId, TableState before, TableState after) {
     if (after.releasing()) {
       releasing.add(tableId);
@@ -304,16 +234,14 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     if (after.resolvedTs() == before.resolvedTs() && after.checkpointTs() == before.checkpointTs()) {
       return;
     }
-    TableProgress progress = new TableProgress(tableId, after.resolvedTs(), after.checkpointTs(), after.lastSyncedTs());
-    context.forward(new Record<>(ProgressKeys.table(tableId), PROGRESS.encode(progress), context.currentSystemTimeMs()),
-        PROGRESS_NODE);
+    sink.progress(tableId, after.resolvedTs(), after.checkpointTs(), after.lastSyncedTs());
     if (removedTables.afterRelease(tableId, after.checkpointTs())) {
       forgotten(tableId);
     }
   }
 
   private void forgotten(long tableId) {
-    schemaCache.remove(tableId);
+    schemas.uncache(tableId);
     releasing.remove(tableId);
   }
 
@@ -328,8 +256,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   }
 
   /**
-   * Writes and deletes the table's buffered rows of the release under way, chunk after chunk, until it is complete
-   * or the turn is over; returns the state after it. Every scan starts after what was written before: RocksDB keeps
+   * Hands the table's buffered rows of the release under way to the table sink and deletes them once written, chunk
+   * after chunk, until the release is complete or the turn is over; returns the state after it. Every scan starts after what was written before: RocksDB keeps
    * the deleted rows as tombstones for a while, and a scan from the table's first key would step over all of them
    * each time (it made seeks most of the sorter's work).
    */
@@ -345,15 +273,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
         while (it.hasNext() && written.size() < limit) {
           KeyValue<Bytes, byte[]> kv = it.next();
           RowChange row = (RowChange) EVENTS.decode(kv.value).getPayload();
-          emit(row);
+          sink.add(row);
           lastCommitTs = row.getCommitTs();
           written.add(kv.key);
         }
       }
-      flush();
-      if (dml != null) {
-        dml.awaitAcks(); // a checkpoint means "in the sink"
-      }
+      sink.write(); // returns once the rows are in the sink: a checkpoint means "in the sink"
       // put(key, null) deletes without reading the old value first (delete() does a get).
       written.forEach(k -> sorter.put(k, null));
       turn.spent(written.size());
@@ -387,53 +312,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  /** Routes a released row into the current chunk (on the stream thread: routing reads schemas and topics). */
-  private void emit(RowChange row) {
-    if (plan.router() == null) {
-      return;
-    }
-    RowEvent event = RowEvent.of(schema(row.getTableId(), row.getSchemaVersion()), row);
-    String topic = plan.router().topic(event.table().schemaName(), event.table().tableName());
-    int partition = plan.router().partition(event, plan.partitions().partitionCount(topic));
-    chunk.computeIfAbsent(new Target(topic, partition), k -> new ArrayList<>()).add(plan.selector().apply(event));
-  }
-
-  /** Encodes the chunk (targets in parallel) and forwards its records, target by target in first-seen order. */
-  private void flush() {
-    if (chunk.isEmpty()) {
-      return;
-    }
-    Map<Target, List<EncodedMessage>> built = encoders.encode(chunk);
-    chunk.clear();
-    for (Map.Entry<Target, List<EncodedMessage>> e : built.entrySet()) {
-      Target target = e.getKey();
-      for (EncodedMessage m : e.getValue()) {
-        if (dml != null) {
-          dml.send(target.topic(), target.partition(), m.key(), m.value());
-        } else {
-          context.forward(new Record<>(new SinkRecordKey(target.topic(), target.partition(), m.key()), m.value(),
-              context.currentSystemTimeMs()), SINK_NODE);
-        }
-      }
-    }
-  }
-
-  private TableInfo schema(long tableId, long version) {
-    Bytes key = schemaKey(tableId, version);
-    TableInfo cached = schemaCache.get(tableId);
-    if (cached != null && cached.version() == version) {
-      return cached;
-    }
-    byte[] bytes = schemas.get(key);
-    if (bytes == null) {
-      throw new IllegalStateException("no TableSchema for table " + tableId + " version " + version
-          + " before its rows on the internal topic");
-    }
-    TableInfo info = new TableInfo((TableSchema) EVENTS.decode(bytes).getPayload());
-    schemaCache.put(tableId, info);
-    return info;
-  }
-
   private TableState state(long tableId) {
     byte[] v = resolved.get(tableKey(tableId));
     return v == null ? TableState.NEW : TableState.decode(v);
@@ -449,10 +327,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private static Bytes tableKey(long tableId) {
     return Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId).array());
-  }
-
-  private static Bytes schemaKey(long tableId, long version) {
-    return Bytes.wrap(ByteBuffer.allocate(16).putLong(tableId).putLong(version).array());
   }
 
   private static byte[] copy(ByteBuffer buf) {

@@ -17,6 +17,7 @@ import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.streams.tablesink.SinkPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,9 +48,9 @@ class SorterEventFilterTest {
         SinkUri.parse("kafka://unused:9092/out?protocol=canal-json"), SinkConfig.empty()).withEventFilter(filter);
   }
 
-  private static SorterProcessor.SinkPlan plan() {
+  private static SinkPlan plan() {
     EventRouter router = new EventRouter(List.of(), "out", "canal-json", false);
-    return new SorterProcessor.SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 1, true);
+    return new SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 1, true);
   }
 
   private void start(EventFilterConfig filter) throws Exception {

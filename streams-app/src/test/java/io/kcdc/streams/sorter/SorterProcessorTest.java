@@ -15,6 +15,7 @@ import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
+import io.kcdc.streams.tablesink.SinkPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +61,7 @@ class SorterProcessorTest {
     config = ChangefeedStreams.Config.of("unused:9092", "default", "cf1", Files.createDirectories(dir.resolve("state")),
         SinkUri.parse("kafka://unused:9092/out?protocol=canal-json"), SinkConfig.empty());
     EventRouter router = new EventRouter(List.of(), "out", "canal-json", false);
-    var plan = new SorterProcessor.SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3, true);
+    var plan = new SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3, true);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

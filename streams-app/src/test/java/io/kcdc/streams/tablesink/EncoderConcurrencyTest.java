@@ -1,4 +1,4 @@
-package io.kcdc.streams.sorter;
+package io.kcdc.streams.tablesink;
 
 import static io.kcdc.streams.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,7 +89,7 @@ class EncoderConcurrencyTest {
     ChangefeedStreams.Config config = ChangefeedStreams.Config.of("unused:9092", "default", "cf-" + name,
         Files.createDirectories(dir.resolve(name)), SinkUri.parse("kafka://unused:9092/out?protocol=canal-json"),
         SinkConfig.empty());
-    var plan = new SorterProcessor.SinkPlan(router, checked, topic -> PARTITIONS, true, null, concurrency, null);
+    var plan = new SinkPlan(router, checked, topic -> PARTITIONS, true, null, concurrency, null);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

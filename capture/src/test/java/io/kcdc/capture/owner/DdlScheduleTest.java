@@ -1,4 +1,4 @@
-package io.kcdc.capture.ddl;
+package io.kcdc.capture.owner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

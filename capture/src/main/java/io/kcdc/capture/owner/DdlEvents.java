@@ -1,4 +1,4 @@
-package io.kcdc.capture.ddl;
+package io.kcdc.capture.owner;
 
 import io.kcdc.avro.Ddl;
 import io.kcdc.common.TableFilter;

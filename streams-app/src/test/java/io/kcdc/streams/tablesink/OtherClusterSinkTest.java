@@ -1,4 +1,4 @@
-package io.kcdc.streams.sorter;
+package io.kcdc.streams.tablesink;
 
 import static io.kcdc.streams.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +76,7 @@ class OtherClusterSinkTest {
         Files.createDirectories(dir.resolve("state")), SinkUri.parse("kafka://other:9092/out?protocol=canal-json"),
         SinkConfig.empty());
     EventRouter router = new EventRouter(List.of(), "out", "canal-json", false);
-    var plan = new SorterProcessor.SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3,
+    var plan = new SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3,
         true).withDmlProducer(taskId -> {
           taskIds.add(taskId);
           return new DmlProducer(producer);

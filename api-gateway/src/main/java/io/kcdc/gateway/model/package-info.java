@@ -1,0 +1,11 @@
+/**
+ * What the control plane keeps and answers about changefeeds and captures: the changefeed info and status keys,
+ * states and admin jobs, the replica config in its API shape, and TiCDC's JSON conventions (names, durations,
+ * times). TiCDC's counterparts are
+ * <a href="https://github.com/pingcap/tiflow/blob/v8.5.0/cdc/model/changefeed.go">cdc/model/changefeed.go</a>,
+ * <a href="https://github.com/pingcap/tiflow/blob/v8.5.0/cdc/model/capture.go">cdc/model/capture.go</a>,
+ * <a href="https://github.com/pingcap/tiflow/blob/v8.5.0/pkg/config/replica_config.go">pkg/config/replica_config.go</a>
+ * and <a href="https://github.com/pingcap/tiflow/blob/v8.5.0/cdc/api/v2/model.go">cdc/api/v2/model.go</a>;
+ * docs/api-v2.md#replica-config and docs/changefeed-lifecycle.md#states.
+ */
+package io.kcdc.gateway.model;
