@@ -18,4 +18,17 @@ class TsoTest {
   void physicalOfUnsignedTsDoesNotGoNegative() {
     assertThat(Tso.physical(-1L)).isEqualTo((1L << 46) - 1);
   }
+
+  @Test
+  void ordersAsUnsigned() {
+    long maxUint64 = -1L; // TiCDC's "no bound" (e.g. the safepoint of RemoveServiceGCSafepoint)
+    long ts = Tso.compose(1668067205238L, 5);
+    assertThat(Tso.before(ts, maxUint64)).isTrue();
+    assertThat(Tso.after(maxUint64, ts)).isTrue();
+    assertThat(Tso.before(ts, ts)).isFalse();
+    assertThat(Tso.after(ts, ts)).isFalse();
+    assertThat(Tso.min(maxUint64, ts)).isEqualTo(ts);
+    assertThat(Tso.max(ts, maxUint64)).isEqualTo(maxUint64);
+    assertThat(Tso.compare(Long.MIN_VALUE, Long.MAX_VALUE)).isPositive();
+  }
 }

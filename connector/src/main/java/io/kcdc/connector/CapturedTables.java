@@ -1,5 +1,6 @@
 package io.kcdc.connector;
 
+import io.kcdc.common.Tso;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -49,12 +50,12 @@ final class CapturedTables {
 
     /** A row committed at {@code commitTs} belongs to the span's table. */
     boolean accepts(long commitTs) {
-      return retiredAt == 0 || Long.compareUnsigned(commitTs, retiredAt) <= 0;
+      return retiredAt == 0 || !Tso.after(commitTs, retiredAt);
     }
 
     /** Retired and resolved past it: nothing more can come for the table. */
     boolean done() {
-      return retiredAt != 0 && Long.compareUnsigned(resolvedTs, retiredAt) >= 0;
+      return retiredAt != 0 && !Tso.before(resolvedTs, retiredAt);
     }
 
     @Override
@@ -147,17 +148,17 @@ final class CapturedTables {
    * minimum over its spans not done, never past the ts the table retired at.
    */
   OptionalLong resolved(Span s, long ts) {
-    if (Long.compareUnsigned(ts, s.resolvedTs) > 0) {
+    if (Tso.after(ts, s.resolvedTs)) {
       s.resolvedTs = ts;
     }
     Table t = s.table;
     long min = t.retired() ? t.retiredAt : -1L; // -1: the largest unsigned ts
     for (Span x : t.spans) {
-      if (!x.done() && Long.compareUnsigned(x.resolvedTs, min) < 0) {
+      if (!x.done() && Tso.before(x.resolvedTs, min)) {
         min = x.resolvedTs;
       }
     }
-    if (min == -1L || Long.compareUnsigned(min, t.resolvedTs) <= 0) {
+    if (min == -1L || !Tso.after(min, t.resolvedTs)) {
       return OptionalLong.empty();
     }
     t.resolvedTs = min;

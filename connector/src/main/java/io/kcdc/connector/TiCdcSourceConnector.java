@@ -1,6 +1,7 @@
 package io.kcdc.connector;
 
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.Tso;
 import io.kcdc.connector.schema.SchemaLoader;
 import io.kcdc.connector.schema.SchemaSnapshot;
 import io.kcdc.connector.tikv.Backoff;
@@ -58,7 +59,7 @@ public final class TiCdcSourceConnector extends SourceConnector {
 
   /** TiCDC's {@code ErrStartTsBeforeGC}: data older than the GC safe point may already be gone. */
   static void checkStartTs(long startTs, long gcSafePoint) {
-    if (Long.compareUnsigned(startTs, gcSafePoint) < 0) {
+    if (Tso.before(startTs, gcSafePoint)) {
       throw new ConnectException("start ts " + startTs + " is older than the GC safe point " + gcSafePoint);
     }
   }

@@ -4,6 +4,7 @@ import io.kcdc.avro.RowChange;
 import io.kcdc.avro.TableRemoved;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TaskCheckpoint;
+import io.kcdc.common.Tso;
 import io.kcdc.connector.mounter.Mounter;
 import io.kcdc.connector.mounter.RowValueDecoder;
 import io.kcdc.connector.mounter.TableSchemas;
@@ -133,7 +134,7 @@ public final class TiCdcSourceTask extends SourceTask {
       long schemaTs = storedOffset(taskPartition, OFFSET_CHECKPOINT_TS).orElse(config.startTs());
       SchemaSnapshot snapshot = loader.load(schemaTs);
       Map<Long, Long> startTs = startTsOf(myTables(snapshot), schemaTs);
-      long lowest = startTs.values().stream().reduce(schemaTs, (a, b) -> Long.compareUnsigned(a, b) <= 0 ? a : b);
+      long lowest = startTs.values().stream().reduce(schemaTs, Tso::min);
       if (lowest != schemaTs) {
         // A table is behind the task checkpoint (an older incarnation's offsets): replay from it.
         schemaTs = lowest;
@@ -246,7 +247,7 @@ public final class TiCdcSourceTask extends SourceTask {
   /** True once every DDL that can apply to the event is in the schema storage. */
   private boolean passedByDdl(PullerEvent e) {
     long ts = e instanceof PullerEvent.RowEvent row ? row.entry().commitTs() : ((PullerEvent.Resolved) e).resolvedTs();
-    return Long.compareUnsigned(ts, ddlResolvedTs) <= 0;
+    return !Tso.after(ts, ddlResolvedTs);
   }
 
   /**
@@ -263,7 +264,7 @@ public final class TiCdcSourceTask extends SourceTask {
       CapturedTables.Table t = tables.table(id);
       if (t == null) {
         long offset = storedOffset(sourcePartition(config.changefeedId(), id), OFFSET_RESOLVED_TS).orElse(ts);
-        addTable(snapshot, id, Long.compareUnsigned(offset, ts) > 0 ? offset : ts);
+        addTable(snapshot, id, Tso.max(offset, ts));
         LOG.info("changefeed {}: table {} joins at {}", config.changefeedId(), id, Long.toUnsignedString(ts));
         continue;
       }
@@ -361,11 +362,11 @@ public final class TiCdcSourceTask extends SourceTask {
     }
     long cp = ddlResolvedTs;
     for (CapturedTables.Table t : tables.tables()) {
-      if (!t.done() && Long.compareUnsigned(t.resolvedTs, cp) < 0) {
+      if (!t.done() && Tso.before(t.resolvedTs, cp)) {
         cp = t.resolvedTs;
       }
     }
-    if (Long.compareUnsigned(cp, emittedCheckpointTs) <= 0) {
+    if (!Tso.after(cp, emittedCheckpointTs)) {
       return;
     }
     lastCheckpointMs = now;

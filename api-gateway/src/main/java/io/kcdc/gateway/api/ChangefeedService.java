@@ -1,10 +1,10 @@
 package io.kcdc.gateway.api;
 
-import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcdc.common.Tso;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
+import io.kcdc.common.sink.SinkUriSecrets;
 import io.kcdc.gateway.api.V2Models.CaptureTaskStatus;
 import io.kcdc.gateway.api.V2Models.ChangeFeedInfo;
 import io.kcdc.gateway.api.V2Models.ChangefeedCommonInfo;
@@ -185,7 +185,7 @@ public final class ChangefeedService {
     long targetTs = old.targetTs();
     if (req.targetTs() != null && req.targetTs() != 0) {
       long t = requireUint(req.targetTs(), "target_ts");
-      if (Long.compareUnsigned(t, old.startTs()) <= 0) {
+      if (!Tso.after(t, old.startTs())) {
         throw CdcError.CHANGEFEED_UPDATE_REFUSED.withMessage(
             "can not update target_ts:%s less than start_ts:%s",
             Long.toUnsignedString(t), Long.toUnsignedString(old.startTs()));

@@ -12,7 +12,7 @@ public interface ChangefeedRuntime {
   /**
    * Validates a changefeed before it is stored (sink URI, protocol, filter rules...).
    *
-   * @throws io.kcdc.gateway.api.CdcException with TiCDC's code for the problem
+   * @throws io.kcdc.common.errors.CdcException with TiCDC's code for the problem
    */
   void validate(ChangefeedInfo info);
 
@@ -29,7 +29,7 @@ public interface ChangefeedRuntime {
    * Forgets where a stopped changefeed's data path was (connector offsets, internal topics, the sorter's state), so
    * that it starts again from a new checkpoint: {@code overwrite_checkpoint_ts} on resume.
    *
-   * @throws io.kcdc.gateway.api.CdcException when it cannot be done; the changefeed stays stopped
+   * @throws io.kcdc.common.errors.CdcException when it cannot be done; the changefeed stays stopped
    */
   default void reset(ChangefeedInfo info) {}
 

@@ -1,12 +1,12 @@
 package io.kcdc.capture.bench;
 
 import io.kcdc.capture.chaos.ClusterApi;
+import io.kcdc.common.Tso;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -164,7 +164,7 @@ public final class Bench {
   private void awaitRunning(String id) throws Exception {
     long ts = api.tso();
     long deadline = System.currentTimeMillis() + 120_000;
-    while (Long.compareUnsigned(api.checkpointTs(id), ts) < 0) {
+    while (Tso.before(api.checkpointTs(id), ts)) {
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("changefeed " + id + " did not start within 2 minutes");
       }

@@ -165,7 +165,7 @@ public final class ChaosRun implements AutoCloseable {
   /** Reads the changefeed's checkpoint and notes it if it is lower than one read before. */
   private long checkpoint() throws IOException {
     long checkpoint = api.checkpointTs(settings.changefeed());
-    if (Long.compareUnsigned(checkpoint, highestCheckpoint) < 0) {
+    if (Tso.before(checkpoint, highestCheckpoint)) {
       checkpointRegressions.add("checkpoint " + Long.toUnsignedString(checkpoint) + " read after "
           + Long.toUnsignedString(highestCheckpoint));
     } else {
@@ -206,7 +206,7 @@ public final class ChaosRun implements AutoCloseable {
     long deadline = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
     while (true) {
       try {
-        if (Long.compareUnsigned(checkpoint(), end) >= 0) {
+        if (!Tso.before(checkpoint(), end)) {
           break;
         }
       } catch (IOException e) {

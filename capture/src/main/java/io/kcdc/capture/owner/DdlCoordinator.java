@@ -1,6 +1,7 @@
 package io.kcdc.capture.owner;
 
 import io.kcdc.avro.Ddl;
+import io.kcdc.common.Tso;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.schema.DdlJobRows;
 import io.kcdc.connector.schema.DdlPuller;
@@ -92,7 +93,7 @@ public final class DdlCoordinator implements AutoCloseable {
       }
       List<Ddl> events = schedule.dueEvents();
       long ts = schedule.dueTs();
-      if (Long.compareUnsigned(ts, sink.ddlWrittenTs()) <= 0) {
+      if (!Tso.after(ts, sink.ddlWrittenTs())) {
         LOG.info("changefeed {}: the DDL at {} is in the sink already", changefeed, Long.toUnsignedString(ts));
       } else if (!events.isEmpty()) {
         events.forEach(ddl -> LOG.info("changefeed {}: writing DDL at {}: {}", changefeed,

@@ -1,6 +1,7 @@
 package io.kcdc.capture.owner;
 
 import io.kcdc.avro.Ddl;
+import io.kcdc.common.Tso;
 import io.kcdc.connector.TableSelection;
 import io.kcdc.connector.schema.SchemaSnapshot;
 import io.kcdc.connector.schema.SchemaStorage;
@@ -53,7 +54,7 @@ public final class DdlSchedule {
         pending.add(job);
       }
     }
-    if (Long.compareUnsigned(ddlResolvedTs, resolvedTs) > 0) {
+    if (Tso.after(ddlResolvedTs, resolvedTs)) {
       resolvedTs = ddlResolvedTs;
     }
   }
@@ -61,7 +62,7 @@ public final class DdlSchedule {
   /** No row above this may be released yet. */
   public long barrierTs() {
     long barrier = pending.isEmpty() ? resolvedTs : pending.peekFirst().binlog().finishedTs();
-    return targetTs != 0 && Long.compareUnsigned(barrier, targetTs) > 0 ? targetTs : barrier;
+    return targetTs != 0 && Tso.after(barrier, targetTs) ? targetTs : barrier;
   }
 
   /** The first pending DDL's finished ts; only meaningful while {@link #due} holds. */
@@ -92,12 +93,12 @@ public final class DdlSchedule {
     if (min.isEmpty()) {
       return min;
     }
-    return OptionalLong.of(Long.compareUnsigned(min.getAsLong(), barrierTs()) <= 0 ? min.getAsLong() : barrierTs());
+    return OptionalLong.of(Tso.min(min.getAsLong(), barrierTs()));
   }
 
   /** The pending DDL whose rows before it are all written ({@code checkpoint} reached it), if any. */
   public boolean due(long checkpoint) {
-    return !pending.isEmpty() && Long.compareUnsigned(checkpoint, pending.peekFirst().binlog().finishedTs()) >= 0;
+    return !pending.isEmpty() && !Tso.before(checkpoint, pending.peekFirst().binlog().finishedTs());
   }
 
   /** The sink events of the due DDL (possibly none: filtered or not replicated). */

@@ -1,6 +1,7 @@
 package io.kcdc.capture.runtime;
 
 import io.kcdc.avro.TableProgress;
+import io.kcdc.common.Tso;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ public final class ProgressTracker implements AutoCloseable {
       return; // a tombstone, or the owner's DDL mark
     }
     TableProgress p = codec.decode(r.value());
-    byTable.merge(p.getTableId(), p, (a, b) -> Long.compareUnsigned(b.getCheckpointTs(), a.getCheckpointTs()) >= 0 ? b : a);
+    byTable.merge(p.getTableId(), p, (a, b) -> !Tso.before(b.getCheckpointTs(), a.getCheckpointTs()) ? b : a);
   }
 
   private void sleep(long ms) {
@@ -133,7 +134,7 @@ public final class ProgressTracker implements AutoCloseable {
     long max = 0;
     for (long id : tableIds) {
       TableProgress p = byTable.get(id);
-      if (p != null && Long.compareUnsigned(p.getLastSyncedTs(), max) > 0) {
+      if (p != null && Tso.after(p.getLastSyncedTs(), max)) {
         max = p.getLastSyncedTs();
       }
     }
@@ -156,7 +157,7 @@ public final class ProgressTracker implements AutoCloseable {
         return OptionalLong.empty();
       }
       long v = checkpoint ? p.getCheckpointTs() : p.getResolvedTs();
-      if (Long.compareUnsigned(v, min) < 0) {
+      if (Tso.before(v, min)) {
         min = v;
       }
     }

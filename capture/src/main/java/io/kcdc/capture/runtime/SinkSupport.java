@@ -17,14 +17,14 @@ import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
+import java.util.Optional;
+import org.apache.kafka.streams.StreamsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * Translates a changefeed's sink URI and {@code replica_config.sink} into the streams app's

@@ -1,5 +1,6 @@
 package io.kcdc.connector.schema;
 
+import io.kcdc.common.Tso;
 import io.kcdc.connector.puller.EventQueue;
 import io.kcdc.connector.puller.Puller;
 import io.kcdc.connector.puller.PullerEvent;
@@ -35,9 +36,9 @@ public final class DdlPuller implements AutoCloseable {
   private record JobOrder(long finishedTs, long startTs, long jobId) implements Comparable<JobOrder> {
     @Override
     public int compareTo(JobOrder o) {
-      int c = Long.compareUnsigned(finishedTs, o.finishedTs);
+      int c = Tso.compare(finishedTs, o.finishedTs);
       if (c == 0) {
-        c = Long.compareUnsigned(startTs, o.startTs);
+        c = Tso.compare(startTs, o.startTs);
       }
       return c != 0 ? c : Long.compare(jobId, o.jobId);
     }
@@ -66,16 +67,16 @@ public final class DdlPuller implements AutoCloseable {
     for (PullerEvent e : queue.drain(Integer.MAX_VALUE, timeoutMs)) {
       if (e instanceof PullerEvent.RowEvent row) {
         rows.parse(row.entry()).ifPresent(job -> {
-          if (Long.compareUnsigned(job.binlog().finishedTs(), resolvedTs) > 0) {
+          if (Tso.after(job.binlog().finishedTs(), resolvedTs)) {
             pending.put(new JobOrder(job.binlog().finishedTs(), job.startTs(), job.id()), job);
           }
         });
-      } else if (e instanceof PullerEvent.Resolved r && Long.compareUnsigned(r.resolvedTs(), resolvedTs) > 0) {
+      } else if (e instanceof PullerEvent.Resolved r && Tso.after(r.resolvedTs(), resolvedTs)) {
         resolvedTs = r.resolvedTs();
       }
     }
     List<DdlJob> ready = new ArrayList<>();
-    while (!pending.isEmpty() && Long.compareUnsigned(pending.firstKey().finishedTs(), resolvedTs) <= 0) {
+    while (!pending.isEmpty() && !Tso.after(pending.firstKey().finishedTs(), resolvedTs)) {
       Map.Entry<JobOrder, DdlJob> first = pending.pollFirstEntry();
       ready.add(first.getValue());
     }

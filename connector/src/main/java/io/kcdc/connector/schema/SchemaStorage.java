@@ -1,5 +1,6 @@
 package io.kcdc.connector.schema;
 
+import io.kcdc.common.Tso;
 import io.kcdc.tidb.schema.ActionType;
 import io.kcdc.tidb.schema.DdlJob;
 import io.kcdc.tidb.schema.HistoryInfo;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  */
 public final class SchemaStorage {
   /** By ts, compared as unsigned TSOs. */
-  private final TreeMap<Long, SchemaSnapshot> snapshots = new TreeMap<>(Long::compareUnsigned);
+  private final TreeMap<Long, SchemaSnapshot> snapshots = new TreeMap<>(Tso::compare);
 
   public SchemaStorage(SchemaSnapshot start) {
     snapshots.put(start.ts(), start);
@@ -51,7 +52,7 @@ public final class SchemaStorage {
    */
   public SchemaSnapshot apply(DdlJob job) {
     HistoryInfo b = job.binlog();
-    if (b == null || b.schemaVersion() == 0 || Long.compareUnsigned(b.finishedTs(), latest().ts()) <= 0) {
+    if (b == null || b.schemaVersion() == 0 || !Tso.after(b.finishedTs(), latest().ts())) {
       return null;
     }
     SchemaSnapshot next = next(latest(), job, b);

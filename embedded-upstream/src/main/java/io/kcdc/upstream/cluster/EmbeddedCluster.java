@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.kcdc.common.Tso;
 import io.kcdc.common.security.Credential;
 import io.kcdc.tidb.Codec;
 import io.kcdc.upstream.kv.MvccStore;
@@ -198,7 +199,7 @@ public final class EmbeddedCluster implements AutoCloseable {
    */
   public long gc(long safePoint) {
     ServiceSafePoints.ServiceSafePoint min = serviceSafePoints.min(System.currentTimeMillis() / 1000);
-    long effective = min == null || Long.compareUnsigned(safePoint, min.safePoint()) <= 0 ? safePoint : min.safePoint();
+    long effective = min == null ? safePoint : Tso.min(safePoint, min.safePoint());
     int removed = store.gc(effective);
     LOG.info("GC at safepoint {} (asked {}) removed {} versions", effective, safePoint, removed);
     return store.gcSafePoint();

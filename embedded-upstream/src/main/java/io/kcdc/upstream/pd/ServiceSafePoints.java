@@ -1,5 +1,6 @@
 package io.kcdc.upstream.pd;
 
+import io.kcdc.common.Tso;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public final class ServiceSafePoints {
     }
     long expires = Long.MAX_VALUE - nowSeconds <= ttlSeconds ? Long.MAX_VALUE : nowSeconds + ttlSeconds;
     ServiceSafePoint ssp = new ServiceSafePoint(serviceId, safePoint, expires);
-    if (min == null || Long.compareUnsigned(safePoint, min.safePoint()) >= 0) {
+    if (min == null || !Tso.before(safePoint, min.safePoint())) {
       services.put(serviceId, ssp);
       return new Result(min(nowSeconds), true);
     }
@@ -37,7 +38,7 @@ public final class ServiceSafePoints {
     services.values().removeIf(s -> s.expiresAtSeconds() <= nowSeconds);
     ServiceSafePoint min = null;
     for (ServiceSafePoint s : services.values()) {
-      if (min == null || Long.compareUnsigned(s.safePoint(), min.safePoint()) < 0) {
+      if (min == null || Tso.before(s.safePoint(), min.safePoint())) {
         min = s;
       }
     }

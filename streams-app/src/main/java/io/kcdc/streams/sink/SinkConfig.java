@@ -1,8 +1,8 @@
 package io.kcdc.streams.sink;
 
-import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kcdc.common.sink.SinkUriSecrets;
 import java.util.List;
 
 /**

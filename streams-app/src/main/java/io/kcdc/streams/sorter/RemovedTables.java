@@ -1,5 +1,6 @@
 package io.kcdc.streams.sorter;
 
+import io.kcdc.common.Tso;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class RemovedTables {
 
   /** A {@code TableRemoved}: forgets the table now if released up to {@code removedTs}; true if it did. */
   boolean onRemoved(long tableId, long removedTs, long checkpointTs) {
-    if (Long.compareUnsigned(checkpointTs, removedTs) >= 0) {
+    if (!Tso.before(checkpointTs, removedTs)) {
       forget(tableId);
       return true;
     }
@@ -48,7 +49,7 @@ final class RemovedTables {
   /** The table's checkpoint moved: forgets it if a removal waits for this release; true if it did. */
   boolean afterRelease(long tableId, long checkpointTs) {
     byte[] pending = progress.get(pendingKey(tableId));
-    if (pending == null || Long.compareUnsigned(checkpointTs, ByteBuffer.wrap(pending).getLong()) < 0) {
+    if (pending == null || Tso.before(checkpointTs, ByteBuffer.wrap(pending).getLong())) {
       return false;
     }
     forget(tableId);

@@ -7,6 +7,7 @@ import io.kcdc.avro.TableRemoved;
 import io.kcdc.avro.TableResolved;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.avro.TaskCheckpoint;
+import io.kcdc.common.Tso;
 import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.model.RowEvent;
@@ -169,7 +170,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void buffer(RowChange row, byte[] encoded) {
     long tableId = row.getTableId();
     TableState state = state(tableId);
-    if (Long.compareUnsigned(row.getCommitTs(), state.checkpointTs()) <= 0) {
+    if (!Tso.after(row.getCommitTs(), state.checkpointTs())) {
       return; // re-sent after a connector restart; it is already in the sink
     }
     TableInfo table = schemas.get(tableId, row.getSchemaVersion());
@@ -188,7 +189,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private void onResolved(long tableId, long ts) {
     TableState state = state(tableId);
-    advance(tableId, state, maxUnsigned(state.resolvedTs(), ts), barrier());
+    advance(tableId, state, Tso.max(state.resolvedTs(), ts), barrier());
   }
 
   private void onBarrier(long barrierTs) {
@@ -196,7 +197,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     // collect first: releasing writes to the store being iterated
     Map<Long, TableState> behind = new LinkedHashMap<>();
     forEachTable((tableId, state) -> {
-      if (Long.compareUnsigned(minUnsigned(state.resolvedTs(), barrierTs), state.checkpointTs()) > 0) {
+      if (Tso.after(Tso.min(state.resolvedTs(), barrierTs), state.checkpointTs())) {
         behind.put(tableId, state);
       }
     });
@@ -209,7 +210,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * the new state when anything changed.
    */
   private void advance(long tableId, TableState state, long resolvedTs, long barrierTs) {
-    TableState next = state.advancedTo(resolvedTs, minUnsigned(resolvedTs, barrierTs));
+    TableState next = state.advancedTo(resolvedTs, Tso.min(resolvedTs, barrierTs));
     if (next.releasing() && !turn.exhausted()) {
       next = release(tableId, next);
     }
@@ -331,13 +332,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     return v == null ? 0 : ByteBuffer.wrap(v).getLong();
   }
 
-  private static long minUnsigned(long a, long b) {
-    return Long.compareUnsigned(a, b) <= 0 ? a : b;
-  }
 
-  private static long maxUnsigned(long a, long b) {
-    return Long.compareUnsigned(a, b) >= 0 ? a : b;
-  }
 
   private static Bytes tableKey(long tableId) {
     return Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId).array());

@@ -1,5 +1,6 @@
 package io.kcdc.streams.sorter;
 
+import io.kcdc.common.Tso;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.kafka.common.utils.Bytes;
@@ -24,13 +25,13 @@ record TableState(long resolvedTs, long checkpointTs, long lastSyncedTs, long re
 
   /** True if the row with this sorter key and commit ts is in the sink already (a re-sent row). */
   boolean written(Bytes key, long commitTs) {
-    return Long.compareUnsigned(commitTs, checkpointTs) <= 0 || (cursor != null && key.compareTo(cursor) <= 0);
+    return !Tso.after(commitTs, checkpointTs) || (cursor != null && key.compareTo(cursor) <= 0);
   }
 
   /** With a new resolved ts, and a release to {@code upTo} started or extended when it is past the checkpoint. */
   TableState advancedTo(long resolved, long upTo) {
     long end = releaseTo;
-    if (Long.compareUnsigned(upTo, checkpointTs) > 0 && Long.compareUnsigned(upTo, releaseTo) > 0) {
+    if (Tso.after(upTo, checkpointTs) && Tso.after(upTo, releaseTo)) {
       end = upTo;
     }
     return new TableState(resolved, checkpointTs, lastSyncedTs, end, cursor);
@@ -41,13 +42,13 @@ record TableState(long resolvedTs, long checkpointTs, long lastSyncedTs, long re
    * ts is in the sink, so the checkpoint moves to just below it.
    */
   TableState wroteThrough(Bytes key, long commitTs) {
-    return new TableState(resolvedTs, maxUnsigned(checkpointTs, commitTs - 1), maxUnsigned(lastSyncedTs, commitTs),
+    return new TableState(resolvedTs, Tso.max(checkpointTs, commitTs - 1), Tso.max(lastSyncedTs, commitTs),
         releaseTo, key);
   }
 
   /** The release under way is complete, its last row (if any) had {@code lastCommitTs}: the checkpoint is its end. */
   TableState released(long lastCommitTs) {
-    return new TableState(resolvedTs, releaseTo, maxUnsigned(lastSyncedTs, lastCommitTs), 0, null);
+    return new TableState(resolvedTs, releaseTo, Tso.max(lastSyncedTs, lastCommitTs), 0, null);
   }
 
   byte[] encode() {
@@ -65,7 +66,4 @@ record TableState(long resolvedTs, long checkpointTs, long lastSyncedTs, long re
     return new TableState(b.getLong(0), b.getLong(8), lastSynced, releaseTo, cursor);
   }
 
-  private static long maxUnsigned(long a, long b) {
-    return Long.compareUnsigned(a, b) >= 0 ? a : b;
-  }
 }

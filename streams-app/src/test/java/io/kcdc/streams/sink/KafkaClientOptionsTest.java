@@ -3,8 +3,8 @@ package io.kcdc.streams.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kcdc.common.sink.SinkUriSecrets;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.common.sink.SinkUriSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
