@@ -87,7 +87,7 @@ public final class Capture implements ClusterView, AutoCloseable {
         .start(config.host(), config.port(), config.security());
     advertiseAddr = config.advertiseAddr() != null ? config.advertiseAddr() : config.host() + ":" + api.port();
     try {
-      newSession();
+      register();
       long etcdClusterId = client.getKVClient().get(io.etcd.jetcd.ByteSequence.from(keys.metaVersion(), StandardCharsets.UTF_8))
           .get(10, TimeUnit.SECONDS).getHeader().getClusterId();
       gcServiceId = "ticdc-" + config.clusterId() + "-" + etcdClusterId;
@@ -106,11 +106,41 @@ public final class Capture implements ClusterView, AutoCloseable {
     return this;
   }
 
+  /**
+   * Registers with a new session, a few times if need be: on a starved machine a short lease can expire between
+   * its grant and the first key put under it ("requested lease not found"); a capture that gave up at once was
+   * restarted by its supervisor into the same race.
+   */
+  private void register() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        newSession();
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= 5) {
+          throw e;
+        }
+        LOG.warn("registering in etcd failed (attempt {}), trying again with a new lease: {}", attempt, e.getMessage());
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
   private void newSession() {
     CaptureInfo info = new CaptureInfo(UUID.randomUUID().toString(), advertiseAddr, config.version(),
         config.gitHash(), config.deployPath(), Instant.now().getEpochSecond());
     CaptureSession s = new CaptureSession(client, keys, info, config.sessionTtlSeconds());
-    s.start(this::onSessionDone);
+    try {
+      s.start(this::onSessionDone);
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
     session = s;
     if (config.sessionFile() != null) {
       SessionFile.write(config.sessionFile(), s.leaseId());

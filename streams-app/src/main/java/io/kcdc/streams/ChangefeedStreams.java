@@ -263,6 +263,10 @@ public final class ChangefeedStreams implements AutoCloseable {
       error.set(e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
+    // Local state is only a cache of the changelog (exactly-once restores it from there anyway after a crash): a
+    // store left by an earlier run of the same application id, e.g. before the changefeed was reset to the same
+    // start ts, must not come back.
+    streams.cleanUp();
     streams.start();
   }
 

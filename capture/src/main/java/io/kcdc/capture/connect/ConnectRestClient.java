@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectRestClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final Duration READ_TTL = Duration.ofSeconds(1);
+  static final Duration REBALANCE_WAIT = Duration.ofSeconds(15);
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI base;
   private final Map<String, Read> reads = new ConcurrentHashMap<>();
@@ -122,7 +123,30 @@ public final class ConnectRestClient {
     expect(call(method, path, body), method, path, ok);
   }
 
+  /**
+   * One call, repeated for up to {@link #REBALANCE_WAIT} while the worker answers that a rebalance is under way
+   * (409, or 500 "a rebalance is expected" right after a connector stopped or a worker left): the owner's actions,
+   * a reset among them, should not fail on a moment Connect needs to reassign its tasks.
+   */
   private HttpResponse<String> call(String method, String path, JsonNode body) {
+    long deadline = System.nanoTime() + REBALANCE_WAIT.toNanos();
+    while (true) {
+      HttpResponse<String> r = callOnce(method, path, body);
+      boolean rebalancing = r.statusCode() == 409
+          || (r.statusCode() == 500 && r.body() != null && r.body().contains("rebalance"));
+      if (!rebalancing || System.nanoTime() - deadline > 0) {
+        return r;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return r;
+      }
+    }
+  }
+
+  private HttpResponse<String> callOnce(String method, String path, JsonNode body) {
     if (!method.equals("GET")) {
       reads.clear(); // a write: what was read before may be stale now
     }

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -103,6 +105,44 @@ public final class InternalTopics {
    * Deletes the Kafka Streams changelog/repartition topics of every application whose id starts
    * with {@code appIdPrefix}. Best effort: a capture may still be closing its app.
    */
+  /**
+   * Before a Streams application id is used again from scratch (a changefeed reset to a checkpoint that keeps its
+   * id): its changelog topics are deleted and gone, and its consumer group with the committed offsets of the rows
+   * topic that was deleted too (a new rows topic with as many records would be read from the old offsets).
+   */
+  public void forgetStreamsApp(String applicationId) {
+    deleteStreamsTopics(applicationId + "-");
+    long deadline = System.currentTimeMillis() + 60_000;
+    try {
+      while (admin.listTopics().names().get().stream().anyMatch(t -> t.startsWith(applicationId + "-"))) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("the Streams topics of " + applicationId + " were not deleted within 60 s");
+        }
+        Thread.sleep(200);
+      }
+      while (true) {
+        try {
+          admin.deleteConsumerGroups(List.of(applicationId)).all().get();
+          return;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof GroupIdNotFoundException) {
+            return;
+          }
+          if (!(e.getCause() instanceof GroupNotEmptyException) || System.currentTimeMillis() > deadline) {
+            throw new IllegalStateException("cannot delete the consumer group " + applicationId + ": "
+                + e.getCause().getMessage(), e.getCause());
+          }
+          Thread.sleep(500); // a capture's app has not left yet
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("list topics: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
   public void deleteStreamsTopics(String appIdPrefix) {
     try {
       List<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(appIdPrefix)).toList();

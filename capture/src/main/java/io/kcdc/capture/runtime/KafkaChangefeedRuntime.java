@@ -237,7 +237,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       connect.delete(name);
     }
     topics.deleteAndWait(info.namespace(), info.id());
-    topics.deleteStreamsTopics(SinkSupport.applicationId(sinks.clusterId, info) + "-");
+    topics.forgetStreamsApp(SinkSupport.applicationId(sinks.clusterId, info));
     LOG.info("changefeed {}/{} reset: it starts again from its new checkpoint", info.namespace(), info.id());
   }
 
