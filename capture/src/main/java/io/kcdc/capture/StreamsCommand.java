@@ -2,6 +2,7 @@ package io.kcdc.capture;
 
 import io.kcdc.capture.runtime.Failover;
 import io.kcdc.common.security.Credential;
+import io.kcdc.common.security.TlsConfigException;
 import io.kcdc.common.GoDuration;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -37,16 +38,34 @@ final class StreamsCommand implements Callable<Integer> {
   @Option(names = "--kafka-session-timeout", defaultValue = "6s", description = "Session timeout of the Streams groups: a killed instance's partitions move after it (default: ${DEFAULT-VALUE}).")
   String kafkaSessionTimeout;
 
+  @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection to etcd.")
+  String caPath;
+
+  @Option(names = "--cert", defaultValue = "", description = "Certificate path for TLS connection to etcd.")
+  String certPath;
+
+  @Option(names = "--key", defaultValue = "", description = "Private key path for TLS connection to etcd (PEM, PKCS#8).")
+  String keyPath;
+
   StreamsServer.Settings settings() throws Exception {
     String instance = name != null ? name : InetAddress.getLocalHost().getHostName();
+    // The same files and checks as cdc server's (docs/security.md); etcd is the only TLS peer of this process.
+    Credential security = new Credential(caPath, certPath, keyPath, List.of()).validate();
     return new StreamsServer.Settings(clusterId, etcd, kafka, dataDir, replicationFactor, instance,
-        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))), Credential.NONE);
+        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))), security);
   }
 
   @Override
   public Integer call() throws Exception {
+    StreamsServer.Settings settings;
+    try {
+      settings = settings();
+    } catch (TlsConfigException e) {
+      System.err.println("Error: " + e.errorMsg());
+      return 1;
+    }
     CountDownLatch stop = new CountDownLatch(1);
-    StreamsServer server = StreamsServer.start(settings());
+    StreamsServer server = StreamsServer.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
       stop.countDown();

@@ -73,4 +73,17 @@ class ServerSecurityTest {
         .hasMessage("generate tls config failed: could not read ca certificate: open /nonexistent/ca.pem: "
             + "no such file or directory");
   }
+
+  @Test
+  void cdcStreamsReachesEtcdWithTheSameFlags() throws Exception {
+    StreamsCommand cmd = new StreamsCommand();
+    new CommandLine(cmd).parseArgs("--ca", certs.caPath().toString(), "--cert", cdc.certPath().toString(),
+        "--key", cdc.keyPath().toString());
+    assertThat(cmd.settings().security().isTlsEnabled()).isTrue();
+    StreamsCommand plain = new StreamsCommand();
+    new CommandLine(plain).parseArgs();
+    assertThat(plain.settings().security()).isEqualTo(Credential.NONE);
+    assertThat(new CommandLine(new StreamsCommand()).execute("--ca", "/nonexistent/ca.pem",
+        "--cert", cdc.certPath().toString(), "--key", cdc.keyPath().toString())).isEqualTo(1);
+  }
 }
