@@ -55,6 +55,7 @@ public final class Capture implements ClusterView, AutoCloseable {
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** Kept across ownerships: TiCDC's ownership counter only grows. */
   private final io.kcdc.gateway.owner.OwnerMetrics ownerMetrics = new io.kcdc.gateway.owner.OwnerMetrics(metrics);
+  private io.kcdc.gateway.metrics.JvmMetrics jvmMetrics;
 
   private Client client;
   private EtcdKeys keys;
@@ -84,6 +85,7 @@ public final class Capture implements ClusterView, AutoCloseable {
     meta = new MetaStore(client, keys);
     // The connector and the Streams apps of this process report to Micrometer's global registry (docs/metrics.md).
     io.micrometer.core.instrument.Metrics.globalRegistry.add(metrics);
+    jvmMetrics = io.kcdc.gateway.metrics.JvmMetrics.bindTo(metrics);
     Gauge.builder("ticdc_owner_is_owner", () -> isOwner() ? 1 : 0).register(metrics);
     Gauge.builder("ticdc_server_liveness", liveness::get).register(metrics);
     ChangefeedService service = new ChangefeedService(meta, upstream, runtime, this, clock, Duration.ofSeconds(30));
@@ -133,6 +135,11 @@ public final class Capture implements ClusterView, AutoCloseable {
         }
       }
     }
+  }
+
+  /** This capture's registry, the one {@code /metrics} shows; the embedded Connect worker binds its metrics here. */
+  public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    return metrics;
   }
 
   private void newSession() {
@@ -382,6 +389,9 @@ public final class Capture implements ClusterView, AutoCloseable {
       client.close();
     }
     io.micrometer.core.instrument.Metrics.globalRegistry.remove(metrics);
+    if (jvmMetrics != null) {
+      jvmMetrics.close();
+    }
     metrics.close();
     LOG.info("capture {} stopped", captureId());
   }

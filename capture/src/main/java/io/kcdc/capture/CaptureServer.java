@@ -123,6 +123,7 @@ public final class CaptureServer implements AutoCloseable {
       opened.add(upstream);
       List<URI> connect = connectUrls;
       String embeddedWorkerId = null;
+      ConnectWorker embedded = null;
       if (connect.isEmpty()) {
         ConnectWorker worker =
             ConnectWorker.start(
@@ -130,6 +131,7 @@ public final class CaptureServer implements AutoCloseable {
                     s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor(),
                     s.failover()));
         opened.add(worker);
+        embedded = worker;
         connect = List.of(worker.restUrl());
         embeddedWorkerId = worker.restUrl().getHost() + ":" + worker.restUrl().getPort();
       } else {
@@ -168,6 +170,9 @@ public final class CaptureServer implements AutoCloseable {
       self[0] = capture;
       capture.start();
       opened.add(capture);
+      if (embedded != null) {
+        opened.add(embedded.bindMetrics(capture.meterRegistry()));
+      }
       CaptureServer server = new CaptureServer(capture, connect);
       server.closeables.addAll(opened);
       LOG.info("capture {} serving the v2 API on {}", capture.captureId(), capture.advertiseAddr());

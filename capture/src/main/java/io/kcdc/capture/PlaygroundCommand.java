@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cdc playground}: an embedded upstream (PD + TiKV + a MySQL-protocol TiDB front), etcd, a
@@ -68,9 +71,22 @@ final class PlaygroundCommand implements Callable<Integer> {
   @Option(names = "--resolved-ts-interval-ms", defaultValue = "200", description = "How often TiKV regions report resolved ts (default: ${DEFAULT-VALUE}).")
   long resolvedTsIntervalMs;
 
+  @Option(names = "--prometheus", description = "Also run a Prometheus server (the installed /usr/bin/prometheus) on a free loopback port, scraping every capture's /metrics with TiCDC's alert rules loaded.")
+  boolean prometheus;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
+    if (prometheus) {
+      try {
+        PlaygroundPrometheus.requireInstalled(PlaygroundPrometheus.DEFAULT_BINARY);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     Path dir = dataDir.toAbsolutePath();
     // The terminal shows the endpoints; every log line goes to a file beside the data directory.
     Path logFile = dir.resolveSibling(dir.getFileName() + ".log");
@@ -93,8 +109,12 @@ final class PlaygroundCommand implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     PlaygroundStack[] stack = new PlaygroundStack[1];
+    PlaygroundPrometheus[] server = new PlaygroundPrometheus[1];
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println("[playground] stopping");
+      if (server[0] != null) {
+        server[0].close();
+      }
       if (stack[0] != null) {
         stack[0].close();
       }
@@ -112,6 +132,12 @@ final class PlaygroundCommand implements Callable<Integer> {
       out.print(Banner.text(upstream.pdAddress(), upstream.mysqlAddress(), upstream.adminAddress(),
           stack[0].etcd().clientUrl(), stack[0].kafka().bootstrapServers(), "127.0.0.1:" + apiPort,
           "http://127.0.0.1:" + connectPort + "/"));
+      if (prometheus) {
+        List<String> targets = java.util.stream.IntStream.range(0, captures).mapToObj(stack[0]::apiAddress).toList();
+        server[0] = PlaygroundPrometheus.start(PlaygroundPrometheus.DEFAULT_BINARY, dir.resolve("prometheus"),
+            FreePorts.pick(), targets);
+        out.println("[playground] Prometheus (scraping " + targets + ", TiCDC's alert rules loaded): " + server[0].url());
+      }
       out.flush();
     } catch (Exception e) {
       out.println("[playground] failed to start: " + e);

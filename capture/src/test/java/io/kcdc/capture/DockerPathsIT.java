@@ -58,6 +58,48 @@ class DockerPathsIT {
     assertThat(Files.readString(ROOT.resolve("docker/Dockerfile"))).contains(" /opt/kcdc/plugins/kcdc-connector-${VERSION}");
   }
 
+  /**
+   * Every file compose.yaml mounts exists (Prometheus' config and TiCDC's alert rules, Grafana's provisioning and
+   * the dashboard), Prometheus loads the rules where they are mounted and scrapes every capture service, and Grafana's
+   * dashboard provider reads the directory the dashboard is mounted in.
+   */
+  @Test
+  void theMonitoringServicesMountFilesThatExist() throws Exception {
+    Path docker = ROOT.resolve("docker");
+    com.fasterxml.jackson.databind.JsonNode compose =
+        new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(docker.resolve("compose.yaml").toFile());
+    java.util.Map<String, String> mounts = new java.util.TreeMap<>();
+    for (String service : List.of("prometheus", "grafana")) {
+      assertThat(compose.path("services").path(service).path("image").asText()).as(service).isNotEmpty();
+      for (com.fasterxml.jackson.databind.JsonNode v : compose.path("services").path(service).path("volumes")) {
+        String[] parts = v.asText().split(":");
+        assertThat(docker.resolve(parts[0])).as(v.asText()).exists();
+        mounts.put(parts[1], parts[0]);
+      }
+    }
+    assertThat(mounts).containsValues("./prometheus/ticdc.rules.yml", "./grafana/ticdc-kcdc.json",
+        "./grafana/provisioning");
+    com.fasterxml.jackson.databind.JsonNode prometheus = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+        .readTree(docker.resolve(mounts.get("/etc/prometheus/prometheus.yml")).toFile());
+    String rules = prometheus.path("rule_files").get(0).asText();
+    assertThat(mounts.get(rules)).isEqualTo("./prometheus/ticdc.rules.yml");
+    List<String> captures = new ArrayList<>();
+    compose.path("services").fieldNames().forEachRemaining(n -> {
+      if (n.startsWith("capture-")) {
+        captures.add(n + ":8300");
+      }
+    });
+    List<String> targets = new ArrayList<>();
+    prometheus.findValues("targets").forEach(t -> t.forEach(x -> targets.add(x.asText())));
+    assertThat(targets).containsExactlyInAnyOrderElementsOf(captures);
+    String dashboards = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+        .readTree(docker.resolve("grafana/provisioning/dashboards/kcdc.yml").toFile())
+        .findValue("path").asText();
+    assertThat(mounts).containsEntry(dashboards + "/ticdc-kcdc.json", "./grafana/ticdc-kcdc.json");
+    assertThat(docker.resolve("grafana/provisioning/datasources/prometheus.yml")).content()
+        .contains("url: http://prometheus:9090");
+  }
+
   private static String arg(String dockerfile, String name) {
     Matcher m = Pattern.compile("(?m)^ARG " + name + "=(\\S+)$").matcher(dockerfile);
     assertThat(m.find()).as("ARG " + name).isTrue();

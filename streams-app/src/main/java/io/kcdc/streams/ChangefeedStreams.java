@@ -186,6 +186,8 @@ public final class ChangefeedStreams implements AutoCloseable {
   private final AtomicReference<Throwable> error = new AtomicReference<>();
   private TopicManager topics;
   private KafkaStreams streams;
+  /** Kafka Streams' own metrics and its clients' (Micrometer's binder), bound while the app runs. */
+  private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics kafkaMetrics;
 
   public ChangefeedStreams(Config config) {
     this.config = config;
@@ -253,7 +255,8 @@ public final class ChangefeedStreams implements AutoCloseable {
       if (inTransactions) {
         sinkProducer.putAll(streamsProducerProperties(options, clientId));
       } else {
-        plan = plan.withDmlProducer(task -> DmlProducer.create(options, dmlClientId(options, clientId, task)));
+        plan = plan.withDmlProducer(task -> DmlProducer.create(options, dmlClientId(options, clientId, task),
+            changefeedTags()));
       }
     }
     createProgressTopic();
@@ -272,6 +275,8 @@ public final class ChangefeedStreams implements AutoCloseable {
     KafkaStreams started = streams;
     ChangefeedMetrics.registerApp(config.namespace(), config.changefeedId(),
         config.stateDir().resolve(config.applicationId()), started::metrics);
+    kafkaMetrics = new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(started, changefeedTags());
+    kafkaMetrics.bindTo(io.micrometer.core.instrument.Metrics.globalRegistry);
   }
 
   /**
@@ -355,6 +360,11 @@ public final class ChangefeedStreams implements AutoCloseable {
     }
   }
 
+  /** Tags of the app's Kafka meters and its clients', so two changefeeds' clients stay apart. */
+  private io.micrometer.core.instrument.Tags changefeedTags() {
+    return io.micrometer.core.instrument.Tags.of("namespace", config.namespace(), "changefeed", config.changefeedId());
+  }
+
   /** The app's state; {@code CREATED} before {@link #start()}. */
   public synchronized KafkaStreams.State state() {
     return streams == null ? KafkaStreams.State.CREATED : streams.state();
@@ -373,6 +383,10 @@ public final class ChangefeedStreams implements AutoCloseable {
   public synchronized void close() {
     if (streams != null) {
       ChangefeedMetrics.unregisterApp(config.namespace(), config.changefeedId());
+      if (kafkaMetrics != null) {
+        kafkaMetrics.close(); // removes the app's Kafka meters: a removed changefeed leaves no series behind
+        kafkaMetrics = null;
+      }
       // leave the group: another instance takes the tasks over now, not after the session timeout
       streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
           .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));

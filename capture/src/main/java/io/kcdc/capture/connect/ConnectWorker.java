@@ -1,5 +1,8 @@
 package io.kcdc.capture.connect;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaConnectMetrics;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,6 +54,17 @@ public final class ConnectWorker implements AutoCloseable {
   public static ConnectWorker start(Settings settings) {
     Connect<DistributedHerder> connect = new ConnectDistributed().startConnect(settings.toWorkerProps());
     return new ConnectWorker(connect);
+  }
+
+  /**
+   * Binds the worker's own metrics (worker, rebalance, connectors, tasks: what Connect shows in JMX) to
+   * {@code registry} through Micrometer's Kafka binder (docs/metrics.md); closing the handle removes them.
+   */
+  public AutoCloseable bindMetrics(MeterRegistry registry) {
+    KafkaConnectMetrics binder =
+        new KafkaConnectMetrics(() -> connect.herder().connectMetrics().metrics().metrics(), Tags.empty());
+    binder.bindTo(registry);
+    return binder;
   }
 
   /** Base URL of the worker's REST API, e.g. {@code http://127.0.0.1:8083/}. */

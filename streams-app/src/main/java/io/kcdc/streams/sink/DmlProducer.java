@@ -1,5 +1,8 @@
 package io.kcdc.streams.sink;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,9 +29,15 @@ public final class DmlProducer implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private final Producer<byte[], byte[]> producer;
   private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final AutoCloseable metrics;
 
   public DmlProducer(Producer<byte[], byte[]> producer) {
+    this(producer, () -> {});
+  }
+
+  private DmlProducer(Producer<byte[], byte[]> producer, AutoCloseable metrics) {
     this.producer = producer;
+    this.metrics = metrics;
   }
 
   /**
@@ -40,10 +49,16 @@ public final class DmlProducer implements AutoCloseable {
     return options.producerProperties(clientId);
   }
 
-  /** A producer for {@code options}' brokers. */
-  public static DmlProducer create(KafkaSinkOptions options, String clientId) {
-    return new DmlProducer(new KafkaProducer<>(properties(options, clientId), new ByteArraySerializer(),
-        new ByteArraySerializer()));
+  /**
+   * A producer for {@code options}' brokers. Its Kafka client metrics go to Micrometer's global registry through
+   * Micrometer's binder, with {@code tags} (the changefeed's, as on the Streams app's own clients) until it closes.
+   */
+  public static DmlProducer create(KafkaSinkOptions options, String clientId, Iterable<Tag> tags) {
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties(options, clientId),
+        new ByteArraySerializer(), new ByteArraySerializer());
+    KafkaClientMetrics metrics = new KafkaClientMetrics(producer, tags);
+    metrics.bindTo(Metrics.globalRegistry);
+    return new DmlProducer(producer, metrics);
   }
 
   /** Sends one record to {@code topic}/{@code partition}; fails if an earlier send of this producer failed. */
@@ -72,6 +87,11 @@ public final class DmlProducer implements AutoCloseable {
   /** Closes the producer; records still unacknowledged then belong to a release whose progress was never written. */
   @Override
   public void close() {
+    try {
+      metrics.close();
+    } catch (Exception e) {
+      // only a scheduler shutdown: nothing to recover
+    }
     producer.close(CLOSE_TIMEOUT);
   }
 }
