@@ -38,6 +38,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--live-duration", defaultValue = "30s", description = "How long the live scenario writes (default: ${DEFAULT-VALUE}).")
   String liveDuration;
 
+  @Option(names = "--live-warmup", defaultValue = "10s", description = "How long the live scenario writes at its rate before it measures: the rows of the warm-up are delivered and checked, but not in the latency figures (a fresh capture's JIT) (default: ${DEFAULT-VALUE}).")
+  String liveWarmup;
+
   @Option(names = "--txn-rows", defaultValue = "1000000", description = "Rows of the big-txn scenario's one transaction (default: ${DEFAULT-VALUE}).")
   int txnRows;
 
@@ -75,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
       for (String s : scenarios) {
         ok &= switch (s.trim()) {
           case "catch-up" -> bench.catchUp(rows);
-          case "live" -> bench.live(liveRate, ChaosCommand.duration(liveDuration));
+          case "live" -> bench.live(liveRate, ChaosCommand.duration(liveWarmup), ChaosCommand.duration(liveDuration));
           case "big-txn" -> bench.bigTransaction(txnRows);
           default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
               "unknown scenario " + s + " (catch-up, live, big-txn)");

@@ -61,7 +61,7 @@ public final class TiCdcSourceConfig extends AbstractConfig {
           "The changefeed's internal topic the InternalEvent records are written to."),
       new ConfigField(TOPIC_PARTITIONS, Type.INT, ConfigField.REQUIRED, ConfigDef.Range.atLeast(1), Importance.HIGH,
           "Partition count of the internal topic; all records of a table go to one partition."),
-      new ConfigField(RESOLVED_TS_INTERVAL_MS, Type.LONG, 300L, ConfigDef.Range.atLeast(10), Importance.LOW,
+      new ConfigField(RESOLVED_TS_INTERVAL_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(10), Importance.LOW,
           "How often a table's resolved ts is emitted when it advanced."),
       new ConfigField(MEMORY_QUOTA_BYTES, Type.LONG, 64L << 20, ConfigDef.Range.atLeast(1 << 16), Importance.LOW,
           "Bytes of pulled changes a task buffers before it stops reading from TiKV."),

@@ -32,7 +32,7 @@ class TiCdcSourceConfigTest {
     assertThat(c.forceReplicate()).isFalse();
     assertThat(c.topic()).isEqualTo("_cdc.cf1.rows");
     assertThat(c.topicPartitions()).isEqualTo(3);
-    assertThat(c.resolvedTsIntervalMs()).isEqualTo(300);
+    assertThat(c.resolvedTsIntervalMs()).isEqualTo(100);
     assertThat(c.taskIndex()).isZero();
     assertThat(c.taskCount()).isEqualTo(1);
   }
@@ -79,6 +79,6 @@ class TiCdcSourceConfigTest {
     assertThat(TiCdcSourceConfig.CONFIG_DEF.names()).containsExactlyInAnyOrderElementsOf(TiCdcSourceConfig.names());
     assertThat(TiCdcSourceConfig.names()).contains("changefeed.id", "changefeed.namespace", "pd.addresses", "start.ts",
         "filter.rules", "filter.case.sensitive", "force.replicate", "topic", "topic.partitions", "kv.resolved.ts.interval.ms");
-    assertThat(TiCdcSourceConfig.docs()).contains("| `start.ts` | long | (required) |").contains("| `kv.resolved.ts.interval.ms` | long | 300 |");
+    assertThat(TiCdcSourceConfig.docs()).contains("| `start.ts` | long | (required) |").contains("| `kv.resolved.ts.interval.ms` | long | 100 |");
   }
 }

@@ -27,7 +27,33 @@ final class SinkReader implements AutoCloseable {
   record Result(int rows, long firstRowAtMs, long lastRowAtMs, long[] latenciesMs, List<ConsumerRecord<byte[], byte[]>> kept,
       int distinctIds, int repeatedIds) {
     long percentile(double p) {
-      long[] sorted = latenciesMs.clone();
+      return percentile(latenciesMs, p);
+    }
+
+    /** The same without the first {@code n} arrivals (a warm-up). */
+    Result after(int n) {
+      int skip = Math.min(n, latenciesMs.length);
+      return withLatencies(Arrays.copyOfRange(latenciesMs, skip, latenciesMs.length));
+    }
+
+    /** Only the first {@code n} arrivals. */
+    Result before(int n) {
+      return withLatencies(Arrays.copyOf(latenciesMs, Math.min(n, latenciesMs.length)));
+    }
+
+    private Result withLatencies(long[] latencies) {
+      return new Result(rows, firstRowAtMs, lastRowAtMs, latencies, kept, distinctIds, repeatedIds);
+    }
+
+    /** The latencies of the {@code i}-th of {@code n} equal slices, in arrival order (where a tail sits in time). */
+    long percentile(int i, int n, double p) {
+      int from = (int) ((long) latenciesMs.length * i / n);
+      int to = (int) ((long) latenciesMs.length * (i + 1) / n);
+      return percentile(Arrays.copyOfRange(latenciesMs, from, to), p);
+    }
+
+    private static long percentile(long[] latencies, double p) {
+      long[] sorted = latencies.clone();
       Arrays.sort(sorted);
       return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
     }

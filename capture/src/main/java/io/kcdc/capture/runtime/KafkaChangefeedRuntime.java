@@ -61,7 +61,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, ProgressTracker> trackers = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
-  private static final long DDL_RESOLVED_INTERVAL_MS = 200;
+  private static final long DDL_RESOLVED_INTERVAL_MS = 100;
   /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
   private static final Backoff COORDINATOR_BACKOFF =
       new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), Duration.ofDays(365));

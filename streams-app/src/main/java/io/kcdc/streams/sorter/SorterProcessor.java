@@ -89,6 +89,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private KeyValueStore<Bytes, byte[]> sorter;
   private KeyValueStore<Bytes, byte[]> resolved;
   private RemovedTables removedTables;
+  private ProcessorContext<Object, Object> context;
+  private final CommitPacer commits = new CommitPacer(RESUME_INTERVAL.toMillis());
   private TableSink sink;
 
   public SorterProcessor(SinkPlan plan) {
@@ -120,11 +122,13 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.sorter = context.getStateStore(SORTER_STORE);
     this.resolved = context.getStateStore(RESOLVED_STORE);
     this.removedTables = new RemovedTables(sorter, schemaStore, resolved);
+    this.context = context;
     this.sink = new TableSink(plan, context, schemas, metrics);
     findReleasesUnderWay();
     context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
       turn = budget.start();
       resumeReleases();
+      commitIfOwed();
     });
   }
 
@@ -234,6 +238,10 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       releasing.add(tableId);
     } else {
       releasing.remove(tableId);
+      if (after.checkpointTs() != before.checkpointTs() && releasing.isEmpty()) {
+        commits.released();
+        commitIfOwed();
+      }
     }
     if (after.equals(before)) {
       return;
@@ -245,6 +253,13 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     sink.progress(tableId, after.resolvedTs(), after.checkpointTs(), after.lastSyncedTs());
     if (removedTables.afterRelease(tableId, after.checkpointTs())) {
       forgotten(tableId);
+    }
+  }
+
+  /** Asks Streams to commit at the next loop once caught up ({@link CommitPacer}). */
+  private void commitIfOwed() {
+    if (commits.commitNow(System.currentTimeMillis(), !releasing.isEmpty())) {
+      context.commit();
     }
   }
 
