@@ -380,7 +380,7 @@ public final class Owner {
 
   private static Duration stuckDuration(ReplicaConfig config) {
     Long ns = config == null ? null : config.changefeedErrorStuckDuration();
-    return ns == null ? Duration.ofMinutes(30) : Duration.ofNanos(ns);
+    return Duration.ofNanos(ns == null ? ReplicaConfig.DEFAULT.changefeedErrorStuckDuration() : ns);
   }
 
   /** Keeps the service GC safepoint ({@link GcManager}) and fails changefeeds whose snapshot GC removed. */
