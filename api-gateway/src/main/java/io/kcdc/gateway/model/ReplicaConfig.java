@@ -40,9 +40,6 @@ public record ReplicaConfig(
     SyncedStatusConfig syncedStatus,
     @JsonInclude(Include.NON_EMPTY) String sqlMode) {
 
-  /** 1 GiB, also used when a request sets {@code memory_quota} to 0. */
-  public static final long DEFAULT_MEMORY_QUOTA = 1L << 30;
-
   /** Where {@link #DEFAULT} is written down, by TiCDC's own field names. */
   private static final String DEFAULTS_RESOURCE = "replica-config-defaults.json";
 
@@ -52,6 +49,9 @@ public record ReplicaConfig(
    * to this class so that every default is named as TiCDC names it.
    */
   public static final ReplicaConfig DEFAULT = readDefaults();
+
+  /** 1 GiB, also used when a request sets {@code memory_quota} to 0. */
+  public static final long DEFAULT_MEMORY_QUOTA = DEFAULT.memoryQuota();
 
   /** The table filter that replicates everything ({@code ["*.*"]}), used when a config has no rules. */
   public static final List<String> ALL_TABLES = DEFAULT.filter().rules();
