@@ -312,7 +312,7 @@ public final class ChangefeedService {
     Optional<ChangefeedProgress> progress = view.progress(id);
     long lastSynced = progress.map(ChangefeedProgress::lastSyncedTs).orElse(0L);
     long pullerResolved = progress.map(ChangefeedProgress::resolvedTs).filter(r -> r >= checkpoint).orElse(checkpoint);
-    ReplicaConfig.SyncedStatusConfig thresholds = ReplicaConfig.defaults().syncedStatus();
+    ReplicaConfig.SyncedStatusConfig thresholds = ReplicaConfig.DEFAULT.syncedStatus();
     if (body.isPresent()) {
       try {
         thresholds = ReplicaConfigs.mergeOnDefaults(body.get().replicaConfig()).syncedStatus();

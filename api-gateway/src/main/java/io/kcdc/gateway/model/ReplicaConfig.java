@@ -5,12 +5,17 @@ import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * TiCDC's changefeed {@code replica_config} in its public API shape (snake_case, field order and
  * omitempty rules of {@code cdc/api/v2/model.go}). Boxed fields are Go pointers: null = unset and
- * left out. {@link ReplicaConfigs} merges requests onto {@link #defaults()} and converts to the
+ * left out. {@link ReplicaConfigs} merges requests onto {@link #DEFAULT} and converts to the
  * kebab-case form kept in etcd. Sink sub-configs that only the data path reads (Kafka, Pulsar,
  * MySQL, cloud storage) stay JSON trees.
  */
@@ -35,49 +40,55 @@ public record ReplicaConfig(
     SyncedStatusConfig syncedStatus,
     @JsonInclude(Include.NON_EMPTY) String sqlMode) {
 
-  /** 1 GiB, also used when a request sets {@code memory_quota} to 0. */
-  public static final long DEFAULT_MEMORY_QUOTA = 1L << 30;
-
-  private static final long MINUTE_NS = 60_000_000_000L;
+  /** Where {@link #DEFAULT} is written down, by TiCDC's own field names. */
+  private static final String DEFAULTS_RESOURCE = "replica-config-defaults.json";
 
   /**
    * {@code config.GetDefaultReplicaConfig()}: the published defaults
-   * (docs/api-v2.md#default-configuration).
+   * (docs/api-v2.md#default-configuration), read from {@code replica-config-defaults.json} next
+   * to this class so that every default is named as TiCDC names it.
    */
-  public static ReplicaConfig defaults() {
-    return new ReplicaConfig(
-        DEFAULT_MEMORY_QUOTA,
-        false,
-        false,
-        false,
-        true,
-        false,
-        false,
-        false,
-        10 * MINUTE_NS,
-        24 * 60 * MINUTE_NS,
-        new FilterConfig(List.of("*.*"), null, null),
-        new MounterConfig(16),
-        new SinkConfig(
-            null, null,
-            new CsvConfig(",", "\"", "\\N", false, "base64", false, false, false),
-            null, null, null, 32, "\r\n", "day", true, null, false, false, false, false, null,
-            null, null, null, null, 150L, 120L, 10000, true, false, false,
-            new OldValueConfig(true), new OldValueConfig(true)),
-        new ConsistentConfig(
-            "none", 64L, 2000L, 200L, 16, 8, null, false, null, null, new MemoryUsage(50L)),
-        new SchedulerConfig(false, 100000, 0),
-        new IntegrityConfig("none", "warn"),
-        30 * MINUTE_NS,
-        new SyncedStatusConfig(300L, 15L),
-        null);
+  public static final ReplicaConfig DEFAULT = readDefaults();
+
+  /** 1 GiB, also used when a request sets {@code memory_quota} to 0. */
+  public static final long DEFAULT_MEMORY_QUOTA = DEFAULT.memoryQuota();
+
+  /** The table filter that replicates everything ({@code ["*.*"]}), used when a config has no rules. */
+  public static final List<String> ALL_TABLES = DEFAULT.filter().rules();
+
+  /** The filter rules, or {@link #ALL_TABLES} if there are none. */
+  public List<String> filterRules() {
+    return filter == null || filter.rules() == null || filter.rules().isEmpty() ? ALL_TABLES : filter.rules();
+  }
+
+  private static ReplicaConfig readDefaults() {
+    try (InputStream in = ReplicaConfig.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the class path");
+      }
+      return Json.MAPPER.readValue(in, ReplicaConfig.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Table filter ({@code filter}). */
   public record FilterConfig(
       @JsonInclude(Include.NON_EMPTY) List<String> rules,
       @JsonInclude(Include.NON_EMPTY) List<Long> ignoreTxnStartTs,
-      @JsonInclude(Include.NON_EMPTY) List<EventFilterRule> eventFilters) {}
+      @JsonInclude(Include.NON_EMPTY) List<EventFilterRule> eventFilters) {
+    /** Read-only lists: {@link ReplicaConfig#DEFAULT} is shared. */
+    public FilterConfig {
+      rules = readOnly(rules);
+      ignoreTxnStartTs = readOnly(ignoreTxnStartTs);
+      eventFilters = readOnly(eventFilters);
+    }
+  }
+
+  /** A read-only view of a copy (nulls kept: they bind from JSON as they are). */
+  private static <T> List<T> readOnly(List<T> list) {
+    return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
+  }
 
   /** One {@code filter.event_filters} rule; every field is always written. */
   @JsonInclude(Include.ALWAYS)

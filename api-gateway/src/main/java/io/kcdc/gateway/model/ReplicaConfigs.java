@@ -42,7 +42,7 @@ public final class ReplicaConfigs {
 
   /** The defaults as an API-shaped JSON tree (a fresh copy). */
   public static ObjectNode defaultsTree() {
-    return Json.MAPPER.valueToTree(ReplicaConfig.defaults());
+    return Json.MAPPER.valueToTree(ReplicaConfig.DEFAULT);
   }
 
   /**
@@ -90,7 +90,7 @@ public final class ReplicaConfigs {
    */
   public static ReplicaConfig replaceOnDefaults(JsonNode request) {
     if (request == null || request.isNull()) {
-      return ReplicaConfig.defaults();
+      return ReplicaConfig.DEFAULT;
     }
     if (!request.isObject()) {
       throw new IllegalArgumentException(

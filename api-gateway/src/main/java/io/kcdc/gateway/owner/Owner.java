@@ -1,5 +1,6 @@
 package io.kcdc.gateway.owner;
 
+import io.kcdc.common.Tso;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.etcd.MetaStore;
@@ -14,10 +15,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,8 +73,7 @@ public final class Owner {
   private final Semaphore wakeups = new Semaphore(0);
   private volatile boolean stopped;
   private volatile boolean ticked;
-  private Instant lastGcUpdate = Instant.EPOCH;
-  private Set<ChangefeedId> lastGcSet = Set.of();
+  private final GcManager gc;
 
   /** What the owner keeps per changefeed. */
   private static final class Feed {
@@ -102,6 +102,7 @@ public final class Owner {
     this.config = config;
     this.clock = clock;
     this.stillOwner = stillOwner;
+    this.gc = new GcManager(upstream, config.gcServiceId(), config.gcInterval(), config.gcTtlSeconds());
   }
 
   /**
@@ -278,10 +279,10 @@ public final class Owner {
           reported = p.error();
         }
         long target = info.targetTs() > 0 ? info.targetTs() : Long.MAX_VALUE;
-        long next = Math.min(p.checkpointTs(), target);
-        if (next > checkpoint) {
+        long next = Tso.min(p.checkpointTs(), target);
+        if (Tso.after(next, checkpoint)) {
           ChangefeedStatus advanced = new ChangefeedStatus(
-              next, Math.max(status.minTableBarrierTs(), next), status.adminJobType());
+              next, Tso.max(status.minTableBarrierTs(), next), status.adminJobType());
           if (meta.putStatus(id, advanced, statusRevision)) {
             checkpoint = next;
             status = advanced;
@@ -289,7 +290,7 @@ public final class Owner {
           }
         }
       }
-      if (checkpoint > feed.lastEmittedTs
+      if (Tso.after(checkpoint, feed.lastEmittedTs)
           && Duration.between(feed.lastEmitAt, now).compareTo(config.emitInterval()) >= 0) {
         try {
           runtime.emitCheckpoint(info, checkpoint);
@@ -337,7 +338,7 @@ public final class Owner {
       return;
     }
     ChangefeedProgress p = feed.progress;
-    long resolved = p == null ? checkpoint : Math.max(p.resolvedTs(), checkpoint);
+    long resolved = p == null ? checkpoint : Tso.max(p.resolvedTs(), checkpoint);
     metrics.progress(id, checkpoint, resolved, now);
     if (p != null) {
       metrics.stages(id, p.resolvedTs(), p.checkpointTs(), now);
@@ -379,56 +380,24 @@ public final class Owner {
 
   private static Duration stuckDuration(ReplicaConfig config) {
     Long ns = config == null ? null : config.changefeedErrorStuckDuration();
-    return ns == null ? Duration.ofMinutes(30) : Duration.ofNanos(ns);
+    return Duration.ofNanos(ns == null ? ReplicaConfig.DEFAULT.changefeedErrorStuckDuration() : ns);
   }
 
-  /**
-   * Keeps the service GC safepoint at the smallest checkpoint of the changefeeds that block GC,
-   * and fails changefeeds whose snapshot GC already removed.
-   */
+  /** Keeps the service GC safepoint ({@link GcManager}) and fails changefeeds whose snapshot GC removed. */
   private void maintainGcSafepoint(Map<ChangefeedId, Versioned<ChangefeedInfo>> infos) {
     Instant now = clock.instant();
-    Set<ChangefeedId> ids = infos.keySet();
-    if (Duration.between(lastGcUpdate, now).compareTo(config.gcInterval()) < 0 && ids.equals(lastGcSet)) {
+    if (!gc.due(now, infos.keySet())) {
       return;
     }
-    long min = Long.MAX_VALUE;
-    Map<ChangefeedId, Versioned<ChangefeedStatus>> statuses = meta.listStatuses();
-    for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : infos.entrySet()) {
-      ChangefeedInfo info = e.getValue().value();
-      Versioned<ChangefeedStatus> s = statuses.get(e.getKey());
-      if (s == null || !blocksGc(info)) {
-        continue;
+    Map<ChangefeedId, ChangefeedInfo> current = new HashMap<>();
+    infos.forEach((id, v) -> current.put(id, v.value()));
+    Map<ChangefeedId, ChangefeedStatus> statuses = new HashMap<>();
+    meta.listStatuses().forEach((id, v) -> statuses.put(id, v.value()));
+    gc.maintain(now, current, statuses).forEach((id, lost) -> {
+      Feed feed = feeds.get(id);
+      if (feed != null) {
+        feed.ownerError = ownerError(lost, now);
       }
-      min = Math.min(min, s.value().checkpointTs());
-    }
-    try {
-      if (min != Long.MAX_VALUE) {
-        long gcSafePoint = upstream.gcSafePoint();
-        for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : infos.entrySet()) {
-          Versioned<ChangefeedStatus> s = statuses.get(e.getKey());
-          Feed feed = feeds.get(e.getKey());
-          if (s != null && feed != null && blocksGc(e.getValue().value())
-              && s.value().checkpointTs() - 1 < gcSafePoint) {
-            feed.ownerError = ownerError(
-                CdcError.SNAPSHOT_LOST_BY_GC.gen(s.value().checkpointTs(), gcSafePoint), now);
-          }
-        }
-        upstream.updateServiceGcSafePoint(config.gcServiceId(), config.gcTtlSeconds(), min - 1);
-      }
-      lastGcUpdate = now;
-      lastGcSet = Set.copyOf(ids);
-    } catch (RuntimeException e) {
-      LOG.warn("updating the service GC safepoint failed", e);
-    }
-  }
-
-  private static boolean blocksGc(ChangefeedInfo info) {
-    return switch (info.state()) {
-      case FINISHED, REMOVED -> false;
-      case FAILED -> info.error() == null
-          || !CdcError.isFastFail(info.error().code(), info.error().message());
-      default -> true;
-    };
+    });
   }
 }

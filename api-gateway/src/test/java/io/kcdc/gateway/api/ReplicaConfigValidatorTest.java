@@ -17,7 +17,7 @@ class ReplicaConfigValidatorTest {
 
   @Test
   void defaultsAreValid() {
-    assertThatNoException().isThrownBy(() -> ReplicaConfigValidator.validate(ReplicaConfig.defaults()));
+    assertThatNoException().isThrownBy(() -> ReplicaConfigValidator.validate(ReplicaConfig.DEFAULT));
   }
 
   @Test

@@ -17,7 +17,7 @@ class SinkUrisTest {
 
   @Test
   void validatesSchemesAndProtocols() throws Exception {
-    ReplicaConfig d = ReplicaConfig.defaults();
+    ReplicaConfig d = ReplicaConfig.DEFAULT;
     assertThatNoException().isThrownBy(() -> SinkUris.validate("blackhole://", d));
     assertThatNoException().isThrownBy(() -> SinkUris.validate("kafka://h:9092/t?protocol=canal-json", d));
     assertThatNoException().isThrownBy(() -> SinkUris.validate("kafka://h:9092/t", config("{\"sink\":{\"protocol\":\"avro\"}}")));

@@ -37,7 +37,7 @@ class EtcdCodecTest {
   void infoIsKebabCaseWithEveryField() throws Exception {
     ChangefeedInfo info = new ChangefeedInfo(7, "default", "cf-1", "blackhole://",
         OffsetDateTime.parse("2024-02-28T11:58:46.930912+08:00"), 100, 0, 0, "unified", "",
-        ReplicaConfig.defaults(), ChangefeedState.NORMAL, null, null, "v8.5.0", 5);
+        ReplicaConfig.DEFAULT, ChangefeedState.NORMAL, null, null, "v8.5.0", 5);
     JsonNode json = Json.MAPPER.readTree(EtcdCodec.encodeInfo(info));
     assertThat(json.get("upstream-id").asLong()).isEqualTo(7);
     assertThat(json.get("changefeed-id").asText()).isEqualTo("cf-1");

@@ -45,7 +45,7 @@ class ReplicaConfigTest {
 
   @Test
   void defaultsKeepGoFieldOrder() throws Exception {
-    String compact = Json.compactString(ReplicaConfig.defaults());
+    String compact = Json.compactString(ReplicaConfig.DEFAULT);
     assertThat(compact).startsWith("{\"memory_quota\":1073741824,\"case_sensitive\":false,");
     assertThat(compact).isEqualTo(Json.compactString(tree(DEFAULTS)));
   }
@@ -137,7 +137,7 @@ class ReplicaConfigTest {
         {"case_sensitive":true,"memory_quota":0,"filter":{"rules":["db.*"]},"scheduler":{"region_threshold":5},
          "sync_point_interval":"1m","unknown":1}"""));
     assertThat(tree(Json.compactString(updated))).isEqualTo(expected);
-    assertThat(ReplicaConfigs.replaceOnDefaults(null)).isEqualTo(ReplicaConfig.defaults());
+    assertThat(ReplicaConfigs.replaceOnDefaults(null)).isEqualTo(ReplicaConfig.DEFAULT);
     assertThatThrownBy(() -> ReplicaConfigs.replaceOnDefaults(tree("[1]")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ReplicaConfigs.replaceOnDefaults(tree("{\"force_replicate\":\"yes\"}")))

@@ -44,11 +44,8 @@ public final class ConnectorConfigs {
   /** {@link #of} with the server's credential for PD and TiKV (set only when it has paths). */
   public static Map<String, String> of(ChangefeedInfo info, List<String> pdAddresses, io.kcdc.common.security.Credential security,
       long startTs, int rowPartitions, int tasksMax) {
-    ReplicaConfig rc = info.config() == null ? ReplicaConfig.defaults() : info.config();
-    List<String> rules =
-        rc.filter() == null || rc.filter().rules() == null || rc.filter().rules().isEmpty()
-            ? List.of("*.*")
-            : rc.filter().rules();
+    ReplicaConfig rc = info.config() == null ? ReplicaConfig.DEFAULT : info.config();
+    List<String> rules = rc.filterRules();
     Map<String, String> c = new LinkedHashMap<>();
     c.put("connector.class", TiCdcSourceConnector.class.getName());
     c.put("tasks.max", Integer.toString(tasksMax));
@@ -82,11 +79,8 @@ public final class ConnectorConfigs {
 
   /** The tables the changefeed replicates (the same rule its connector tasks apply). */
   public static TableSelection selection(ChangefeedInfo info) {
-    ReplicaConfig rc = info.config() == null ? ReplicaConfig.defaults() : info.config();
-    List<String> rules =
-        rc.filter() == null || rc.filter().rules() == null || rc.filter().rules().isEmpty()
-            ? List.of("*.*")
-            : rc.filter().rules();
+    ReplicaConfig rc = info.config() == null ? ReplicaConfig.DEFAULT : info.config();
+    List<String> rules = rc.filterRules();
     return new TableSelection(TableFilter.parse(rules, Boolean.TRUE.equals(rc.caseSensitive())),
         Boolean.TRUE.equals(rc.forceReplicate()));
   }

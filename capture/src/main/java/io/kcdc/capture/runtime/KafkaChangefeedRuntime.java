@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kcdc.capture.connect.ConnectRestClient;
 import io.kcdc.capture.owner.DdlCoordinator;
 import io.kcdc.capture.owner.DdlSink;
+import io.kcdc.common.Tso;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.connector.TableSelection;
@@ -282,7 +283,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     }
     long checkpoint = step.checkpointTs().getAsLong();
     long resolved = step.tables().isEmpty() ? checkpoint : tracker.resolved(step.tables()).orElse(checkpoint);
-    return Optional.of(new ChangefeedProgress(Math.max(resolved, checkpoint), checkpoint, byCapture, error,
+    return Optional.of(new ChangefeedProgress(Tso.max(resolved, checkpoint), checkpoint, byCapture, error,
         tracker.lastSynced(step.tables())));
   }
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ConnectorConfigsTest {
   private static ChangefeedInfo info(String id, OffsetDateTime created) {
     return new ChangefeedInfo(7, "default", id, "kafka://127.0.0.1:9092/t?protocol=canal-json", created, 100,
-        0, 0, null, null, ReplicaConfig.defaults(), ChangefeedState.NORMAL, null, null, "v8.5.0", 0);
+        0, 0, null, null, ReplicaConfig.DEFAULT, ChangefeedState.NORMAL, null, null, "v8.5.0", 0);
   }
 
   @Test

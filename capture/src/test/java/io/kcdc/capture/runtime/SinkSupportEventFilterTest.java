@@ -21,7 +21,7 @@ class SinkSupportEventFilterTest {
   private final SinkSupport sinks = new SinkSupport("unused:9092", "default", (short) 1);
 
   private static ChangefeedInfo info(String sinkUri, FilterConfig filter) {
-    ReplicaConfig d = ReplicaConfig.defaults();
+    ReplicaConfig d = ReplicaConfig.DEFAULT;
     ReplicaConfig c = new ReplicaConfig(d.memoryQuota(), d.caseSensitive(), d.forceReplicate(),
         d.ignoreIneligibleTable(), d.checkGcSafePoint(), d.enableSyncPoint(), d.enableTableMonitor(), d.bdrMode(),
         d.syncPointInterval(), d.syncPointRetention(), filter, d.mounter(), d.sink(), d.consistent(), d.scheduler(),
