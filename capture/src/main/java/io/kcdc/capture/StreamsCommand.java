@@ -38,6 +38,9 @@ final class StreamsCommand implements Callable<Integer> {
   @Option(names = "--kafka-session-timeout", defaultValue = "6s", description = "Session timeout of the Streams groups: a killed instance's partitions move after it (default: ${DEFAULT-VALUE}).")
   String kafkaSessionTimeout;
 
+  @Option(names = "--addr", defaultValue = "", description = "host:port to serve /metrics (TiCDC's sorter and sink metrics, Kafka Streams', the JVM's) and /status on; empty: none (default: none).")
+  String addr;
+
   @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection to etcd.")
   String caPath;
 
@@ -52,7 +55,7 @@ final class StreamsCommand implements Callable<Integer> {
     // The same files and checks as cdc server's (docs/security.md); etcd is the only TLS peer of this process.
     Credential security = new Credential(caPath, certPath, keyPath, List.of()).validate();
     return new StreamsServer.Settings(clusterId, etcd, kafka, dataDir, replicationFactor, instance,
-        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))), security);
+        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))), security, addr);
   }
 
   @Override

@@ -3,7 +3,13 @@ package io.kcdc.capture;
 import io.kcdc.capture.runtime.Failover;
 import io.kcdc.capture.runtime.SinkSupport;
 import io.kcdc.capture.runtime.StreamsProcessors;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.common.security.Credential;
+import io.kcdc.gateway.api.MetricsServer;
+import io.kcdc.gateway.metrics.JvmMetrics;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.kcdc.gateway.etcd.EtcdClients;
 import io.kcdc.gateway.etcd.EtcdKeys;
 import io.kcdc.gateway.etcd.MetaStore;
@@ -12,6 +18,7 @@ import io.etcd.jetcd.Client;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,24 +34,45 @@ public final class StreamsServer implements AutoCloseable {
 
   /**
    * @param instanceName names this instance's Kafka clients (as a capture's address does)
+   * @param metricsAddr {@code host:port} of {@code /metrics} and {@code /status}; empty for none
    */
   public record Settings(String clusterId, List<String> etcdEndpoints, String kafkaBootstrap, Path dataDir,
-      short replicationFactor, String instanceName, Failover failover, Credential security) {}
+      short replicationFactor, String instanceName, Failover failover, Credential security, String metricsAddr) {}
 
   private final Client etcd;
   private final StreamsProcessors processors;
   private final ProcessorManager manager;
   private final DataDirLock lock;
+  private final PrometheusMeterRegistry registry;
+  private final JvmMetrics jvm;
+  private final MetricsServer metricsServer;
 
-  private StreamsServer(Client etcd, StreamsProcessors processors, ProcessorManager manager, DataDirLock lock) {
+  private StreamsServer(Client etcd, StreamsProcessors processors, ProcessorManager manager, DataDirLock lock,
+      PrometheusMeterRegistry registry, JvmMetrics jvm, MetricsServer metricsServer) {
     this.etcd = etcd;
     this.processors = processors;
     this.manager = manager;
     this.lock = lock;
+    this.registry = registry;
+    this.jvm = jvm;
+    this.metricsServer = metricsServer;
   }
 
   public static StreamsServer start(Settings s) throws java.io.IOException {
     DataDirLock lock = DataDirLock.acquire(s.dataDir());
+    // The Streams apps report TiCDC's sorter and sink metrics and Kafka Streams' own to the global registry, as in a
+    // capture; this process shows them on its own /metrics (docs/metrics.md).
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Metrics.globalRegistry.add(registry);
+    JvmMetrics jvm = JvmMetrics.bindTo(registry);
+    MetricsServer metricsServer = null;
+    if (!s.metricsAddr().isEmpty()) {
+      int colon = s.metricsAddr().lastIndexOf(':');
+      String status = new ObjectMapper().writeValueAsString(Map.of("instance", s.instanceName(),
+          "cluster_id", s.clusterId(), "pid", ProcessHandle.current().pid()));
+      metricsServer = MetricsServer.start(s.metricsAddr().substring(0, colon),
+          Integer.parseInt(s.metricsAddr().substring(colon + 1)), registry, () -> status, Credential.NONE);
+    }
     Client etcd = EtcdClients.connect(s.etcdEndpoints(), s.security());
     MetaStore meta = new MetaStore(etcd, new EtcdKeys(s.clusterId()));
     SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor(), s.instanceName(),
@@ -55,7 +83,12 @@ public final class StreamsServer implements AutoCloseable {
         () -> "");
     manager.start();
     LOG.info("cdc streams {} runs the Streams apps of cluster {}", s.instanceName(), s.clusterId());
-    return new StreamsServer(etcd, processors, manager, lock);
+    return new StreamsServer(etcd, processors, manager, lock, registry, jvm, metricsServer);
+  }
+
+  /** The port of {@code /metrics}, or -1 when it is not served. */
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
   }
 
   @Override
@@ -63,6 +96,12 @@ public final class StreamsServer implements AutoCloseable {
     manager.close();
     processors.close();
     etcd.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    jvm.close();
+    Metrics.globalRegistry.remove(registry);
+    registry.close();
     try {
       lock.close();
     } catch (Exception e) {

@@ -60,7 +60,7 @@ class DockerPathsIT {
 
   /**
    * Every file compose.yaml mounts exists (Prometheus' config and TiCDC's alert rules, Grafana's provisioning and
-   * the dashboard), Prometheus loads the rules where they are mounted and scrapes every capture service, and Grafana's
+   * the dashboard), Prometheus loads the rules where they are mounted and scrapes every capture and Streams service, and Grafana's
    * dashboard provider reads the directory the dashboard is mounted in.
    */
   @Test
@@ -83,15 +83,19 @@ class DockerPathsIT {
         .readTree(docker.resolve(mounts.get("/etc/prometheus/prometheus.yml")).toFile());
     String rules = prometheus.path("rule_files").get(0).asText();
     assertThat(mounts.get(rules)).isEqualTo("./prometheus/ticdc.rules.yml");
-    List<String> captures = new ArrayList<>();
+    List<String> scraped = new ArrayList<>();
     compose.path("services").fieldNames().forEachRemaining(n -> {
       if (n.startsWith("capture-")) {
-        captures.add(n + ":8300");
+        scraped.add(n + ":8300");
+      }
+      if (n.startsWith("streams-")) {
+        assertThat(compose.path("services").path(n).path("command").toString()).as(n).contains("--addr=0.0.0.0:8400");
+        scraped.add(n + ":8400");
       }
     });
     List<String> targets = new ArrayList<>();
     prometheus.findValues("targets").forEach(t -> t.forEach(x -> targets.add(x.asText())));
-    assertThat(targets).containsExactlyInAnyOrderElementsOf(captures);
+    assertThat(targets).containsExactlyInAnyOrderElementsOf(scraped);
     String dashboards = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
         .readTree(docker.resolve("grafana/provisioning/dashboards/kcdc.yml").toFile())
         .findValue("path").asText();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.testkit.ChildJvm;
 import io.kcdc.testkit.Etcd;
 import io.kcdc.testkit.FreePorts;
+import io.kcdc.testkit.Http;
 import io.kcdc.testkit.Kafka;
 import io.kcdc.testkit.PartitionReader;
 import io.kcdc.testkit.TempDirs;
@@ -90,9 +91,11 @@ class StreamsSplitIT {
       assertThat(Long.parseUnsignedLong(api.get("/api/v2/changefeeds/split").path("checkpoint_ts").asText()))
           .isLessThan(written);
 
+      int metricsPort = FreePorts.pick();
       streams = ChildJvm.builder(CdcMain.class.getName()).maxHeap("512m").log(dir.resolve("streams.log"))
           .args("streams", "--etcd", etcd.clientUrl(), "--kafka", kafka.bootstrapServers(),
-              "--data-dir", dir.resolve("streams").toString(), "--replication-factor", "1", "--name", "streams-1")
+              "--data-dir", dir.resolve("streams").toString(), "--replication-factor", "1", "--name", "streams-1",
+              "--addr", "127.0.0.1:" + metricsPort)
           .start();
       await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
         assertThat(streams.isAlive()).as(streams.logTail(3000)).isTrue();
@@ -104,6 +107,13 @@ class StreamsSplitIT {
       await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
           .untilAsserted(() -> assertThat(api.checkpoint("split")).isGreaterThanOrEqualTo(more));
       assertThat(inserted()).containsExactly(1, 2, 3, 4);
+
+      // The split-off Streams app is scraped like a capture: its rows under TiCDC's names, Streams' and the JVM's.
+      String metrics = Http.loopback(metricsPort).get("/metrics").body();
+      assertThat(metrics).containsPattern(
+          "ticdc_sink_table_sink_total_rows_count\\{changefeed=\"split\",namespace=\"default\"[^}]*} [4-9]")
+          .contains("kafka_stream_thread_").contains("jvm_memory_used_bytes");
+      assertThat(Http.loopback(metricsPort).get("/status").body()).contains("\"instance\":\"streams-1\"");
     }
   }
 
