@@ -360,6 +360,11 @@ public final class Capture implements ClusterView, AutoCloseable {
     }
     CaptureSession s = session;
     if (s != null) {
+      try {
+        meta.clearDraining(captureId()); // the id dies with this process
+      } catch (RuntimeException e) {
+        LOG.debug("clearing the drain mark failed", e);
+      }
       s.close();
     }
     if (campaignThread != null) {

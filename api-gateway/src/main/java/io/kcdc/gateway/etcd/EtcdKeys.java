@@ -45,6 +45,14 @@ public final class EtcdKeys {
     return capturePrefix() + captureId;
   }
 
+  /**
+   * Ours, not TiCDC's: a capture being drained ({@code POST /captures/{id}/drain}); the capture stops taking
+   * work when it sees it (docs/api-v2.md#drain-a-capture).
+   */
+  public String drain(String captureId) {
+    return root + "/" + META + "/drain/" + captureId;
+  }
+
   public String metaVersion() {
     return root + "/" + META + "/meta/meta-version";
   }

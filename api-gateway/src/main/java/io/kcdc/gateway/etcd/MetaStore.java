@@ -211,6 +211,21 @@ public final class MetaStore {
     commit(List.of(), List.of(Op.delete(bytes(keys.changefeedStatus(id)), DeleteOption.DEFAULT)));
   }
 
+  /** Marks a capture as being drained. */
+  public void markDraining(String captureId) {
+    await(kv.put(bytes(keys.drain(captureId)), ByteSequence.from(new byte[0])));
+  }
+
+  /** Whether a capture was asked to drain. */
+  public boolean isDraining(String captureId) {
+    return getOne(keys.drain(captureId)).isPresent();
+  }
+
+  /** Forgets a capture's drain mark (it stops for good). */
+  public void clearDraining(String captureId) {
+    await(kv.delete(bytes(keys.drain(captureId))));
+  }
+
   /** Registered captures, ordered by id. */
   public List<CaptureInfo> listCaptures() {
     List<CaptureInfo> out = new ArrayList<>();
