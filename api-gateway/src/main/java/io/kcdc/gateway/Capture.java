@@ -69,6 +69,7 @@ public final class Capture implements ClusterView, AutoCloseable {
   private volatile Owner owner;
   private volatile boolean ready;
   private volatile boolean closing;
+  private volatile String connectWorkerId;
 
   public Capture(CaptureConfig config, ChangefeedRuntime runtime, UpstreamClient upstream, LocalProcessors local) {
     this.config = config;
@@ -146,8 +147,33 @@ public final class Capture implements ClusterView, AutoCloseable {
       throw e;
     }
     session = s;
+    if (connectWorkerId != null) {
+      meta.putConnectWorker(connectWorkerId, info.id(), s.leaseId());
+    }
     if (config.sessionFile() != null) {
       SessionFile.write(config.sessionFile(), s.leaseId());
+    }
+  }
+
+  /** This capture runs the embedded Connect worker {@code workerId}; call before {@link #start()}. */
+  public Capture withConnectWorker(String workerId) {
+    this.connectWorkerId = workerId;
+    return this;
+  }
+
+  /**
+   * The capture id of a Connect worker's tasks (the worker's own id when no capture claims it: an external
+   * Connect cluster).
+   */
+  public String captureOfWorker(String workerId) {
+    MetaStore m = meta;
+    if (m == null) {
+      return workerId;
+    }
+    try {
+      return m.captureOfWorker(workerId).orElse(workerId);
+    } catch (RuntimeException e) {
+      return workerId;
     }
   }
 

@@ -166,9 +166,9 @@ public final class CaptureServer implements AutoCloseable {
               new InternalTopics(admin, s.replicationFactor()),
               upstream,
               sinks,
-              w -> w.equals(workerId) && self[0] != null ? self[0].captureId() : w);
+              w -> self[0] == null ? w : self[0].captureOfWorker(w));
       opened.add(runtime);
-      Capture capture = new Capture(cc, runtime, upstream, local);
+      Capture capture = new Capture(cc, runtime, upstream, local).withConnectWorker(workerId);
       self[0] = capture;
       capture.start();
       opened.add(capture);

@@ -53,6 +53,14 @@ public final class EtcdKeys {
     return root + "/" + META + "/drain/" + captureId;
   }
 
+  /**
+   * Ours: which capture an embedded Connect worker ({@code host:port} of its REST server) belongs to, kept under
+   * the capture's session lease, so that any owner names the capture of a connector task.
+   */
+  public String connectWorker(String workerId) {
+    return root + "/" + META + "/connect-worker/" + workerId;
+  }
+
   public String metaVersion() {
     return root + "/" + META + "/meta/meta-version";
   }
