@@ -120,6 +120,12 @@ class CliIT {
     assertThat(list.out()).startsWith("[\n  {\n    \"namespace\": \"default\",");
     String capture = mine.path("capture_id").asText();
 
+    // With one capture there is nothing to drain to (cdc/api/v2/capture.go).
+    io.kcdc.testkit.Http.Response drain = stack.api().http().post("/api/v2/captures/" + capture + "/drain", "");
+    assertThat(drain.status()).isEqualTo(400);
+    assertThat(drain.json().path("error_msg").asText())
+        .isEqualTo("[CDC:ErrSchedulerRequestFailed]scheduler request failed, only one capture alive");
+
     Run query = cli("processor", "query", "-c", "cli-cf", "-p", capture);
     assertThat(query.code()).isZero();
     JsonNode meta = JSON.readTree(query.out());
