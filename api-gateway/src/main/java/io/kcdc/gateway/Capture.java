@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ public final class Capture implements ClusterView, AutoCloseable {
   private volatile boolean ready;
   private volatile boolean closing;
   private volatile String connectWorkerId;
+  private static final long WORKER_CACHE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private final Map<String, Map.Entry<Long, String>> workerCaptures = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Capture(CaptureConfig config, ChangefeedRuntime runtime, UpstreamClient upstream, LocalProcessors local) {
     this.config = config;
@@ -170,8 +173,17 @@ public final class Capture implements ClusterView, AutoCloseable {
     if (m == null) {
       return workerId;
     }
+    // The owner asks for every task on every tick: answers are reused for a moment (a restarted capture may
+    // bring a new id to the same worker address).
+    long now = System.nanoTime();
+    Map.Entry<Long, String> cached = workerCaptures.get(workerId);
+    if (cached != null && now - cached.getKey() < WORKER_CACHE_NANOS) {
+      return cached.getValue();
+    }
     try {
-      return m.captureOfWorker(workerId).orElse(workerId);
+      String capture = m.captureOfWorker(workerId).orElse(workerId);
+      workerCaptures.put(workerId, Map.entry(now, capture));
+      return capture;
     } catch (RuntimeException e) {
       return workerId;
     }
