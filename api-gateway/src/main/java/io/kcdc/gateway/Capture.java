@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,9 @@ public final class Capture implements ClusterView, AutoCloseable {
   private volatile Owner owner;
   private volatile boolean ready;
   private volatile boolean closing;
+  private volatile String connectWorkerId;
+  private static final long WORKER_CACHE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private final Map<String, Map.Entry<Long, String>> workerCaptures = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Capture(CaptureConfig config, ChangefeedRuntime runtime, UpstreamClient upstream, LocalProcessors local) {
     this.config = config;
@@ -153,8 +157,42 @@ public final class Capture implements ClusterView, AutoCloseable {
       throw e;
     }
     session = s;
+    if (connectWorkerId != null) {
+      meta.putConnectWorker(connectWorkerId, info.id(), s.leaseId());
+    }
     if (config.sessionFile() != null) {
       SessionFile.write(config.sessionFile(), s.leaseId());
+    }
+  }
+
+  /** This capture runs the embedded Connect worker {@code workerId}; call before {@link #start()}. */
+  public Capture withConnectWorker(String workerId) {
+    this.connectWorkerId = workerId;
+    return this;
+  }
+
+  /**
+   * The capture id of a Connect worker's tasks (the worker's own id when no capture claims it: an external
+   * Connect cluster).
+   */
+  public String captureOfWorker(String workerId) {
+    MetaStore m = meta;
+    if (m == null) {
+      return workerId;
+    }
+    // The owner asks for every task on every tick: answers are reused for a moment (a restarted capture may
+    // bring a new id to the same worker address).
+    long now = System.nanoTime();
+    Map.Entry<Long, String> cached = workerCaptures.get(workerId);
+    if (cached != null && now - cached.getKey() < WORKER_CACHE_NANOS) {
+      return cached.getValue();
+    }
+    try {
+      String capture = m.captureOfWorker(workerId).orElse(workerId);
+      workerCaptures.put(workerId, Map.entry(now, capture));
+      return capture;
+    } catch (RuntimeException e) {
+      return workerId;
     }
   }
 
@@ -367,6 +405,11 @@ public final class Capture implements ClusterView, AutoCloseable {
     }
     CaptureSession s = session;
     if (s != null) {
+      try {
+        meta.clearDraining(captureId()); // the id dies with this process
+      } catch (RuntimeException e) {
+        LOG.debug("clearing the drain mark failed", e);
+      }
       s.close();
     }
     if (campaignThread != null) {

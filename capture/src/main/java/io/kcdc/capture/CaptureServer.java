@@ -124,14 +124,17 @@ public final class CaptureServer implements AutoCloseable {
       List<URI> connect = connectUrls;
       String embeddedWorkerId = null;
       ConnectWorker embedded = null;
+      AutoCloseable leaveConnect = () -> { };
       if (connect.isEmpty()) {
         ConnectWorker worker =
             ConnectWorker.start(
                 new ConnectWorker.Settings(
                     s.kafkaBootstrap(), s.clusterId(), s.connectHost(), s.connectPort(), s.replicationFactor(),
                     s.failover()));
-        opened.add(worker);
         embedded = worker;
+        // Closed on drain or on shutdown, whichever comes first.
+        leaveConnect = once(worker);
+        opened.add(leaveConnect);
         connect = List.of(worker.restUrl());
         embeddedWorkerId = worker.restUrl().getHost() + ":" + worker.restUrl().getPort();
       } else {
@@ -142,13 +145,14 @@ public final class CaptureServer implements AutoCloseable {
       SinkSupport sinks = new SinkSupport(s.kafkaBootstrap(), s.clusterId(), s.replicationFactor(),
           s.advertiseAddr() != null ? s.advertiseAddr() : s.addr(), s.failover());
       Capture[] self = new Capture[1];
-      LocalProcessors local = running -> true;
+      LocalProcessors apps = running -> true;
       if (streams) {
-        StreamsProcessors apps = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
+        StreamsProcessors streamsApps = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
             () -> self[0] == null ? "" : self[0].advertiseAddr());
-        opened.add(apps);
-        local = apps;
+        opened.add(streamsApps);
+        apps = streamsApps;
       }
+      LocalProcessors local = new DrainableProcessors(apps, leaveConnect);
       // The embedded worker's tasks are this capture's processors; an external worker keeps its own id.
       String workerId = embeddedWorkerId;
       CaptureConfig cc =
@@ -164,9 +168,9 @@ public final class CaptureServer implements AutoCloseable {
               new InternalTopics(admin, s.replicationFactor()),
               upstream,
               sinks,
-              w -> w.equals(workerId) && self[0] != null ? self[0].captureId() : w);
+              w -> self[0] == null ? w : self[0].captureOfWorker(w));
       opened.add(runtime);
-      Capture capture = new Capture(cc, runtime, upstream, local);
+      Capture capture = new Capture(cc, runtime, upstream, local).withConnectWorker(workerId);
       self[0] = capture;
       capture.start();
       opened.add(capture);
@@ -180,6 +184,41 @@ public final class CaptureServer implements AutoCloseable {
     } catch (Exception | Error e) {
       closeAll(opened);
       throw e;
+    }
+  }
+
+  /** Closes {@code c} the first time only. */
+  private static AutoCloseable once(AutoCloseable c) {
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      if (done.compareAndSet(false, true)) {
+        c.close();
+      }
+    };
+  }
+
+  /**
+   * This capture's Streams apps; on drain (docs/api-v2.md#drain-a-capture) the embedded Connect worker also leaves
+   * its group, so its connector tasks go to the other captures' workers.
+   */
+  private record DrainableProcessors(LocalProcessors apps, AutoCloseable leaveConnect) implements LocalProcessors {
+    @Override
+    public boolean reconcile(List<io.kcdc.gateway.model.ChangefeedInfo> running) {
+      return apps.reconcile(running);
+    }
+
+    @Override
+    public Map<io.kcdc.gateway.model.ChangefeedId, io.kcdc.gateway.model.RunningError> errors() {
+      return apps.errors();
+    }
+
+    @Override
+    public void drain() {
+      try {
+        leaveConnect.close();
+      } catch (Exception e) {
+        LOG.warn("leaving the Connect group failed", e);
+      }
     }
   }
 

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcdc.capture.cli.ChangefeedStatistics;
+import io.kcdc.capture.cli.CliOutput;
+import io.kcdc.capture.cli.ReplicaConfigToml;
+import io.kcdc.capture.cli.SinkRowsMetric;
+import io.kcdc.capture.cli.StatisticsSample;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import java.io.IOException;
@@ -29,7 +34,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cdc cli}: TiCDC's command line over the OpenAPI v2 (the subset we serve so far). */
 @Command(name = "cli", mixinStandardHelpOptions = true, description = "Manage changefeeds through a capture's OpenAPI v2.",
-    subcommands = {CliCommand.Changefeed.class, CliCommand.CaptureList.class, CliCommand.Tso.class, CliCommand.Unsafe.class,
+    subcommands = {CliCommand.Changefeed.class, CliCommand.CaptureList.class, CliCommand.Processor.class, CliCommand.Tso.class, CliCommand.Unsafe.class,
         CliCommand.Consume.class})
 final class CliCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,6 +74,29 @@ final class CliCommand implements Runnable {
     return ok ? 0 : 1;
   }
 
+  /**
+   * One reading of a changefeed: its checkpoint and resolved ts, the upstream's TSO and the rows its
+   * table sinks wrote, summed over every capture's {@code /metrics} (docs/cli.md#changefeed-statistics).
+   */
+  StatisticsSample sample(String changefeedId) throws IOException, InterruptedException {
+    long at = System.currentTimeMillis();
+    HttpResponse<String> cf = send("GET", "/api/v2/changefeeds/" + changefeedId, null);
+    if (cf.statusCode() != 200) {
+      throw new IOException(cf.body());
+    }
+    JsonNode info = JSON.readTree(cf.body());
+    String namespace = info.path("namespace").asText("default");
+    long rows = 0;
+    HttpResponse<String> caps = send("GET", "/api/v2/captures", null);
+    for (JsonNode c : JSON.readTree(caps.body()).path("items")) {
+      HttpResponse<String> m = sendTo(c.path("address").asText(), "GET", "/metrics", null);
+      if (m.statusCode() == 200) {
+        rows += SinkRowsMetric.rows(m.body(), namespace, changefeedId);
+      }
+    }
+    return new StatisticsSample(at, rows, info.path("checkpoint_ts").asLong(), info.path("resolved_ts").asLong(), currentTso());
+  }
+
   /** The upstream's current TSO ({@code POST /api/v2/tso}). */
   long currentTso() throws IOException, InterruptedException {
     HttpResponse<String> r = send("POST", "/api/v2/tso", "{}");
@@ -79,7 +107,12 @@ final class CliCommand implements Runnable {
     return io.kcdc.common.Tso.compose(t.path("timestamp").asLong(), t.path("logic_time").asLong());
   }
 
-  private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+  HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+    return sendTo(server, method, path, body);
+  }
+
+  private HttpResponse<String> sendTo(String server, String method, String path, String body)
+      throws IOException, InterruptedException {
     // As TiCDC's cli: with TLS flags the server is called over HTTPS with that credential (docs/security.md).
     io.kcdc.common.security.Credential tls = new io.kcdc.common.security.Credential(caPath, certPath, keyPath,
         certAllowedCn.isEmpty() ? java.util.List.of() : java.util.Arrays.asList(certAllowedCn.split(","))).validate();
@@ -98,7 +131,8 @@ final class CliCommand implements Runnable {
   }
 
   @Command(name = "changefeed", mixinStandardHelpOptions = true, description = "Create, list, query, pause, resume or remove changefeeds.",
-      subcommands = {Create.class, ListFeeds.class, Query.class, Pause.class, Resume.class, Remove.class, Update.class})
+      subcommands = {Create.class, ListFeeds.class, Query.class, Pause.class, Resume.class, Remove.class, Update.class,
+          Statistics.class})
   static final class Changefeed implements Runnable {
     @ParentCommand CliCommand cli;
 
@@ -116,6 +150,7 @@ final class CliCommand implements Runnable {
     @Option(names = "--start-ts", defaultValue = "0") long startTs;
     @Option(names = "--target-ts", defaultValue = "0") long targetTs;
     @Option(names = "--filter-rule", split = ",", description = "Table filter rules, e.g. test.*") List<String> rules;
+    @Option(names = "--config", description = "Path of TiCDC's changefeed configuration file (TOML).") Path config;
 
     @Override
     public Integer call() throws Exception {
@@ -124,8 +159,18 @@ final class CliCommand implements Runnable {
           .put("sink_uri", sinkUri)
           .put("start_ts", startTs)
           .put("target_ts", targetTs);
+      if (config != null) {
+        try {
+          body.set("replica_config", ReplicaConfigToml.toApi(Files.readString(config), config.toString()));
+        } catch (IllegalArgumentException e) {
+          System.err.println("Error: " + e.getMessage());
+          return 1;
+        }
+      }
       if (rules != null && !rules.isEmpty()) {
-        ArrayNode r = body.putObject("replica_config").putObject("filter").putArray("rules");
+        ObjectNode rc = body.has("replica_config") ? (ObjectNode) body.get("replica_config") : body.putObject("replica_config");
+        ObjectNode filter = rc.has("filter") ? (ObjectNode) rc.get("filter") : rc.putObject("filter");
+        ArrayNode r = filter.putArray("rules");
         rules.forEach(r::add);
       }
       return parent.cli.call("POST", "/api/v2/changefeeds", body.toString());
@@ -147,10 +192,53 @@ final class CliCommand implements Runnable {
   static final class Query implements Callable<Integer> {
     @ParentCommand Changefeed parent;
     @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+    @Option(names = "--watch", description = "Print the checkpoint lag, rows/s and the estimated time to caught-up "
+        + "every --interval seconds until interrupted.") boolean watch;
+    @Option(names = {"-I", "--interval"}, defaultValue = "10", description = "Seconds between --watch lines.") int interval;
 
     @Override
     public Integer call() throws Exception {
-      return parent.cli.call("GET", "/api/v2/changefeeds/" + id, null);
+      if (!watch) {
+        return parent.cli.call("GET", "/api/v2/changefeeds/" + id, null);
+      }
+      StatisticsSample previous = parent.cli.sample(id);
+      while (true) {
+        Thread.sleep(interval * 1000L);
+        StatisticsSample current = parent.cli.sample(id);
+        ChangefeedStatistics.CatchUp c = ChangefeedStatistics.catchUp(previous, current);
+        System.out.printf("checkpoint lag %.1fs, %.1f rows/s, caught up in %s%n", c.checkpointLagMs() / 1000.0,
+            c.rowsPerSecond(), c.etaSeconds().isPresent() ? c.etaSeconds().getAsLong() + "s" : "unknown (lag not shrinking)");
+        previous = current;
+      }
+    }
+  }
+
+  @Command(name = "statistics", mixinStandardHelpOptions = true,
+      description = "Periodically check and output the status of a replication task (changefeed)")
+  static final class Statistics implements Callable<Integer> {
+    @ParentCommand Changefeed parent;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+    @Option(names = {"-I", "--interval"}, defaultValue = "10", description = "Interval for outputing the latest statistics") int interval;
+    @Option(names = "--count", defaultValue = "0", description = "Stop after this many lines (0: until interrupted).") int count;
+
+    @Override
+    public Integer call() throws Exception {
+      StatisticsSample previous = null;
+      for (int printed = 0; count == 0 || printed < count; printed++) {
+        if (previous != null) {
+          Thread.sleep(interval * 1000L);
+        }
+        StatisticsSample current;
+        try {
+          current = parent.cli.sample(id);
+        } catch (IOException e) {
+          System.err.println(e.getMessage()); // TiCDC skips a failed reading and tries again next tick
+          continue;
+        }
+        System.out.println(CliOutput.indent(ChangefeedStatistics.status(previous, current)));
+        previous = current;
+      }
+      return 0;
     }
   }
 
@@ -292,6 +380,55 @@ final class CliCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       return cli.call("GET", "/api/v2/captures", null);
+    }
+  }
+
+  @Command(name = "processor", mixinStandardHelpOptions = true, description = "List or query processors (a changefeed's work on one capture).",
+      subcommands = {ProcessorList.class, ProcessorQuery.class})
+  static final class Processor implements Runnable {
+    @ParentCommand CliCommand cli;
+
+    @Override
+    public void run() {
+      new picocli.CommandLine(this).usage(System.out);
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List all processors in TiCDC cluster")
+  static final class ProcessorList implements Callable<Integer> {
+    @ParentCommand Processor parent;
+
+    @Override
+    public Integer call() throws Exception {
+      // TiCDC's client unwraps the list's items and prints them as an indented JSON array.
+      HttpResponse<String> r = parent.cli.send("GET", "/api/v2/processors", null);
+      if (r.statusCode() != 200) {
+        System.out.println(r.body());
+        return 1;
+      }
+      System.out.println(CliOutput.indent(JSON.readTree(r.body()).path("items")));
+      return 0;
+    }
+  }
+
+  @Command(name = "query", mixinStandardHelpOptions = true,
+      description = "Query information and status of a sub replication task (processor)")
+  static final class ProcessorQuery implements Callable<Integer> {
+    @ParentCommand Processor parent;
+    @Option(names = {"-n", "--namespace"}, defaultValue = "default") String namespace;
+    @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
+    @Option(names = {"-p", "--capture-id"}, required = true) String captureId;
+
+    @Override
+    public Integer call() throws Exception {
+      HttpResponse<String> r = parent.cli.send("GET", "/api/v2/processors/" + id + "/" + captureId
+          + "?namespace=" + java.net.URLEncoder.encode(namespace, StandardCharsets.UTF_8), null);
+      if (r.statusCode() != 200) {
+        System.out.println(r.body());
+        return 1;
+      }
+      System.out.println(CliOutput.indent(CliOutput.processorMeta(JSON.readTree(r.body()))));
+      return 0;
     }
   }
 

@@ -78,6 +78,11 @@ public final class ApiServer implements AutoCloseable {
           .map(c -> new Capture(c.id(), ownerId.map(c.id()::equals).orElse(false), c.address(), view.clusterId()))
           .toList()));
     }));
+    app.post(V2 + "/captures/{capture_id}/drain", owner(ctx -> {
+      String target = ctx.pathParam("capture_id");
+      V2Models.DrainCaptureResp resp = changefeeds.drainCapture(target);
+      ctx.status(202).contentType(JSON).result(Json.compact(resp));
+    }));
     app.post(V2 + "/changefeeds", owner(ctx ->
         json(ctx, changefeeds.create(bind(ctx, ChangefeedConfig.class)))));
     app.get(V2 + "/changefeeds", owner(ctx ->

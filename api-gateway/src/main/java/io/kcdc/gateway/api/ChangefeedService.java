@@ -474,6 +474,33 @@ public final class ChangefeedService {
     return ListResponse.of(items);
   }
 
+  /**
+   * {@code POST /captures/{id}/drain} (TiCDC's {@code drainCapture}, docs/api-v2.md#drain-a-capture): refused
+   * with fewer than two captures, for an unknown capture and for the owner (this capture); otherwise the
+   * capture is marked draining and the answer counts the tables still on it. Calling it again reports progress.
+   */
+  public V2Models.DrainCaptureResp drainCapture(String target) {
+    List<CaptureInfo> captures = view.captures();
+    if (captures.size() <= 1) {
+      throw CdcError.SCHEDULER_REQUEST_FAILED.gen("only one capture alive");
+    }
+    if (captures.stream().map(CaptureInfo::id).noneMatch(target::equals)) {
+      throw CdcError.CAPTURE_NOT_EXIST.gen(target);
+    }
+    if (target.equals(view.captureId())) {
+      throw CdcError.SCHEDULER_REQUEST_FAILED.gen("cannot drain the owner");
+    }
+    meta.markDraining(target);
+    int tables = 0;
+    for (Map.Entry<ChangefeedId, Versioned<ChangefeedInfo>> e : meta.listInfos().entrySet()) {
+      if (e.getValue().value().state().isRunning()) {
+        tables += view.progress(e.getKey())
+            .map(p -> p.tableIdsByCapture().getOrDefault(target, List.of()).size()).orElse(0);
+      }
+    }
+    return new V2Models.DrainCaptureResp(tables);
+  }
+
   /** {@code GET /processors/{cf}/{capture}}. */
   public ProcessorDetail processor(ChangefeedId id, String captureId) {
     ChangefeedInfo info = requireInfo(id);

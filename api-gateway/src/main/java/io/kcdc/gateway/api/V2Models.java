@@ -158,4 +158,8 @@ public final class V2Models {
 
   /** {@code {}}. */
   public record EmptyResponse() {}
+
+  /** {@code POST /captures/{id}/drain}: tables still on the drained capture. */
+  @JsonInclude(Include.ALWAYS)
+  public record DrainCaptureResp(int currentTableCount) {}
 }

@@ -45,6 +45,22 @@ public final class EtcdKeys {
     return capturePrefix() + captureId;
   }
 
+  /**
+   * Ours, not TiCDC's: a capture being drained ({@code POST /captures/{id}/drain}); the capture stops taking
+   * work when it sees it (docs/api-v2.md#drain-a-capture).
+   */
+  public String drain(String captureId) {
+    return root + "/" + META + "/drain/" + captureId;
+  }
+
+  /**
+   * Ours: which capture an embedded Connect worker ({@code host:port} of its REST server) belongs to, kept under
+   * the capture's session lease, so that any owner names the capture of a connector task.
+   */
+  public String connectWorker(String workerId) {
+    return root + "/" + META + "/connect-worker/" + workerId;
+  }
+
   public String metaVersion() {
     return root + "/" + META + "/meta/meta-version";
   }

@@ -211,6 +211,32 @@ public final class MetaStore {
     commit(List.of(), List.of(Op.delete(bytes(keys.changefeedStatus(id)), DeleteOption.DEFAULT)));
   }
 
+  /** Records that a capture's session runs the Connect worker {@code workerId}. */
+  public void putConnectWorker(String workerId, String captureId, long leaseId) {
+    await(kv.put(bytes(keys.connectWorker(workerId)), bytes(captureId),
+        PutOption.builder().withLeaseId(leaseId).build()));
+  }
+
+  /** The capture whose embedded Connect worker this is, if a live session said so. */
+  public Optional<String> captureOfWorker(String workerId) {
+    return getOne(keys.connectWorker(workerId)).map(k -> string(k.getValue()));
+  }
+
+  /** Marks a capture as being drained. */
+  public void markDraining(String captureId) {
+    await(kv.put(bytes(keys.drain(captureId)), ByteSequence.from(new byte[0])));
+  }
+
+  /** Whether a capture was asked to drain. */
+  public boolean isDraining(String captureId) {
+    return getOne(keys.drain(captureId)).isPresent();
+  }
+
+  /** Forgets a capture's drain mark (it stops for good). */
+  public void clearDraining(String captureId) {
+    await(kv.delete(bytes(keys.drain(captureId))));
+  }
+
   /** Registered captures, ordered by id. */
   public List<CaptureInfo> listCaptures() {
     List<CaptureInfo> out = new ArrayList<>();

@@ -63,8 +63,13 @@ public final class Json {
 
   /** JSON as Go's {@code json.MarshalIndent(v, "", "    ")} (gin's {@code IndentedJSON}). */
   public static byte[] indented(Object value) {
+    return indented(value, "    ");
+  }
+
+  /** JSON as Go's {@code json.MarshalIndent(v, "", indent)} (TiCDC's CLI prints with two spaces). */
+  public static byte[] indented(Object value, String indent) {
     try {
-      return MAPPER.writer(new GoPrettyPrinter()).writeValueAsBytes(value);
+      return MAPPER.writer(new GoPrettyPrinter(indent)).writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -101,16 +106,16 @@ public final class Json {
     }
   }
 
-  /** Four-space indentation, {@code "key": value}, empty containers as {@code {}} and {@code []}. */
+  /** Go's indentation, {@code "key": value}, empty containers as {@code {}} and {@code []}. */
   private static final class GoPrettyPrinter extends DefaultPrettyPrinter {
     private static final long serialVersionUID = 1L;
 
-    GoPrettyPrinter() {
+    GoPrettyPrinter(String indent) {
       super(
           Separators.createDefaultInstance()
               .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
               .withRootSeparator(""));
-      DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
+      DefaultIndenter indenter = new DefaultIndenter(indent, "\n");
       indentObjectsWith(indenter);
       indentArraysWith(indenter);
     }

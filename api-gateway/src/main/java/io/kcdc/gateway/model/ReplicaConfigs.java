@@ -165,6 +165,11 @@ public final class ReplicaConfigs {
     return rename(etcd, false);
   }
 
+  /** The API name of one etcd (and TOML file) key; Pulsar's sub-config keeps kebab-case keys. */
+  public static String apiName(String etcdKey) {
+    return etcdKey.equals(PULSAR_ETCD) ? PULSAR_API : ETCD_TO_API.getOrDefault(etcdKey, etcdKey.replace('-', '_'));
+  }
+
   private static JsonNode rename(JsonNode node, boolean toEtcd) {
     if (node.isObject()) {
       ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -26,4 +26,10 @@ public interface LocalProcessors {
   default Map<ChangefeedId, RunningError> errors() {
     return Map.of();
   }
+
+  /**
+   * This capture is being drained: after its processors were stopped, it also stops taking connector tasks (its
+   * embedded Connect worker leaves the group), so its tables move to the other captures. Called once.
+   */
+  default void drain() {}
 }

@@ -60,8 +60,22 @@ public final class ProcessorManager implements AutoCloseable {
     List<ChangefeedInfo> last = null;
     long lastAt = 0;
     boolean settled = false;
+    boolean drained = false;
     while (!closed) {
       try {
+        String self = captureId.get();
+        if (!drained && self != null && !self.isEmpty() && meta.isDraining(self)) {
+          // Drained (docs/api-v2.md#drain-a-capture): stop everything here once, then start nothing again.
+          LOG.info("capture {} is being drained: stopping its processors and leaving the Connect group", self);
+          local.reconcile(List.of());
+          local.drain();
+          drained = true;
+        }
+        if (drained) {
+          reportErrors();
+          waitForWakeup();
+          continue;
+        }
         List<ChangefeedInfo> running = meta.listInfos().values().stream()
             .map(Versioned::value)
             .filter(i -> i.state().isRunning())
@@ -76,14 +90,18 @@ public final class ProcessorManager implements AutoCloseable {
       } catch (RuntimeException e) {
         LOG.warn("reconciling local processors failed", e);
       }
-      try {
-        if (wakeups.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
-          wakeups.drainPermits();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      waitForWakeup();
+    }
+  }
+
+  private void waitForWakeup() {
+    try {
+      if (wakeups.tryAcquire(poll.toMillis(), TimeUnit.MILLISECONDS)) {
+        wakeups.drainPermits();
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
     }
   }
 
