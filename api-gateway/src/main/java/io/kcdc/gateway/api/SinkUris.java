@@ -35,6 +35,31 @@ public final class SinkUris {
   }
 
   /**
+   * The protocol a changefeed writes: the sink URI's {@code protocol} parameter when it has one (it wins over the
+   * replica config's {@code sink.protocol}, as in TiCDC's {@code SinkConfig.applyParameterBySinkURI}, pkg/config/sink.go;
+   * docs/kafka-sink.md#protocol), else the config's.
+   */
+  public static Optional<String> protocol(String sinkUri, ReplicaConfig config) {
+    return queryProtocol(sinkUri).filter(p -> !p.isEmpty())
+        .or(() -> Optional.ofNullable(config.sink() == null ? null : config.sink().protocol()).filter(p -> !p.isEmpty()));
+  }
+
+  /** The sink URI with the replica config's protocol added when the URI has none, for the data path to parse. */
+  public static String withProtocol(String sinkUri, ReplicaConfig config) {
+    if (queryProtocol(sinkUri).filter(p -> !p.isEmpty()).isPresent()) {
+      return sinkUri;
+    }
+    return protocol(sinkUri, config).map(p -> {
+      int hash = sinkUri.indexOf('#');
+      String base = hash < 0 ? sinkUri : sinkUri.substring(0, hash);
+      String fragment = hash < 0 ? "" : sinkUri.substring(hash);
+      String sep = base.indexOf('?') < 0 ? "?" : (base.endsWith("?") || base.endsWith("&") ? "" : "&");
+      return base + sep + "protocol=" + java.net.URLEncoder.encode(p, java.nio.charset.StandardCharsets.UTF_8)
+          + fragment;
+    }).orElse(sinkUri);
+  }
+
+  /**
    * The checks the API does on a sink URI before the data path's own validation: parseable,
    * supported scheme, protocol matching the scheme, sync point and BDR only with database sinks.
    */
@@ -47,9 +72,7 @@ public final class SinkUris {
     if (!SCHEMES.contains(scheme)) {
       throw CdcError.SINK_URI_INVALID.withMessage("the sink scheme (%s) is not supported", scheme);
     }
-    Optional<String> protocol = Optional.ofNullable(config.sink() == null ? null : config.sink().protocol())
-        .filter(p -> !p.isEmpty())
-        .or(() -> queryProtocol(sinkUri));
+    Optional<String> protocol = protocol(sinkUri, config);
     boolean db = ReplicaConfigs.isMysqlScheme(scheme);
     if (db && protocol.isPresent()) {
       throw CdcError.SINK_URI_INVALID.withMessage(

@@ -32,4 +32,22 @@ class SinkUrisTest {
         config("{\"enable_sync_point\":true}")))
         .satisfies(e -> assertThat(((CdcException) e).httpStatus()).isEqualTo(400));
   }
+
+  /** TiCDC's SinkConfig.applyParameterBySinkURI (pkg/config/sink.go): the URI's protocol wins, else the config's. */
+  @Test
+  void theUrisProtocolWinsAndTheConfigsFillsIn() throws Exception {
+    ReplicaConfig avro = config("{\"sink\":{\"protocol\":\"avro\"}}");
+    assertThat(SinkUris.protocol("kafka://h:9092/t?protocol=canal-json", avro)).contains("canal-json");
+    assertThat(SinkUris.protocol("kafka://h:9092/t", avro)).contains("avro");
+    assertThat(SinkUris.protocol("kafka://h:9092/t", ReplicaConfig.DEFAULT)).isEmpty();
+    assertThat(SinkUris.withProtocol("kafka://h:9092/t?protocol=canal-json", avro))
+        .isEqualTo("kafka://h:9092/t?protocol=canal-json");
+    assertThat(SinkUris.withProtocol("kafka://h:9092/t", avro)).isEqualTo("kafka://h:9092/t?protocol=avro");
+    assertThat(SinkUris.withProtocol("kafka://h:9092/t?partition-num=2", avro))
+        .isEqualTo("kafka://h:9092/t?partition-num=2&protocol=avro");
+    assertThat(SinkUris.withProtocol("kafka://h:9092/t", ReplicaConfig.DEFAULT)).isEqualTo("kafka://h:9092/t");
+    // an avro config with a canal-json URI is validated as what is written: canal-json on a Kafka sink
+    assertThatNoException().isThrownBy(() -> SinkUris.validate("kafka://h:9092/t?protocol=canal-json",
+        config("{\"sink\":{\"protocol\":\"csv\"}}")));
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.capture.owner.DdlSink;
 import io.kcdc.common.errors.CdcError;
+import io.kcdc.gateway.api.SinkUris;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfig;
@@ -70,7 +71,8 @@ public final class SinkSupport implements AutoCloseable {
   }
 
   public SinkUri uri(ChangefeedInfo info) {
-    return SinkUri.parse(info.sinkUri());
+    // The replica config's sink.protocol applies when the URI names none (docs/kafka-sink.md#protocol).
+    return SinkUri.parse(SinkUris.withProtocol(info.sinkUri(), info.config()));
   }
 
   /** The API-shaped {@code sink} section bound to the streams app's model. */
