@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -42,14 +43,7 @@ final class CliCommand implements Runnable {
   @Option(names = "--server", defaultValue = "http://127.0.0.1:8300", description = "A capture's API address (default: ${DEFAULT-VALUE}).")
   String server;
 
-  @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection to the server.")
-  String caPath;
-
-  @Option(names = "--cert", defaultValue = "", description = "Certificate path for TLS connection to the server.")
-  String certPath;
-
-  @Option(names = "--key", defaultValue = "", description = "Private key path for TLS connection to the server.")
-  String keyPath;
+  @Mixin TlsFlags tls;
 
   @Option(names = "--cert-allowed-cn", defaultValue = "", description = "Verify the server's identity (cert Common Name). Use ',' to separate multiple CN.")
   String certAllowedCn;
@@ -114,14 +108,13 @@ final class CliCommand implements Runnable {
   private HttpResponse<String> sendTo(String server, String method, String path, String body)
       throws IOException, InterruptedException {
     // As TiCDC's cli: with TLS flags the server is called over HTTPS with that credential (docs/security.md).
-    io.kcdc.common.security.Credential tls = new io.kcdc.common.security.Credential(caPath, certPath, keyPath,
-        certAllowedCn.isEmpty() ? java.util.List.of() : java.util.Arrays.asList(certAllowedCn.split(","))).validate();
+    io.kcdc.common.security.Credential credential = this.tls.credential(certAllowedCn);
     HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
-    if (!tls.isEmpty()) {
-      client.sslContext(tls.httpContext(false));
+    if (!credential.isEmpty()) {
+      client.sslContext(credential.httpContext(false));
     }
     HttpClient http = client.build();
-    String base = server.contains("://") ? server : (tls.isEmpty() ? "http://" : "https://") + server;
+    String base = server.contains("://") ? server : (credential.isEmpty() ? "http://" : "https://") + server;
     HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")

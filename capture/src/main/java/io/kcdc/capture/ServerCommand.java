@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cdc server}: run one capture until SIGTERM/Ctrl-C. */
@@ -60,14 +61,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--kafka-session-timeout", defaultValue = "6s", description = "Session timeout of the capture's Kafka groups (Connect, Streams): a killed capture's work moves after it; brokers accept no less than their group.min.session.timeout.ms, 6s by default (default: ${DEFAULT-VALUE}).")
   String kafkaSessionTimeout;
 
-  @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection (PD, TiKV, etcd, and the API's clients).")
-  String caPath;
-
-  @Option(names = "--cert", defaultValue = "", description = "Certificate path for TLS connection; the API is served over HTTPS with it.")
-  String certPath;
-
-  @Option(names = "--key", defaultValue = "", description = "Private key path for TLS connection (PEM, PKCS#8).")
-  String keyPath;
+  @Mixin TlsFlags tls;
 
   @Option(names = "--cert-allowed-cn", defaultValue = "", description = "Verify caller's identity (cert Common Name). Use ',' to separate multiple CN.")
   String certAllowedCn;
@@ -79,7 +73,7 @@ final class ServerCommand implements Callable<Integer> {
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
         replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds,
         new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))))
-        .withSecurity(ServerSecurity.of(caPath, certPath, keyPath, certAllowedCn, pd));
+        .withSecurity(ServerSecurity.of(tls, certAllowedCn, pd));
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.kcdc.capture;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.security.Credential;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,8 +28,11 @@ final class ServerSecurity {
    * @throws InvalidOptionException if a PD URL's scheme does not match
    */
   static Credential of(String ca, String cert, String key, String allowedCn, List<String> pdEndpoints) {
-    List<String> cns = allowedCn == null || allowedCn.isEmpty() ? List.of() : Arrays.asList(allowedCn.split(","));
-    Credential c = new Credential(ca, cert, key, cns).validate();
+    return of(TlsFlags.of(ca, cert, key), allowedCn, pdEndpoints);
+  }
+
+  static Credential of(TlsFlags tls, String allowedCn, List<String> pdEndpoints) {
+    Credential c = tls.credential(allowedCn);
     for (String pd : pdEndpoints) {
       requirePdScheme(pd.trim(), c.isTlsEnabled());
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cdc streams}: run the changefeeds' Streams apps until SIGTERM/Ctrl-C (see {@link StreamsServer}). */
@@ -41,19 +42,12 @@ final class StreamsCommand implements Callable<Integer> {
   @Option(names = "--addr", defaultValue = "", description = "host:port to serve /metrics (TiCDC's sorter and sink metrics, Kafka Streams', the JVM's) and /status on; empty: none (default: none).")
   String addr;
 
-  @Option(names = "--ca", defaultValue = "", description = "CA certificate path for TLS connection to etcd.")
-  String caPath;
-
-  @Option(names = "--cert", defaultValue = "", description = "Certificate path for TLS connection to etcd.")
-  String certPath;
-
-  @Option(names = "--key", defaultValue = "", description = "Private key path for TLS connection to etcd (PEM, PKCS#8).")
-  String keyPath;
+  @Mixin TlsFlags tls;
 
   StreamsServer.Settings settings() throws Exception {
     String instance = name != null ? name : InetAddress.getLocalHost().getHostName();
     // The same files and checks as cdc server's (docs/security.md); etcd is the only TLS peer of this process.
-    Credential security = new Credential(caPath, certPath, keyPath, List.of()).validate();
+    Credential security = tls.credential("");
     return new StreamsServer.Settings(clusterId, etcd, kafka, dataDir, replicationFactor, instance,
         new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))), security, addr);
   }
