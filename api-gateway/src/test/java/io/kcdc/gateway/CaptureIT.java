@@ -334,6 +334,34 @@ class CaptureIT {
     assertThat(json(api.get("/api/v2/changefeeds?state=all").body()).get("total").asInt()).isEqualTo(1);
   }
 
+  /**
+   * A capture that lost its etcd session registers again under a new id; an error its old id left in
+   * {@code task/position} must not hold the changefeed in error for ever. As TiCDC's owner drops the task
+   * positions of a removed capture (pkg/orchestrator GlobalReactorState), the owner deletes the key and the
+   * changefeed stays normal.
+   */
+  @Test
+  void anErrorLeftUnderTheIdOfAGoneCaptureIsDroppedNotApplied() throws Exception {
+    Capture owner = startCapture();
+    await().atMost(Duration.ofSeconds(15)).until(owner::isOwner);
+    Http api = Http.loopback(owner.apiPort());
+    long startTs = data.currentTso() - Tso.compose(60_000, 0);
+    assertThat(api.post("/api/v2/changefeeds", ("{\"changefeed_id\":\"cf-gone\",\"sink_uri\":\"blackhole://\","
+        + "\"start_ts\":%d}").formatted(startTs)).status()).isEqualTo(200);
+    ChangefeedId id = new ChangefeedId("default", "cf-gone");
+    await().atMost(Duration.ofSeconds(5)).until(() -> data.running.contains(id));
+
+    String key = "/tidb/cdc/" + cluster + "/default/task/position/a-capture-that-is-gone/cf-gone";
+    client.getKVClient().put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(
+        "{\"checkpoint-ts\":0,\"resolved-ts\":0,\"count\":0,\"error\":{\"time\":\"2026-12-03T09:30:41Z\","
+            + "\"addr\":\"127.0.0.1:1\",\"code\":\"CDC:ErrProcessorUnknown\",\"message\":\"fenced\"}}",
+        StandardCharsets.UTF_8)).get();
+    await().atMost(Duration.ofSeconds(10)).until(() -> etcdValue(key) == null);
+    Thread.sleep(1_000);
+    assertThat(json(api.get("/api/v2/changefeeds/cf-gone").body()).get("state").asText()).isEqualTo("normal");
+    assertThat(data.running).contains(id);
+  }
+
   @Test
   void tsoAndMetrics() throws Exception {
     Capture c = startCapture();

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -305,7 +306,7 @@ public final class Owner {
 
     if (reported.isEmpty() && (info.state().isRunning() || info.state() == ChangefeedState.UNINITIALIZED)) {
       // A processor's error (a Streams app that stopped on some capture), as TiCDC's task positions carry it.
-      reported = meta.taskErrors(id).values().stream().findFirst();
+      reported = liveTaskErrors(id).values().stream().findFirst();
     }
     FeedStateMachine.Input in = new FeedStateMachine.Input(
         info.state(), info.error(), info.warning(), info.targetTs(), checkpoint, reported, now,
@@ -376,6 +377,29 @@ public final class Owner {
     String code = e instanceof CdcException c ? c.code() : CdcError.OWNER_UNKNOWN.code();
     String message = e instanceof CdcException c ? c.errorMsg() : String.valueOf(e.getMessage());
     return new RunningError(OffsetDateTime.ofInstant(now, clock.getZone()), config.captureAddr(), code, message);
+  }
+
+  /**
+   * The processors' errors of a changefeed from captures that are still registered. A capture that lost its etcd
+   * session registers again under a new id, so the key of its old id would otherwise hold the changefeed in error
+   * for ever; like TiCDC's owner (GlobalReactorState drops a removed capture's task positions), the owner deletes it.
+   * The errors are read before the captures: a capture registers before it reports, so a live one is never missed.
+   */
+  private Map<String, RunningError> liveTaskErrors(ChangefeedId id) {
+    Map<String, RunningError> errors = new HashMap<>(meta.taskErrors(id));
+    if (errors.isEmpty()) {
+      return errors;
+    }
+    Set<String> alive = new HashSet<>();
+    meta.listCaptures().forEach(c -> alive.add(c.id()));
+    for (String capture : Set.copyOf(errors.keySet())) {
+      if (!alive.contains(capture)) {
+        meta.putTaskPosition(id, capture, null);
+        errors.remove(capture);
+        LOG.info("changefeed {}: removed the task position of capture {}, which is gone", id, capture);
+      }
+    }
+    return errors;
   }
 
   private static Duration stuckDuration(ReplicaConfig config) {

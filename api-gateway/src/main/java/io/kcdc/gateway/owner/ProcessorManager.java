@@ -31,6 +31,8 @@ public final class ProcessorManager implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
+  /** The capture id the errors in {@link #reported} were written under. */
+  private String reportedAs;
   /** Errors this capture has written to its {@code task/position} keys. */
   private final Map<ChangefeedId, RunningError> reported = new HashMap<>();
   private final Supplier<String> captureId;
@@ -114,6 +116,15 @@ public final class ProcessorManager implements AutoCloseable {
     if (capture == null || capture.isEmpty()) {
       return;
     }
+    if (reportedAs != null && !reportedAs.equals(capture)) {
+      // Registered again under a new id (its etcd session was lost): the keys of the old id go, and what still
+      // fails is reported again under the new one.
+      for (ChangefeedId id : List.copyOf(reported.keySet())) {
+        meta.putTaskPosition(id, reportedAs, null);
+        reported.remove(id);
+      }
+    }
+    reportedAs = capture;
     Map<ChangefeedId, RunningError> now = local.errors();
     for (Map.Entry<ChangefeedId, RunningError> e : now.entrySet()) {
       if (!e.getValue().equals(reported.get(e.getKey()))) {
