@@ -382,7 +382,7 @@ public final class Owner {
   /**
    * The processors' errors of a changefeed from captures that are still registered. A capture that lost its etcd
    * session registers again under a new id, so the key of its old id would otherwise hold the changefeed in error
-   * for ever; like TiCDC's owner (GlobalReactorState drops a removed capture's task positions), the owner deletes it.
+   * for ever, so the owner deletes it (TiCDC's owner clears errors it handled instead; docs/crash-recovery.md).
    * The errors are read before the captures: a capture registers before it reports, so a live one is never missed.
    */
   private Map<String, RunningError> liveTaskErrors(ChangefeedId id) {
