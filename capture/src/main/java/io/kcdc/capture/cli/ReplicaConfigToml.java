@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
@@ -86,8 +88,9 @@ public final class ReplicaConfigToml {
       if (rule instanceof ObjectNode r && r.has("dispatcher")) {
         JsonNode alias = r.remove("dispatcher");
         if (!alias.asText().isEmpty() && !r.path("partition").asText().isEmpty()) {
-          throw new IllegalArgumentException("[CDC:ErrSinkInvalidConfig]sink config invalid: dispatcher and "
-              + "partition cannot be configured both for rule:" + r);
+          CdcException e = CdcError.SINK_INVALID_CONFIG.wrap(
+              new IllegalArgumentException("dispatcher and partition cannot be configured both for rule:" + r));
+          throw new IllegalArgumentException(e.errorMsg(), e);
         }
         if (!alias.asText().isEmpty()) {
           r.set("partition", alias);
