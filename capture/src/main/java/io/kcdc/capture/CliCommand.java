@@ -277,9 +277,9 @@ final class CliCommand implements Runnable {
     @Option(names = {"-c", "--changefeed-id"}, required = true) String id;
     @Option(names = "--sink-uri", description = "The new sink URI.") String sinkUri;
     @Option(names = "--target-ts", description = "The new target ts.") Long targetTs;
-    @Option(names = "--config", description = "A replica config file in the API's JSON form (snake_case, as "
-        + "'replica_config' of POST /api/v2/changefeeds; TiCDC's TOML files are not read). It replaces the "
-        + "changefeed's config; fields it leaves out take their defaults.") Path config;
+    @Option(names = "--config", description = "A replica config file: TiCDC's TOML, or the API's JSON form "
+        + "('replica_config' of POST /api/v2/changefeeds). It replaces the changefeed's config; fields it leaves out "
+        + "take their defaults.") Path config;
 
     @Override
     public Integer call() throws Exception {
@@ -295,7 +295,13 @@ final class CliCommand implements Runnable {
         body.put("target_ts", targetTs);
       }
       if (config != null) {
-        JsonNode file = JSON.readTree(Files.readString(config));
+        JsonNode file;
+        try {
+          file = ReplicaConfigToml.fileToApi(Files.readString(config), config.toString());
+        } catch (IllegalArgumentException e) {
+          System.err.println("Error: " + e.getMessage());
+          return 1;
+        }
         // Update replaces the config starting from TiCDC's zero values; the file means "defaults + this".
         body.set("replica_config", Json.MAPPER.valueToTree(ReplicaConfigs.mergeOnDefaults(file)));
       }

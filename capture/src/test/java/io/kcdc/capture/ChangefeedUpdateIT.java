@@ -110,6 +110,12 @@ class ChangefeedUpdateIT {
       JsonNode updated = api.get("/api/v2/changefeeds/upd/meta_info");
       assertThat(updated.path("sink_uri").asText()).isEqualTo(sink("upd-b"));
       assertThat(updated.path("config").path("filter").path("rules").get(0).asText()).isEqualTo("upd.*");
+      // TiCDC's TOML, as its cdc cli changefeed update --config reads it
+      Path toml = Files.writeString(stack.dir.resolve("update.toml"),
+          "case-sensitive = true\n[filter]\nrules = ['upd.*']\n");
+      assertThat(cli("changefeed", "update", "-c", "upd", "--config", toml.toString())).isZero();
+      assertThat(api.get("/api/v2/changefeeds/upd/meta_info").path("config").path("case_sensitive").asBoolean())
+          .isTrue();
       // --config replaces the replica config with the file's fields on the defaults
       Path config = Files.writeString(stack.dir.resolve("update.json"),
           "{\"force_replicate\":true,\"filter\":{\"rules\":[\"upd.*\"]}}");

@@ -52,6 +52,21 @@ public final class ReplicaConfigToml {
     return api;
   }
 
+  /**
+   * A config file of {@code changefeed update --config}: TiCDC's TOML, or (as this CLI took before) the API's JSON form
+   * when the file is a JSON object.
+   */
+  public static ObjectNode fileToApi(String content, String file) {
+    if (content.stripLeading().startsWith("{")) {
+      try {
+        return (ObjectNode) Json.MAPPER.readTree(content);
+      } catch (JacksonException | ClassCastException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      }
+    }
+    return toApi(content, file);
+  }
+
   /** Walks the TOML tree along the config's record types; keys without a property are unknown. */
   private static void collectUnknown(JsonNode node, JavaType type, String path, List<String> unknown) {
     if (node.isArray() && type.isCollectionLikeType()) {

@@ -1,5 +1,7 @@
 package io.kcdc.capture.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -114,5 +116,17 @@ class ReplicaConfigTomlTest {
   @Test
   void reportsTomlSyntaxErrors() {
     assertThrows(IllegalArgumentException.class, () -> ReplicaConfigToml.toApi("[sink\nprotocol=1", "cf.toml"));
+  }
+
+  @Test
+  void anUpdateFileIsTomlOrTheApisJson() {
+    assertThat(ReplicaConfigToml.fileToApi("case-sensitive = true\n", "f.toml").path("case_sensitive").asBoolean())
+        .isTrue();
+    assertThat(ReplicaConfigToml.fileToApi(" {\"case_sensitive\":true}", "f.json").path("case_sensitive").asBoolean())
+        .isTrue();
+    assertThatThrownBy(() -> ReplicaConfigToml.fileToApi("{\"case_sensitive\":", "f.json"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("f.json: ");
+    assertThatThrownBy(() -> ReplicaConfigToml.fileToApi("case-sensitiv = true\n", "f.toml"))
+        .hasMessageContaining("unknown configuration options: case-sensitiv");
   }
 }
