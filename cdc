@@ -38,10 +38,12 @@ ensure_tools() {
   command -v etcd >/dev/null 2>&1 || apt_install etcd-server etcd-client
 }
 
-# The tests drive the embedded TiDB with Debian's sysbench; the playground's examples use the
+# The tests drive the embedded TiDB with Debian's sysbench, and MetricsIT runs Debian's Prometheus
+# against a capture (what `cdc playground --prometheus` starts); the playground's examples use the
 # stock mysql client.
 ensure_test_tools() {
   command -v sysbench >/dev/null 2>&1 || apt_install sysbench
+  [ -x /usr/bin/prometheus ] || apt_install prometheus
 }
 ensure_client_tools() {
   command -v mysql >/dev/null 2>&1 || command -v mariadb >/dev/null 2>&1 || apt_install mariadb-client
