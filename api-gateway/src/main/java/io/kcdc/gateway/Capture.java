@@ -56,7 +56,7 @@ public final class Capture implements ClusterView, AutoCloseable {
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   /** Kept across ownerships: TiCDC's ownership counter only grows. */
   private final io.kcdc.gateway.owner.OwnerMetrics ownerMetrics = new io.kcdc.gateway.owner.OwnerMetrics(metrics);
-  private io.kcdc.gateway.metrics.JvmMetrics jvmMetrics;
+  private io.kcdc.gateway.metrics.ProcessMetrics processMetrics;
 
   private Client client;
   private EtcdKeys keys;
@@ -88,8 +88,7 @@ public final class Capture implements ClusterView, AutoCloseable {
     keys = new EtcdKeys(config.clusterId());
     meta = new MetaStore(client, keys);
     // The connector and the Streams apps of this process report to Micrometer's global registry (docs/metrics.md).
-    io.micrometer.core.instrument.Metrics.globalRegistry.add(metrics);
-    jvmMetrics = io.kcdc.gateway.metrics.JvmMetrics.bindTo(metrics);
+    processMetrics = io.kcdc.gateway.metrics.ProcessMetrics.join(metrics);
     Gauge.builder("ticdc_owner_is_owner", () -> isOwner() ? 1 : 0).register(metrics);
     Gauge.builder("ticdc_server_liveness", liveness::get).register(metrics);
     ChangefeedService service = new ChangefeedService(meta, upstream, runtime, this, clock, Duration.ofSeconds(30));
@@ -431,9 +430,8 @@ public final class Capture implements ClusterView, AutoCloseable {
     if (client != null) {
       client.close();
     }
-    io.micrometer.core.instrument.Metrics.globalRegistry.remove(metrics);
-    if (jvmMetrics != null) {
-      jvmMetrics.close();
+    if (processMetrics != null) {
+      processMetrics.close();
     }
     metrics.close();
     LOG.info("capture {} stopped", captureId());

@@ -6,8 +6,7 @@ import io.kcdc.capture.runtime.StreamsProcessors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.common.security.Credential;
 import io.kcdc.gateway.api.MetricsServer;
-import io.kcdc.gateway.metrics.JvmMetrics;
-import io.micrometer.core.instrument.Metrics;
+import io.kcdc.gateway.metrics.ProcessMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.kcdc.gateway.etcd.EtcdClients;
@@ -44,17 +43,17 @@ public final class StreamsServer implements AutoCloseable {
   private final ProcessorManager manager;
   private final DataDirLock lock;
   private final PrometheusMeterRegistry registry;
-  private final JvmMetrics jvm;
+  private final ProcessMetrics processMetrics;
   private final MetricsServer metricsServer;
 
   private StreamsServer(Client etcd, StreamsProcessors processors, ProcessorManager manager, DataDirLock lock,
-      PrometheusMeterRegistry registry, JvmMetrics jvm, MetricsServer metricsServer) {
+      PrometheusMeterRegistry registry, ProcessMetrics processMetrics, MetricsServer metricsServer) {
     this.etcd = etcd;
     this.processors = processors;
     this.manager = manager;
     this.lock = lock;
     this.registry = registry;
-    this.jvm = jvm;
+    this.processMetrics = processMetrics;
     this.metricsServer = metricsServer;
   }
 
@@ -63,8 +62,7 @@ public final class StreamsServer implements AutoCloseable {
     // The Streams apps report TiCDC's sorter and sink metrics and Kafka Streams' own to the global registry, as in a
     // capture; this process shows them on its own /metrics (docs/metrics.md).
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Metrics.globalRegistry.add(registry);
-    JvmMetrics jvm = JvmMetrics.bindTo(registry);
+    ProcessMetrics processMetrics = ProcessMetrics.join(registry);
     MetricsServer metricsServer = null;
     if (!s.metricsAddr().isEmpty()) {
       int colon = s.metricsAddr().lastIndexOf(':');
@@ -83,12 +81,7 @@ public final class StreamsServer implements AutoCloseable {
         () -> "");
     manager.start();
     LOG.info("cdc streams {} runs the Streams apps of cluster {}", s.instanceName(), s.clusterId());
-    return new StreamsServer(etcd, processors, manager, lock, registry, jvm, metricsServer);
-  }
-
-  /** The port of {@code /metrics}, or -1 when it is not served. */
-  public int metricsPort() {
-    return metricsServer == null ? -1 : metricsServer.port();
+    return new StreamsServer(etcd, processors, manager, lock, registry, processMetrics, metricsServer);
   }
 
   @Override
@@ -99,8 +92,7 @@ public final class StreamsServer implements AutoCloseable {
     if (metricsServer != null) {
       metricsServer.close();
     }
-    jvm.close();
-    Metrics.globalRegistry.remove(registry);
+    processMetrics.close();
     registry.close();
     try {
       lock.close();

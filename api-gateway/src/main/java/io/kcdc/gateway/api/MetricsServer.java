@@ -30,10 +30,6 @@ public final class MetricsServer implements AutoCloseable {
     return new MetricsServer(server);
   }
 
-  public int port() {
-    return server.port();
-  }
-
   @Override
   public void close() {
     server.close();

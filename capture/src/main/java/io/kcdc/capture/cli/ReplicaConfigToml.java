@@ -60,7 +60,7 @@ public final class ReplicaConfigToml {
     if (content.stripLeading().startsWith("{")) {
       try {
         return (ObjectNode) Json.MAPPER.readTree(content);
-      } catch (JacksonException | ClassCastException e) {
+      } catch (JacksonException e) {
         throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
       }
     }
