@@ -176,17 +176,29 @@ public final class TiCdcSourceTask extends SourceTask {
         .toList();
   }
 
-  /** Start ts per table: its stored offset if any, else {@code fallback}. */
+  /**
+   * Start ts per table: its stored offset if any, else {@code fallback}. One read for all tables: each read of
+   * Connect's offset store reads the offsets topic to its end, so a read per table would make a task's start (and
+   * its restart after a crash) O(tables) round trips (docs/crash-recovery.md#task-start).
+   */
   private Map<Long, Long> startTsOf(List<Long> ids, long fallback) {
-    Map<Long, Long> out = new LinkedHashMap<>();
+    Map<Map<String, Object>, Long> partitions = new LinkedHashMap<>();
     for (long id : ids) {
-      out.put(id, storedOffset(sourcePartition(config.changefeedId(), id), OFFSET_RESOLVED_TS).orElse(fallback));
+      partitions.put(sourcePartition(config.changefeedId(), id), id);
     }
+    Map<Map<String, Object>, Map<String, Object>> stored =
+        context == null ? Map.of() : context.offsetStorageReader().offsets(partitions.keySet());
+    Map<Long, Long> out = new LinkedHashMap<>();
+    partitions.forEach((partition, id) ->
+        out.put(id, offsetField(stored == null ? null : stored.get(partition), OFFSET_RESOLVED_TS).orElse(fallback)));
     return out;
   }
 
   private OptionalLong storedOffset(Map<String, Object> partition, String field) {
-    Map<String, Object> offset = context == null ? null : context.offsetStorageReader().offset(partition);
+    return offsetField(context == null ? null : context.offsetStorageReader().offset(partition), field);
+  }
+
+  private static OptionalLong offsetField(Map<String, Object> offset, String field) {
     Object ts = offset == null ? null : offset.get(field);
     return ts instanceof Number n ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
   }
