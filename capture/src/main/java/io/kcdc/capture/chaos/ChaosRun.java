@@ -68,7 +68,7 @@ public final class ChaosRun implements AutoCloseable {
 
   /** Creates the tables and the changefeed and waits until it replicates. */
   public void prepare() throws IOException, SQLException, InterruptedException {
-    captures = api.captures().size();
+    captures = awaitReady(Duration.ofMinutes(2));
     workload.createSchema();
     long startTs = api.tso();
     api.createChangefeed("""
@@ -79,6 +79,24 @@ public final class ChaosRun implements AutoCloseable {
             settings.database()));
     if (awaitCheckpointPast(Tso.physical(startTs), Duration.ofMinutes(2)).isEmpty()) {
       throw new IOException("changefeed " + settings.changefeed() + " did not start replicating within 2 minutes");
+    }
+  }
+
+  /**
+   * The number of registered captures, once the cluster answers: right after {@code cdc playground} starts, the
+   * captures still start up and answer {@code ErrServerIsNotReady}.
+   */
+  private int awaitReady(Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (true) {
+      try {
+        return api.captures().size();
+      } catch (IOException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw e;
+        }
+      }
+      Thread.sleep(500);
     }
   }
 
