@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.capture.runtime.Failover;
 import io.kcdc.testkit.Kafka;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.sql.Connection;
@@ -17,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,7 @@ class MultiCaptureIT {
         assertThat(processors.path("total").asInt()).isEqualTo(2);
       });
 
+      assertTopicsReadFromTheStartRollSegments();
       int leaving = ownerIndex();
       stack.stopCapture(leaving);
       TestApi staying = apis.get(1 - leaving);
@@ -130,6 +136,25 @@ class MultiCaptureIT {
     }
     assertThat(changes).isEqualTo(600);
     assertSinkHoldsEveryChangeOnce();
+  }
+
+  /**
+   * A new owner reads the progress topic and a restarted connector task reads Connect's offsets topic from the start:
+   * both roll segments often enough for compaction to keep that read short however long the captures have run.
+   */
+  private void assertTopicsReadFromTheStartRollSegments() throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      List<String> topics = admin.listTopics().names().get().stream()
+          .filter(t -> t.endsWith("-connect-offsets") || t.equals("_cdc.mc.progress")).sorted().toList();
+      assertThat(topics).hasSize(2);
+      for (String topic : topics) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        assertThat(config.get("cleanup.policy").value()).as(topic).isEqualTo("compact");
+        assertThat(Long.parseLong(config.get("segment.ms").value())).as(topic)
+            .isEqualTo(Failover.READ_FROM_START_SEGMENT_MS);
+      }
+    }
   }
 
   /** The capture that is the owner now (the one that leaves, so ownership moves too). */

@@ -52,8 +52,9 @@ public final class InternalTopics {
     }
     create(rows(namespace, changefeedId), rowPartitions, Map.of("retention.ms", "604800000",
         "max.message.bytes", Integer.toString(ChangefeedStreams.INTERNAL_RECORD_MAX_BYTES)));
-    // Compacted: only the newest progress of each table matters.
-    create(progress(namespace, changefeedId), 1, Map.of("cleanup.policy", "compact"));
+    // Compacted: only the newest progress of each table matters; a new owner reads it from the start.
+    create(progress(namespace, changefeedId), 1, Map.of("cleanup.policy", "compact",
+        "segment.ms", Long.toString(Failover.READ_FROM_START_SEGMENT_MS)));
     ensured.put(rows(namespace, changefeedId), System.currentTimeMillis());
   }
 
