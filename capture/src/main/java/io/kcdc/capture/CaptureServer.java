@@ -9,12 +9,14 @@ import io.kcdc.capture.runtime.PdUpstreamClient;
 import io.kcdc.capture.runtime.SinkSupport;
 import io.kcdc.capture.runtime.StreamsProcessors;
 import io.kcdc.common.security.Credential;
+import io.kcdc.connector.TaskWarmUp;
 import io.kcdc.gateway.Capture;
 import io.kcdc.gateway.CaptureConfig;
 import io.kcdc.gateway.etcd.SessionFile;
 import io.kcdc.gateway.owner.LocalProcessors;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +128,8 @@ public final class CaptureServer implements AutoCloseable {
       ConnectWorker embedded = null;
       AutoCloseable leaveConnect = () -> { };
       if (connect.isEmpty()) {
+        // before the worker joins its group and may be handed a task (docs/crash-recovery.md#task-start)
+        TaskWarmUp.run(s.pdAddresses(), upstreamTls, Duration.ofSeconds(10));
         ConnectWorker worker =
             ConnectWorker.start(
                 new ConnectWorker.Settings(
