@@ -62,10 +62,10 @@ final class PlaygroundCommand implements Callable<Integer> {
   @Option(names = "--capture-heap", defaultValue = "2g", description = "-Xmx of each capture process (default: ${DEFAULT-VALUE}).")
   String captureHeap;
 
-  @Option(names = "--kafka-session-timeout", defaultValue = "3s", description = "Session timeout of the captures' Kafka groups; the playground's broker accepts down to 2s (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--kafka-session-timeout", defaultValue = "2s", description = "Session timeout of the captures' Kafka groups, the smallest the playground's broker accepts (default: ${DEFAULT-VALUE}).")
   String kafkaSessionTimeout;
 
-  @Option(names = "--capture-session-ttl", defaultValue = "3", description = "TTL in seconds of each capture's etcd session; a killed owner is replaced after it (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--capture-session-ttl", defaultValue = "2", description = "TTL in seconds of each capture's etcd session; a killed owner is replaced after it (default: ${DEFAULT-VALUE}).")
   long captureSessionTtl;
 
   @Option(names = "--resolved-ts-interval-ms", defaultValue = "200", description = "How often TiKV regions report resolved ts (default: ${DEFAULT-VALUE}).")
