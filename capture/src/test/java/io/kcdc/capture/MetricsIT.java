@@ -148,6 +148,12 @@ class MetricsIT {
       assertThat(m.find("kafka_stream_thread_process_total", cf)).isNotEmpty();
       assertThat(m.find("kafka_consumer_fetch_manager_records_consumed_total", cf)).isNotEmpty();
       assertThat(m.value("kafka_producer_record_send_total", cf).orElse(0)).isPositive();
+      // the clients Connect creates and keeps to itself: the task's transactional producer (tagged with the
+      // changefeed of its connector) and the worker's consumers of its own topics (docs/metrics.md)
+      assertThat(m.value("kafka_producer_record_send_total", "client_id", "connector-producer-cdc-" + CF + "-0",
+          "changefeed", CF).orElse(0)).isPositive();
+      assertThat(m.find("kafka_consumer_fetch_manager_records_consumed_total", "changefeed", ""))
+          .anySatisfy(s -> assertThat(s.labels().get("client_id")).contains("offsets"));
     });
   }
 

@@ -32,6 +32,21 @@ public record ChangefeedNames(String clusterId, String namespace, String changef
   }
 
   /**
+   * The namespace and changefeed id of a {@link #connectorName()} (cluster id unknown, empty); empty if the name is
+   * not one. Namespaces and changefeed ids have no dots (TiCDC's id pattern), so the split is unambiguous.
+   */
+  public static java.util.Optional<ChangefeedNames> ofConnectorName(String name) {
+    if (name == null || !name.startsWith("cdc-") || name.length() == 4) {
+      return java.util.Optional.empty();
+    }
+    String qualified = name.substring(4);
+    int dot = qualified.indexOf('.');
+    return java.util.Optional.of(dot < 0
+        ? new ChangefeedNames("", DEFAULT_NAMESPACE, qualified)
+        : new ChangefeedNames("", qualified.substring(0, dot), qualified.substring(dot + 1)));
+  }
+
+  /**
    * Prefix of every incarnation's Streams {@code application.id} (and so of its internal topics):
    * {@code cdc-<cluster>.<namespace>.<id>.}; the trailing dot keeps {@code cf1} from matching {@code cf1-x}.
    */

@@ -46,6 +46,10 @@ public final class ConnectWorker implements AutoCloseable {
       p.put("plugin.discovery", "service_load");
       p.put("exactly.once.source.support", "enabled");
       p.put("offset.flush.interval.ms", "1000");
+      // the clients Connect creates for itself and for the tasks report to /metrics too (docs/metrics.md)
+      for (String client : new String[] {"", "producer.", "consumer.", "admin."}) {
+        p.put(client + "metric.reporters", ConnectClientMetrics.REPORTERS);
+      }
       p.putAll(failover.connectWorkerProperties());
       return p;
     }
