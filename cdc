@@ -53,6 +53,10 @@ ensure_client_tools() {
 STAMP="capture/target/.build-stamp"
 build_if_stale() {
   local stale=0
+  # two commands started together (the playground, then chaos in another terminal) build once, one after the other
+  mkdir -p capture/target
+  exec 9>capture/target/.build-lock
+  flock 9
   if [ ! -f "$STAMP" ] || [ ! -f capture/target/classpath.txt ]; then
     stale=1
   elif [ -n "$(find . -path ./.git -prune -o \( -name pom.xml -o -path '*/src/main/*' \) -newer "$STAMP" -type f -print -quit)" ]; then
@@ -63,6 +67,7 @@ build_if_stale() {
     mvn -B -q install -DskipTests
     touch "$STAMP"
   fi
+  flock -u 9
 }
 
 run_main() {
