@@ -50,6 +50,10 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--recovery-timeout", defaultValue = "60s", description = "How long to wait for the checkpoint after a kill (default: ${DEFAULT-VALUE}).")
   String recoveryTimeout;
 
+  @Option(names = "--keep-changefeed", description = "Keep the run's changefeed when the audit is clean (by default it is"
+      + " removed, so that the next run measures one changefeed, not this one's too; it is always kept otherwise, to look into).")
+  boolean keepChangefeed;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -70,8 +74,13 @@ final class ChaosCommand implements Callable<Integer> {
       out.println("stopping the load and auditing the sink");
       SinkAudit.Report report = chaos.finish();
       chaos.print(out, report);
-      return report.clean() && chaos.checkpointRegressions().isEmpty()
-          && chaos.faults().stream().allMatch(f -> f.recovery().isPresent()) ? 0 : 1;
+      boolean clean = report.clean() && chaos.checkpointRegressions().isEmpty()
+          && chaos.faults().stream().allMatch(f -> f.recovery().isPresent());
+      if (clean && !keepChangefeed) {
+        chaos.api().call("DELETE", "/api/v2/changefeeds/" + run, null);
+        out.println("changefeed " + run + " removed (--keep-changefeed keeps it)");
+      }
+      return clean ? 0 : 1;
     }
   }
 
