@@ -42,6 +42,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka Streams app of one changefeed: internal topic {@code _cdc.<changefeed>.rows} → {@link SorterProcessor}
@@ -62,6 +64,8 @@ import org.apache.kafka.streams.state.Stores;
  * not by the sink URI.
  */
 public final class ChangefeedStreams implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangefeedStreams.class);
+
   /** TiCDC's default namespace. */
   public static final String DEFAULT_NAMESPACE = ChangefeedNames.DEFAULT_NAMESPACE;
 
@@ -263,9 +267,16 @@ public final class ChangefeedStreams implements AutoCloseable {
     Properties props = config.streamsProperties();
     props.putAll(sinkProducer);
     streams = new KafkaStreams(topology(config, plan), props);
+    ThreadFailurePolicy failures = new ThreadFailurePolicy(Clock.systemUTC());
     streams.setUncaughtExceptionHandler(e -> {
-      error.set(e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = failures.onFailure(e);
+      if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+        LOG.warn("changefeed {}/{}: a stream thread lost its transaction and is replaced; what it held is redone",
+            config.namespace(), config.changefeedId(), e);
+      } else {
+        error.set(e);
+      }
+      return response;
     });
     // Local state is only a cache of the changelog (exactly-once restores it from there anyway after a crash): a
     // store left by an earlier run of the same application id, e.g. before the changefeed was reset to the same

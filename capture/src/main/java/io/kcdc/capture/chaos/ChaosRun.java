@@ -10,10 +10,12 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * A fault run against a running cluster: a changefeed to a canal-json topic, a steady {@link Workload},
@@ -43,6 +45,8 @@ public final class ChaosRun implements AutoCloseable {
   private final ClusterApi api;
   private final Workload workload;
   private final List<Fault> faults = new ArrayList<>();
+  /** Ids of the captures killed so far: registered until their lease expires, never again after. */
+  private final Set<String> killed = new HashSet<>();
   private final Random random;
   /** How many captures the cluster had when the run started. */
   private int captures;
@@ -107,13 +111,16 @@ public final class ChaosRun implements AutoCloseable {
 
   /**
    * Waits until every capture the run started with is registered again (killed ones come back after their
-   * restart), so that the next fault hits a whole cluster, as an operator would wait before the next drill.
+   * restart, under a new id), so that the next fault hits a whole cluster, as an operator would wait before the
+   * next drill.
    */
   public void awaitWholeCluster(Duration timeout) throws IOException, InterruptedException {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     while (true) {
       try {
-        if (api.captures().size() >= captures) {
+        List<ClusterApi.Capture> registered = api.captures();
+        // a killed capture stays registered until its lease expires: wait for its next incarnation (a new id)
+        if (registered.size() >= captures && registered.stream().noneMatch(c -> killed.contains(c.id()))) {
           return;
         }
       } catch (IOException e) {
@@ -140,6 +147,7 @@ public final class ChaosRun implements AutoCloseable {
     }
     Instant at = Instant.now();
     CaptureProcesses.kill(pid.getAsLong());
+    killed.add(victim.id());
     return afterFault("kill -9 " + (victim.owner() ? "owner " : "capture ") + victim.address() + " (pid "
         + pid.getAsLong() + ")", at);
   }

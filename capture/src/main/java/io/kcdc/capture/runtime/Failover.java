@@ -48,14 +48,25 @@ public record Failover(Duration sessionTimeout) {
     return (int) Math.max(250, sessionTimeout.toMillis() / 4);
   }
 
+  /**
+   * The Streams producers' {@code transaction.timeout.ms}. A dead capture's open transaction holds back every
+   * read_committed reader of the partitions it wrote (the sink's consumers, the owner's progress reads) until the
+   * broker aborts it, so it should not outlast the session by much; but a live thread starved for longer than this
+   * (2 cores under load, a GC pause) finds its transaction aborted and has to be replaced, and with 2 s it happened
+   * several times in ten minutes of the chaos run. 4 s at least (docs/crash-recovery.md#aborted-transactions).
+   */
+  int transactionTimeoutMs() {
+    return (int) Math.max(sessionTimeout.toMillis(), MIN_TRANSACTION_TIMEOUT_MS);
+  }
+
+  static final long MIN_TRANSACTION_TIMEOUT_MS = 4_000;
+
   /** Settings of every Streams app of a capture. */
   public Map<String, Object> streamsProperties() {
     Map<String, Object> p = new HashMap<>();
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), heartbeatMs());
-    // a dead capture's transaction blocks readers no longer than the group takes to notice it is dead
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-        (int) Math.max(sessionTimeout.toMillis(), 2_000));
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), transactionTimeoutMs());
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, STANDBY_REPLICAS);
     return p;
   }
