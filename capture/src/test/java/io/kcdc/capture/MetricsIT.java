@@ -105,6 +105,9 @@ class MetricsIT {
           .isPositive();
       assertThat(m.value("ticdc_sink_flush_lag_histogram_count", cf)).hasValue(ROWS);
       assertThat(m.value("ticdc_sink_mq_worker_send_message_duration_count", cf).orElse(0)).isPositive();
+      // Kafka's windowed rate of the app's producers (30 s samples): the rows were written moments ago
+      assertThat(m.value("ticdc_sink_kafka_producer_outgoing_byte_rate", with(cf, "broker", "all")).orElse(0))
+          .isPositive();
       assertThat(m.find("ticdc_sorter_on_disk_data_size_gauge", "id", "default/" + CF)).hasSize(1);
       assertThat(m.value("ticdc_sorter_on_disk_data_size_gauge", "id", "default/" + CF).orElse(0)).isPositive();
       assertThat(m.value("ticdc_owner_status", cf)).hasValue(0);

@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** One HTTP exchange as the API handlers see it: request accessors and a buffered response. */
 public final class ApiContext {
+  /** Go's net/http reads at most this much of a body its handler left (maxPostHandlerReadBytes). */
+  private static final long MAX_DISCARDED_BODY = 256 << 10;
+
   private final HttpServletRequest req;
   private final HttpServletResponse resp;
   private final Map<String, String> pathParams;
@@ -94,6 +97,28 @@ public final class ApiContext {
 
   public ApiContext result(String text) {
     return result(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Reads what the route left of the request body (up to 256 KiB, as Go's net/http does after a
+   * TiCDC handler): Jetty closes a persistent connection whose body has not arrived when the
+   * answer is complete, without a {@code Connection: close}, and the client's next request on it
+   * then gets no answer. A larger leftover closes the connection, saying so.
+   */
+  void discardUnreadBody() throws IOException {
+    if (body != null) {
+      return;
+    }
+    byte[] skip = new byte[8192];
+    long left = MAX_DISCARDED_BODY;
+    var in = req.getInputStream();
+    int n;
+    while (left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) >= 0) {
+      left -= n;
+    }
+    if (left <= 0 && in.read() >= 0) {
+      resp.setHeader("Connection", "close");
+    }
   }
 
   void send() throws IOException {

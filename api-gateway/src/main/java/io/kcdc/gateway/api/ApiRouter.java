@@ -117,6 +117,7 @@ public final class ApiRouter extends HttpServlet {
         handleException(e, ctx);
       }
     }
+    ctx.discardUnreadBody();
     ctx.send();
   }
 
