@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kcdc.capture.runtime.Failover;
+import io.kcdc.streams.progress.ReadFromStartTopics;
 import io.kcdc.testkit.Kafka;
 import io.kcdc.upstream.EmbeddedUpstream;
 import java.sql.Connection;
@@ -152,7 +152,9 @@ class MultiCaptureIT {
         Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
         assertThat(config.get("cleanup.policy").value()).as(topic).isEqualTo("compact");
         assertThat(Long.parseLong(config.get("segment.ms").value())).as(topic)
-            .isEqualTo(Failover.READ_FROM_START_SEGMENT_MS);
+            .isEqualTo(ReadFromStartTopics.SEGMENT_MS);
+        assertThat(Long.parseLong(config.get("delete.retention.ms").value())).as(topic)
+            .isEqualTo(ReadFromStartTopics.DELETE_RETENTION_MS);
       }
     }
   }

@@ -86,6 +86,8 @@ public final class TiCdcSourceTask extends SourceTask {
   private Map<String, Object> taskPartition;
   private long emittedCheckpointTs;
   private long lastCheckpointMs;
+  /** Wall-clock end of {@link #start}, until the task checkpoint first passes it (then 0). */
+  private long startedAtMs;
   private ProcessorMetrics metrics;
   /** The tables this task counts in {@code ticdc_processor_num_of_tables}. */
   private int countedTables;
@@ -161,6 +163,7 @@ public final class TiCdcSourceTask extends SourceTask {
       puller.start();
       // how long each step took: a restarted task's start is part of the recovery time (docs/crash-recovery.md)
       long done = System.nanoTime();
+      startedAtMs = System.currentTimeMillis();
       LOG.info("changefeed {} task {}/{} started at schema ts {} with tables {} in {} ms (checkpoint read {} ms, "
               + "schema {} ms, table offsets and subscriptions {} ms)", config.changefeedId(),
           config.taskIndex(), config.taskCount(), Long.toUnsignedString(schemaTs), startTs, millis(done - began),
@@ -394,6 +397,12 @@ public final class TiCdcSourceTask extends SourceTask {
     }
     lastCheckpointMs = now;
     emittedCheckpointTs = cp;
+    if (startedAtMs != 0 && Tso.physical(cp) >= startedAtMs) {
+      // the rest of a restarted task's recovery: its tables scanned and resolved up to the moment it started
+      LOG.info("changefeed {} task {}/{} caught up with its start: checkpoint past it {} ms after it",
+          config.changefeedId(), config.taskIndex(), config.taskCount(), now - startedAtMs);
+      startedAtMs = 0;
+    }
     schemas.gc(cp);
     TaskCheckpoint checkpoint = TaskCheckpoint.newBuilder().setTaskIndex(config.taskIndex())
         .setTaskCount(config.taskCount()).setCheckpointTs(cp).build();

@@ -3,6 +3,7 @@ package io.kcdc.streams;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.filter.EventFilterConfig;
+import io.kcdc.streams.progress.ReadFromStartTopics;
 import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.KafkaSinkOptions;
@@ -357,7 +358,7 @@ public final class ChangefeedStreams implements AutoCloseable {
     try (Admin admin = Admin.create(props)) {
       NewTopic topic = new NewTopic(config.progressTopic(), Optional.of(1),
           config.replicationFactor() > 0 ? Optional.of(config.replicationFactor()) : Optional.empty())
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+          .configs(ReadFromStartTopics.configs());
       admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

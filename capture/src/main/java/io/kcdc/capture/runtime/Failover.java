@@ -1,5 +1,6 @@
 package io.kcdc.capture.runtime;
 
+import io.kcdc.streams.progress.ReadFromStartTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,15 +30,6 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param sessionTimeout how long Kafka's group coordinator waits before it gives a silent member's work to others
  */
 public record Failover(Duration sessionTimeout) {
-  /**
-   * Segment roll time of the compacted topics that a new owner (the progress topic) or a restarted exactly-once
-   * connector task (Connect's offsets topic) reads from its start. Kafka compacts only closed segments, and by
-   * default a segment closes at 1 GiB or after 7 days: the progress and offset records a changefeed writes every
-   * commit would pile up uncompacted, and the read — part of every recovery — would grow with the capture's uptime
-   * (docs/crash-recovery.md#topics-read-from-the-start).
-   */
-  public static final long READ_FROM_START_SEGMENT_MS = 600_000;
-
   /** The broker's default {@code group.min.session.timeout.ms}. */
   public static final Failover DEFAULT = new Failover(Duration.ofSeconds(6));
 
@@ -77,7 +69,9 @@ public record Failover(Duration sessionTimeout) {
         "session.timeout.ms", Long.toString(sessionTimeout.toMillis()),
         "heartbeat.interval.ms", Integer.toString(heartbeatMs()),
         "scheduled.rebalance.max.delay.ms", "0",
-        // a topic-level setting of the offsets topic when the worker creates it (KIP-605's prefix)
-        "offset.storage.segment.ms", Long.toString(READ_FROM_START_SEGMENT_MS));
+        // topic-level settings of the offsets topic when the worker creates it (KIP-605's prefix): a restarted
+        // exactly-once task reads it from the start
+        "offset.storage.segment.ms", Long.toString(ReadFromStartTopics.SEGMENT_MS),
+        "offset.storage.delete.retention.ms", Long.toString(ReadFromStartTopics.DELETE_RETENTION_MS));
   }
 }

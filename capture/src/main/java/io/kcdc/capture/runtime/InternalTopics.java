@@ -2,6 +2,7 @@ package io.kcdc.capture.runtime;
 
 import io.kcdc.streams.ChangefeedNames;
 import io.kcdc.streams.ChangefeedStreams;
+import io.kcdc.streams.progress.ReadFromStartTopics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,8 +54,7 @@ public final class InternalTopics {
     create(rows(namespace, changefeedId), rowPartitions, Map.of("retention.ms", "604800000",
         "max.message.bytes", Integer.toString(ChangefeedStreams.INTERNAL_RECORD_MAX_BYTES)));
     // Compacted: only the newest progress of each table matters; a new owner reads it from the start.
-    create(progress(namespace, changefeedId), 1, Map.of("cleanup.policy", "compact",
-        "segment.ms", Long.toString(Failover.READ_FROM_START_SEGMENT_MS)));
+    create(progress(namespace, changefeedId), 1, ReadFromStartTopics.configs());
     ensured.put(rows(namespace, changefeedId), System.currentTimeMillis());
   }
 
