@@ -54,7 +54,10 @@ class DockerPathsIT {
     assertThat(compose).contains("image: apache/kafka:" + kafka);
     // the worker's plugin.path is where the Dockerfile puts the plugin
     assertThat(Files.readString(ROOT.resolve("docker/connect-distributed.properties")))
-        .contains("plugin.path=/opt/kcdc/plugins");
+        .contains("plugin.path=/opt/kcdc/plugins")
+        // the offsets topic that a restarted task reads from its start, kept small as the captures keep theirs
+        .contains("offset.storage.segment.ms=" + io.kcdc.streams.progress.ReadFromStartTopics.SEGMENT_MS)
+        .contains("offset.storage.delete.retention.ms=" + io.kcdc.streams.progress.ReadFromStartTopics.DELETE_RETENTION_MS);
     assertThat(Files.readString(ROOT.resolve("docker/Dockerfile"))).contains(" /opt/kcdc/plugins/kcdc-connector-${VERSION}");
   }
 

@@ -69,6 +69,25 @@ public final class ConnectRestClient {
     return get("connectors/" + connector + "/tasks");
   }
 
+  /**
+   * What a read answers now, without waiting out a rebalance: during one, the last answer read (however old), or
+   * {@link Known#UNKNOWN} when there is none. For the owner's progress reads, which must not hold up its tick (the
+   * DDLs it writes, the checkpoint) while Connect reassigns tasks after a crash.
+   */
+  public Known statusNow(String connector) {
+    return now("connectors/" + connector + "/status");
+  }
+
+  /** {@link #tasks} without waiting out a rebalance, as {@link #statusNow}. */
+  public Known tasksNow(String connector) {
+    return now("connectors/" + connector + "/tasks");
+  }
+
+  /** A read's answer: known (empty when the worker said 404) or unknown while Connect rebalances. */
+  public record Known(boolean known, Optional<JsonNode> body) {
+    public static final Known UNKNOWN = new Known(false, Optional.empty());
+  }
+
   public void pause(String connector) {
     send("PUT", "connectors/" + connector + "/pause", null, 202);
   }
@@ -124,8 +143,26 @@ public final class ConnectRestClient {
     return body;
   }
 
+  private Known now(String path) {
+    Read cached = reads.get(path);
+    long now = System.nanoTime();
+    if (cached != null && now - cached.atNanos() < READ_TTL.toNanos()) {
+      return new Known(true, cached.body());
+    }
+    HttpResponse<String> r = callOnce("GET", path, null);
+    if (rebalancing(r)) {
+      return cached == null ? Known.UNKNOWN : new Known(true, cached.body());
+    }
+    Optional<JsonNode> body = answer(r, path);
+    reads.put(path, new Read(now, body));
+    return new Known(true, body);
+  }
+
   private Optional<JsonNode> fetch(String path) {
-    HttpResponse<String> r = call("GET", path, null);
+    return answer(call("GET", path, null), path);
+  }
+
+  private static Optional<JsonNode> answer(HttpResponse<String> r, String path) {
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
@@ -150,9 +187,7 @@ public final class ConnectRestClient {
     long deadline = System.nanoTime() + REBALANCE_WAIT.toNanos();
     while (true) {
       HttpResponse<String> r = callOnce(method, path, body);
-      boolean rebalancing = r.statusCode() == 409
-          || (r.statusCode() == 500 && r.body() != null && r.body().contains("rebalance"));
-      if (!rebalancing || System.nanoTime() - deadline > 0) {
+      if (!rebalancing(r) || System.nanoTime() - deadline > 0) {
         return r;
       }
       try {
@@ -162,6 +197,11 @@ public final class ConnectRestClient {
         return r;
       }
     }
+  }
+
+  /** 409, or 500 "a rebalance is expected" right after a connector stopped or a worker left. */
+  private static boolean rebalancing(HttpResponse<String> r) {
+    return r.statusCode() == 409 || (r.statusCode() == 500 && r.body() != null && r.body().contains("rebalance"));
   }
 
   private HttpResponse<String> callOnce(String method, String path, JsonNode body) {

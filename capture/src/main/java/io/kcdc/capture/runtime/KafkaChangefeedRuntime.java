@@ -62,6 +62,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, ProgressTracker> trackers = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
+  private final Map<String, ConnectView> connectViews = new ConcurrentHashMap<>();
   private static final long DDL_RESOLVED_INTERVAL_MS = 100;
   /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
   private static final Backoff COORDINATOR_BACKOFF =
@@ -175,6 +176,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
 
   private void closeCoordinator(String key) {
     lastSchema.remove(key);
+    connectViews.remove(key);
     retries.remove(key);
     DdlCoordinator c = coordinators.remove(key);
     if (c != null) {
@@ -236,22 +238,22 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     LOG.info("changefeed {}/{} reset: it starts again from its new checkpoint", info.namespace(), info.id());
   }
 
+  /**
+   * The DDL coordinator steps first, from the sink's progress alone: DDLs, barriers and the checkpoint go on while
+   * Connect rebalances after a crash, when its REST answers 409 for seconds (with a step behind those reads, an owner
+   * kill that met a DDL stalled the checkpoint 14–25 s; docs/crash-recovery.md#where-the-seconds-go). Connect's
+   * status (task errors, which capture runs which tables) is read without waiting: during a rebalance the last
+   * answer stands.
+   */
   @Override
   public Optional<ChangefeedProgress> progress(ChangefeedInfo info) {
+    String key = key(info.namespace(), info.id());
     String name = ConnectorConfigs.connectorName(info.namespace(), info.id());
-    ProgressTracker tracker = trackers.get(key(info.namespace(), info.id()));
-    Optional<JsonNode> status = connect.status(name);
-    Optional<JsonNode> tasks = connect.tasks(name);
-    if (tracker == null || status.isEmpty() || tasks.isEmpty()) {
+    ProgressTracker tracker = trackers.get(key);
+    DdlCoordinator coordinator = coordinators.get(key);
+    if (tracker == null || coordinator == null) {
       return Optional.empty();
     }
-    DdlCoordinator coordinator = coordinators.get(key(info.namespace(), info.id()));
-    if (coordinator == null) {
-      return Optional.empty();
-    }
-    Map<Integer, String> workerOfTask = new LinkedHashMap<>();
-    Optional<RunningError> error = failure(status.get(), workerOfTask);
-    restartFailedTasks(name, error.isPresent());
     tracker.failure().ifPresent(e -> {
       throw new IllegalStateException("the progress of " + name + " cannot be read: " + e.getMessage(), e);
     });
@@ -263,13 +265,27 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       return Optional.empty();
     } catch (RuntimeException e) {
       if (!io.kcdc.gateway.owner.Owner.isNotOwner(e)) {
-        failed(key(info.namespace(), info.id()), e);
+        failed(key, e);
       }
       throw e;
     }
-    lastSchema.put(key(info.namespace(), info.id()), step);
+    lastSchema.put(key, step);
+    ConnectRestClient.Known status = connect.statusNow(name);
+    ConnectRestClient.Known tasks = connect.tasksNow(name);
+    if (!status.known() || !tasks.known()) {
+      // Connect is rebalancing and nothing was read before: the sink's progress, with what Connect said last
+      ConnectView last = connectViews.getOrDefault(key, ConnectView.NONE);
+      return step.checkpointTs().isEmpty() ? Optional.empty()
+          : Optional.of(progressOf(step, tracker, last.byCapture(), last.error()));
+    }
+    if (status.body().isEmpty() || tasks.body().isEmpty()) {
+      return Optional.empty(); // no connector (yet)
+    }
+    Map<Integer, String> workerOfTask = new LinkedHashMap<>();
+    Optional<RunningError> error = failure(status.body().get(), workerOfTask);
+    restartFailedTasks(name, error.isPresent());
     Map<String, List<Long>> byCapture = new LinkedHashMap<>();
-    for (JsonNode task : tasks.get()) {
+    for (JsonNode task : tasks.body().get()) {
       int index = task.path("config").path(TiCdcSourceConfig.TASK_INDEX).asInt(0);
       int count = task.path("config").path(TiCdcSourceConfig.TASK_COUNT).asInt(1);
       String worker = workerOfTask.getOrDefault(task.path("id").path("task").asInt(), "");
@@ -278,13 +294,24 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
         step.tables().stream().filter(id -> TableSelection.taskOf(id, count) == index).forEach(ids::add);
       }
     }
+    connectViews.put(key, new ConnectView(byCapture, error));
     if (step.checkpointTs().isEmpty()) {
       return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
     }
+    return Optional.of(progressOf(step, tracker, byCapture, error));
+  }
+
+  /** What Connect said last of a changefeed's tasks: which capture runs which tables, and a task's error. */
+  private record ConnectView(Map<String, List<Long>> byCapture, Optional<RunningError> error) {
+    static final ConnectView NONE = new ConnectView(Map.of(), Optional.empty());
+  }
+
+  private static ChangefeedProgress progressOf(DdlCoordinator.Step step, ProgressTracker tracker,
+      Map<String, List<Long>> byCapture, Optional<RunningError> error) {
     long checkpoint = step.checkpointTs().getAsLong();
     long resolved = step.tables().isEmpty() ? checkpoint : tracker.resolved(step.tables()).orElse(checkpoint);
-    return Optional.of(new ChangefeedProgress(Tso.max(resolved, checkpoint), checkpoint, byCapture, error,
-        tracker.lastSynced(step.tables())));
+    return new ChangefeedProgress(Tso.max(resolved, checkpoint), checkpoint, byCapture, error,
+        tracker.lastSynced(step.tables()));
   }
 
   /**
