@@ -3,13 +3,13 @@ package io.kcdc.capture.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdc.common.config.ReplicaConfig;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ChangefeedState;
-import io.kcdc.gateway.model.ReplicaConfig;
-import io.kcdc.gateway.model.ReplicaConfig.EventFilterRule;
-import io.kcdc.gateway.model.ReplicaConfig.FilterConfig;
 import io.kcdc.streams.filter.EventFilterConfig;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;

@@ -1,10 +1,13 @@
-package io.kcdc.gateway.model;
+package io.kcdc.common.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,11 +17,14 @@ import java.util.List;
 
 /**
  * TiCDC's changefeed {@code replica_config} in its public API shape (snake_case, field order and
- * omitempty rules of {@code cdc/api/v2/model.go}). Boxed fields are Go pointers: null = unset and
- * left out. {@link ReplicaConfigs} merges requests onto {@link #DEFAULT} and converts to the
- * kebab-case form kept in etcd. Sink sub-configs that only the data path reads (Kafka, Pulsar,
- * MySQL, cloud storage) stay JSON trees.
+ * omitempty rules of {@code cdc/api/v2/model.go}): the one model the API answers with, etcd keeps
+ * (kebab-case, by api-gateway's {@code ReplicaConfigs}) and the streams app reads. Boxed fields
+ * are Go pointers: null = unset and left out. Every record names its own JSON fields
+ * ({@link JsonNaming}), so any mapper reads it alike; the API's mapper adds Go's omitempty and
+ * escaping. The Pulsar, MySQL and cloud storage sub-configs, which no sink here reads, stay JSON
+ * trees.
  */
+@JsonNaming(SnakeCaseStrategy.class)
 public record ReplicaConfig(
     Long memoryQuota,
     Boolean caseSensitive,
@@ -66,13 +72,14 @@ public record ReplicaConfig(
       if (in == null) {
         throw new IllegalStateException(DEFAULTS_RESOURCE + " is missing from the class path");
       }
-      return Json.MAPPER.readValue(in, ReplicaConfig.class);
+      return new ObjectMapper().readValue(in, ReplicaConfig.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /** Table filter ({@code filter}). */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record FilterConfig(
       @JsonInclude(Include.NON_EMPTY) List<String> rules,
       @JsonInclude(Include.NON_EMPTY) List<Long> ignoreTxnStartTs,
@@ -92,6 +99,7 @@ public record ReplicaConfig(
 
   /** One {@code filter.event_filters} rule; every field is always written. */
   @JsonInclude(Include.ALWAYS)
+  @JsonNaming(SnakeCaseStrategy.class)
   public record EventFilterRule(
       List<String> matcher,
       List<String> ignoreEvent,
@@ -109,9 +117,11 @@ public record ReplicaConfig(
   }
 
   /** {@code mounter}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record MounterConfig(Integer workerNum) {}
 
   /** {@code sink}; see docs/api-v2.md#sink-config for which sink each field applies to. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record SinkConfig(
       String protocol,
       String schemaRegistry,
@@ -143,6 +153,7 @@ public record ReplicaConfig(
       OldValueConfig open) {}
 
   /** {@code sink.csv}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record CsvConfig(
       String delimiter,
       String quote,
@@ -155,16 +166,20 @@ public record ReplicaConfig(
 
   /** {@code sink.dispatchers[]}: topic and partition rule for matching tables. */
   @JsonInclude(Include.NON_EMPTY)
+  @JsonNaming(SnakeCaseStrategy.class)
   public record DispatchRule(
       List<String> matcher, String partition, String index, List<String> columns, String topic) {}
 
   /** {@code sink.column_selectors[]}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record ColumnSelector(List<String> matcher, List<String> columns) {}
 
   /** {@code sink.debezium} and {@code sink.open}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record OldValueConfig(Boolean outputOldValue) {}
 
   /** {@code consistent} (redo log). */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record ConsistentConfig(
       String level,
       Long maxLogSize,
@@ -179,15 +194,19 @@ public record ReplicaConfig(
       MemoryUsage memoryUsage) {}
 
   /** {@code consistent.memory_usage}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record MemoryUsage(Long memoryQuotaPercentage) {}
 
   /** {@code scheduler}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record SchedulerConfig(
       Boolean enableTableAcrossNodes, Integer regionThreshold, Integer writeKeyThreshold) {}
 
   /** {@code integrity}. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record IntegrityConfig(String integrityCheckLevel, String corruptionHandleLevel) {}
 
   /** {@code synced_status}, in seconds. */
+  @JsonNaming(SnakeCaseStrategy.class)
   public record SyncedStatusConfig(Long syncedCheckInterval, Long checkpointInterval) {}
 }
