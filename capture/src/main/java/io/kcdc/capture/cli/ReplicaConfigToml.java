@@ -74,7 +74,7 @@ public final class ReplicaConfigToml {
       return;
     }
     if (!node.isObject() || !type.isRecordType()) {
-      return; // scalars, and free-form sub-configs (kafka-config, ...) the server checks
+      return; // scalars, and the free-form sub-configs (pulsar-config, mysql-config, cloud-storage-config)
     }
     List<BeanPropertyDefinition> props =
         Json.MAPPER.getDeserializationConfig().introspect(type).findProperties();

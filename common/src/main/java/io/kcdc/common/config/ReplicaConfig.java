@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import io.kcdc.common.sink.SinkUriSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,8 +22,9 @@ import java.util.List;
  * (kebab-case, by api-gateway's {@code ReplicaConfigs}) and the streams app reads. Boxed fields
  * are Go pointers: null = unset and left out. Every record names its own JSON fields
  * ({@link JsonNaming}), so any mapper reads it alike; the API's mapper adds Go's omitempty and
- * escaping. The Pulsar, MySQL and cloud storage sub-configs, which no sink here reads, stay JSON
- * trees.
+ * escaping. The sink sub-configs the Kafka sink reads are records too ({@link KafkaConfig} and what
+ * it holds); the Pulsar, MySQL and cloud storage ones, which no sink here reads, stay JSON trees, as
+ * the client sent them.
  */
 @JsonNaming(SnakeCaseStrategy.class)
 public record ReplicaConfig(
@@ -120,7 +122,11 @@ public record ReplicaConfig(
   @JsonNaming(SnakeCaseStrategy.class)
   public record MounterConfig(Integer workerNum) {}
 
-  /** {@code sink}; see docs/api-v2.md#sink-config for which sink each field applies to. */
+  /**
+   * {@code sink}; see docs/api-v2.md#sink-config for which sink each field applies to. The Kafka sink reads
+   * {@code protocol}, {@code schema_registry}, {@code csv}, {@code dispatchers}, {@code column_selectors},
+   * {@code encoder_concurrency}, {@code terminator}, the column options, {@code kafka_config} and {@code open}.
+   */
   @JsonNaming(SnakeCaseStrategy.class)
   public record SinkConfig(
       String protocol,
@@ -139,7 +145,7 @@ public record ReplicaConfig(
       @JsonInclude(Include.ALWAYS) Boolean deleteOnlyOutputHandleKeyColumns,
       @JsonInclude(Include.ALWAYS) Boolean contentCompatible,
       Boolean safeMode,
-      JsonNode kafkaConfig,
+      KafkaConfig kafkaConfig,
       JsonNode pulsarConfig,
       JsonNode mysqlConfig,
       JsonNode cloudStorageConfig,
@@ -150,7 +156,29 @@ public record ReplicaConfig(
       @JsonProperty("send-all-bootstrap-at-start") Boolean sendAllBootstrapAtStart,
       Boolean debeziumDisableSchema,
       OldValueConfig debezium,
-      OldValueConfig open) {}
+      OldValueConfig open) {
+
+    public SinkConfig {
+      dispatchers = readOnly(dispatchers);
+      columnSelectors = readOnly(columnSelectors);
+    }
+
+    /** A {@code sink} that sets nothing. */
+    public static SinkConfig empty() {
+      return new SinkConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The dispatch rules; none when unset. */
+    public List<DispatchRule> dispatchRules() {
+      return dispatchers == null ? List.of() : dispatchers;
+    }
+
+    /** The column selectors; none when unset. */
+    public List<ColumnSelector> columnSelectorRules() {
+      return columnSelectors == null ? List.of() : columnSelectors;
+    }
+  }
 
   /** {@code sink.csv}. */
   @JsonNaming(SnakeCaseStrategy.class)
@@ -164,15 +192,148 @@ public record ReplicaConfig(
       Boolean outputHandleKey,
       Boolean outputFieldHeader) {}
 
-  /** {@code sink.dispatchers[]}: topic and partition rule for matching tables. */
+  /**
+   * {@code sink.dispatchers[]}: the tables it applies to (table-filter syntax), the partition dispatcher
+   * ({@code default|table|ts|index-value|rowid|columns}), its index or columns, and the topic expression. Every
+   * field is Go's omitempty, so unset reads as empty.
+   */
   @JsonInclude(Include.NON_EMPTY)
   @JsonNaming(SnakeCaseStrategy.class)
   public record DispatchRule(
-      List<String> matcher, String partition, String index, List<String> columns, String topic) {}
+      List<String> matcher, String partition, String index, List<String> columns, String topic) {
+    public DispatchRule {
+      matcher = matcher == null ? List.of() : readOnly(matcher);
+      partition = partition == null ? "" : partition;
+      index = index == null ? "" : index;
+      columns = columns == null ? List.of() : readOnly(columns);
+      topic = topic == null ? "" : topic;
+    }
+  }
 
-  /** {@code sink.column_selectors[]}. */
+  /** {@code sink.column_selectors[]}: the tables it applies to and the columns kept (filter syntax). */
   @JsonNaming(SnakeCaseStrategy.class)
-  public record ColumnSelector(List<String> matcher, List<String> columns) {}
+  public record ColumnSelector(List<String> matcher, List<String> columns) {
+    public ColumnSelector {
+      matcher = readOnly(matcher);
+      columns = readOnly(columns);
+    }
+  }
+
+  /**
+   * {@code sink.kafka_config}, in the field order of TiCDC's API model; sink URI parameters take precedence over
+   * it (docs/kafka-sink.md#sink-uri-parameters). {@link #toString()} hides the secrets.
+   */
+  @JsonNaming(SnakeCaseStrategy.class)
+  public record KafkaConfig(
+      Integer partitionNum,
+      Integer replicationFactor,
+      String kafkaVersion,
+      Integer maxMessageBytes,
+      String compression,
+      String kafkaClientId,
+      Boolean autoCreateTopic,
+      String dialTimeout,
+      String writeTimeout,
+      String readTimeout,
+      Integer requiredAcks,
+      String saslUser,
+      String saslPassword,
+      String saslMechanism,
+      String saslGssapiAuthType,
+      String saslGssapiKeytabPath,
+      String saslGssapiKerberosConfigPath,
+      String saslGssapiServiceName,
+      String saslGssapiUser,
+      String saslGssapiPassword,
+      String saslGssapiRealm,
+      Boolean saslGssapiDisablePafxfast,
+      String saslOauthClientId,
+      String saslOauthClientSecret,
+      String saslOauthTokenUrl,
+      List<String> saslOauthScopes,
+      String saslOauthGrantType,
+      String saslOauthAudience,
+      Boolean enableTls,
+      String ca,
+      String cert,
+      String key,
+      Boolean insecureSkipVerify,
+      CodecConfig codecConfig,
+      LargeMessageHandleConfig largeMessageHandle,
+      GlueSchemaRegistryConfig glueSchemaRegistryConfig,
+      Boolean outputRawChangeEvent) {
+
+    public KafkaConfig {
+      saslOauthScopes = readOnly(saslOauthScopes);
+    }
+
+    /** A {@code kafka_config} that sets nothing. */
+    public static KafkaConfig empty() {
+      return new KafkaConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null);
+    }
+
+    @Override
+    public String toString() {
+      return "KafkaConfig[partitionNum=" + partitionNum + ", replicationFactor=" + replicationFactor
+          + ", kafkaVersion=" + kafkaVersion + ", maxMessageBytes=" + maxMessageBytes + ", compression="
+          + compression + ", kafkaClientId=" + kafkaClientId + ", autoCreateTopic=" + autoCreateTopic
+          + ", dialTimeout=" + dialTimeout + ", writeTimeout=" + writeTimeout + ", readTimeout=" + readTimeout
+          + ", requiredAcks=" + requiredAcks + ", saslUser=" + saslUser + ", saslPassword=" + masked(saslPassword)
+          + ", saslMechanism=" + saslMechanism + ", saslGssapiAuthType=" + saslGssapiAuthType
+          + ", saslGssapiKeytabPath=" + saslGssapiKeytabPath + ", saslGssapiKerberosConfigPath="
+          + saslGssapiKerberosConfigPath + ", saslGssapiServiceName=" + saslGssapiServiceName + ", saslGssapiUser="
+          + saslGssapiUser + ", saslGssapiPassword=" + masked(saslGssapiPassword) + ", saslGssapiRealm="
+          + saslGssapiRealm + ", saslGssapiDisablePafxfast=" + saslGssapiDisablePafxfast + ", saslOauthClientId="
+          + saslOauthClientId + ", saslOauthClientSecret=" + masked(saslOauthClientSecret) + ", saslOauthTokenUrl="
+          + saslOauthTokenUrl + ", saslOauthScopes=" + saslOauthScopes + ", saslOauthGrantType=" + saslOauthGrantType
+          + ", saslOauthAudience=" + saslOauthAudience + ", enableTls=" + enableTls + ", ca=" + ca + ", cert=" + cert
+          + ", key=" + key + ", insecureSkipVerify=" + insecureSkipVerify + ", codecConfig=" + codecConfig
+          + ", largeMessageHandle=" + largeMessageHandle + ", glueSchemaRegistryConfig=" + glueSchemaRegistryConfig
+          + ", outputRawChangeEvent=" + outputRawChangeEvent + "]";
+    }
+  }
+
+  /** {@code kafka_config.codec_config}. */
+  @JsonNaming(SnakeCaseStrategy.class)
+  public record CodecConfig(
+      Boolean enableTidbExtension,
+      Integer maxBatchSize,
+      Boolean avroEnableWatermark,
+      String avroDecimalHandlingMode,
+      String avroBigintUnsignedHandlingMode,
+      String encodingFormat) {
+
+    /** A {@code codec_config} that sets nothing. */
+    public static CodecConfig empty() {
+      return new CodecConfig(null, null, null, null, null, null);
+    }
+  }
+
+  /** {@code kafka_config.large_message_handle} (docs/large-rows.md). */
+  @JsonNaming(SnakeCaseStrategy.class)
+  public record LargeMessageHandleConfig(
+      String largeMessageHandleOption,
+      String largeMessageHandleCompression,
+      String claimCheckStorageUri,
+      Boolean claimCheckRawValue) {}
+
+  /** {@code kafka_config.glue_schema_registry_config}; {@link #toString()} hides the secrets. */
+  @JsonNaming(SnakeCaseStrategy.class)
+  public record GlueSchemaRegistryConfig(
+      String registryName, String region, String accessKey, String secretAccessKey, String token) {
+    @Override
+    public String toString() {
+      return "GlueSchemaRegistryConfig[registryName=" + registryName + ", region=" + region + ", accessKey="
+          + accessKey + ", secretAccessKey=" + masked(secretAccessKey) + ", token=" + masked(token) + "]";
+    }
+  }
+
+  /** A secret as {@code toString()} shows it: {@link SinkUriSecrets#MASK}, or null when unset. */
+  private static String masked(String secret) {
+    return secret == null ? null : SinkUriSecrets.MASK;
+  }
 
   /** {@code sink.debezium} and {@code sink.open}. */
   @JsonNaming(SnakeCaseStrategy.class)
