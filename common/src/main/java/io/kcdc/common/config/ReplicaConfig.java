@@ -21,8 +21,8 @@ import java.util.List;
  * omitempty rules of {@code cdc/api/v2/model.go}): the one model the API answers with, etcd keeps
  * (kebab-case, by api-gateway's {@code ReplicaConfigs}) and the streams app reads. Boxed fields
  * are Go pointers: null = unset and left out. Every record names its own JSON fields
- * ({@link JsonNaming}), so any mapper reads it alike; the API's mapper adds Go's omitempty and
- * escaping. The sink sub-configs the Kafka sink reads are records too ({@link KafkaConfig} and what
+ * ({@link JsonNaming}), so any mapper reads it alike; the API's mapper (api-gateway's {@code Json})
+ * leaves unset fields out and escapes as Go does. The sink sub-configs the Kafka sink reads are records too ({@link KafkaConfig} and what
  * it holds); the Pulsar, MySQL and cloud storage ones, which no sink here reads, stay JSON trees, as
  * the client sent them.
  */
