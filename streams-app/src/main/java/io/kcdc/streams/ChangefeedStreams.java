@@ -1,13 +1,13 @@
 package io.kcdc.streams;
 
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
-import io.kcdc.streams.filter.EventFilterConfig;
 import io.kcdc.streams.progress.ReadFromStartTopics;
 import io.kcdc.streams.selector.ColumnSelector;
 import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.KafkaSinkOptions;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkRecordKey;
 import io.kcdc.streams.sink.SinkUri;
@@ -70,6 +70,8 @@ public final class ChangefeedStreams implements AutoCloseable {
   /** TiCDC's default namespace. */
   public static final String DEFAULT_NAMESPACE = ChangefeedNames.DEFAULT_NAMESPACE;
 
+  private static final FilterConfig NO_FILTER = new FilterConfig(null, null, null);
+
   /**
    * The largest record on a changefeed's internal paths: the rows topic, the sorter's changelog and the producers
    * that write them. A row change carries the row's new and old values, each up to TiDB's
@@ -83,18 +85,19 @@ public final class ChangefeedStreams implements AutoCloseable {
    *
    * @param replicationFactor of the Streams changelog and the progress topic; -1 = the broker default
    * @param overrides extra Streams/client properties, applied last
-   * @param eventFilter {@code filter.ignore_txn_start_ts} and {@code filter.event_filters}
+   * @param eventFilter the changefeed's {@code filter}: its {@code ignore_txn_start_ts} and {@code event_filters}
+   *     apply here (the table {@code rules} upstream, in the connector)
    * @param namespace the changefeed's namespace, for the sink's default {@code client.id}
    * @param captureAddress this capture's advertised address, for the sink's default {@code client.id}; "" if unknown
    */
   public record Config(String bootstrapServers, String clusterId, String changefeedId, Path stateDir, SinkUri sinkUri,
       SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
-      Map<String, Object> overrides, EventFilterConfig eventFilter, String namespace, String captureAddress) {
+      Map<String, Object> overrides, FilterConfig eventFilter, String namespace, String captureAddress) {
 
     public Config {
       overrides = overrides == null ? Map.of() : Map.copyOf(overrides);
       sinkConfig = sinkConfig == null ? SinkConfig.empty() : sinkConfig;
-      eventFilter = eventFilter == null ? EventFilterConfig.empty() : eventFilter;
+      eventFilter = eventFilter == null ? NO_FILTER : eventFilter;
       namespace = namespace == null ? DEFAULT_NAMESPACE : namespace;
       captureAddress = captureAddress == null ? "" : captureAddress;
     }
@@ -104,7 +107,7 @@ public final class ChangefeedStreams implements AutoCloseable {
         SinkConfig sinkConfig, boolean caseSensitive, String processingGuarantee, short replicationFactor,
         Map<String, Object> overrides) {
       this(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive, processingGuarantee,
-          replicationFactor, overrides, EventFilterConfig.empty(), DEFAULT_NAMESPACE, "");
+          replicationFactor, overrides, NO_FILTER, DEFAULT_NAMESPACE, "");
     }
 
     /** Defaults: exactly_once_v2, broker-default replication, case-insensitive matchers. */
@@ -124,7 +127,7 @@ public final class ChangefeedStreams implements AutoCloseable {
           processingGuarantee, replicationFactor, extra, eventFilter, namespace, captureAddress);
     }
 
-    public Config withEventFilter(EventFilterConfig filter) {
+    public Config withEventFilter(FilterConfig filter) {
       return new Config(bootstrapServers, clusterId, changefeedId, stateDir, sinkUri, sinkConfig, caseSensitive,
           processingGuarantee, replicationFactor, overrides, filter, namespace, captureAddress);
     }

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.kcdc.avro.ColumnDef;
 import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableSchema;
-import io.kcdc.streams.sink.SinkConfig;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.testkit.Kafka;
 import io.kcdc.testkit.PartitionReader;

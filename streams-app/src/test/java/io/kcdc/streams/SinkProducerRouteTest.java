@@ -2,8 +2,8 @@ package io.kcdc.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.sink.KafkaSinkOptions;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;

@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.progress.CheckpointEmitter;
 import io.kcdc.streams.sink.KafkaSinkOptions;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;

@@ -2,6 +2,7 @@ package io.kcdc.gateway.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kcdc.common.Tso;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.common.errors.CodedException;
@@ -19,7 +20,6 @@ import io.kcdc.gateway.api.V2Models.UpstreamConfig;
 import io.kcdc.gateway.api.V2Models.VerifyTableConfig;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.Json;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import io.kcdc.gateway.owner.UpstreamClient;
 import io.micrometer.core.instrument.Counter;

@@ -2,6 +2,7 @@ package io.kcdc.gateway.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcdc.common.Tso;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.common.sink.SinkUriSecrets;
@@ -23,7 +24,6 @@ import io.kcdc.gateway.model.ChangefeedState;
 import io.kcdc.gateway.model.ChangefeedStatus;
 import io.kcdc.gateway.model.Json;
 import io.kcdc.gateway.model.JsonTime;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import io.kcdc.gateway.model.RunningError;
 import io.kcdc.gateway.owner.ChangefeedProgress;

@@ -1,11 +1,11 @@
 package io.kcdc.gateway.api;
 
 import io.kcdc.common.GoDuration;
+import io.kcdc.common.config.ReplicaConfig;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
-import io.kcdc.gateway.model.ReplicaConfig;
-import io.kcdc.gateway.model.ReplicaConfig.EventFilterRule;
-import io.kcdc.gateway.model.ReplicaConfig.SinkConfig;
 import java.util.List;
 import java.util.Set;
 

@@ -1,9 +1,9 @@
 package io.kcdc.gateway.api;
 
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.sink.GoUrlQuery;
 import io.kcdc.common.sink.SinkUriSecrets;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import java.util.Optional;
 import java.util.Set;

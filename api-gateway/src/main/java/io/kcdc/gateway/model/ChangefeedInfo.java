@@ -2,6 +2,7 @@ package io.kcdc.gateway.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.kcdc.common.config.ReplicaConfig;
 import java.time.OffsetDateTime;
 
 /**

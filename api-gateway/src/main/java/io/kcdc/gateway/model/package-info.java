@@ -1,6 +1,7 @@
 /**
  * What the control plane keeps and answers about changefeeds and captures: the changefeed info and status keys,
- * states and admin jobs, the replica config in its API shape, and TiCDC's JSON conventions (names, durations,
+ * states and admin jobs, the replica config's API semantics (merging onto the defaults, etcd names, pruning; the
+ * model itself is {@code io.kcdc.common.config.ReplicaConfig}), and TiCDC's JSON conventions (names, escaping,
  * times). TiCDC's counterparts are
  * <a href="https://github.com/pingcap/tiflow/blob/v8.5.0/cdc/model/changefeed.go">cdc/model/changefeed.go</a>,
  * <a href="https://github.com/pingcap/tiflow/blob/v8.5.0/cdc/model/capture.go">cdc/model/capture.go</a>,

@@ -1,6 +1,7 @@
 package io.kcdc.gateway.owner;
 
 import io.kcdc.common.Tso;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.etcd.MetaStore;
@@ -9,7 +10,6 @@ import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ChangefeedState;
 import io.kcdc.gateway.model.ChangefeedStatus;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.RunningError;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.model.Json;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import org.junit.jupiter.api.Test;
 

@@ -3,13 +3,13 @@ package io.kcdc.gateway.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.gateway.model.CaptureInfo;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ChangefeedState;
 import io.kcdc.gateway.model.ChangefeedStatus;
 import io.kcdc.gateway.model.Json;
-import io.kcdc.gateway.model.ReplicaConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;

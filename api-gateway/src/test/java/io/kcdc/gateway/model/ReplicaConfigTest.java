@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcdc.common.config.ReplicaConfig;
 import org.junit.jupiter.api.Test;
 
 class ReplicaConfigTest {
@@ -89,6 +90,48 @@ class ReplicaConfigTest {
          "dispatchers":[{"matcher":["a.*"],"partition":"index-value"}]},
          "filter":{"event-filters":[{"matcher":["a.b"],"ignore-event":["insert"],"ignore-insert-value-expr":"id > 1"}]}}"""));
     assertThat(ReplicaConfigs.fromEtcd(etcd)).isEqualTo(api);
+  }
+
+  /** Every {@code kafka_config} field of TiCDC's API model, in its order. */
+  static final String KAFKA_CONFIG = """
+      {"partition_num":3,"replication_factor":1,"kafka_version":"2.4.0","max_message_bytes":1048576,\
+      "compression":"lz4","kafka_client_id":"cdc","auto_create_topic":false,"dial_timeout":"10s",\
+      "write_timeout":"10s","read_timeout":"10s","required_acks":-1,"sasl_user":"u","sasl_password":"p",\
+      "sasl_mechanism":"PLAIN","sasl_gssapi_auth_type":"keytab","sasl_gssapi_keytab_path":"/k",\
+      "sasl_gssapi_kerberos_config_path":"/etc/krb5.conf","sasl_gssapi_service_name":"kafka",\
+      "sasl_gssapi_user":"cdc","sasl_gssapi_password":"gp","sasl_gssapi_realm":"R",\
+      "sasl_gssapi_disable_pafxfast":true,"sasl_oauth_client_id":"id","sasl_oauth_client_secret":"s",\
+      "sasl_oauth_token_url":"https://t","sasl_oauth_scopes":["a","b"],"sasl_oauth_grant_type":"client_credentials",\
+      "sasl_oauth_audience":"aud","enable_tls":true,"ca":"/ca","cert":"/cert","key":"/key",\
+      "insecure_skip_verify":false,"codec_config":{"enable_tidb_extension":true,"max_batch_size":16,\
+      "avro_enable_watermark":false,"avro_decimal_handling_mode":"string",\
+      "avro_bigint_unsigned_handling_mode":"long","encoding_format":"json"},\
+      "large_message_handle":{"large_message_handle_option":"claim-check",\
+      "large_message_handle_compression":"snappy","claim_check_storage_uri":"file:///tmp/c",\
+      "claim_check_raw_value":false},"glue_schema_registry_config":{"registry_name":"r","region":"eu",\
+      "access_key":"ak","secret_access_key":"sk","token":"t"},"output_raw_change_event":true}""";
+
+  @Test
+  void kafkaConfigIsWrittenBackAsItWasSent() throws Exception {
+    ReplicaConfig c = ReplicaConfigs.mergeOnDefaults(tree("{\"sink\":{\"kafka_config\":" + KAFKA_CONFIG + "}}"));
+    assertThat(c.sink().kafkaConfig().codecConfig().maxBatchSize()).isEqualTo(16);
+    assertThat(Json.compactString(c.sink().kafkaConfig())).isEqualTo(KAFKA_CONFIG);
+    // only what is set is written
+    ReplicaConfig some = ReplicaConfigs.mergeOnDefaults(tree("""
+        {"sink":{"kafka_config":{"partition_num":3,"large_message_handle":{"large_message_handle_option":"handle-key-only"}}}}"""));
+    assertThat(Json.compactString(some.sink().kafkaConfig()))
+        .isEqualTo("{\"partition_num\":3,\"large_message_handle\":{\"large_message_handle_option\":\"handle-key-only\"}}");
+    // and etcd's kebab-case form reads back to the same config
+    JsonNode etcd = ReplicaConfigs.toEtcd(Json.MAPPER.valueToTree(c));
+    assertThat(etcd.path("sink").path("kafka-config").path("codec-config").path("encoding-format").asText())
+        .isEqualTo("json");
+    assertThat(ReplicaConfigs.bind(ReplicaConfigs.fromEtcd(etcd))).isEqualTo(c);
+  }
+
+  @Test
+  void kafkaConfigOfTheWrongTypeDoesNotBind() {
+    assertThatThrownBy(() -> ReplicaConfigs.mergeOnDefaults(tree("{\"sink\":{\"kafka_config\":{\"partition_num\":\"3\"}}}")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

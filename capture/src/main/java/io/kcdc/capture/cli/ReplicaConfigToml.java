@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.model.Json;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -74,7 +74,7 @@ public final class ReplicaConfigToml {
       return;
     }
     if (!node.isObject() || !type.isRecordType()) {
-      return; // scalars, and free-form sub-configs (kafka-config, ...) the server checks
+      return; // scalars, and the free-form sub-configs (pulsar-config, mysql-config, cloud-storage-config)
     }
     List<BeanPropertyDefinition> props =
         Json.MAPPER.getDeserializationConfig().introspect(type).findProperties();

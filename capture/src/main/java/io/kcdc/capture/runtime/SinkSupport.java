@@ -1,21 +1,15 @@
 package io.kcdc.capture.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.capture.owner.DdlSink;
-import io.kcdc.common.errors.CdcError;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.gateway.api.SinkUris;
 import io.kcdc.gateway.model.ChangefeedInfo;
-import io.kcdc.gateway.model.Json;
-import io.kcdc.gateway.model.ReplicaConfig;
 import io.kcdc.streams.ChangefeedNames;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
-import io.kcdc.streams.filter.EventFilterConfig;
 import io.kcdc.streams.sink.KafkaSinkOptions;
-import io.kcdc.streams.sink.SinkConfig;
-import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sink.TopicManager;
 import java.util.Optional;
@@ -32,7 +26,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * terms, and writes the owner's checkpoint events to the sink.
  */
 public final class SinkSupport implements AutoCloseable {
-  private static final ObjectMapper PLAIN = new ObjectMapper();
   private final String bootstrapServers;
   final String clusterId;
   private final short replicationFactor;
@@ -41,7 +34,7 @@ public final class SinkSupport implements AutoCloseable {
   private final Map<String, Routing> routers = new ConcurrentHashMap<>();
 
   /** A changefeed's router, built from {@code sinkUri} and {@code sink} (the API's sink section). */
-  private record Routing(String sinkUri, ReplicaConfig.SinkConfig sink, boolean caseSensitive, EventRouter router) {
+  private record Routing(String sinkUri, SinkConfig sink, boolean caseSensitive, EventRouter router) {
     boolean builtFrom(ChangefeedInfo info) {
       return sinkUri.equals(info.sinkUri()) && java.util.Objects.equals(sink, sinkSection(info))
           && caseSensitive == SinkSupport.caseSensitiveOf(info);
@@ -75,30 +68,15 @@ public final class SinkSupport implements AutoCloseable {
     return SinkUri.parse(SinkUris.withProtocol(info.sinkUri(), info.config()));
   }
 
-  /** The API-shaped {@code sink} section bound to the streams app's model. */
+  /** The changefeed's {@code sink} section, as the streams app reads it; empty when unset. */
   public SinkConfig sinkConfig(ChangefeedInfo info) {
-    if (info.config() == null || info.config().sink() == null) {
-      return SinkConfig.empty();
-    }
-    JsonNode api = Json.MAPPER.valueToTree(info.config().sink());
-    try {
-      return PLAIN.treeToValue(api, SinkConfig.class);
-    } catch (Exception e) {
-      throw new SinkConfigException(CdcError.SINK_INVALID_CONFIG, e.getMessage(), e);
-    }
+    SinkConfig sink = sinkSection(info);
+    return sink == null ? SinkConfig.empty() : sink;
   }
 
-  /** The API-shaped {@code filter} section's event filters and ignored start ts, bound to the streams app's model. */
-  public EventFilterConfig eventFilter(ChangefeedInfo info) {
-    if (info.config() == null || info.config().filter() == null) {
-      return EventFilterConfig.empty();
-    }
-    JsonNode api = Json.MAPPER.valueToTree(info.config().filter());
-    try {
-      return PLAIN.treeToValue(api, EventFilterConfig.class);
-    } catch (Exception e) {
-      throw new SinkConfigException(CdcError.FILTER_RULE_INVALID, "filter rule is invalid " + e.getMessage(), e);
-    }
+  /** The changefeed's {@code filter} section, whose event filters and ignored start ts the streams app applies. */
+  public FilterConfig eventFilter(ChangefeedInfo info) {
+    return info.config() == null ? null : info.config().filter();
   }
 
   boolean caseSensitive(ChangefeedInfo info) {
@@ -109,7 +87,7 @@ public final class SinkSupport implements AutoCloseable {
     return info.config() != null && Boolean.TRUE.equals(info.config().caseSensitive());
   }
 
-  private static ReplicaConfig.SinkConfig sinkSection(ChangefeedInfo info) {
+  private static SinkConfig sinkSection(ChangefeedInfo info) {
     return info.config() == null ? null : info.config().sink();
   }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kcdc.gateway.model.ReplicaConfig;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.gateway.model.ReplicaConfigs;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdc.avro.Ddl;
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
 import io.kcdc.connector.schema.SchemaSnapshot;
 import io.kcdc.streams.filter.EventFilter;
-import io.kcdc.streams.filter.EventFilterConfig;
 import io.kcdc.tidb.MysqlFlag;
 import io.kcdc.tidb.MysqlType;
 import io.kcdc.tidb.schema.ActionType;
@@ -38,12 +39,12 @@ class DdlEventsTest {
         new HistoryInfo(7, null, info, 200, null)).withStartTs(startTs);
   }
 
-  private static DdlEvents events(EventFilterConfig config) {
+  private static DdlEvents events(FilterConfig config) {
     return new DdlEvents(TableFilter.parse(List.of("d.*"), false), EventFilter.of(config));
   }
 
-  private static EventFilterConfig rule(List<String> matcher, List<String> ignoreEvent, List<String> ignoreSql) {
-    return new EventFilterConfig(null, List.of(new EventFilterConfig.Rule(matcher, ignoreEvent, ignoreSql, null, null,
+  private static FilterConfig rule(List<String> matcher, List<String> ignoreEvent, List<String> ignoreSql) {
+    return new FilterConfig(null, null, List.of(new EventFilterRule(matcher, ignoreEvent, ignoreSql, null, null,
         null, null)));
   }
 
@@ -85,7 +86,7 @@ class DdlEventsTest {
 
   @Test
   void ignoreTxnStartTs() {
-    DdlEvents e = events(new EventFilterConfig(List.of(42L), null));
+    DdlEvents e = events(new FilterConfig(null, List.of(42L), null));
     assertThat(of(e, job(ActionType.ADD_COLUMN, 10, 42, table(10, "a"), "ALTER TABLE a ADD c INT"))).isEmpty();
     assertThat(of(e, job(ActionType.ADD_COLUMN, 10, 43, table(10, "a"), "ALTER TABLE a ADD c INT"))).hasSize(1);
     DdlJob dropSchema = DdlJob.done(8, ActionType.DROP_SCHEMA, 2, 0, "d", "", "DROP DATABASE d",

@@ -2,9 +2,9 @@ package io.kcdc.capture.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ChangefeedState;
-import io.kcdc.gateway.model.ReplicaConfig;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;

@@ -3,14 +3,14 @@ package io.kcdc.capture.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kcdc.common.config.ReplicaConfig;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.common.errors.CdcException;
 import io.kcdc.gateway.model.ChangefeedInfo;
 import io.kcdc.gateway.model.ChangefeedState;
-import io.kcdc.gateway.model.ReplicaConfig;
-import io.kcdc.gateway.model.ReplicaConfig.EventFilterRule;
-import io.kcdc.gateway.model.ReplicaConfig.FilterConfig;
-import io.kcdc.streams.filter.EventFilterConfig;
+import io.kcdc.streams.filter.EventFilter;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,10 +38,10 @@ class SinkSupportEventFilterTest {
   @Test
   void theStreamsConfigCarriesTheEventFilters() {
     var config = sinks.streamsConfig(info("blackhole://", filter("id >= 100")), Path.of("/tmp/unused"));
-    assertThat(config.eventFilter()).isEqualTo(new EventFilterConfig(List.of(42L), List.of(new EventFilterConfig.Rule(
-        List.of("test.t"), List.of("delete"), List.of("^DROP"), "id >= 100", "", "", ""))));
-    assertThat(sinks.eventFilter(info("blackhole://", new FilterConfig(List.of("*.*"), null, null))).isEmpty())
-        .isTrue();
+    assertThat(config.eventFilter()).isEqualTo(new FilterConfig(List.of("*.*"), List.of(42L), List.of(
+        new EventFilterRule(List.of("test.t"), List.of("delete"), List.of("^DROP"), "id >= 100", "", "", ""))));
+    assertThat(EventFilter.of(sinks.eventFilter(info("blackhole://", new FilterConfig(List.of("*.*"), null, null)))))
+        .isSameAs(EventFilter.none());
   }
 
   @Test

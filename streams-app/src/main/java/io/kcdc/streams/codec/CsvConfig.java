@@ -1,6 +1,7 @@
 package io.kcdc.streams.codec;
 
-import io.kcdc.streams.sink.SinkConfig;
+import io.kcdc.common.config.ReplicaConfig;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 
 /**
  * {@code sink.csv} plus {@code sink.terminator} (docs/api-v2.md#sink-config): delimiter (default {@code ,}), quote
@@ -41,11 +42,11 @@ public record CsvConfig(String delimiter, String quote, String nullString, boole
 
   /** The effective config of a changefeed's {@code sink} settings. */
   public static CsvConfig of(SinkConfig sink) {
-    SinkConfig.CsvConfigJson c = sink.csv();
+    ReplicaConfig.CsvConfig c = sink.csv();
     if (c == null) {
       return new CsvConfig(null, null, null, false, null, false, false, false, sink.terminator());
     }
-    return new CsvConfig(c.delimiter(), c.quote(), c.nullString(), Boolean.TRUE.equals(c.includeCommitTs()),
+    return new CsvConfig(c.delimiter(), c.quote(), c.nullValue(), Boolean.TRUE.equals(c.includeCommitTs()),
         c.binaryEncodingMethod(), Boolean.TRUE.equals(c.outputOldValue()), Boolean.TRUE.equals(c.outputHandleKey()),
         Boolean.TRUE.equals(c.outputFieldHeader()), sink.terminator());
   }

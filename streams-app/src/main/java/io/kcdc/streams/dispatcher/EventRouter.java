@@ -1,9 +1,9 @@
 package io.kcdc.streams.dispatcher;
 
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.config.ReplicaConfig.DispatchRule;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.RowEvent;
-import io.kcdc.streams.sink.DispatchRule;
 import io.kcdc.streams.sink.KafkaSinkOptions;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.util.ArrayList;

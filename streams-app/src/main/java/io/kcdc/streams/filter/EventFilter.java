@@ -4,6 +4,8 @@ import static io.kcdc.common.errors.CdcError.FILTER_RULE_INVALID;
 import static io.kcdc.common.errors.CdcError.INVALID_IGNORE_EVENT_TYPE;
 
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
 import io.kcdc.streams.sink.SinkConfigException;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -58,16 +61,16 @@ public final class EventFilter {
     final ValueExpression delete;
     final Map<VersionKey, BoundExprs> bound = new ConcurrentHashMap<>();
 
-    Rule(EventFilterConfig.Rule r) {
+    Rule(EventFilterRule r) {
       try {
         // TableFilter reads no rules as *.*; TiCDC's empty matcher matches nothing
-        matcher = r.matcher().isEmpty() ? null : TableFilter.parse(r.matcher(), true);
+        matcher = orEmpty(r.matcher()).isEmpty() ? null : TableFilter.parse(r.matcher(), true);
       } catch (TableFilter.InvalidRuleException e) {
         throw new SinkConfigException(FILTER_RULE_INVALID, "filter rule is invalid " + r.matcher() + ": "
             + e.getMessage(), e);
       }
       Set<String> es = new HashSet<>();
-      for (String event : r.ignoreEvent()) {
+      for (String event : orEmpty(r.ignoreEvent())) {
         if (!EVENT_TYPES.contains(event)) {
           throw new SinkConfigException(INVALID_IGNORE_EVENT_TYPE, "invalid ignore event type: '" + event + "'");
         }
@@ -75,7 +78,7 @@ public final class EventFilter {
         es.add(event.equals("create schema") ? "create database" : event.equals("drop schema") ? "drop database" : event);
       }
       events = Set.copyOf(es);
-      sql = sqlPattern(r.ignoreSql());
+      sql = sqlPattern(orEmpty(r.ignoreSql()));
       insert = expression(r.ignoreInsertValueExpr());
       updateOld = expression(r.ignoreUpdateOldValueExpr());
       updateNew = expression(r.ignoreUpdateNewValueExpr());
@@ -109,18 +112,31 @@ public final class EventFilter {
   }
 
   /**
-   * Parses the rules: matchers, event names, SQL patterns and value expressions.
+   * Parses the rules of a changefeed's {@code filter} (its table {@code rules} aside): matchers, event names, SQL
+   * patterns and value expressions. Null, like an empty filter, ignores nothing.
    *
    * @throws SinkConfigException {@code CDC:ErrFilterRuleInvalid}, {@code CDC:ErrInvalidIgnoreEventType} or
    *     {@code CDC:ErrInvalidFilterExpression}
    */
-  public static EventFilter of(EventFilterConfig config) {
-    if (config == null || config.isEmpty()) {
+  public static EventFilter of(FilterConfig config) {
+    List<Long> startTs = config == null ? List.of() : orEmpty(config.ignoreTxnStartTs());
+    List<EventFilterRule> eventFilters = config == null ? List.of() : orEmpty(config.eventFilters());
+    if (startTs.isEmpty() && eventFilters.isEmpty()) {
       return NONE;
     }
+    boolean nullStartTs = startTs.stream().anyMatch(Objects::isNull);
+    if (nullStartTs || eventFilters.stream().anyMatch(Objects::isNull)) {
+      throw new SinkConfigException(FILTER_RULE_INVALID, "filter rule is invalid: null in "
+          + (nullStartTs ? "ignore_txn_start_ts" : "event_filters"));
+    }
     List<Rule> rules = new ArrayList<>();
-    config.eventFilters().forEach(r -> rules.add(new Rule(r)));
-    return new EventFilter(Set.copyOf(config.ignoreTxnStartTs()), List.copyOf(rules));
+    eventFilters.forEach(r -> rules.add(new Rule(r)));
+    return new EventFilter(Set.copyOf(startTs), List.copyOf(rules));
+  }
+
+  /** An unset list of the API model reads as empty. */
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
   }
 
   /** Ignores nothing. */

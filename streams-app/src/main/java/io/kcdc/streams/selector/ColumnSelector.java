@@ -6,10 +6,10 @@ import io.kcdc.avro.ColumnDef;
 import io.kcdc.avro.IndexDef;
 import io.kcdc.avro.TableSchema;
 import io.kcdc.common.TableFilter;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +33,15 @@ public final class ColumnSelector {
   private final List<Rule> rules;
   private final Map<VersionKey, Projection> projections = new ConcurrentHashMap<>();
 
-  public ColumnSelector(List<SinkConfig.ColumnSelectorRule> selectors, boolean caseSensitive) {
+  public ColumnSelector(List<ReplicaConfig.ColumnSelector> selectors, boolean caseSensitive) {
     List<Rule> rs = new ArrayList<>();
-    for (SinkConfig.ColumnSelectorRule s : selectors) {
+    for (ReplicaConfig.ColumnSelector s : selectors) {
       try {
-        rs.add(new Rule(TableFilter.parse(s.matcher(), caseSensitive), columnFilter(s.columns())));
+        rs.add(new Rule(TableFilter.parse(s.matcher(), caseSensitive),
+            columnFilter(s.columns() == null ? List.of() : s.columns())));
       } catch (TableFilter.InvalidRuleException e) {
-        throw new SinkConfigException(CdcError.FILTER_RULE_INVALID, "filter rule is invalid " + s + ": " + e.getMessage(), e);
+        throw new SinkConfigException(CdcError.FILTER_RULE_INVALID,
+            "filter rule is invalid " + s.matcher() + ": " + e.getMessage(), e);
       }
     }
     this.rules = List.copyOf(rs);

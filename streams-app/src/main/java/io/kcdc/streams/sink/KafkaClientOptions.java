@@ -5,6 +5,7 @@ import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_CONFIG;
 import static io.kcdc.common.errors.CdcError.KAFKA_INVALID_REQUIRED_ACKS;
 
 import io.kcdc.common.GoDuration;
+import io.kcdc.common.config.ReplicaConfig.KafkaConfig;
 import io.kcdc.common.sink.SinkUriSecrets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +109,7 @@ public record KafkaClientOptions(
   }
 
   /** Reads and checks the options from the sink URI and {@code kafka_config}; no file is read yet. */
-  public static KafkaClientOptions of(SinkUri uri, SinkConfig.KafkaConfig kc) {
+  public static KafkaClientOptions of(SinkUri uri, KafkaConfig kc) {
     String clientId = string(uri, "kafka-client-id", kc.kafkaClientId());
     if (clientId != null) {
       requireValidClientId(clientId);
@@ -134,7 +135,7 @@ public record KafkaClientOptions(
   }
 
   /** TiCDC's {@code applyTLS}: credential files imply TLS; {@code enable-tls=false} with them is an error. */
-  private static Tls tls(SinkUri uri, SinkConfig.KafkaConfig kc) {
+  private static Tls tls(SinkUri uri, KafkaConfig kc) {
     String ca = string(uri, "ca", kc.ca());
     String cert = string(uri, "cert", kc.cert());
     String key = string(uri, "key", kc.key());
@@ -162,7 +163,7 @@ public record KafkaClientOptions(
   }
 
   /** TiCDC's {@code applySASL}: without a mechanism there is no SASL (a user and password alone do nothing). */
-  private static Sasl sasl(SinkUri uri, SinkConfig.KafkaConfig kc) {
+  private static Sasl sasl(SinkUri uri, KafkaConfig kc) {
     String text = string(uri, "sasl-mechanism", kc.saslMechanism());
     if (text == null) {
       return null;
@@ -193,7 +194,7 @@ public record KafkaClientOptions(
     return new Sasl(mechanism, user, password, null);
   }
 
-  private static Gssapi gssapi(SinkUri uri, SinkConfig.KafkaConfig kc) {
+  private static Gssapi gssapi(SinkUri uri, KafkaConfig kc) {
     String authType = string(uri, "sasl-gssapi-auth-type", kc.saslGssapiAuthType());
     if (authType == null || authType.equalsIgnoreCase("user")) {
       // Kafka's Java client cannot hand a password to Krb5LoginModule

@@ -3,6 +3,12 @@ package io.kcdc.streams.sink;
 import static io.kcdc.common.errors.CdcError.CODEC_INVALID_CONFIG;
 import static io.kcdc.common.errors.CdcError.INVALID_REPLICA_CONFIG;
 
+import io.kcdc.common.config.ReplicaConfig.CodecConfig;
+import io.kcdc.common.config.ReplicaConfig.ColumnSelector;
+import io.kcdc.common.config.ReplicaConfig.DispatchRule;
+import io.kcdc.common.config.ReplicaConfig.KafkaConfig;
+import io.kcdc.common.config.ReplicaConfig.LargeMessageHandleConfig;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.codec.AvroConfig;
 import io.kcdc.streams.codec.AvroEncoder;
@@ -42,7 +48,7 @@ public record KafkaSinkOptions(
     EncoderConfig encoder,
     AvroConfig avro,
     String schemaRegistry,
-    List<SinkConfig.ColumnSelectorRule> columnSelectors,
+    List<ColumnSelector> columnSelectors,
     int encoderConcurrency,
     KafkaClientOptions client) {
 
@@ -61,8 +67,8 @@ public record KafkaSinkOptions(
       throw new SinkConfigException(CdcError.SINK_URI_INVALID,
           "the sink scheme (" + uri.scheme() + ") is not a Kafka sink");
     }
-    SinkConfig.KafkaConfig kc = config.kafkaConfig() != null ? config.kafkaConfig() : SinkConfig.KafkaConfig.empty();
-    SinkConfig.CodecConfig cc = kc.codecConfig() != null ? kc.codecConfig() : new SinkConfig.CodecConfig(null);
+    KafkaConfig kc = config.kafkaConfig() != null ? config.kafkaConfig() : KafkaConfig.empty();
+    CodecConfig cc = kc.codecConfig() != null ? kc.codecConfig() : CodecConfig.empty();
     String protocol = uri.protocol().orElse(config.protocol() == null ? null : normalise(config.protocol()));
     if (protocol != null && config.protocol() != null && uri.protocol().isPresent()
         && !normalise(config.protocol()).equals(protocol)) {
@@ -114,23 +120,23 @@ public record KafkaSinkOptions(
           "sink config invalid: encoder-concurrency should greater than 0, but got " + concurrency);
     }
     return new KafkaSinkOptions(uri.brokers(), uri.topic(), protocol, partitionNum, (short) rf, autoCreate,
-        Boolean.TRUE.equals(kc.outputRawChangeEvent()), caseSensitive, config.dispatchers(), encoder, avro, registry,
-        config.columnSelectors(), concurrency, KafkaClientOptions.of(uri, kc));
+        Boolean.TRUE.equals(kc.outputRawChangeEvent()), caseSensitive, config.dispatchRules(), encoder, avro, registry,
+        config.columnSelectorRules(), concurrency, KafkaClientOptions.of(uri, kc));
   }
 
   /** TiCDC's {@code LargeMessageHandleConfig.AdjustAndValidate}. */
-  private static LargeMessageHandle largeMessageHandle(SinkConfig.LargeMessageHandleConfig c, String protocol,
+  private static LargeMessageHandle largeMessageHandle(LargeMessageHandleConfig c, String protocol,
       boolean tidbExtension) {
     if (c == null) {
       return LargeMessageHandle.NONE;
     }
     LargeMessageHandle.Option option;
     try {
-      option = LargeMessageHandle.Option.of(c.option());
+      option = LargeMessageHandle.Option.of(c.largeMessageHandleOption());
     } catch (IllegalArgumentException e) {
       throw new SinkConfigException(INVALID_REPLICA_CONFIG, e.getMessage(), e);
     }
-    LargeMessageHandle handle = new LargeMessageHandle(option, c.compression(), c.claimCheckStorageUri(),
+    LargeMessageHandle handle = new LargeMessageHandle(option, c.largeMessageHandleCompression(), c.claimCheckStorageUri(),
         Boolean.TRUE.equals(c.claimCheckRawValue()));
     // compression can be enabled without a large-message option
     try {

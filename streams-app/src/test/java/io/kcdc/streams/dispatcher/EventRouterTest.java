@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableSchema;
+import io.kcdc.common.config.ReplicaConfig.DispatchRule;
 import io.kcdc.streams.model.RowEvent;
-import io.kcdc.streams.sink.DispatchRule;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,11 @@ package io.kcdc.streams.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.avro.TableSchema;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
 import io.kcdc.streams.model.RowEvent;
 import io.kcdc.streams.model.TableInfo;
 import io.kcdc.streams.sink.SinkConfigException;
@@ -17,17 +20,17 @@ class EventFilterTest {
   private static final TableInfo T = ValueExpressionTest.T;
   private static final TableInfo OTHER = new TableInfo(TableSchema.newBuilder(T.schema()).setTableName("other").build());
 
-  private static EventFilterConfig.Rule rule(List<String> matcher, List<String> events, List<String> sql,
+  private static EventFilterRule rule(List<String> matcher, List<String> events, List<String> sql,
       String insert, String updateNew, String updateOld, String delete) {
-    return new EventFilterConfig.Rule(matcher, events, sql, insert, updateNew, updateOld, delete);
+    return new EventFilterRule(matcher, events, sql, insert, updateNew, updateOld, delete);
   }
 
-  private static EventFilterConfig.Rule events(String... events) {
+  private static EventFilterRule events(String... events) {
     return rule(List.of("test.t"), List.of(events), null, null, null, null, null);
   }
 
-  private static EventFilter filter(EventFilterConfig.Rule... rules) {
-    return EventFilter.of(new EventFilterConfig(null, List.of(rules)));
+  private static EventFilter filter(EventFilterRule... rules) {
+    return EventFilter.of(new FilterConfig(null, null, List.of(rules)));
   }
 
   private static RowEvent insert(TableInfo t, long startTs, Object... overrides) {
@@ -44,7 +47,7 @@ class EventFilterTest {
 
   @Test
   void emptyConfigIgnoresNothing() {
-    EventFilter f = EventFilter.of(EventFilterConfig.empty());
+    EventFilter f = EventFilter.of(new FilterConfig(null, null, null));
     assertThat(f.isEmpty()).isTrue();
     assertThat(f.ignoreRow(insert(T, 10))).isFalse();
     assertThat(f.ignoreDdl(10, ActionType.CREATE_TABLE, "test", "t", "CREATE TABLE t (a int)")).isFalse();
@@ -52,7 +55,7 @@ class EventFilterTest {
 
   @Test
   void ignoreTxnStartTsDropsRowsAndDdlsOfThatTransaction() {
-    EventFilter f = EventFilter.of(new EventFilterConfig(List.of(10L, 20L), null));
+    EventFilter f = EventFilter.of(new FilterConfig(null, List.of(10L, 20L), null));
     assertThat(f.ignoreRow(insert(T, 10))).isTrue();
     assertThat(f.ignoreRow(insert(T, 11))).isFalse();
     assertThat(f.ignoreRow(update(ValueExpressionTest.row(), ValueExpressionTest.row()))).isTrue();
@@ -231,7 +234,9 @@ class EventFilterTest {
          "ignore_event":["delete"],"ignore_sql":[],"ignore_insert_value_expr":"id >= 100",
          "ignore_update_new_value_expr":"","ignore_update_old_value_expr":"","ignore_delete_value_expr":"",
          "unknown_field":1}]}""";
-    EventFilterConfig c = new ObjectMapper().readValue(json, EventFilterConfig.class);
+    // as the API reads it: unknown fields are ignored, as Go's decoder does
+    FilterConfig c = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .readValue(json, FilterConfig.class);
     assertThat(c.ignoreTxnStartTs()).containsExactly(42L);
     assertThat(c.eventFilters()).containsExactly(
         rule(List.of("test.t"), List.of("delete"), List.of(), "id >= 100", "", "", ""));

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kcdc.avro.RowOp;
+import io.kcdc.common.config.ReplicaConfig;
 import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncoderConfig;
 import io.kcdc.streams.model.RowEvent;
-import io.kcdc.streams.sink.SinkConfig.ColumnSelectorRule;
 import io.kcdc.streams.sink.SinkConfigException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,8 @@ class ColumnSelectorTest {
   @Test
   void firstMatchingSelectorKeepsItsColumns() {
     ColumnSelector s = new ColumnSelector(List.of(
-        new ColumnSelectorRule(List.of("test.t"), List.of("*", "!n*")),
-        new ColumnSelectorRule(List.of("test.*"), List.of("id"))), false);
+        new ReplicaConfig.ColumnSelector(List.of("test.t"), List.of("*", "!n*")),
+        new ReplicaConfig.ColumnSelector(List.of("test.*"), List.of("id"))), false);
     RowEvent out = s.apply(update());
     assertThat(out.table().columns()).extracting(c -> c.getName()).containsExactly("id", "u");
     assertThat(out.columns()).containsExactly(1L, 5L);
@@ -39,9 +39,9 @@ class ColumnSelectorTest {
 
   @Test
   void selectionMustKeepAKey() {
-    ColumnSelector keepsUnique = new ColumnSelector(List.of(new ColumnSelectorRule(List.of("test.t"), List.of("u"))), false);
+    ColumnSelector keepsUnique = new ColumnSelector(List.of(new ReplicaConfig.ColumnSelector(List.of("test.t"), List.of("u"))), false);
     assertThat(keepsUnique.apply(update()).columns()).containsExactly(5L);
-    ColumnSelector noKey = new ColumnSelector(List.of(new ColumnSelectorRule(List.of("test.t"), List.of("name"))), false);
+    ColumnSelector noKey = new ColumnSelector(List.of(new ReplicaConfig.ColumnSelector(List.of("test.t"), List.of("name"))), false);
     assertThatThrownBy(() -> noKey.apply(update())).isInstanceOf(SinkConfigException.class)
         .hasMessageStartingWith("[CDC:ErrColumnSelectorFailed]");
   }

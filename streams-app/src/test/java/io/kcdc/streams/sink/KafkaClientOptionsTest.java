@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.common.sink.SinkUriSecrets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,10 +3,27 @@ package io.kcdc.streams.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SinkUriTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A {@code sink} section from its API JSON. */
+  private static SinkConfig sink(String json) {
+    try {
+      return JSON.readValue(json, SinkConfig.class);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  /** A {@code sink} with only {@code kafka_config.large_message_handle}. */
+  private static SinkConfig largeMessageHandle(String json) {
+    return sink("{\"kafka_config\":{\"large_message_handle\":" + json + "}}");
+  }
 
   private static void rejects(String uri, String code) {
     assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse(uri), SinkConfig.empty()))
@@ -39,8 +56,8 @@ class SinkUriTest {
     assertThat(o.encoder().enableTidbExtension()).isFalse();
     assertThat(o.autoCreateTopic()).isTrue();
 
-    SinkConfig cfg = new SinkConfig(null, List.of(), true, null, null, new SinkConfig.KafkaConfig(4, null, null, null,
-        new SinkConfig.CodecConfig(true), true));
+    SinkConfig cfg = sink("{\"only_output_updated_columns\":true,\"kafka_config\":{\"partition_num\":4,"
+        + "\"codec_config\":{\"enable_tidb_extension\":true},\"output_raw_change_event\":true}}");
     KafkaSinkOptions fromConfig = KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json&partition-num=2"), cfg);
     assertThat(fromConfig.partitionNum()).hasValue(2); // the URI wins
     assertThat(fromConfig.encoder().enableTidbExtension()).isTrue();
@@ -84,7 +101,7 @@ class SinkUriTest {
         + "\"column_selectors\":[{\"matcher\":[\"test.*\"],\"columns\":[\"id\"]}],\"encoder_concurrency\":4,"
         + "\"open\":{\"output_old_value\":false},\"kafka_config\":{\"codec_config\":{\"max_batch_size\":8},"
         + "\"large_message_handle\":{\"large_message_handle_option\":\"claim-check\",\"claim_check_storage_uri\":\"file:///data/claim-check\"}}}";
-    SinkConfig cfg = new com.fasterxml.jackson.databind.ObjectMapper().readValue(sinkJson, SinkConfig.class);
+    SinkConfig cfg = sink(sinkJson);
     KafkaSinkOptions o = KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=default"), cfg);
     assertThat(o.protocol()).isEqualTo("open-protocol");
     assertThat(o.encoder().maxBatchSize()).isEqualTo(8);
@@ -107,28 +124,25 @@ class SinkUriTest {
 
   @Test
   void largeMessageHandleIsValidatedPerProtocol() {
-    SinkConfig keyOnly = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
-        new SinkConfig.LargeMessageHandleConfig("handle-key-only", null, null, null)));
+    SinkConfig keyOnly = largeMessageHandle("{\"large_message_handle_option\":\"handle-key-only\"}");
     assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json"), keyOnly))
         .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]").hasMessageContaining("enable-tidb-extension is false");
     assertThat(KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json&enable-tidb-extension=true"), keyOnly)
         .encoder().largeMessageHandle().handleKeyOnly()).isTrue();
     assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=avro&schema-registry=http://r"),
         keyOnly)).hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]");
-    SinkConfig claimNoUri = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
-        new SinkConfig.LargeMessageHandleConfig("claim-check", null, null, null)));
+    SinkConfig claimNoUri = largeMessageHandle("{\"large_message_handle_option\":\"claim-check\"}");
     assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=open-protocol"), claimNoUri))
         .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]");
   }
 
   @Test
   void compressionIsValidatedEvenWithoutALargeMessageOption() {
-    SinkConfig lz4 = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
-        new SinkConfig.LargeMessageHandleConfig(null, "lz4", null, null)));
+    SinkConfig lz4 = largeMessageHandle("{\"large_message_handle_compression\":\"lz4\"}");
     assertThat(KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=canal-json"), lz4).encoder()
         .largeMessageHandle().codec()).isEqualTo(io.kcdc.streams.codec.MessageCompression.LZ4);
-    SinkConfig zstd = SinkConfig.empty().withKafkaConfig(new SinkConfig.KafkaConfig(null, null, null, null, null, null,
-        new SinkConfig.LargeMessageHandleConfig("handle-key-only", "zstd", null, null)));
+    SinkConfig zstd = largeMessageHandle(
+        "{\"large_message_handle_option\":\"handle-key-only\",\"large_message_handle_compression\":\"zstd\"}");
     assertThatThrownBy(() -> KafkaSinkOptions.of(SinkUri.parse("kafka://k:9092/t?protocol=open-protocol"), zstd))
         .hasMessageStartingWith("[CDC:ErrInvalidReplicaConfig]").hasMessageContaining("compression is not supported, got zstd");
   }

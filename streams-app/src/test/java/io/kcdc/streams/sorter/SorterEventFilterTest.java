@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableProgress;
+import io.kcdc.common.config.ReplicaConfig.EventFilterRule;
+import io.kcdc.common.config.ReplicaConfig.FilterConfig;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncoderConfig;
 import io.kcdc.streams.dispatcher.EventRouter;
-import io.kcdc.streams.filter.EventFilterConfig;
 import io.kcdc.streams.model.AvroBinary;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkConfigException;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.tablesink.SinkPlan;
@@ -43,7 +44,7 @@ class SorterEventFilterTest {
   private TestOutputTopic<byte[], byte[]> sink;
   private TestOutputTopic<byte[], byte[]> progress;
 
-  private ChangefeedStreams.Config config(EventFilterConfig filter) throws Exception {
+  private ChangefeedStreams.Config config(FilterConfig filter) throws Exception {
     return ChangefeedStreams.Config.of("unused:9092", "default", "cf1", Files.createDirectories(dir.resolve("state")),
         SinkUri.parse("kafka://unused:9092/out?protocol=canal-json"), SinkConfig.empty()).withEventFilter(filter);
   }
@@ -53,7 +54,7 @@ class SorterEventFilterTest {
     return new SinkPlan(router, () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 1, true);
   }
 
-  private void start(EventFilterConfig filter) throws Exception {
+  private void start(FilterConfig filter) throws Exception {
     ChangefeedStreams.Config config = config(filter);
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -89,13 +90,13 @@ class SorterEventFilterTest {
     }).toList();
   }
 
-  private static EventFilterConfig.Rule rule(List<String> events, String insertExpr, String updateNewExpr) {
-    return new EventFilterConfig.Rule(List.of("test.t"), events, null, insertExpr, updateNewExpr, null, null);
+  private static EventFilterRule rule(List<String> events, String insertExpr, String updateNewExpr) {
+    return new EventFilterRule(List.of("test.t"), events, null, insertExpr, updateNewExpr, null, null);
   }
 
   @Test
   void ignoredRowsAreNotWrittenAndProgressAdvances() throws Exception {
-    start(new EventFilterConfig(List.of(33L), List.of(rule(List.of("delete"), "id >= 100", null))));
+    start(new FilterConfig(null, List.of(33L), List.of(rule(List.of("delete"), "id >= 100", null))));
     send(1, encode(testT(1, 1)));
     send(1, encode(insert(1, 10, 20, 1)));
     send(1, encode(insert(1, 10, 20, 100))); // id >= 100
@@ -110,7 +111,7 @@ class SorterEventFilterTest {
 
   @Test
   void aTableWhoseRowsAreAllIgnoredStillAdvances() throws Exception {
-    start(new EventFilterConfig(null, List.of(rule(List.of("all dml"), null, null))));
+    start(new FilterConfig(null, null, List.of(rule(List.of("all dml"), null, null))));
     send(1, encode(testT(1, 1)));
     send(1, encode(insert(1, 10, 20, 1)));
     send(1, resolved(1, 30));
@@ -125,7 +126,7 @@ class SorterEventFilterTest {
   @Test
   void updatesAreFilteredBeforeTheyAreSplit() throws Exception {
     // u is a unique key: an update changing it is split into delete + insert, but the filter sees the update
-    start(new EventFilterConfig(null, List.of(rule(List.of("delete"), null, "name = 'skip'"))));
+    start(new FilterConfig(null, null, List.of(rule(List.of("delete"), null, "name = 'skip'"))));
     send(1, encode(testT(1, 1)));
     send(1, encode(row(1, 1, 7, 9, RowOp.UPDATE, 2, values(2L, "x", 20L), values(2L, "x", 2L))));
     send(1, encode(row(1, 1, 7, 9, RowOp.UPDATE, 3, values(3L, "skip", 30L), values(3L, "y", 3L))));
@@ -135,7 +136,7 @@ class SorterEventFilterTest {
 
   @Test
   void otherTablesAreUntouched() throws Exception {
-    start(new EventFilterConfig(null, List.of(rule(List.of("insert"), null, null))));
+    start(new FilterConfig(null, null, List.of(rule(List.of("insert"), null, null))));
     send(1, encode(testT(1, 1)));
     send(2, encode(named(testT(2, 1), 2, "test", "u")));
     send(1, encode(insert(1, 1, 5, 1)));
@@ -147,7 +148,7 @@ class SorterEventFilterTest {
 
   @Test
   void invalidExpressionsFailWhenTheTopologyIsBuilt() throws Exception {
-    ChangefeedStreams.Config config = config(new EventFilterConfig(null, List.of(rule(null, "id >>> 1", null))));
+    ChangefeedStreams.Config config = config(new FilterConfig(null, null, List.of(rule(null, "id >>> 1", null))));
     assertThatThrownBy(() -> ChangefeedStreams.topology(config, plan()))
         .isInstanceOfSatisfying(SinkConfigException.class,
             e -> assertThat(e.code()).isEqualTo("CDC:ErrInvalidFilterExpression"));

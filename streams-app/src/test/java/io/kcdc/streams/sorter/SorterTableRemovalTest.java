@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdc.avro.TableProgress;
 import io.kcdc.avro.TableRemoved;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncoderConfig;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.model.AvroBinary;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.tablesink.SinkPlan;
 import java.nio.ByteBuffer;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdc.avro.Ddl;
 import io.kcdc.avro.RowOp;
+import io.kcdc.common.config.ReplicaConfig.DispatchRule;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncodedMessage;
@@ -13,8 +15,6 @@ import io.kcdc.streams.codec.OpenProtocolEncoder;
 import io.kcdc.streams.codec.RowEventEncoder;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.model.RowEvent;
-import io.kcdc.streams.sink.DispatchRule;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.sorter.ReleaseBudget;
 import java.nio.file.Files;

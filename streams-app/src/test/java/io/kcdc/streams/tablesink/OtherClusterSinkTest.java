@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcdc.avro.TableProgress;
+import io.kcdc.common.config.ReplicaConfig.SinkConfig;
 import io.kcdc.streams.ChangefeedStreams;
 import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncoderConfig;
@@ -14,7 +15,6 @@ import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.sink.DmlProducer;
 import io.kcdc.streams.sink.KafkaSendException;
 import io.kcdc.streams.sink.KafkaSinkOptions;
-import io.kcdc.streams.sink.SinkConfig;
 import io.kcdc.streams.sink.SinkUri;
 import java.nio.file.Files;
 import java.nio.file.Path;

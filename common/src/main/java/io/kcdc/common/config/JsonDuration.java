@@ -1,4 +1,4 @@
-package io.kcdc.gateway.model;
+package io.kcdc.common.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
