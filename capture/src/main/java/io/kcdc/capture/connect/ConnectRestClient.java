@@ -133,33 +133,31 @@ public final class ConnectRestClient {
   }
 
   private Optional<JsonNode> get(String path) {
-    Read cached = reads.get(path);
-    long now = System.nanoTime();
-    if (cached != null && now - cached.atNanos() < READ_TTL.toNanos()) {
-      return cached.body();
-    }
-    Optional<JsonNode> body = fetch(path);
-    reads.put(path, new Read(now, body));
-    return body;
+    return read(path, true).body();
   }
 
   private Known now(String path) {
+    return read(path, false);
+  }
+
+  /**
+   * A read answered from what was read less than {@link #READ_TTL} ago, else asked of Connect; during a rebalance
+   * it is asked again until {@link #REBALANCE_WAIT} is over, or, when {@code waitOutRebalance} is false, answered
+   * at once with the last answer read (or {@link Known#UNKNOWN}).
+   */
+  private Known read(String path, boolean waitOutRebalance) {
     Read cached = reads.get(path);
     long now = System.nanoTime();
     if (cached != null && now - cached.atNanos() < READ_TTL.toNanos()) {
       return new Known(true, cached.body());
     }
-    HttpResponse<String> r = callOnce("GET", path, null);
-    if (rebalancing(r)) {
+    HttpResponse<String> r = waitOutRebalance ? call("GET", path, null) : callOnce("GET", path, null);
+    if (!waitOutRebalance && rebalancing(r)) {
       return cached == null ? Known.UNKNOWN : new Known(true, cached.body());
     }
     Optional<JsonNode> body = answer(r, path);
     reads.put(path, new Read(now, body));
     return new Known(true, body);
-  }
-
-  private Optional<JsonNode> fetch(String path) {
-    return answer(call("GET", path, null), path);
   }
 
   private static Optional<JsonNode> answer(HttpResponse<String> r, String path) {

@@ -273,7 +273,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     ConnectRestClient.Known status = connect.statusNow(name);
     ConnectRestClient.Known tasks = connect.tasksNow(name);
     if (!status.known() || !tasks.known()) {
-      // Connect is rebalancing and nothing was read before: the sink's progress, with what Connect said last
+      // Connect is rebalancing and nothing was read since the client's last write: what Connect said last
       ConnectView last = connectViews.getOrDefault(key, ConnectView.NONE);
       return step.checkpointTs().isEmpty() ? Optional.empty()
           : Optional.of(progressOf(step, tracker, last.byCapture(), last.error()));
