@@ -24,6 +24,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class Bench {
   /** The tables the {@code tables} scenario writes to; the others stay idle. */
   private static final int WRITTEN_TABLES = 100;
+  /** Connections the {@code tables} scenario writes over. */
+  private static final int WRITERS = 4;
   private final String jdbcUrl;
   private final ClusterApi api;
   private final String kafka;
@@ -197,28 +199,32 @@ public final class Bench {
     int written = Math.min(WRITTEN_TABLES, count);
     int rows = (int) (rate * duration.toSeconds());
     int perStatement = Math.max(1, rate / 100);
-    Thread writer = new Thread(() -> {
-      try (Connection c = db.connect(); Statement s = c.createStatement()) {
-        long start = System.nanoTime();
-        int t = 0;
-        for (int from = 1; from <= rows; from += perStatement) {
-          long due = start + (long) ((from - 1) * 1e9 / rate);
-          long wait = due - System.nanoTime();
-          if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+    // four connections: one statement at a time falls behind 100 statements/s on the embedded TiDB
+    int statements = (rows + perStatement - 1) / perStatement;
+    long[] start = new long[1]; // set when the writers start
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < WRITERS; w++) {
+      int first = w;
+      writers.add(new Thread(() -> {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+          for (int k = first; k < statements; k += WRITERS) {
+            int from = 1 + k * perStatement;
+            long wait = start[0] + (long) ((from - 1) * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+              TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            s.execute(db.insert(k % written, from, Math.min(rows, from + perStatement - 1)));
           }
-          s.execute(db.insert(t, from, Math.min(rows, from + perStatement - 1)));
-          t = (t + 1) % written;
+        } catch (Exception e) {
+          out.println("writer stopped: " + e);
         }
-      } catch (Exception e) {
-        out.println("writer stopped: " + e);
-      }
-    }, "bench-tables-writer");
+      }, "bench-tables-writer-" + w));
+    }
     List<Long> lags = new ArrayList<>();
     Thread sampler = new Thread(() -> {
       try {
         long next = System.currentTimeMillis() + 1000;
-        while (writer.isAlive() || lags.isEmpty()) {
+        while (writers.stream().anyMatch(Thread::isAlive) || lags.isEmpty()) {
           Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
           next += 1000;
           long checkpoint = api.checkpointTs("bench-tables");
@@ -237,10 +243,13 @@ public final class Bench {
     long writeStart = System.nanoTime();
     try (HeapSampler heap = new HeapSampler(capturePid.getAsLong(), 500);
         SinkReader reader = reader("bench-tables")) {
-      writer.start();
+      start[0] = System.nanoTime();
+      writers.forEach(Thread::start);
       sampler.start();
       r = reader.read(rows, duration.plusMinutes(5), false, rows);
-      writer.join();
+      for (Thread w : writers) {
+        w.join();
+      }
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
       sampler.join();
       long[] sorted;
