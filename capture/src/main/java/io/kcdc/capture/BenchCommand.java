@@ -17,17 +17,26 @@ import picocli.CommandLine.Option;
  * with the same bytes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure catch-up throughput, live latency and a large transaction against the physical limit.")
+    description = "Measure catch-up throughput, live latency, a large transaction and a changefeed of many tables.")
 final class BenchCommand implements Callable<Integer> {
   @Option(names = "--scenarios", split = ",", defaultValue = "catch-up,live,big-txn",
-      description = "Which scenarios to run: catch-up, live, big-txn (default: ${DEFAULT-VALUE}).")
+      description = "Which scenarios to run: catch-up, live, big-txn, tables (default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
   @Option(names = "--rows", defaultValue = "200000", description = "Rows loaded before the catch-up changefeed starts (default: ${DEFAULT-VALUE}).")
   int rows;
 
-  @Option(names = "--tables", defaultValue = "4", description = "Sysbench-shaped tables (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sysbench-tables", defaultValue = "4", description = "Sysbench-shaped tables of the catch-up and live scenarios (default: ${DEFAULT-VALUE}).")
+  int sysbenchTables;
+
+  @Option(names = "--tables", defaultValue = "10000", description = "Tables of the tables scenario's changefeed (default: ${DEFAULT-VALUE}).")
   int tables;
+
+  @Option(names = "--tables-rate", defaultValue = "1000", description = "Rows per second the tables scenario writes, spread over 100 of its tables (default: ${DEFAULT-VALUE}).")
+  int tablesRate;
+
+  @Option(names = "--tables-duration", defaultValue = "60s", description = "How long the tables scenario writes (default: ${DEFAULT-VALUE}).")
+  String tablesDuration;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of each sink topic (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -73,15 +82,16 @@ final class BenchCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(stopper);
       CaptureSupervisor capture = stack.captures().get(0);
       Bench bench = new Bench(stack.upstream().jdbcUrl(), stack.apiAddress(0), stack.kafka().bootstrapServers(),
-          tables, partitions, out, capture::pid, capture::restarts);
+          sysbenchTables, partitions, out, capture::pid, capture::restarts);
       ok = true;
       for (String s : scenarios) {
         ok &= switch (s.trim()) {
           case "catch-up" -> bench.catchUp(rows);
           case "live" -> bench.live(liveRate, ChaosCommand.duration(liveWarmup), ChaosCommand.duration(liveDuration));
           case "big-txn" -> bench.bigTransaction(txnRows);
+          case "tables" -> bench.manyTables(tables, tablesRate, ChaosCommand.duration(tablesDuration));
           default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-              "unknown scenario " + s + " (catch-up, live, big-txn)");
+              "unknown scenario " + s + " (catch-up, live, big-txn, tables)");
         };
       }
     } finally {

@@ -71,6 +71,12 @@ final class CapturedTables {
     final List<Span> spans = new ArrayList<>();
     long resolvedTs;
     long emittedSchemaVersion = -1;
+    /**
+     * A row or schema of the table was emitted since its last {@code TableResolved}: its next resolved ts is emitted
+     * for it alone, so its rows are released without waiting for the task's slowest table. An idle table's resolved
+     * ts is carried by the task's {@code TaskCheckpoint} instead (docs/many-tables.md).
+     */
+    boolean dirty;
     /** Finished ts of the DDL that took the table out of the changefeed; 0 while captured. */
     long retiredAt;
 

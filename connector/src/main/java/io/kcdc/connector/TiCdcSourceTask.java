@@ -54,9 +54,15 @@ import org.slf4j.LoggerFactory;
  * resolved past the DDL, their later rows never mounted, and a {@code TableRemoved} tells the
  * sorter to forget them ({@link CapturedTables}, docs/schema-lifecycle.md).
  *
- * <p>Source offsets: a table's is its last emitted resolved ts (a restarted task pulls it again
- * from there); the task's own ({@code TaskCheckpoint}) is the minimum over its tables and the DDL
- * puller, where its schema storage restarts.
+ * <p>Resolved ts: a table with rows since its last mark gets a {@code TableResolved} of its own; the
+ * others are covered by the task's {@code TaskCheckpoint} (the minimum over its tables and the DDL
+ * puller), written to every partition each resolved-ts interval, so a tick costs records for the
+ * changed tables and the partitions, not for every table (docs/many-tables.md).
+ *
+ * <p>Source offsets: a table's is its resolved ts when it last emitted a record; the task's own
+ * ({@code TaskCheckpoint}) is where its schema storage restarts and, within one task count, the
+ * lowest start ts of each of its tables (a restarted task pulls each table again from the larger of
+ * the two).
  */
 public final class TiCdcSourceTask extends SourceTask {
   private static final Logger LOG = LoggerFactory.getLogger(TiCdcSourceTask.class);
@@ -67,7 +73,6 @@ public final class TiCdcSourceTask extends SourceTask {
   static final String OFFSET_CHECKPOINT_TS = "checkpoint_ts";
   private static final int MAX_BATCH = 1024;
   private static final long POLL_WAIT_MS = 200;
-  private static final long CHECKPOINT_INTERVAL_MS = 1000;
 
   private TiCdcSourceConfig config;
   private TableSelection selection;
@@ -134,17 +139,18 @@ public final class TiCdcSourceTask extends SourceTask {
       regions = new RegionCache(pd);
       KvClient kv = new KvClient(regions, channels, Backoff.DEFAULT);
       SchemaLoader loader = new SchemaLoader(kv);
-      long schemaTs = storedOffset(taskPartition, OFFSET_CHECKPOINT_TS).orElse(config.startTs());
+      OptionalLong taskCheckpoint = storedOffset(taskPartition, OFFSET_CHECKPOINT_TS);
+      long schemaTs = taskCheckpoint.orElse(config.startTs());
       long offsetsRead = System.nanoTime();
       SchemaSnapshot snapshot = loader.load(schemaTs);
       long schemaLoaded = System.nanoTime();
-      Map<Long, Long> startTs = startTsOf(myTables(snapshot), schemaTs);
+      Map<Long, Long> startTs = startTsOf(myTables(snapshot), schemaTs, taskCheckpoint.isPresent());
       long lowest = startTs.values().stream().reduce(schemaTs, Tso::min);
       if (lowest != schemaTs) {
         // A table is behind the task checkpoint (an older incarnation's offsets): replay from it.
         schemaTs = lowest;
         snapshot = loader.load(schemaTs);
-        startTs = startTsOf(myTables(snapshot), schemaTs);
+        startTs = startTsOf(myTables(snapshot), schemaTs, false);
       }
       schemas = new SchemaStorage(snapshot);
       ddlResolvedTs = schemaTs;
@@ -191,11 +197,13 @@ public final class TiCdcSourceTask extends SourceTask {
   }
 
   /**
-   * Start ts per table: its stored offset if any, else {@code fallback}. One read for all tables: each read of
-   * Connect's offset store reads the offsets topic to its end, so a read per table would make a task's start (and
-   * its restart after a crash) O(tables) round trips (docs/crash-recovery.md#task-start).
+   * Start ts per table: its stored offset if any, else {@code fallback}; with {@code atLeastFallback} (the fallback is
+   * this task's committed checkpoint) never below it: the checkpoint was committed after every row of the task's
+   * tables up to it, and an idle table's own offset is only moved by its rare own records. One read for all tables:
+   * each read of Connect's offset store reads the offsets topic to its end, so a read per table would make a task's
+   * start (and its restart after a crash) O(tables) round trips (docs/crash-recovery.md#task-start).
    */
-  private Map<Long, Long> startTsOf(List<Long> ids, long fallback) {
+  private Map<Long, Long> startTsOf(List<Long> ids, long fallback, boolean atLeastFallback) {
     Map<Map<String, Object>, Long> partitions = new LinkedHashMap<>();
     for (long id : ids) {
       partitions.put(sourcePartition(config.changefeedId(), id), id);
@@ -203,8 +211,10 @@ public final class TiCdcSourceTask extends SourceTask {
     Map<Map<String, Object>, Map<String, Object>> stored =
         context == null ? Map.of() : context.offsetStorageReader().offsets(partitions.keySet());
     Map<Long, Long> out = new LinkedHashMap<>();
-    partitions.forEach((partition, id) ->
-        out.put(id, offsetField(stored == null ? null : stored.get(partition), OFFSET_RESOLVED_TS).orElse(fallback)));
+    partitions.forEach((partition, id) -> {
+      long ts = offsetField(stored == null ? null : stored.get(partition), OFFSET_RESOLVED_TS).orElse(fallback);
+      out.put(id, atLeastFallback ? Tso.max(ts, fallback) : ts);
+    });
     return out;
   }
 
@@ -323,8 +333,13 @@ public final class TiCdcSourceTask extends SourceTask {
     CapturedTables.Table t = span.table;
     metrics.collected(e instanceof PullerEvent.RowEvent);
     if (e instanceof PullerEvent.Resolved r) {
-      tables.resolved(span, r.resolvedTs()).ifPresent(ts ->
-          out.add(record(t, TableResolved.newBuilder().setTableId(t.id).setResolvedTs(ts).build())));
+      tables.resolved(span, r.resolvedTs()).ifPresent(ts -> {
+        // an idle table's advance is carried by the next TaskCheckpoint, one record for all of them
+        if (t.dirty || t.retired()) {
+          t.dirty = false;
+          out.add(record(t, TableResolved.newBuilder().setTableId(t.id).setResolvedTs(ts).build()));
+        }
+      });
     } else if (e instanceof PullerEvent.RowEvent row && span.accepts(row.entry().commitTs())) {
       // A later row of a retired span belongs to whichever table has the physical id now.
       mount(t, row, out);
@@ -368,6 +383,7 @@ public final class TiCdcSourceTask extends SourceTask {
       return;
     }
     metrics.rowMounted();
+    t.dirty = true;
     out.add(record(t, change));
   }
 
@@ -380,10 +396,15 @@ public final class TiCdcSourceTask extends SourceTask {
     }
   }
 
-  /** Emits the task checkpoint (at most once a second) and forgets schema versions below it. */
+  /**
+   * Emits the task checkpoint to every partition of the internal topic (at most once per resolved-ts interval) and
+   * forgets schema versions below it. It is the resolved ts of every table of the task: each table's rows up to it
+   * precede it in its partition, so the sorter releases idle tables by it and a table needs a {@code TableResolved}
+   * of its own only when it has rows; a tick costs O(partitions + changed tables), not O(tables).
+   */
   private void maybeCheckpoint(List<SourceRecord> out) {
     long now = System.currentTimeMillis();
-    if (now - lastCheckpointMs < CHECKPOINT_INTERVAL_MS) {
+    if (now - lastCheckpointMs < config.resolvedTsIntervalMs()) {
       return;
     }
     long cp = ddlResolvedTs;
@@ -406,9 +427,11 @@ public final class TiCdcSourceTask extends SourceTask {
     schemas.gc(cp);
     TaskCheckpoint checkpoint = TaskCheckpoint.newBuilder().setTaskIndex(config.taskIndex())
         .setTaskCount(config.taskCount()).setCheckpointTs(cp).build();
-    out.add(new SourceRecord(taskPartition, Map.of(OFFSET_CHECKPOINT_TS, cp), config.topic(),
-        Math.floorMod(config.taskIndex(), config.topicPartitions()), Schema.BYTES_SCHEMA, null,
-        Schema.BYTES_SCHEMA, InternalEvents.serialize(checkpoint)));
+    byte[] value = InternalEvents.serialize(checkpoint);
+    for (int p = 0; p < config.topicPartitions(); p++) {
+      out.add(new SourceRecord(taskPartition, Map.of(OFFSET_CHECKPOINT_TS, cp), config.topic(), p,
+          Schema.BYTES_SCHEMA, null, Schema.BYTES_SCHEMA, value));
+    }
   }
 
   private SourceRecord record(CapturedTables.Table t, Object payload) {

@@ -1,5 +1,6 @@
 package io.kcdc.connector;
 
+import io.kcdc.avro.TaskCheckpoint;
 import io.kcdc.avro.InternalEvent;
 import io.kcdc.testkit.Http;
 import io.kcdc.testkit.Kafka;
@@ -77,6 +78,31 @@ final class ConnectHarness implements AutoCloseable {
 
   /** One decoded record of the internal topic; task checkpoints (no key) have table id -1. */
   record Decoded(int partition, long tableId, InternalEvent event) {}
+
+  /**
+   * The connector tasks' {@code TaskCheckpoint}s read per partition, in order: once every task of a task count has
+   * written one to a partition, every table of the partition is resolved up to the smallest (docs/many-tables.md).
+   */
+  static final class TaskCheckpoints {
+    /** partition → task count → task index → checkpoint */
+    private final Map<Integer, Map<Integer, Map<Integer, Long>>> seen = new HashMap<>();
+
+    void add(int partition, TaskCheckpoint c) {
+      seen.computeIfAbsent(partition, p -> new HashMap<>()).computeIfAbsent(c.getTaskCount(), n -> new HashMap<>())
+          .merge(c.getTaskIndex(), c.getCheckpointTs(), Math::max);
+    }
+
+    /** No row of any table of the partition at or below this follows in it; 0 while unknown. */
+    long floor(int partition) {
+      long floor = 0;
+      for (Map.Entry<Integer, Map<Integer, Long>> e : seen.getOrDefault(partition, Map.of()).entrySet()) {
+        if (e.getValue().size() == e.getKey()) {
+          floor = Math.max(floor, e.getValue().values().stream().mapToLong(Long::longValue).min().orElse(0));
+        }
+      }
+      return floor;
+    }
+  }
 
   /** What the reader brings within half a second, decoded. */
   static List<Decoded> poll(PartitionReader reader) {

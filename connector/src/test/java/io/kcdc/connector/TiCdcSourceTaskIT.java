@@ -60,18 +60,26 @@ class TiCdcSourceTaskIT {
   /** Everything read so far, per table, in partition order. */
   private final Map<Long, List<Object>> byTable = new HashMap<>();
 
+  private final ConnectHarness.TaskCheckpoints checkpoints = new ConnectHarness.TaskCheckpoints();
+
   private void read(PartitionReader reader) {
     for (ConnectHarness.Decoded d : ConnectHarness.poll(reader)) {
-      if (d.event().getPayload() instanceof TaskCheckpoint) {
+      if (d.event().getPayload() instanceof TaskCheckpoint c) {
+        checkpoints.add(d.partition(), c);
         continue;
       }
       assertThat(d.partition()).isEqualTo(InternalEvents.partitionOf(d.tableId(), PARTITIONS));
+      if (d.event().getPayload() instanceof RowChange r) {
+        // the task checkpoints before it in the partition resolved its table too
+        assertThat(r.getCommitTs()).isGreaterThan(checkpoints.floor(d.partition()));
+      }
       byTable.computeIfAbsent(d.tableId(), k -> new ArrayList<>()).add(d.event().getPayload());
     }
   }
 
+  /** The table's resolved ts: its own marks, or the task checkpoints of its partition (an idle table has none). */
   private long resolved(long tableId) {
-    long ts = 0;
+    long ts = checkpoints.floor(InternalEvents.partitionOf(tableId, PARTITIONS));
     for (Object o : byTable.getOrDefault(tableId, List.of())) {
       if (o instanceof TableResolved r) {
         ts = Math.max(ts, r.getResolvedTs());

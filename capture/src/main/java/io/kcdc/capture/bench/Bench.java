@@ -7,6 +7,8 @@ import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -20,6 +22,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * figures and returns whether every row arrived exactly once.
  */
 public final class Bench {
+  /** The tables the {@code tables} scenario writes to; the others stay idle. */
+  private static final int WRITTEN_TABLES = 100;
+  /** Connections the {@code tables} scenario writes over. */
+  private static final int WRITERS = 4;
   private final String jdbcUrl;
   private final ClusterApi api;
   private final String kafka;
@@ -157,6 +163,111 @@ public final class Bench {
     int restarts = captureRestarts.getAsInt() - restartsBefore;
     out.printf("capture restarts during the run: %d%n", restarts);
     return exactlyOnce(r, rows) && restarts == 0;
+  }
+
+  /**
+   * Creates {@code count} small tables, then one changefeed over them, and prints how long it took until the
+   * changefeed's checkpoint passed its creation (every table scheduled, pulled, resolved and checkpointed); then
+   * writes {@code rate} rows/s spread over 100 of the tables for {@code duration} and samples the checkpoint lag
+   * (now minus the checkpoint's physical time, from the API) every second. Every row is checked for exactly-once
+   * delivery.
+   */
+  public boolean manyTables(int count, int rate, Duration duration) throws Exception {
+    ManyTables db = new ManyTables(jdbcUrl, "bench_tables", count);
+    out.printf("%n== tables: %,d tables in one changefeed, then %,d rows/s into %d of them for %d s%n", count, rate,
+        Math.min(WRITTEN_TABLES, count), duration.toSeconds());
+    long began = System.nanoTime();
+    db.create(4);
+    double createSeconds = (System.nanoTime() - began) / 1e9;
+    out.printf("tables created: %,d in %.1f s through the MySQL protocol (4 connections) = %,.0f tables/s%n", count,
+        createSeconds, count / createSeconds);
+    CpuSampler cpu = new CpuSampler(capturePid.getAsLong());
+    long startTs = api.tso();
+    long created = System.nanoTime();
+    createChangefeed("bench-tables", startTs, db.database());
+    long pastTs = api.tso();
+    long deadline = System.currentTimeMillis() + Duration.ofMinutes(30).toMillis();
+    while (Tso.before(api.checkpointTs("bench-tables"), pastTs)) {
+      if (System.currentTimeMillis() > deadline) {
+        out.println("the changefeed's checkpoint did not pass its creation within 30 minutes");
+        return false;
+      }
+      Thread.sleep(200);
+    }
+    out.printf("changefeed:     checkpoint past its creation %.1f s after it was created (capture CPU %.2f cores)%n",
+        (System.nanoTime() - created) / 1e9, cpu.cores());
+    int written = Math.min(WRITTEN_TABLES, count);
+    int rows = (int) (rate * duration.toSeconds());
+    int perStatement = Math.max(1, rate / 100);
+    // four connections: one statement at a time falls behind 100 statements/s on the embedded TiDB
+    int statements = (rows + perStatement - 1) / perStatement;
+    long[] start = new long[1]; // set when the writers start
+    List<Thread> writers = new ArrayList<>();
+    for (int w = 0; w < WRITERS; w++) {
+      int first = w;
+      writers.add(new Thread(() -> {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+          for (int k = first; k < statements; k += WRITERS) {
+            int from = 1 + k * perStatement;
+            long wait = start[0] + (long) ((from - 1) * 1e9 / rate) - System.nanoTime();
+            if (wait > 0) {
+              TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            s.execute(db.insert(k % written, from, Math.min(rows, from + perStatement - 1)));
+          }
+        } catch (Exception e) {
+          out.println("writer stopped: " + e);
+        }
+      }, "bench-tables-writer-" + w));
+    }
+    List<Long> lags = new ArrayList<>();
+    Thread sampler = new Thread(() -> {
+      try {
+        long next = System.currentTimeMillis() + 1000;
+        while (writers.stream().anyMatch(Thread::isAlive) || lags.isEmpty()) {
+          Thread.sleep(Math.max(0, next - System.currentTimeMillis()));
+          next += 1000;
+          long checkpoint = api.checkpointTs("bench-tables");
+          synchronized (lags) {
+            lags.add(System.currentTimeMillis() - Tso.physical(checkpoint));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException e) {
+        out.println("lag sampler stopped: " + e);
+      }
+    }, "bench-tables-lag");
+    SinkReader.Result r;
+    CpuSampler steadyCpu = new CpuSampler(capturePid.getAsLong());
+    long writeStart = System.nanoTime();
+    try (HeapSampler heap = new HeapSampler(capturePid.getAsLong(), 500);
+        SinkReader reader = reader("bench-tables")) {
+      start[0] = System.nanoTime();
+      writers.forEach(Thread::start);
+      sampler.start();
+      r = reader.read(rows, duration.plusMinutes(5), false, rows);
+      for (Thread w : writers) {
+        w.join();
+      }
+      double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+      sampler.join();
+      long[] sorted;
+      synchronized (lags) {
+        sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+      }
+      out.printf("steady writes:  %,d rows in %.1f s = %,.0f rows/s; capture CPU %.2f cores, peak heap %,d MiB%n",
+          rows, writeSeconds, rows / writeSeconds, steadyCpu.cores(), heap.peakMib());
+      out.printf("checkpoint lag: p50 %,d ms, p99 %,d ms, max %,d ms (%d samples, one a second; target < 10 s)%n",
+          at(sorted, 0.50), at(sorted, 0.99), at(sorted, 1.0), sorted.length);
+      out.printf("row latency:    commit → visible p50 %,d ms, p99 %,d ms, max %,d ms%n", r.percentile(0.50),
+          r.percentile(0.99), r.percentile(1.0));
+    }
+    return exactlyOnce(r, rows);
+  }
+
+  private static long at(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))];
   }
 
   private boolean exactlyOnce(SinkReader.Result r, int rows) {

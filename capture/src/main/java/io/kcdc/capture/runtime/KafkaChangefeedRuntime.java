@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -63,6 +64,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
   private final Map<String, ConnectView> connectViews = new ConcurrentHashMap<>();
+  private final Map<String, TablesByCapture> tablesByCapture = new ConcurrentHashMap<>();
+  private final Map<String, CheckpointTopics> checkpointTopics = new ConcurrentHashMap<>();
   private static final long DDL_RESOLVED_INTERVAL_MS = 100;
   /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
   private static final Backoff COORDINATOR_BACKOFF =
@@ -112,7 +115,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     topics.ensure(info.namespace(), info.id(), settings.rowPartitions());
     trackers.computeIfAbsent(
         key(info.namespace(), info.id()),
-        k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id())));
+        k -> new ProgressTracker(settings.bootstrapServers(), InternalTopics.progress(info.namespace(), info.id()),
+            settings.rowPartitions()));
     coordinator(info, checkpointTs);
     Map<String, String> desired =
         ConnectorConfigs.of(info, settings.pdAddresses(), settings.security(), checkpointTs, settings.rowPartitions(),
@@ -177,6 +181,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private void closeCoordinator(String key) {
     lastSchema.remove(key);
     connectViews.remove(key);
+    tablesByCapture.remove(key);
+    checkpointTopics.remove(key);
     retries.remove(key);
     DdlCoordinator c = coordinators.remove(key);
     if (c != null) {
@@ -284,16 +290,17 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     Map<Integer, String> workerOfTask = new LinkedHashMap<>();
     Optional<RunningError> error = failure(status.body().get(), workerOfTask);
     restartFailedTasks(name, error.isPresent());
-    Map<String, List<Long>> byCapture = new LinkedHashMap<>();
+    List<String> assignment = new ArrayList<>(); // "index/count@capture" per running task
     for (JsonNode task : tasks.body().get()) {
-      int index = task.path("config").path(TiCdcSourceConfig.TASK_INDEX).asInt(0);
-      int count = task.path("config").path(TiCdcSourceConfig.TASK_COUNT).asInt(1);
       String worker = workerOfTask.getOrDefault(task.path("id").path("task").asInt(), "");
       if (!worker.isEmpty()) {
-        List<Long> ids = byCapture.computeIfAbsent(captureOfWorker.apply(worker), w -> new ArrayList<>());
-        step.tables().stream().filter(id -> TableSelection.taskOf(id, count) == index).forEach(ids::add);
+        assignment.add(task.path("config").path(TiCdcSourceConfig.TASK_INDEX).asInt(0) + "/"
+            + task.path("config").path(TiCdcSourceConfig.TASK_COUNT).asInt(1) + "@" + captureOfWorker.apply(worker));
       }
     }
+    Map<String, List<Long>> byCapture = tablesByCapture.compute(key, (k, last) ->
+        last != null && last.tables() == step.tables() && last.assignment().equals(assignment) ? last
+            : new TablesByCapture(step.tables(), assignment, tablesByCapture(step.tables(), assignment))).byCapture();
     connectViews.put(key, new ConnectView(byCapture, error));
     if (step.checkpointTs().isEmpty()) {
       return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
@@ -312,6 +319,26 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     long resolved = step.tables().isEmpty() ? checkpoint : tracker.resolved(step.tables()).orElse(checkpoint);
     return new ChangefeedProgress(Tso.max(resolved, checkpoint), checkpoint, byCapture, error,
         tracker.lastSynced(step.tables()));
+  }
+
+  /**
+   * The tables each capture replicates: computed again only when the tables or the task assignment change (the
+   * owner asks every tick; with 10,000 tables it made a tick O(tables)).
+   */
+  private record TablesByCapture(Set<Long> tables, List<String> assignment, Map<String, List<Long>> byCapture) {}
+
+  private static Map<String, List<Long>> tablesByCapture(Set<Long> tables, List<String> assignment) {
+    Map<String, List<Long>> byCapture = new LinkedHashMap<>();
+    for (String a : assignment) {
+      int slash = a.indexOf('/');
+      int at = a.indexOf('@');
+      int index = Integer.parseInt(a.substring(0, slash));
+      int count = Integer.parseInt(a.substring(slash + 1, at));
+      List<Long> ids = byCapture.computeIfAbsent(a.substring(at + 1), w -> new ArrayList<>());
+      tables.stream().filter(id -> TableSelection.taskOf(id, count) == index).forEach(ids::add);
+    }
+    byCapture.replaceAll((capture, ids) -> List.copyOf(ids));
+    return Map.copyOf(byCapture);
   }
 
   /**
@@ -376,12 +403,25 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     if (coordinator == null || step == null) {
       return; // the next owner tick starts it; the checkpoint is emitted then
     }
+    // routed again only when the tables or their schema change: every table each tick made a tick O(tables)
+    CheckpointTopics topics = checkpointTopics.compute(key(info.namespace(), info.id()), (k, last) ->
+        last != null && last.tables() == step.tables() && last.schema() == step.schema()
+            && last.sinkUri().equals(info.sinkUri()) && java.util.Objects.equals(last.config(), info.config()) ? last
+            : new CheckpointTopics(step.tables(), step.schema(), info.sinkUri(), info.config(),
+                sinks.topicsOf(info, tableNames(step))));
+    coordinator.sink().writeCheckpoint(checkpointTs, topics.topics());
+  }
+
+  /** The topics a checkpoint goes to, for one set of tables at one schema. */
+  private record CheckpointTopics(Set<Long> tables, Object schema, String sinkUri, Object config, List<String> topics) {}
+
+  private static List<SinkSupport.TableName> tableNames(DdlCoordinator.Step step) {
     List<SinkSupport.TableName> tables = new ArrayList<>();
     for (long id : step.tables()) {
       step.schema().table(id).ifPresent(t -> tables.add(new SinkSupport.TableName(
           step.schema().databaseOf(id).map(db -> db.name().o()).orElse(""), t.name().o())));
     }
-    coordinator.sink().writeCheckpoint(checkpointTs, sinks.topicsOf(info, tables));
+    return tables;
   }
 
   @Override

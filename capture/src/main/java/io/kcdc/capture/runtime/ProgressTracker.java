@@ -1,14 +1,12 @@
 package io.kcdc.capture.runtime;
 
+import io.kcdc.avro.PartitionProgress;
 import io.kcdc.avro.TableProgress;
-import io.kcdc.common.Tso;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import io.kcdc.connector.tikv.Backoff;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.progress.ProgressKeys;
@@ -29,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * visible only once the Streams transaction that wrote its sink records has committed, so the
  * minimum over the tables is a checkpoint every sink record below it is durably in Kafka.
  *
+ * <p>A table reports on its own only when it had rows; what holds for every table of an internal
+ * partition at once comes as the partition's {@code PartitionProgress} (docs/many-tables.md). Once
+ * every partition has reported, the minimum over the partitions covers every table, so the
+ * changefeed checkpoint costs O(partitions), not O(tables), per owner tick.
+ *
  * <p>A failing consumer (the broker is gone, the topic was deleted) does not end the tracking: the
  * failure is kept in {@link #failure()} for the owner to report, and the consumer is built again
  * after a backoff, reading from the start of the (compacted) topic.
@@ -38,15 +41,18 @@ public final class ProgressTracker implements AutoCloseable {
   private static final Backoff RETRY = new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), Duration.ZERO);
   private final String bootstrapServers;
   private final String topic;
-  private final Map<Long, TableProgress> byTable = new ConcurrentHashMap<>();
+  private final ProgressBook book;
+  private final AvroBinary<PartitionProgress> partitionCodec = new AvroBinary<>(PartitionProgress.class);
   private final Thread thread;
   private final AvroBinary<TableProgress> codec = new AvroBinary<>(TableProgress.class);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean closed;
 
-  public ProgressTracker(String bootstrapServers, String topic) {
+  /** @param partitions the partitions of the changefeed's internal topic, each reporting its progress */
+  public ProgressTracker(String bootstrapServers, String topic, int partitions) {
     this.bootstrapServers = bootstrapServers;
+    this.book = new ProgressBook(partitions);
     this.topic = topic;
     thread = new Thread(this::run, "progress-" + topic);
     thread.setDaemon(true);
@@ -101,11 +107,14 @@ public final class ProgressTracker implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() != null && ProgressKeys.isPartition(r.key())) {
+      book.partition(partitionCodec.decode(r.value()));
+      return;
+    }
     if (r.value() == null || ProgressKeys.tableId(r.key()).isEmpty()) {
       return; // a tombstone, or the owner's DDL mark
     }
-    TableProgress p = codec.decode(r.value());
-    byTable.merge(p.getTableId(), p, (a, b) -> !Tso.before(b.getCheckpointTs(), a.getCheckpointTs()) ? b : a);
+    book.table(codec.decode(r.value()));
   }
 
   private void sleep(long ms) {
@@ -122,46 +131,19 @@ public final class ProgressTracker implements AutoCloseable {
     return Optional.ofNullable(failure.get());
   }
 
-  /**
-   * The minimum checkpoint over {@code tableIds}, or empty while a table has no progress yet.
-   */
+  /** The minimum checkpoint over {@code tableIds}, or empty while unknown ({@link ProgressBook#checkpoint}). */
   public OptionalLong checkpoint(Set<Long> tableIds) {
-    return min(tableIds, true);
+    return book.checkpoint(tableIds);
   }
 
   /** The largest commit ts any of {@code tableIds} has written to the sink, 0 while unknown. */
   public long lastSynced(Set<Long> tableIds) {
-    long max = 0;
-    for (long id : tableIds) {
-      TableProgress p = byTable.get(id);
-      if (p != null && Tso.after(p.getLastSyncedTs(), max)) {
-        max = p.getLastSyncedTs();
-      }
-    }
-    return max;
+    return book.lastSynced(tableIds);
   }
 
   /** The minimum resolved ts the sorter has seen over {@code tableIds}. */
   public OptionalLong resolved(Set<Long> tableIds) {
-    return min(tableIds, false);
-  }
-
-  private OptionalLong min(Set<Long> tableIds, boolean checkpoint) {
-    if (tableIds.isEmpty()) {
-      return OptionalLong.empty();
-    }
-    long min = -1L; // unsigned max
-    for (long id : tableIds) {
-      TableProgress p = byTable.get(id);
-      if (p == null) {
-        return OptionalLong.empty();
-      }
-      long v = checkpoint ? p.getCheckpointTs() : p.getResolvedTs();
-      if (Tso.before(v, min)) {
-        min = v;
-      }
-    }
-    return OptionalLong.of(min);
+    return book.resolved(tableIds);
   }
 
   @Override

@@ -19,18 +19,16 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -61,8 +59,16 @@ import org.slf4j.LoggerFactory;
  * released before the first one. A {@code TableResolved(T)} raises the table's resolved ts to T and releases up to
  * {@code min(T, barrier)}; a {@code Barrier(B)} releases every table of the task up to {@code min(resolved, B)}. A
  * barrier that moves backwards (a new owner) holds further rows but never takes back what was released: a table's
- * checkpoint never decreases. {@code TaskCheckpoint} records belong to the connector and are skipped. A
- * {@code TableRemoved} makes the sorter forget the table once it is released up to the removal ({@link RemovedTables}).
+ * checkpoint never decreases. A {@code TableRemoved} makes the sorter forget the table once it is released up to the
+ * removal ({@link RemovedTables}).
+ *
+ * <p>Many tables (docs/many-tables.md): a connector task sends a {@code TableResolved} only for a table that had rows
+ * since its last one; every resolved-ts interval it writes its {@code TaskCheckpoint} to every partition, the resolved
+ * ts of all its tables at once ({@link TaskFloors}). Only the tables that may hold buffered rows ({@link #active})
+ * are advanced by it and by a barrier; an idle table has nothing to release and keeps its stored state. What holds
+ * for all tables of the partition is reported once, as the partition's {@code PartitionProgress}: its checkpoint is
+ * the minimum of the task floor, the barrier and the active tables' checkpoints. So a tick costs work and records
+ * for the partition and the changed tables, not for every table.
  */
 public final class SorterProcessor implements Processor<byte[], byte[], Object, Object> {
   public static final String SCHEMA_STORE = "cdc-schemas";
@@ -77,6 +83,10 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private static final AvroBinary<InternalEvent> EVENTS = new AvroBinary<>(InternalEvent.class);
   /** The barrier's key in {@link #RESOLVED_STORE}: 7 bytes, table keys are 8. */
   private static final Bytes BARRIER_KEY = Bytes.wrap("barrier".getBytes(StandardCharsets.US_ASCII));
+  /** The partition's last reported progress in {@link #RESOLVED_STORE}: 10 bytes, apart from every other key. */
+  private static final Bytes PARTITION_KEY = Bytes.wrap("checkpoint".getBytes(StandardCharsets.US_ASCII));
+  /** Above every sorter key (they start with an 8-byte table id). */
+  private static final Bytes LAST_KEY = Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1});
 
   private final SinkPlan plan;
   private final EventFilter filter;
@@ -84,6 +94,16 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private final ChangefeedMetrics metrics;
   /** Tables with a release under way, continued turn after turn in this order. */
   private final Set<Long> releasing = new LinkedHashSet<>();
+  /**
+   * Tables that may hold buffered rows (a superset of them, and of {@link #releasing}): the only ones a task
+   * checkpoint or a barrier has to advance. Rebuilt from the sorter store when the task starts.
+   */
+  private final Set<Long> active = new HashSet<>();
+  private final TaskFloors floors = new TaskFloors();
+  private int partition;
+  /** The partition's last reported resolved ts and checkpoint (never decrease). */
+  private long partitionResolved;
+  private long partitionCheckpoint;
   private ReleaseBudget.Turn turn;
   private TableSchemas schemas;
   private KeyValueStore<Bytes, byte[]> sorter;
@@ -124,7 +144,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.removedTables = new RemovedTables(sorter, schemaStore, resolved);
     this.context = context;
     this.sink = new TableSink(plan, context, schemas, metrics);
-    findReleasesUnderWay();
+    this.partition = context.taskId().partition();
+    loadState();
+    findBufferedTables();
     context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
       turn = budget.start();
       resumeReleases();
@@ -162,8 +184,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       onBarrier(b.getBarrierTs());
     } else if (payload instanceof TableRemoved r) {
       forgetTable(r.getTableId(), r.getRemovedTs());
-    } else if (payload instanceof TaskCheckpoint) {
-      return; // the connector's schema restart point, read back by the connector only
+    } else if (payload instanceof TaskCheckpoint c) {
+      onTaskCheckpoint(c.getTaskIndex(), c.getTaskCount(), c.getCheckpointTs());
     } else {
       // DDLs are written by the owner once every table has passed them (the DDL barrier).
       LOG.debug("ignoring {} on the rows topic", payload.getClass().getSimpleName());
@@ -174,6 +196,11 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void buffer(RowChange row, byte[] encoded) {
     long tableId = row.getTableId();
     TableState state = state(tableId);
+    if (active.add(tableId)) {
+      // idle until now: its stored state may lag what the task floor and the barrier gave it
+      advance(tableId, state, Tso.max(state.resolvedTs(), floors.floor()), barrier());
+      state = state(tableId);
+    }
     if (!Tso.after(row.getCommitTs(), state.checkpointTs())) {
       return; // re-sent after a connector restart; it is already in the sink
     }
@@ -192,20 +219,80 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   }
 
   private void onResolved(long tableId, long ts) {
+    if (floors.floor() == 0) {
+      active.add(tableId); // no task checkpoints yet: barriers advance every table that reported, as before them
+    }
     TableState state = state(tableId);
-    advance(tableId, state, Tso.max(state.resolvedTs(), ts), barrier());
+    advance(tableId, state, Tso.max(Tso.max(state.resolvedTs(), ts), floors.floor()), barrier());
   }
 
   private void onBarrier(long barrierTs) {
     resolved.put(BARRIER_KEY, ByteBuffer.allocate(8).putLong(barrierTs).array());
-    // collect first: releasing writes to the store being iterated
-    Map<Long, TableState> behind = new LinkedHashMap<>();
-    forEachTable((tableId, state) -> {
-      if (Tso.after(Tso.min(state.resolvedTs(), barrierTs), state.checkpointTs())) {
-        behind.put(tableId, state);
+    advanceActive(barrierTs);
+  }
+
+  /** A connector task's checkpoint: the resolved ts of all its tables in this partition ({@link TaskFloors}). */
+  private void onTaskCheckpoint(int index, int count, long ts) {
+    long before = floors.floor();
+    if (!floors.update(index, count, ts)) {
+      return;
+    }
+    resolved.put(Bytes.wrap(TaskFloors.key(index, count)), TaskFloors.value(ts));
+    if (floors.floor() != before) {
+      advanceActive(barrier());
+    }
+  }
+
+  /**
+   * Advances the tables that may hold rows to the task floor and the barrier, forgets those found empty, and reports
+   * the partition's progress: O(active tables), however many tables the partition has.
+   */
+  private void advanceActive(long barrierTs) {
+    long floor = floors.floor();
+    for (Long tableId : new ArrayList<>(active)) {
+      TableState state = state(tableId);
+      long resolvedTs = Tso.max(state.resolvedTs(), floor);
+      if (resolvedTs != state.resolvedTs() || Tso.after(Tso.min(resolvedTs, barrierTs), state.checkpointTs())) {
+        advance(tableId, state, resolvedTs, barrierTs);
       }
-    });
-    behind.forEach((tableId, state) -> advance(tableId, state, state.resolvedTs(), barrierTs));
+      // without task checkpoints (a connector that writes none) every table keeps reporting on its own
+      if (floor != 0 && !releasing.contains(tableId) && !hasBufferedRows(tableId, state(tableId).checkpointTs())) {
+        active.remove(tableId);
+      }
+    }
+    reportPartition(floor, barrierTs);
+  }
+
+  /**
+   * Reports what holds for every table of the partition: resolved up to the task floor, and in the sink up to the
+   * smallest of the floor, the barrier and the checkpoints of the tables that may hold rows (an idle table has
+   * nothing buffered, so all its rows up to the floor and the barrier are in the sink).
+   */
+  private void reportPartition(long floor, long barrierTs) {
+    if (floor == 0 || barrierTs == 0) {
+      return;
+    }
+    long checkpoint = Tso.min(floor, barrierTs);
+    for (Long tableId : active) {
+      checkpoint = Tso.min(checkpoint, state(tableId).checkpointTs());
+    }
+    long resolvedTs = Tso.max(partitionResolved, floor);
+    checkpoint = Tso.max(partitionCheckpoint, checkpoint);
+    if (resolvedTs == partitionResolved && checkpoint == partitionCheckpoint) {
+      return;
+    }
+    partitionResolved = resolvedTs;
+    partitionCheckpoint = checkpoint;
+    resolved.put(PARTITION_KEY, ByteBuffer.allocate(16).putLong(resolvedTs).putLong(checkpoint).array());
+    sink.partitionProgress(partition, resolvedTs, checkpoint);
+  }
+
+  /** Whether the store holds rows of the table above {@code checkpointTs} (one seek, past the released rows). */
+  private boolean hasBufferedRows(long tableId, long checkpointTs) {
+    try (KeyValueIterator<Bytes, byte[]> it =
+        sorter.range(SorterKey.releaseEnd(tableId, checkpointTs), SorterKey.releaseEnd(tableId, -1L))) {
+      return it.hasNext();
+    }
   }
 
   /**
@@ -236,6 +323,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void save(long tableId, TableState before, TableState after) {
     if (after.releasing()) {
       releasing.add(tableId);
+      active.add(tableId);
     } else {
       releasing.remove(tableId);
       if (after.checkpointTs() != before.checkpointTs() && releasing.isEmpty()) {
@@ -266,6 +354,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void forgotten(long tableId) {
     schemas.uncache(tableId);
     releasing.remove(tableId);
+    active.remove(tableId);
   }
 
   /**
@@ -316,23 +405,52 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  /** Finds the tables whose release was under way when the task last committed (before a restart or rebalance). */
-  private void findReleasesUnderWay() {
-    forEachTable((tableId, state) -> {
-      if (state.releasing()) {
-        releasing.add(tableId);
-      }
-    });
-  }
-
-  private void forEachTable(BiConsumer<Long, TableState> action) {
+  /**
+   * Reads back, when the task starts (after a restart or rebalance), the tables whose release was under way, the
+   * connector tasks' checkpoints and the partition's last reported progress.
+   */
+  private void loadState() {
+    List<Long> tables = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = resolved.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> kv = it.next();
-        if (kv.key.get().length == 8) { // the barrier's key is 7 bytes
-          action.accept(ByteBuffer.wrap(kv.key.get()).getLong(), TableState.decode(kv.value));
+        byte[] key = kv.key.get();
+        if (key.length == 8) {
+          long tableId = ByteBuffer.wrap(key).getLong();
+          tables.add(tableId);
+          if (TableState.decode(kv.value).releasing()) {
+            releasing.add(tableId);
+            active.add(tableId);
+          }
+        } else if (kv.key.equals(PARTITION_KEY)) {
+          partitionResolved = ByteBuffer.wrap(kv.value).getLong(0);
+          partitionCheckpoint = ByteBuffer.wrap(kv.value).getLong(8);
+        } else {
+          floors.load(key, kv.value);
         }
       }
+    }
+    if (floors.floor() == 0) {
+      active.addAll(tables); // no task checkpoints: barriers advance every table, as before them
+    }
+  }
+
+  /** Finds the tables with buffered rows: one seek per such table, skipping to the next table's first key. */
+  private void findBufferedTables() {
+    Bytes from = SorterKey.tableStart(0);
+    while (true) {
+      long tableId;
+      try (KeyValueIterator<Bytes, byte[]> it = sorter.range(from, LAST_KEY)) {
+        if (!it.hasNext()) {
+          return;
+        }
+        tableId = SorterKey.tableId(it.next().key);
+      }
+      active.add(tableId);
+      if (tableId == -1L) {
+        return;
+      }
+      from = SorterKey.releaseEnd(tableId, -1L);
     }
   }
 

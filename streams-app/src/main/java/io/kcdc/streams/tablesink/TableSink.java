@@ -2,6 +2,7 @@ package io.kcdc.streams.tablesink;
 
 import io.kcdc.streams.ChangefeedMetrics;
 import io.kcdc.avro.RowChange;
+import io.kcdc.avro.PartitionProgress;
 import io.kcdc.avro.TableProgress;
 import io.kcdc.streams.codec.EncodedMessage;
 import io.kcdc.streams.codec.EncoderGroup;
@@ -37,6 +38,7 @@ public final class TableSink implements AutoCloseable {
   public static final String PROGRESS_NODE = "progress";
 
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
+  private static final AvroBinary<PartitionProgress> PARTITION_PROGRESS = new AvroBinary<>(PartitionProgress.class);
 
   private final SinkPlan plan;
   private final ProcessorContext<Object, Object> context;
@@ -127,6 +129,16 @@ public final class TableSink implements AutoCloseable {
     TableProgress progress = new TableProgress(tableId, resolvedTs, checkpointTs, lastSyncedTs);
     context.forward(new Record<>(ProgressKeys.table(tableId), PROGRESS.encode(progress), context.currentSystemTimeMs()),
         PROGRESS_NODE);
+  }
+
+  /**
+   * Reports what holds for every table of internal partition {@code partition} at once (the tables that send no
+   * records of their own included), on the progress topic.
+   */
+  public void partitionProgress(int partition, long resolvedTs, long checkpointTs) {
+    PartitionProgress progress = new PartitionProgress(partition, resolvedTs, checkpointTs);
+    context.forward(new Record<>(ProgressKeys.partition(partition), PARTITION_PROGRESS.encode(progress),
+        context.currentSystemTimeMs()), PROGRESS_NODE);
   }
 
   @Override

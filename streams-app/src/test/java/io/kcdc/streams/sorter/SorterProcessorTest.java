@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kcdc.avro.PartitionProgress;
 import io.kcdc.avro.RowOp;
 import io.kcdc.avro.TableProgress;
 import io.kcdc.avro.TaskCheckpoint;
@@ -14,6 +15,7 @@ import io.kcdc.streams.codec.CanalJsonEncoder;
 import io.kcdc.streams.codec.EncoderConfig;
 import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.model.AvroBinary;
+import io.kcdc.streams.progress.ProgressKeys;
 import io.kcdc.streams.sink.SinkUri;
 import io.kcdc.streams.tablesink.SinkPlan;
 import java.nio.file.Files;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SorterProcessorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
+  private static final AvroBinary<PartitionProgress> PARTITION_PROGRESS = new AvroBinary<>(PartitionProgress.class);
 
   @TempDir Path dir;
   private TopologyTestDriver driver;
@@ -368,15 +371,88 @@ class SorterProcessorTest {
     assertThat(released()).hasSize(2000);
   }
 
+  private void sendTaskCheckpoint(int index, int count, long ts) {
+    rows.pipeInput(null, encode(new TaskCheckpoint(index, count, ts)));
+  }
+
+  /** The progress records since the last call: "p<partition>:resolved/checkpoint" and "table:resolved/checkpoint". */
+  private List<String> allProgress() {
+    return progress.readRecordsToList().stream().map(r -> ProgressKeys.isPartition(r.key())
+        ? progressOf(PARTITION_PROGRESS.decode(r.value())) : progressOf(PROGRESS.decode(r.value()))).toList();
+  }
+
+  private static String progressOf(PartitionProgress p) {
+    return "p" + p.getPartition() + ":" + p.getResolvedTs() + "/" + p.getCheckpointTs();
+  }
+
   @Test
-  void taskCheckpointsAreIgnored() {
+  void taskCheckpointsOfEveryTaskReleaseTheTablesWithRowsAndReportThePartition() {
     openBarrier();
     send(1, encode(testT(1, 1)));
     send(1, encode(insert(1, 5, 10, 1)));
-    rows.pipeInput(null, encode(new TaskCheckpoint(0, 2, 100L)));
+    sendTaskCheckpoint(0, 2, 100);
+    assertThat(sink.isEmpty()).isTrue(); // task 1 of 2 has not spoken: its tables may still have rows below 100
+    assertThat(allProgress()).isEmpty();
+    sendTaskCheckpoint(1, 2, 50);
+    assertThat(ids(released())).containsExactly("INSERT:1");
+    assertThat(allProgress()).containsExactly("1:50/50", "p0:50/50");
+    sendTaskCheckpoint(1, 2, 40); // an older one, re-sent after a restart: nothing moves back
+    sendTaskCheckpoint(1, 2, 120);
+    // table 1 has nothing buffered any more: it is idle, and only the partition reports
+    assertThat(allProgress()).containsExactly("p0:100/100");
+  }
+
+  @Test
+  void aTickCostsRecordsForThePartitionNotForEveryIdleTable() {
+    openBarrier();
+    for (long t = 1; t <= 1000; t++) {
+      send(t, encode(testT(t, 1)));
+      send(t, encode(insert(t, 5, 10, t)));
+    }
+    sendTaskCheckpoint(0, 1, 20);
+    List<JsonNode> out = new ArrayList<>(released());
+    for (int turns = 0; out.size() < 1000 && turns < 100; turns++) {
+      driver.advanceWallClockTime(Duration.ofMillis(100)); // a turn releases at most its budget
+      out.addAll(released());
+    }
+    assertThat(out).hasSize(1000);
+    sendTaskCheckpoint(0, 1, 25); // finds the tables empty: from now on they are idle
+    assertThat(allProgress()).contains("p0:25/25");
+    for (long ts = 30; ts <= 100; ts += 10) {
+      sendTaskCheckpoint(0, 1, ts);
+      sendBarrier(ts + 5);
+    }
+    // 8 ticks of 1,000 idle tables: at most one partition record per task checkpoint and per barrier
+    assertThat(allProgress()).hasSize(15).allMatch(p -> p.startsWith("p0:"));
+  }
+
+  @Test
+  void thePartitionCheckpointWaitsForTheBarrierAndForTablesWithRowsHeldBack() {
+    sendBarrier(30);
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 35, 40, 1)));
+    sendTaskCheckpoint(0, 1, 100);
     assertThat(sink.isEmpty()).isTrue();
-    assertThat(progress.isEmpty()).isTrue();
+    assertThat(allProgress()).containsExactly("1:100/30", "p0:100/30");
+    sendBarrier(200);
+    assertThat(ids(released())).containsExactly("INSERT:1");
+    assertThat(allProgress()).containsExactly("1:100/100", "p0:100/100");
+  }
+
+  @Test
+  void aTableWithRowsAgainAfterBeingIdleStartsFromWhatTheFloorGaveIt() {
+    openBarrier();
+    send(1, encode(testT(1, 1)));
+    send(1, encode(insert(1, 5, 10, 1)));
     send(1, resolved(1, 10));
     assertThat(ids(released())).containsExactly("INSERT:1");
+    sendTaskCheckpoint(0, 1, 100);
+    assertThat(allProgress()).containsExactly("1:10/10", "1:100/100", "p0:100/100");
+    send(1, encode(insert(1, 5, 10, 1))); // re-sent after a restart: in the sink already
+    send(1, encode(insert(1, 140, 150, 2)));
+    assertThat(allProgress()).isEmpty();
+    send(1, resolved(1, 160));
+    assertThat(ids(released())).containsExactly("INSERT:2");
+    assertThat(allProgress()).containsExactly("1:160/160");
   }
 }
