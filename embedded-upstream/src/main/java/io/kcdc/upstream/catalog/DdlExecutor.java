@@ -31,9 +31,15 @@ public final class DdlExecutor {
   private static final int MAX_ATTEMPTS = 10;
 
   private final TxnKv kv;
+  private final InfoSchemaCache infoSchema = new InfoSchemaCache();
 
   public DdlExecutor(TxnKv kv) {
     this.kv = kv;
+  }
+
+  /** The cluster's tables by name per schema version, for statements to find theirs. */
+  public InfoSchemaCache infoSchema() {
+    return infoSchema;
   }
 
   /** Writes the system schema and the {@code test} database once; later calls do nothing. */
@@ -84,7 +90,7 @@ public final class DdlExecutor {
     return retry(() -> {
       Transaction txn = kv.begin();
       DBInfo db = requireDatabase(txn, dbName);
-      if (Catalog.table(txn, db.id(), tableName).isPresent()) {
+      if (infoSchema.table(txn, db.id(), tableName).isPresent()) {
         txn.rollback();
         if (ifNotExists) {
           return Optional.empty();
@@ -98,8 +104,10 @@ public final class DdlExecutor {
         txn.rollback();
         throw e;
       }
+      long version = Catalog.schemaVersion(txn);
       Catalog.putTable(txn, db.id(), table);
       finishTableJob(txn, ActionType.CREATE_TABLE, db, table.id(), table, query);
+      infoSchema.created(version, db.id(), table);
       return Optional.of(table);
     });
   }
@@ -109,7 +117,7 @@ public final class DdlExecutor {
     return retry(() -> {
       Transaction txn = kv.begin();
       Optional<DBInfo> db = Catalog.database(txn, dbName);
-      Optional<TableInfo> table = db.flatMap(d -> Catalog.table(txn, d.id(), tableName));
+      Optional<TableInfo> table = db.flatMap(d -> infoSchema.table(txn, d.id(), tableName));
       if (table.isEmpty()) {
         txn.rollback();
         if (ifExists) {
@@ -259,7 +267,7 @@ public final class DdlExecutor {
       DBInfo db = requireDatabase(txn, dbName);
       DBInfo newDb = requireDatabase(txn, newDbName);
       TableInfo old = requireTable(txn, db, dbName, tableName);
-      if (Catalog.table(txn, newDb.id(), newName).isPresent()) {
+      if (infoSchema.table(txn, newDb.id(), newName).isPresent()) {
         txn.rollback();
         throw new SchemaException.TableExists(newName);
       }
@@ -298,7 +306,7 @@ public final class DdlExecutor {
           DBInfo db = requireDatabase(txn, r.fromDb());
           DBInfo newDb = requireDatabase(txn, r.toDb());
           TableInfo old = requireTable(txn, db, r.fromDb(), r.fromTable());
-          if (Catalog.table(txn, newDb.id(), r.toTable()).isPresent()) {
+          if (infoSchema.table(txn, newDb.id(), r.toTable()).isPresent()) {
             throw new SchemaException.TableExists(r.toTable());
           }
           TableInfo table = old.toBuilder().name(io.kcdc.tidb.schema.CIStr.of(r.toTable()))
@@ -490,8 +498,8 @@ public final class DdlExecutor {
     return Catalog.database(txn, dbName).orElseThrow(() -> new SchemaException.UnknownDatabase(dbName));
   }
 
-  private static TableInfo requireTable(Transaction txn, DBInfo db, String dbName, String tableName) {
-    return Catalog.table(txn, db.id(), tableName)
+  private TableInfo requireTable(Transaction txn, DBInfo db, String dbName, String tableName) {
+    return infoSchema.table(txn, db.id(), tableName)
         .orElseThrow(() -> new SchemaException.UnknownTable(dbName, tableName));
   }
 

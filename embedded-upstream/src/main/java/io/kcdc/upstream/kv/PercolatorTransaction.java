@@ -183,6 +183,14 @@ public final class PercolatorTransaction implements Transaction {
     return merged.values().stream().limit(limit).toList();
   }
 
+  /** Raw keys with a common prefix are contiguous in key order, so the first buffered key at or after it tells. */
+  @Override
+  public synchronized boolean mayHaveWritten(byte[] rawPrefix) {
+    Map.Entry<EncodedKey, Mutation> first = buffer.ceilingEntry(EncodedKey.ofRaw(rawPrefix));
+    return first != null && Arrays.equals(first.getValue().rawKey(), 0, Math.min(rawPrefix.length,
+        first.getValue().rawKey().length), rawPrefix, 0, rawPrefix.length);
+  }
+
   @Override
   public synchronized void put(byte[] rawKey, byte[] value) {
     ensure(State.ACTIVE);

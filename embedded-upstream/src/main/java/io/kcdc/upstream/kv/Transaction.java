@@ -45,6 +45,14 @@ public interface Transaction extends Snapshot {
   /** Ends the running statement, keeping its writes or undoing them. */
   default void endStatement(boolean keep) {}
 
+  /**
+   * Whether a buffered write may have a raw key starting with {@code rawPrefix}. The default answers yes, so a
+   * reader that caches what committed snapshots hold reads through a transaction it cannot inspect.
+   */
+  default boolean mayHaveWritten(byte[] rawPrefix) {
+    return true;
+  }
+
   void put(byte[] rawKey, byte[] value);
 
   void delete(byte[] rawKey);

@@ -420,7 +420,7 @@ public final class Session implements SqlSession, EvalContext {
 
   private ResolvedTable resolve(Snapshot snap, String db, String table) {
     DBInfo d = Catalog.database(snap, db).orElseThrow(() -> SqlException.unknownDatabase(db));
-    TableInfo t = Catalog.table(snap, d.id(), table)
+    TableInfo t = engine.ddl().infoSchema().table(snap, d.id(), table)
         .orElseThrow(() -> SqlException.unknownTable(db, table));
     return new ResolvedTable(d.id(), t);
   }

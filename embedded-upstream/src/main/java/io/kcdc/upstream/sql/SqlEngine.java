@@ -1,6 +1,7 @@
 package io.kcdc.upstream.sql;
 
 import io.kcdc.upstream.catalog.DdlExecutor;
+import io.kcdc.upstream.catalog.InfoSchemaCache;
 import io.kcdc.upstream.kv.TxnKv;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,11 @@ public final class SqlEngine implements SqlSessionFactory {
 
   TxnKv kv() {
     return kv;
+  }
+
+  /** The tables by name per schema version that statements resolve theirs in. */
+  public InfoSchemaCache infoSchema() {
+    return ddl.infoSchema();
   }
 
   DdlExecutor ddl() {

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * through the TxnKv Java API) and the EventFeed delivery rate to one gRPC client (the initial
  * scan of committed rows, and live COMMIT rows while writing). Not a test: run it by hand
  * (command in this module's pom). Arguments: {@code rows=N} per phase, {@code batch=N} rows per
- * transaction.
+ * transaction; {@code tables=N} (0: skipped) runs only the many-tables phase ({@link ManyTables}).
  */
 public final class UpstreamBenchmark {
   private static final String PAD = "x".repeat(60);
@@ -56,18 +56,24 @@ public final class UpstreamBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opts = new HashMap<>(Map.of("rows", "20000", "batch", "100"));
+    Map<String, String> opts = new HashMap<>(Map.of("rows", "20000", "batch", "100", "tables", "0",
+        "seconds", "20"));
     for (String a : args) {
       int eq = a.indexOf('=');
       if (eq < 0 || !opts.containsKey(a.substring(0, eq))) {
-        throw new IllegalArgumentException("arguments: rows=N batch=N, not " + a);
+        throw new IllegalArgumentException("arguments: rows=N batch=N tables=N seconds=N, not " + a);
       }
       opts.put(a.substring(0, eq), a.substring(eq + 1));
     }
     int rows = Integer.parseInt(opts.get("rows"));
     int batch = Integer.parseInt(opts.get("batch"));
+    int tables = Integer.parseInt(opts.get("tables"));
     try (EmbeddedUpstream upstream = EmbeddedUpstream.builder().resolvedTsInterval(Duration.ofMillis(200)).start()) {
-      new UpstreamBenchmark(upstream, rows, batch).run();
+      if (tables > 0) {
+        new ManyTables(upstream, tables, Integer.parseInt(opts.get("seconds"))).run();
+      } else {
+        new UpstreamBenchmark(upstream, rows, batch).run();
+      }
     }
   }
 
