@@ -18,6 +18,11 @@ public final class TableCodec {
 
   private TableCodec() {}
 
+  /** Raw {@code t{id}}: TiDB's {@code GenTablePrefix}, where a new table's region starts. */
+  public static byte[] tablePrefix(long tableId) {
+    return Arrays.copyOf(recordPrefix(tableId), 9);
+  }
+
   /** Raw {@code t{id}_r}. */
   public static byte[] recordPrefix(long tableId) {
     byte[] out = new byte[RECORD_PREFIX_LEN];

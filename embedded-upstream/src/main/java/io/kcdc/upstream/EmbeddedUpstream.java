@@ -1,6 +1,8 @@
 package io.kcdc.upstream;
 
 import io.kcdc.common.security.Credential;
+import io.kcdc.tidb.Codec;
+import io.kcdc.tidb.TableCodec;
 import io.kcdc.upstream.cluster.EmbeddedCluster;
 import io.kcdc.upstream.kv.TxnKv;
 import io.kcdc.upstream.mysql.MySqlServer;
@@ -49,7 +51,9 @@ public final class EmbeddedUpstream implements AutoCloseable {
     }
     cluster = cb.start();
     try {
-      engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION).bootstrap();
+      // TiDB's split-table (on by default): each new table starts in a region of its own.
+      engine = new SqlEngine(cluster.txnKv(), MySqlServerConfig.TIDB_VERSION,
+          id -> cluster.split(Codec.encodeBytes(TableCodec.tablePrefix(id)))).bootstrap();
       orphans = new OrphanLocks(engine, cluster.txnKv());
       cluster.addAdminFault("/faults/orphan-lock", OrphanLockFault.of(orphans));
       mysql = new MySqlServer(MySqlServerConfig.defaults().withHost(config.mysqlHost)

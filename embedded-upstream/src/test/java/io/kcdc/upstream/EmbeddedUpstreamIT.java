@@ -179,4 +179,31 @@ class EmbeddedUpstreamIT {
       assertThat(rows(st, "SELECT COUNT(*) FROM inproc.t")).containsExactly("2");
     }
   }
+
+  /**
+   * TiDB splits a region at each new table's prefix (its {@code split-table} setting, on by default; "Split Region"
+   * in TiDB's docs): a table, each partition of a partitioned one and a truncated table's new id start a region of
+   * their own.
+   */
+  @Test
+  void everyNewTableStartsARegionOfItsOwn() throws Exception {
+    try (Connection c = connect(); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE split_db");
+      st.execute("CREATE TABLE split_db.a (id INT PRIMARY KEY)");
+      st.execute("CREATE TABLE split_db.b (id INT PRIMARY KEY)");
+      st.execute("CREATE TABLE split_db.p (id INT PRIMARY KEY) PARTITION BY HASH (id) PARTITIONS 3");
+      st.execute("TRUNCATE TABLE split_db.b");
+    }
+    Snapshot snap = upstream.txnKv().snapshot(upstream.txnKv().currentTs());
+    DBInfo db = io.kcdc.upstream.catalog.Catalog.database(snap, "split_db").orElseThrow();
+    List<Long> ids = new ArrayList<>();
+    for (String t : List.of("a", "b", "p")) {
+      ids.addAll(io.kcdc.upstream.catalog.Catalog.table(snap, db.id(), t).orElseThrow().physicalTableIds());
+    }
+    assertThat(ids).hasSize(5);
+    for (long id : ids) {
+      byte[] prefix = io.kcdc.tidb.Codec.encodeBytes(TableCodec.tablePrefix(id));
+      assertThat(upstream.cluster().regions().regionOf(prefix).span().start()).as("table %d", id).isEqualTo(prefix);
+    }
+  }
 }

@@ -15,6 +15,7 @@ import io.kcdc.upstream.kv.WriteConflictException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +32,22 @@ public final class DdlExecutor {
   private static final int MAX_ATTEMPTS = 10;
 
   private final TxnKv kv;
+  private final LongConsumer splitTable;
   private final InfoSchemaCache infoSchema = new InfoSchemaCache();
 
+  /** Without regions to split: a KV store without PD. */
   public DdlExecutor(TxnKv kv) {
+    this(kv, id -> {});
+  }
+
+  /**
+   * @param splitTable splits the region holding a new physical table's prefix there, as TiDB does after a DDL that
+   *     creates tables or partitions (its {@code split-table} setting, on by default), so that every table starts
+   *     in a region of its own (docs/many-tables.md)
+   */
+  public DdlExecutor(TxnKv kv, LongConsumer splitTable) {
     this.kv = kv;
+    this.splitTable = splitTable;
   }
 
   /** The cluster's tables by name per schema version, for statements to find theirs. */
@@ -510,5 +523,9 @@ public final class DdlExecutor {
     DdlJob job = DdlJob.done(Catalog.genGlobalId(txn), actionType, db.id(), jobTableId, db.name().o(),
         table.name().o(), query, new HistoryInfo(version, null, table, txn.startTs(), null));
     finish(txn, job);
+    if (!table.isView() && !table.isSequence()) {
+      // After the job, as TiDB's session does (preSplitAndScatter); a boundary that exists stays as it is.
+      table.physicalTableIds().forEach(splitTable::accept);
+    }
   }
 }

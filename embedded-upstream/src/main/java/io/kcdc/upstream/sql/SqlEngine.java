@@ -19,8 +19,13 @@ public final class SqlEngine implements SqlSessionFactory {
   private final Map<String, String> globalVariables;
 
   public SqlEngine(TxnKv kv, String serverVersion) {
+    this(kv, serverVersion, id -> {});
+  }
+
+  /** @param splitTable splits a region at a new physical table's prefix (TiDB's {@code split-table}) */
+  public SqlEngine(TxnKv kv, String serverVersion, java.util.function.LongConsumer splitTable) {
     this.kv = kv;
-    this.ddl = new DdlExecutor(kv);
+    this.ddl = new DdlExecutor(kv, splitTable);
     this.dml = new DmlExecutor(new AutoIds(kv));
     this.serverVersion = serverVersion;
     this.globalVariables = new ConcurrentHashMap<>(SystemVariables.defaults(serverVersion));
