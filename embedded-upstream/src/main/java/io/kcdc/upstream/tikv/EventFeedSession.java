@@ -64,6 +64,8 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
   private final Runnable onClose;
   private final ExecutorService sender;
   private final Map<Registration.Key, Registration> registrations = new ConcurrentHashMap<>();
+  /** The same registrations by table, for live rows to find theirs. */
+  private final RegistrationIndex index = new RegistrationIndex();
   private final AtomicBoolean closed = new AtomicBoolean();
   /** EventFeedV2 with the {@code stream-multiplexing} feature: resolved ts batched per request id. */
   private final boolean multiplexing;
@@ -164,6 +166,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
       Registration reg = new Registration(key, req.getRequestId(), req.getRegionId(), span,
           req.getExtraOp() == Kvrpcpb.ExtraOp.ReadOldValue);
       registrations.put(key, reg);
+      index.add(reg);
       if (span == null) {
         send(reg, List.of(CdcRows.initialized()));
         reg.initialized = true;
@@ -194,12 +197,18 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     synchronized (ctx.regions()) {
       for (Registration reg : registrations.values()) {
         if (reg.requestId == req.getRequestId() && (req.getRegionId() == 0 || reg.regionId == req.getRegionId())
-            && registrations.remove(reg.key(), reg)) {
+            && removed(reg)) {
           sendError(reg.requestId, reg.regionId, Cdcpb.Error.newBuilder()
               .setRegionNotFound(Errorpb.RegionNotFound.newBuilder().setRegionId(reg.regionId)).build());
         }
       }
     }
+  }
+
+  /** Removes a registration that is still there; false when another path removed it first. */
+  private boolean removed(Registration reg) {
+    index.remove(reg); // first: no live row reaches it once it is gone
+    return registrations.remove(reg.key(), reg);
   }
 
   /** Live rows; runs under the store lock. */
@@ -208,20 +217,13 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     if (registrations.isEmpty()) {
       return;
     }
-    byte[][] encoded = new byte[changes.size()][];
     Map<Registration, List<Cdcpb.Event.Row>> rows = new LinkedHashMap<>();
-    for (Registration reg : registrations.values()) {
-      if (!reg.initialized || reg.span == null) {
-        continue;
-      }
-      for (int i = 0; i < changes.size(); i++) {
-        if (encoded[i] == null) {
-          encoded[i] = Codec.encodeBytes(changes.get(i).rawKey());
+    for (MvccChange change : changes) {
+      index.forEachObserving(change.rawKey(), Codec.encodeBytes(change.rawKey()), reg -> {
+        if (reg.initialized) {
+          rows.computeIfAbsent(reg, r -> new ArrayList<>()).add(CdcRows.row(change, reg.oldValue));
         }
-        if (reg.span.contains(encoded[i])) {
-          rows.computeIfAbsent(reg, r -> new ArrayList<>()).add(CdcRows.row(changes.get(i), reg.oldValue));
-        }
-      }
+      });
     }
     if (rows.isEmpty()) {
       return;
@@ -274,7 +276,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
   /** A region this stream observes changed epoch: its registrations end with epoch_not_match. */
   void regionChanged(Region old, List<Region> replacements) {
     for (Registration reg : registrations.values()) {
-      if (reg.regionId == old.id() && registrations.remove(reg.key(), reg)) {
+      if (reg.regionId == old.id() && removed(reg)) {
         sendError(reg.requestId, reg.regionId, epochNotMatch(replacements));
       }
     }
@@ -303,7 +305,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
 
   private void endRegistrations(long regionId, Cdcpb.Error error) {
     for (Registration reg : registrations.values()) {
-      if (reg.regionId == regionId && registrations.remove(reg.key(), reg)) {
+      if (reg.regionId == regionId && removed(reg)) {
         sendError(reg.requestId, reg.regionId, error);
       }
     }
@@ -414,6 +416,7 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     if (closed.compareAndSet(false, true)) {
       ctx.store().removeListener(this);
       registrations.clear();
+      index.clear();
       onClose.run();
       // Queued events still go out (e.g. onCompleted); nothing new is accepted.
       sender.shutdown();
