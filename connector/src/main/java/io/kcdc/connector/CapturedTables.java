@@ -6,9 +6,11 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * The tables a task captures and the physical spans it pulls for them (docs/schema-lifecycle.md).
@@ -26,6 +28,14 @@ import java.util.OptionalLong;
 final class CapturedTables {
   private final Map<Long, Table> tables = new LinkedHashMap<>();
   private final Map<Long, Span> spans = new HashMap<>();
+  /**
+   * The retired tables and spans not taken yet, and the tables holding a span taken since the last
+   * {@link #takeDoneTables}: only these can change when the task looks for what is done, which it does on every
+   * poll, so a poll does not go over every table (docs/many-tables.md).
+   */
+  private final Set<Table> retiredTables = new LinkedHashSet<>();
+  private final Set<Span> retiredSpans = new LinkedHashSet<>();
+  private final Set<Table> holdingTakenSpans = new LinkedHashSet<>();
   private long nextSpanId = 1;
 
   /** One physical table pulled for one logical table from {@code startTs}. */
@@ -102,7 +112,10 @@ final class CapturedTables {
 
   Table add(long tableId, Map<String, Object> partition, long startTs) {
     Table t = new Table(tableId, partition, startTs);
-    tables.put(tableId, t);
+    Table replaced = tables.put(tableId, t);
+    if (replaced != null) {
+      retiredTables.remove(replaced);
+    }
     return t;
   }
 
@@ -131,22 +144,34 @@ final class CapturedTables {
     return spans.size();
   }
 
+  /** Tables captured and not retired. */
+  int liveTableCount() {
+    return tables.size() - retiredTables.size();
+  }
+
   /** The physical table is no longer the span's table's after {@code ts}. */
   void retire(Span s, long ts) {
     if (s.live()) {
       s.retiredAt = ts;
+      if (spans.get(s.id) == s) {
+        retiredSpans.add(s);
+      }
     }
   }
 
   /** The table leaves at {@code ts}, with every live span. */
   void retire(Table t, long ts) {
     t.retiredAt = ts;
+    if (tables.get(t.id) == t) {
+      retiredTables.add(t);
+    }
     t.spans.forEach(s -> retire(s, ts));
   }
 
   /** The table is selected again before it was done: it stays (its retired spans still finish). */
   void revive(Table t) {
     t.retiredAt = 0;
+    retiredTables.remove(t);
   }
 
   /**
@@ -174,10 +199,12 @@ final class CapturedTables {
   /** Removes and returns the spans that are done, so they can be unsubscribed. */
   List<Span> takeDoneSpans() {
     List<Span> out = new ArrayList<>();
-    for (Iterator<Span> it = spans.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Span> it = retiredSpans.iterator(); it.hasNext(); ) {
       Span s = it.next();
       if (s.done()) {
         it.remove();
+        spans.remove(s.id);
+        holdingTakenSpans.add(s.table);
         out.add(s);
       }
     }
@@ -190,16 +217,18 @@ final class CapturedTables {
    */
   List<Table> takeDoneTables() {
     List<Table> out = new ArrayList<>();
-    for (Iterator<Table> it = tables.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Table> it = retiredTables.iterator(); it.hasNext(); ) {
       Table t = it.next();
       if (t.done()) {
         it.remove();
+        tables.remove(t.id, t);
         out.add(t);
       }
     }
-    for (Table t : tables.values()) {
+    for (Table t : holdingTakenSpans) {
       t.spans.removeIf(Span::done);
     }
+    holdingTakenSpans.clear();
     return out;
   }
 }

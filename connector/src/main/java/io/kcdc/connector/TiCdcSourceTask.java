@@ -389,7 +389,7 @@ public final class TiCdcSourceTask extends SourceTask {
 
   /** Keeps this task's share of {@code ticdc_processor_num_of_tables} at its live tables. */
   private void countTables() {
-    int live = (int) tables.tables().stream().filter(t -> !t.retired()).count();
+    int live = tables.liveTableCount();
     if (live != countedTables) {
       metrics.tables(live - countedTables);
       countedTables = live;

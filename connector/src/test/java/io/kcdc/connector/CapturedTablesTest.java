@@ -44,9 +44,14 @@ class CapturedTablesTest {
 
   @Test
   void aRetiredTableResolvesUpToItsDdlAndIsThenDone() {
+    for (long other = 1000; other < 1100; other++) {
+      tables.addSpan(tables.add(other, Map.of(), 100), other, 100);
+    }
     CapturedTables.Table t = tables.add(10, Map.of(), 100);
     CapturedTables.Span s = tables.addSpan(t, 10, 100);
+    assertThat(tables.liveTableCount()).isEqualTo(101);
     tables.retire(t, 200);
+    assertThat(tables.liveTableCount()).isEqualTo(100);
     assertThat(s.retiredAt).isEqualTo(200);
     assertThat(tables.resolved(s, 150)).hasValue(150);
     assertThat(t.done()).isFalse();
@@ -56,7 +61,10 @@ class CapturedTablesTest {
     assertThat(tables.takeDoneSpans()).containsExactly(s);
     assertThat(tables.takeDoneTables()).containsExactly(t);
     assertThat(tables.table(10)).isNull();
-    assertThat(tables.spanCount()).isZero();
+    assertThat(tables.spanCount()).isEqualTo(100);
+    assertThat(tables.liveTableCount()).isEqualTo(100);
+    assertThat(tables.takeDoneSpans()).isEmpty();
+    assertThat(tables.takeDoneTables()).isEmpty();
   }
 
   @Test
@@ -65,6 +73,7 @@ class CapturedTablesTest {
     CapturedTables.Span old = tables.addSpan(t, 10, 100);
     tables.retire(t, 200); // renamed out of the filter ...
     tables.revive(t); // ... and back in before it was done
+    assertThat(tables.liveTableCount()).isEqualTo(1);
     CapturedTables.Span again = tables.addSpan(t, 10, 300);
     assertThat(t.pullsLive(10)).isTrue();
     assertThat(old.accepts(250)).isFalse();

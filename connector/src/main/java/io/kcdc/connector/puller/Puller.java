@@ -14,8 +14,10 @@ import io.kcdc.tidb.KeySpan;
 import io.kcdc.tidb.TableCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,6 +60,11 @@ public final class Puller implements AutoCloseable {
   private final long resolvedTsIntervalMs;
   private final Map<Long, Subscription> byRequestId = new ConcurrentHashMap<>();
   private final Map<Long, TableState> tables = new ConcurrentHashMap<>();
+  /**
+   * Tables a region resolved-ts event moved since the last emission: only an advance raises a table's resolved ts
+   * (a lock or unlock keeps the minimum over its ranges), so a tick looks at these, not at every table.
+   */
+  private final Set<Long> advancedTables = ConcurrentHashMap.newKeySet();
   private final Map<String, StoreStreams> stores = new ConcurrentHashMap<>();
   private final Handler handler = new Handler();
   private final BackgroundTasks scheduler = new BackgroundTasks("kcdc-puller-scheduler", this::fail);
@@ -216,15 +223,20 @@ public final class Puller implements AutoCloseable {
       return;
     }
     List<PullerEvent> out = new ArrayList<>();
-    for (var e : tables.entrySet()) {
-      TableState t = e.getValue();
+    for (Iterator<Long> it = advancedTables.iterator(); it.hasNext(); ) {
+      long tableId = it.next();
+      it.remove(); // before reading: an advance from now on marks the table again
+      TableState t = tables.get(tableId);
+      if (t == null) {
+        continue;
+      }
       long ts = Long.MAX_VALUE;
       for (Subscription s : t.subscriptions) {
         ts = Math.min(ts, s.resolvedTs());
       }
       if (ts > t.emittedResolvedTs) {
         t.emittedResolvedTs = ts;
-        out.add(new PullerEvent.Resolved(e.getKey(), ts));
+        out.add(new PullerEvent.Resolved(tableId, ts));
       }
     }
     if (!out.isEmpty()) {
@@ -442,6 +454,7 @@ public final class Puller implements AutoCloseable {
           Subscription sub = byRequestId.get(state.requestId());
           if (sub != null) {
             sub.advance(state.lockToken(), state.resolvedTs());
+            advancedTables.add(sub.tableId);
           }
         }
         for (RegionError err : errors) {
