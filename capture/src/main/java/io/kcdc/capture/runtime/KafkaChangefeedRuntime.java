@@ -64,7 +64,6 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
   private final Map<String, ConnectView> connectViews = new ConcurrentHashMap<>();
-  private final Map<String, TablesByCapture> tablesByCapture = new ConcurrentHashMap<>();
   private final Map<String, CheckpointTopics> checkpointTopics = new ConcurrentHashMap<>();
   private static final long DDL_RESOLVED_INTERVAL_MS = 100;
   /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
@@ -181,7 +180,6 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private void closeCoordinator(String key) {
     lastSchema.remove(key);
     connectViews.remove(key);
-    tablesByCapture.remove(key);
     checkpointTopics.remove(key);
     retries.remove(key);
     DdlCoordinator c = coordinators.remove(key);
@@ -290,28 +288,37 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     Map<Integer, String> workerOfTask = new LinkedHashMap<>();
     Optional<RunningError> error = failure(status.body().get(), workerOfTask);
     restartFailedTasks(name, error.isPresent());
-    List<String> assignment = new ArrayList<>(); // "index/count@capture" per running task
+    List<TaskAssignment> assignment = new ArrayList<>();
     for (JsonNode task : tasks.body().get()) {
       String worker = workerOfTask.getOrDefault(task.path("id").path("task").asInt(), "");
       if (!worker.isEmpty()) {
-        assignment.add(task.path("config").path(TiCdcSourceConfig.TASK_INDEX).asInt(0) + "/"
-            + task.path("config").path(TiCdcSourceConfig.TASK_COUNT).asInt(1) + "@" + captureOfWorker.apply(worker));
+        assignment.add(new TaskAssignment(task.path("config").path(TiCdcSourceConfig.TASK_INDEX).asInt(0),
+            task.path("config").path(TiCdcSourceConfig.TASK_COUNT).asInt(1), captureOfWorker.apply(worker)));
       }
     }
-    Map<String, List<Long>> byCapture = tablesByCapture.compute(key, (k, last) ->
-        last != null && last.tables() == step.tables() && last.assignment().equals(assignment) ? last
-            : new TablesByCapture(step.tables(), assignment, tablesByCapture(step.tables(), assignment))).byCapture();
-    connectViews.put(key, new ConnectView(byCapture, error));
+    // The tables each capture replicates are computed again only when the tables or the task assignment change:
+    // the owner asks every tick, and with 10,000 tables that made a tick O(tables).
+    ConnectView last = connectViews.getOrDefault(key, ConnectView.NONE);
+    Map<String, List<Long>> byCapture = last.tables() == step.tables() && last.assignment().equals(assignment)
+        ? last.byCapture() : tablesByCapture(step.tables(), assignment);
+    connectViews.put(key, new ConnectView(step.tables(), assignment, byCapture, error));
     if (step.checkpointTs().isEmpty()) {
       return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
     }
     return Optional.of(progressOf(step, tracker, byCapture, error));
   }
 
-  /** What Connect said last of a changefeed's tasks: which capture runs which tables, and a task's error. */
-  private record ConnectView(Map<String, List<Long>> byCapture, Optional<RunningError> error) {
-    static final ConnectView NONE = new ConnectView(Map.of(), Optional.empty());
+  /**
+   * What Connect said last of a changefeed's tasks: where they run, hence which capture runs which of the tables
+   * (as of the schema step's table set), and a task's error.
+   */
+  private record ConnectView(Set<Long> tables, List<TaskAssignment> assignment, Map<String, List<Long>> byCapture,
+      Optional<RunningError> error) {
+    static final ConnectView NONE = new ConnectView(Set.of(), List.of(), Map.of(), Optional.empty());
   }
+
+  /** A running connector task: its index among {@code count} tasks, and the capture whose worker runs it. */
+  private record TaskAssignment(int index, int count, String capture) {}
 
   private static ChangefeedProgress progressOf(DdlCoordinator.Step step, ProgressTracker tracker,
       Map<String, List<Long>> byCapture, Optional<RunningError> error) {
@@ -321,21 +328,11 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
         tracker.lastSynced(step.tables()));
   }
 
-  /**
-   * The tables each capture replicates: computed again only when the tables or the task assignment change (the
-   * owner asks every tick; with 10,000 tables it made a tick O(tables)).
-   */
-  private record TablesByCapture(Set<Long> tables, List<String> assignment, Map<String, List<Long>> byCapture) {}
-
-  private static Map<String, List<Long>> tablesByCapture(Set<Long> tables, List<String> assignment) {
+  private static Map<String, List<Long>> tablesByCapture(Set<Long> tables, List<TaskAssignment> assignment) {
     Map<String, List<Long>> byCapture = new LinkedHashMap<>();
-    for (String a : assignment) {
-      int slash = a.indexOf('/');
-      int at = a.indexOf('@');
-      int index = Integer.parseInt(a.substring(0, slash));
-      int count = Integer.parseInt(a.substring(slash + 1, at));
-      List<Long> ids = byCapture.computeIfAbsent(a.substring(at + 1), w -> new ArrayList<>());
-      tables.stream().filter(id -> TableSelection.taskOf(id, count) == index).forEach(ids::add);
+    for (TaskAssignment a : assignment) {
+      List<Long> ids = byCapture.computeIfAbsent(a.capture(), w -> new ArrayList<>());
+      tables.stream().filter(id -> TableSelection.taskOf(id, a.count()) == a.index()).forEach(ids::add);
     }
     byCapture.replaceAll((capture, ids) -> List.copyOf(ids));
     return Map.copyOf(byCapture);
