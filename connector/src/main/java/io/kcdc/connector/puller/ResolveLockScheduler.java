@@ -25,8 +25,10 @@ final class ResolveLockScheduler implements AutoCloseable {
   /** TiCDC's {@code resolveLockMinInterval}. */
   static final long MIN_INTERVAL_MS = 10_000;
   /** Regions not heard of for this long are forgotten (they moved, split or went away). */
-  private static final long FORGET_AFTER_MS = 60_000;
-  private static final int FORGET_ABOVE = 1024;
+  static final long FORGET_AFTER_MS = 60_000;
+  static final int FORGET_ABOVE = 1024;
+  /** A task registering 10,000 regions at once would otherwise sweep the whole map for each of them. */
+  static final long SWEEP_EVERY_MS = 10_000;
 
   /** Resolves the locks of a region up to a ts (the {@link LockResolver}, or a test's stand-in). */
   @FunctionalInterface
@@ -47,6 +49,8 @@ final class ResolveLockScheduler implements AutoCloseable {
   private final Resolver resolver;
   private final ExecutorService executor;
   private final Map<Long, RegionLag> regions = new HashMap<>();
+  /** The next time stale regions may be swept: a sweep is O(regions), so not on every new region. */
+  private long nextSweepMillis;
 
   ResolveLockScheduler(Resolver resolver, ExecutorService executor) {
     this.resolver = resolver;
@@ -113,9 +117,14 @@ final class ResolveLockScheduler implements AutoCloseable {
   }
 
   private void forgetStale(long nowMillis) {
-    if (regions.size() >= FORGET_ABOVE) {
+    if (regions.size() >= FORGET_ABOVE && nowMillis >= nextSweepMillis) {
       regions.values().removeIf(l -> !l.running && nowMillis - l.lastSeenMillis > FORGET_AFTER_MS);
+      nextSweepMillis = nowMillis + SWEEP_EVERY_MS;
     }
+  }
+
+  synchronized int trackedRegions() {
+    return regions.size();
   }
 
   @Override

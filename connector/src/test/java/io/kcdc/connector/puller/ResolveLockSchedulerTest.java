@@ -141,4 +141,45 @@ class ResolveLockSchedulerTest {
     }
     assertThat(attempts).hasSize(2);
   }
+
+  @Test
+  void regionsNotHeardOfForAMinuteAreForgottenOnceThereAreMany() {
+    int many = ResolveLockScheduler.FORGET_ABOVE + 10;
+    for (long region = 1; region <= many; region++) {
+      scheduler.onResolvedTs(region, ts(T0), T0);
+    }
+    assertThat(scheduler.trackedRegions()).isEqualTo(many);
+
+    // A minute later, while the first regions keep reporting, a new region arrives: the silent ones go.
+    long later = T0 + ResolveLockScheduler.FORGET_AFTER_MS + 1;
+    for (long region = 1; region <= 5; region++) {
+      scheduler.onResolvedTs(region, ts(later), later);
+    }
+    scheduler.onResolvedTs(many + 1, ts(later), later);
+    assertThat(scheduler.trackedRegions()).isEqualTo(6);
+  }
+
+  @Test
+  void theMapIsSweptAtMostOncePerIntervalHoweverManyRegionsArrive() {
+    int many = ResolveLockScheduler.FORGET_ABOVE + 10;
+    for (long region = 1; region <= many; region++) {
+      scheduler.onResolvedTs(region, ts(T0), T0);
+    }
+    long secondBatch = T0 + 9_000;
+    for (long region = many + 1; region <= 2L * many; region++) {
+      scheduler.onResolvedTs(region, ts(secondBatch), secondBatch);
+    }
+    long sweep = T0 + ResolveLockScheduler.FORGET_AFTER_MS + 1;
+    scheduler.onResolvedTs(3L * many, ts(sweep), sweep);
+    assertThat(scheduler.trackedRegions()).as("the first batch went, the second is not stale yet").isEqualTo(many + 1);
+
+    long secondBatchStale = secondBatch + ResolveLockScheduler.FORGET_AFTER_MS + 1;
+    assertThat(secondBatchStale).isLessThan(sweep + ResolveLockScheduler.SWEEP_EVERY_MS);
+    scheduler.onResolvedTs(3L * many + 1, ts(secondBatchStale), secondBatchStale);
+    assertThat(scheduler.trackedRegions()).as("no sweep before the interval is up").isEqualTo(many + 2);
+
+    long nextSweep = sweep + ResolveLockScheduler.SWEEP_EVERY_MS;
+    scheduler.onResolvedTs(3L * many + 2, ts(nextSweep), nextSweep);
+    assertThat(scheduler.trackedRegions()).isEqualTo(3);
+  }
 }
