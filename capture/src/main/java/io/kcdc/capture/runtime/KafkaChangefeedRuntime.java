@@ -64,6 +64,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, DdlCoordinator> coordinators = new ConcurrentHashMap<>();
   private final Map<String, DdlCoordinator.Step> lastSchema = new ConcurrentHashMap<>();
   private final Map<String, ConnectView> connectViews = new ConcurrentHashMap<>();
+  private final Map<String, CheckpointStall> stalls = new ConcurrentHashMap<>();
   private final Map<String, CheckpointTopics> checkpointTopics = new ConcurrentHashMap<>();
   private static final long DDL_RESOLVED_INTERVAL_MS = 100;
   /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
@@ -179,6 +180,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
 
   private void closeCoordinator(String key) {
     lastSchema.remove(key);
+    stalls.remove(key);
     connectViews.remove(key);
     checkpointTopics.remove(key);
     retries.remove(key);
@@ -274,6 +276,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       throw e;
     }
     lastSchema.put(key, step);
+    reportStall(key, step, tracker);
     ConnectRestClient.Known status = connect.statusNow(name);
     ConnectRestClient.Known tasks = connect.tasksNow(name);
     if (!status.known() || !tasks.known()) {
@@ -306,6 +309,20 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
       return error.map(e -> new ChangefeedProgress(0, 0, byCapture, Optional.of(e)));
     }
     return Optional.of(progressOf(step, tracker, byCapture, error));
+  }
+
+  /** Says where a checkpoint that stands still waits: the DDL barrier, and each internal partition's progress. */
+  private void reportStall(String key, DdlCoordinator.Step step, ProgressTracker tracker) {
+    if (step.checkpointTs().isEmpty()) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long checkpoint = step.checkpointTs().getAsLong();
+    stalls.computeIfAbsent(key, k -> new CheckpointStall()).observe(checkpoint, now).ifPresent(ms -> LOG.info(
+        "changefeed {}: checkpoint {} ({} s behind) has not moved for {} s; DDL barrier {} s behind; "
+            + "internal partitions' sink checkpoint / resolved ts behind: {}",
+        key, Long.toUnsignedString(checkpoint), ProgressBook.secondsBehind(checkpoint, now), ms / 1000,
+        ProgressBook.secondsBehind(step.barrierTs(), now), tracker.partitionsBehind(now)));
   }
 
   /**

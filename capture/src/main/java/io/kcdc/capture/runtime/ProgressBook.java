@@ -99,4 +99,29 @@ final class ProgressBook {
     return OptionalLong.of(min);
   }
 
+  /**
+   * Where each internal partition stands, for an operator: its checkpoint and resolved ts as seconds behind
+   * {@code nowMillis}, e.g. {@code "0: 12.3 s / 0.4 s, 1: not reported"}.
+   */
+  String partitionsBehind(long nowMillis) {
+    StringBuilder out = new StringBuilder();
+    for (int p = 0; p < partitions; p++) {
+      if (p > 0) {
+        out.append(", ");
+      }
+      PartitionProgress progress = byPartition.get(p);
+      out.append(p).append(": ");
+      if (progress == null) {
+        out.append("not reported");
+      } else {
+        out.append(secondsBehind(progress.getCheckpointTs(), nowMillis)).append(" s / ")
+            .append(secondsBehind(progress.getResolvedTs(), nowMillis)).append(" s");
+      }
+    }
+    return out.toString();
+  }
+
+  static String secondsBehind(long ts, long nowMillis) {
+    return String.format(java.util.Locale.ROOT, "%.1f", (nowMillis - Tso.physical(ts)) / 1000.0);
+  }
 }

@@ -141,6 +141,11 @@ public final class ProgressTracker implements AutoCloseable {
     return book.lastSynced(tableIds);
   }
 
+  /** Where each internal partition's sink checkpoint and resolved ts stand ({@link ProgressBook#partitionsBehind}). */
+  public String partitionsBehind(long nowMillis) {
+    return book.partitionsBehind(nowMillis);
+  }
+
   /** The minimum resolved ts the sorter has seen over {@code tableIds}. */
   public OptionalLong resolved(Set<Long> tableIds) {
     return book.resolved(tableIds);

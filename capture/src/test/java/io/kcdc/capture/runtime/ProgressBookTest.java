@@ -49,4 +49,13 @@ class ProgressBookTest {
     assertThat(book.checkpoint(Set.of(1L))).hasValue(95);
     assertThat(book.checkpoint(Set.of())).isEqualTo(OptionalLong.of(80));
   }
+
+  @Test
+  void saysHowFarEachPartitionIsBehind() {
+    ProgressBook book = new ProgressBook(3);
+    long now = 1_700_000_000_000L;
+    book.partition(new PartitionProgress(0, io.kcdc.common.Tso.compose(now - 400, 0), io.kcdc.common.Tso.compose(now - 12_300, 5)));
+    book.partition(new PartitionProgress(2, io.kcdc.common.Tso.compose(now, 0), io.kcdc.common.Tso.compose(now - 1_000, 0)));
+    assertThat(book.partitionsBehind(now)).isEqualTo("0: 12.3 s / 0.4 s, 1: not reported, 2: 1.0 s / 0.0 s");
+  }
 }
