@@ -59,6 +59,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--keep-data", description = "Keep the benchmark's data directory (its logs) after the run.")
   boolean keepData;
 
+  @Option(names = "--resolved-ts-interval", defaultValue = "200ms", description = "How often the embedded TiKV sends each region's resolved ts (TiKV's cdc.min-ts-interval; TiKV's default is 1s) (default: ${DEFAULT-VALUE}).")
+  String resolvedTsInterval;
+
   @Option(names = "--profile", description = "Record the capture with Java Flight Recorder (profile settings) into capture.jfr in the data directory; implies --keep-data.")
   boolean profile;
 
@@ -67,10 +70,12 @@ final class BenchCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Path dir = TempDirs.create("cdc-bench");
     System.setProperty("org.slf4j.simpleLogger.logFile", dir.resolve("bench.log").toString());
-    out.printf("[bench] data and logs in %s; capture heap %s%n", dir, captureHeap);
+    Duration resolvedTs = ChaosCommand.duration(resolvedTsInterval);
+    out.printf("[bench] data and logs in %s; capture heap %s; TiKV resolved ts every %d ms%n", dir, captureHeap,
+        resolvedTs.toMillis());
     PlaygroundStack.Settings settings = new PlaygroundStack.Settings(dir, FreePorts.pick(), FreePorts.pick(),
         FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
-        FreePorts.pick(), 1, captureHeap, Duration.ofMillis(200),
+        FreePorts.pick(), 1, captureHeap, resolvedTs,
         List.of("--internal-partitions", "4", "--tasks-max", "2"),
         profile ? List.of("-XX:StartFlightRecording=filename=" + dir.resolve("capture.jfr") + ",settings=profile,dumponexit=true")
             : List.of());
