@@ -474,7 +474,7 @@ public final class Puller implements AutoCloseable {
         advanced.add(state);
       }
       if (state.initialized()) {
-        staleLocks.onResolvedTs(state.regionId(), state.resolvedTs(), System.currentTimeMillis());
+        staleLocks.onResolvedTs(state.lag(), state.resolvedTs(), System.currentTimeMillis());
       }
     }
 

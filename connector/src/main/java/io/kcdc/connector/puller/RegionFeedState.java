@@ -24,6 +24,7 @@ final class RegionFeedState {
   private final KeySpan span;
   private final long tableStartTs;
   private final Matcher matcher;
+  private final ResolveLockScheduler.RegionLag lag;
   private long resolvedTs;
   private boolean initialized;
   private boolean stopped;
@@ -49,6 +50,12 @@ final class RegionFeedState {
     this.span = span;
     this.resolvedTs = checkpointTs;
     this.tableStartTs = tableStartTs;
+    this.lag = ResolveLockScheduler.track(region.id());
+  }
+
+  /** How long its resolved ts has stood, for the {@link ResolveLockScheduler}. */
+  ResolveLockScheduler.RegionLag lag() {
+    return lag;
   }
 
   long requestId() {

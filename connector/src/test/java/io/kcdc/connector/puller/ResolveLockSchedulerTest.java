@@ -64,6 +64,13 @@ class ResolveLockSchedulerTest {
   private final ResolveLockScheduler scheduler =
       new ResolveLockScheduler((region, maxVersion) -> resolves.add(new long[] {region, maxVersion}), executor);
 
+  /** Each region's registration keeps its lag; the test keeps one per region id. */
+  private final java.util.Map<Long, ResolveLockScheduler.RegionLag> lags = new java.util.HashMap<>();
+
+  private ResolveLockScheduler.RegionLag lag(long region) {
+    return lags.computeIfAbsent(region, ResolveLockScheduler::track);
+  }
+
   private static long ts(long physicalMs) {
     return Tso.compose(physicalMs, 0);
   }
@@ -71,7 +78,7 @@ class ResolveLockSchedulerTest {
   /** The region reports {@code resolvedMs} every second from {@code fromMs} to {@code toMs}. */
   private void report(long region, long resolvedMs, long fromMs, long toMs) {
     for (long now = fromMs; now <= toMs; now += 1_000) {
-      scheduler.onResolvedTs(region, ts(resolvedMs), now);
+      scheduler.onResolvedTs(lag(region), ts(resolvedMs), now);
       executor.runAll();
     }
   }
@@ -79,7 +86,7 @@ class ResolveLockSchedulerTest {
   @Test
   void aRegionWhoseResolvedTsKeepsUpIsLeftAlone() {
     for (long now = T0; now < T0 + 60_000; now += 1_000) {
-      scheduler.onResolvedTs(1, ts(now - 1_000), now);
+      scheduler.onResolvedTs(lag(1), ts(now - 1_000), now);
     }
     executor.runAll();
     assertThat(resolves).isEmpty();
@@ -115,15 +122,15 @@ class ResolveLockSchedulerTest {
   @Test
   void oneResolvePerRegionAtATimeAndRegionsAreIndependent() {
     for (long now = T0; now <= T0 + 25_000; now += 1_000) {
-      scheduler.onResolvedTs(1, ts(T0), now);
-      scheduler.onResolvedTs(2, ts(T0 + 5_000), now);
+      scheduler.onResolvedTs(lag(1), ts(T0), now);
+      scheduler.onResolvedTs(lag(2), ts(T0 + 5_000), now);
     }
     // Nothing ran yet: region 1 was queued once (still running), region 2 once after it stuck.
     assertThat(executor.queued).hasSize(2);
     executor.runAll();
     assertThat(resolves).extracting(r -> r[0]).containsExactly(1L, 2L);
     // Once done, the next resolve of region 1 comes at the next report after 10 s.
-    scheduler.onResolvedTs(1, ts(T0), T0 + 26_000);
+    scheduler.onResolvedTs(lag(1), ts(T0), T0 + 26_000);
     executor.runAll();
     assertThat(resolves).hasSize(3);
   }
@@ -136,50 +143,40 @@ class ResolveLockSchedulerTest {
       throw new IllegalStateException("TiKV is down");
     }, executor);
     for (long now = T0; now <= T0 + 20_000; now += 1_000) {
-      failing.onResolvedTs(9, ts(T0), now);
+      failing.onResolvedTs(lag(9), ts(T0), now);
       executor.runAll();
     }
     assertThat(attempts).hasSize(2);
   }
 
   @Test
-  void regionsNotHeardOfForAMinuteAreForgottenOnceThereAreMany() {
-    int many = ResolveLockScheduler.FORGET_ABOVE + 10;
-    for (long region = 1; region <= many; region++) {
-      scheduler.onResolvedTs(region, ts(T0), T0);
-    }
-    assertThat(scheduler.trackedRegions()).isEqualTo(many);
-
-    // A minute later, while the first regions keep reporting, a new region arrives: the silent ones go.
-    long later = T0 + ResolveLockScheduler.FORGET_AFTER_MS + 1;
-    for (long region = 1; region <= 5; region++) {
-      scheduler.onResolvedTs(region, ts(later), later);
-    }
-    scheduler.onResolvedTs(many + 1, ts(later), later);
-    assertThat(scheduler.trackedRegions()).isEqualTo(6);
+  void aRegionRegisteredAgainKeepsItsLastResolveButWaitsTheFenceAnew() {
+    report(7, T0, T0, T0 + 4_000);
+    assertThat(resolves).hasSize(1);
+    // The region moves to another stream: a new registration, a new lag, the same region.
+    lags.remove(7L);
+    report(7, T0, T0 + 5_000, T0 + 12_000);
+    assertThat(resolves).as("the region resolved less than 10 s ago").hasSize(1);
+    report(7, T0, T0 + 14_000, T0 + 14_000);
+    assertThat(resolves).hasSize(2);
   }
 
   @Test
-  void theMapIsSweptAtMostOncePerIntervalHoweverManyRegionsArrive() {
+  void onlyRegionsThatResolvedAreKeptAndOldOnesGoOnceThereAreMany() {
     int many = ResolveLockScheduler.FORGET_ABOVE + 10;
     for (long region = 1; region <= many; region++) {
-      scheduler.onResolvedTs(region, ts(T0), T0);
+      scheduler.onResolvedTs(lag(region), ts(T0), T0); // keeping up: nothing kept
     }
-    long secondBatch = T0 + 9_000;
-    for (long region = many + 1; region <= 2L * many; region++) {
-      scheduler.onResolvedTs(region, ts(secondBatch), secondBatch);
+    assertThat(scheduler.regionsThatResolved()).isZero();
+    for (long region = 1; region <= many; region++) {
+      scheduler.onResolvedTs(lag(region), ts(T0), T0 + 4_000);
     }
-    long sweep = T0 + ResolveLockScheduler.FORGET_AFTER_MS + 1;
-    scheduler.onResolvedTs(3L * many, ts(sweep), sweep);
-    assertThat(scheduler.trackedRegions()).as("the first batch went, the second is not stale yet").isEqualTo(many + 1);
-
-    long secondBatchStale = secondBatch + ResolveLockScheduler.FORGET_AFTER_MS + 1;
-    assertThat(secondBatchStale).isLessThan(sweep + ResolveLockScheduler.SWEEP_EVERY_MS);
-    scheduler.onResolvedTs(3L * many + 1, ts(secondBatchStale), secondBatchStale);
-    assertThat(scheduler.trackedRegions()).as("no sweep before the interval is up").isEqualTo(many + 2);
-
-    long nextSweep = sweep + ResolveLockScheduler.SWEEP_EVERY_MS;
-    scheduler.onResolvedTs(3L * many + 2, ts(nextSweep), nextSweep);
-    assertThat(scheduler.trackedRegions()).isEqualTo(3);
+    executor.runAll();
+    assertThat(scheduler.regionsThatResolved()).isEqualTo(many);
+    // 10 s later one more region resolves: the others' last resolves are past the interval and go.
+    long later = T0 + 4_000 + ResolveLockScheduler.MIN_INTERVAL_MS;
+    scheduler.onResolvedTs(lag(many + 1), ts(later - 8_000), later - 4_000);
+    scheduler.onResolvedTs(lag(many + 1), ts(later - 8_000), later);
+    assertThat(scheduler.regionsThatResolved()).isEqualTo(1);
   }
 }
