@@ -23,7 +23,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -100,7 +99,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * checkpoint or a barrier has to advance. Rebuilt from the sorter store when the task starts.
    */
   private final Set<Long> active = new HashSet<>();
-  private final BufferedRows buffered = new BufferedRows();
   private final TaskFloors floors = new TaskFloors();
   private int partition;
   /** The partition's last reported resolved ts and checkpoint (never decrease). */
@@ -216,7 +214,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       Bytes key = SorterKey.of(tableId, r.getCommitTs(), r.getStartTs(), UpdateSplitter.dmlOrder(r), rawKey);
       if (!state.written(key, r.getCommitTs())) { // else written by the release under way
         sorter.put(key, r == row ? encoded : EVENTS.encode(new InternalEvent(r)));
-        buffered.put(tableId, r.getCommitTs());
       }
     }
   }
@@ -290,23 +287,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     sink.partitionProgress(partition, resolvedTs, checkpoint);
   }
 
-  /**
-   * Whether the store holds rows of the table above {@code checkpointTs}: from memory once the table was found empty
-   * ({@link BufferedRows}), else with a scan of the store.
-   */
+  /** Whether the store holds rows of the table above {@code checkpointTs} (one seek, past the released rows). */
   private boolean hasBufferedRows(long tableId, long checkpointTs) {
-    Optional<Boolean> known = buffered.above(tableId, checkpointTs);
-    if (known.isPresent()) {
-      return known.get();
-    }
     try (KeyValueIterator<Bytes, byte[]> it =
         sorter.range(SorterKey.releaseEnd(tableId, checkpointTs), SorterKey.releaseEnd(tableId, -1L))) {
-      if (it.hasNext()) {
-        return true;
-      }
+      return it.hasNext();
     }
-    buffered.emptyAbove(tableId, checkpointTs);
-    return false;
   }
 
   /**
@@ -367,7 +353,6 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private void forgotten(long tableId) {
     schemas.uncache(tableId);
-    buffered.forget(tableId);
     releasing.remove(tableId);
     active.remove(tableId);
   }
