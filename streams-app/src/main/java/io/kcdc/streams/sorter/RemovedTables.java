@@ -62,7 +62,7 @@ final class RemovedTables {
   }
 
   private void forget(long tableId) {
-    deleteRange(sorter, SorterKey.tableStart(tableId), SorterKey.releaseEnd(tableId, -1L));
+    deleteRange(sorter, SorterKey.tableStart(tableId), SorterKey.tableEnd(tableId));
     deleteRange(schemas, TableSchemas.key(tableId, 0), TableSchemas.key(tableId, -1L));
     progress.put(Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId).array()), null);
     progress.put(pendingKey(tableId), null);

@@ -7,6 +7,13 @@ import org.apache.kafka.common.utils.Bytes;
  * Key of a buffered row in the sorter store, ordered bytewise like TiCDC's pebble sorter key:
  * {@code tableId u64 BE | commitTs u64 BE | startTs u64 BE | dmlOrder u16 BE | raw row key}. A re-sent row has
  * the same key, so it overwrites itself; within a transaction deletes come before updates before inserts.
+ *
+ * <p>A table that holds keys also has two markers, live for as long as the table is in the store: {@link
+ * #tableStart} (its 8-byte id) before its rows and {@link #tableEnd} ({@code tableId | 0xFF x 9}) after them. They
+ * bound what a range scan reads past its end: Kafka Streams' RocksDB iterator reads one key ahead and sets no
+ * upper bound, so without them a scan that ends after a table's last row steps over the tombstones of every row
+ * released since the last compaction up to the next live key (docs/crash-recovery.md, "A Streams thread held by
+ * RocksDB tombstones"). With them it stops at the table's end marker or at the next table's start marker.
  */
 public final class SorterKey {
   public static final int DELETE = 1;
@@ -21,9 +28,24 @@ public final class SorterKey {
         .putLong(tableId).putLong(commitTs).putLong(startTs).putShort((short) dmlOrder).put(rawKey).array());
   }
 
-  /** Smallest key of a table (inclusive lower bound of its rows). */
+  /** The table's start marker: its smallest key, below every row key of it. */
   public static Bytes tableStart(long tableId) {
     return Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId).array());
+  }
+
+  /** The table's end marker: its largest key, above every row key of it and below the next table's start. */
+  public static Bytes tableEnd(long tableId) {
+    return Bytes.wrap(ByteBuffer.allocate(17).putLong(tableId).putLong(-1L).put((byte) -1).array());
+  }
+
+  /** Inclusive upper bound of all the table's rows: below its end marker. */
+  public static Bytes rowsEnd(long tableId) {
+    return Bytes.wrap(ByteBuffer.allocate(16).putLong(tableId).putLong(-1L).array());
+  }
+
+  /** Whether the key is a table's start or end marker rather than a row. */
+  public static boolean isMarker(Bytes key) {
+    return key.get().length == 8 || key.get().length == 17;
   }
 
   /**
@@ -32,7 +54,7 @@ public final class SorterKey {
    */
   public static Bytes releaseEnd(long tableId, long resolvedTs) {
     if (resolvedTs == -1L) {
-      return Bytes.wrap(ByteBuffer.allocate(8).putLong(tableId + 1).array());
+      return rowsEnd(tableId);
     }
     return Bytes.wrap(ByteBuffer.allocate(16).putLong(tableId).putLong(resolvedTs + 1).array());
   }

@@ -87,6 +87,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private static final Bytes PARTITION_KEY = Bytes.wrap("checkpoint".getBytes(StandardCharsets.US_ASCII));
   /** Above every sorter key (they start with an 8-byte table id). */
   private static final Bytes LAST_KEY = Bytes.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1, -1});
+  /** The value of a table's start and end markers. */
+  private static final byte[] MARKER = new byte[0];
 
   private final SinkPlan plan;
   private final EventFilter filter;
@@ -99,7 +101,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
    * checkpoint or a barrier has to advance. Rebuilt from the sorter store when the task starts.
    */
   private final Set<Long> active = new HashSet<>();
-  private final TaskFloors floors = new TaskFloors();
+  /** Tables whose markers ({@link SorterKey#tableStart}, {@link SorterKey#tableEnd}) are known to be in the store. */
+  private final Set<Long> marked = new HashSet<>();
+  private TaskFloors floors;
   private int partition;
   /** The partition's last reported resolved ts and checkpoint (never decrease). */
   private long partitionResolved;
@@ -110,7 +114,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private KeyValueStore<Bytes, byte[]> resolved;
   private RemovedTables removedTables;
   private ProcessorContext<Object, Object> context;
-  private final CommitPacer commits = new CommitPacer(RESUME_INTERVAL.toMillis());
+  private CommitPacer commits;
   private TableSink sink;
 
   public SorterProcessor(SinkPlan plan) {
@@ -145,6 +149,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     this.context = context;
     this.sink = new TableSink(plan, context, schemas, metrics);
     this.partition = context.taskId().partition();
+    forgetMemory();
     loadState();
     findBufferedTables();
     context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -152,6 +157,23 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       resumeReleases();
       commitIfOwed();
     });
+  }
+
+  /**
+   * Clears what the processor knows from earlier records: Kafka Streams revives a task after a dirty close (a fenced
+   * producer, a lost group membership) by calling {@code init} again on the same processor, with its stores back at
+   * the last commit and its input re-read from there. Knowledge kept from the aborted transaction would run ahead of
+   * the store: a task floor from a re-read TaskCheckpoint would release a table before its re-read rows arrive and
+   * drop them as already written.
+   */
+  private void forgetMemory() {
+    releasing.clear();
+    active.clear();
+    marked.clear();
+    floors = new TaskFloors();
+    partitionResolved = 0;
+    partitionCheckpoint = 0;
+    commits = new CommitPacer(RESUME_INTERVAL.toMillis());
   }
 
   @Override
@@ -196,6 +218,9 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   private void buffer(RowChange row, byte[] encoded) {
     long tableId = row.getTableId();
     TableState state = state(tableId);
+    if (marked.add(tableId)) {
+      markTable(tableId);
+    }
     if (active.add(tableId)) {
       // idle until now: its stored state may lag what the task floor and the barrier gave it
       advance(tableId, state, Tso.max(state.resolvedTs(), floors.floor()), barrier());
@@ -287,11 +312,23 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     sink.partitionProgress(partition, resolvedTs, checkpoint);
   }
 
-  /** Whether the store holds rows of the table above {@code checkpointTs} (one seek, past the released rows). */
+  /**
+   * Whether the store holds rows of the table above {@code checkpointTs}: one seek, past the released rows, that
+   * lands on a row or on the table's end marker (its read-ahead then stops at the next table's start marker).
+   */
   private boolean hasBufferedRows(long tableId, long checkpointTs) {
     try (KeyValueIterator<Bytes, byte[]> it =
-        sorter.range(SorterKey.releaseEnd(tableId, checkpointTs), SorterKey.releaseEnd(tableId, -1L))) {
+        sorter.range(SorterKey.releaseEnd(tableId, checkpointTs), SorterKey.rowsEnd(tableId))) {
       return it.hasNext();
+    }
+  }
+
+  /** Writes the table's start and end markers unless they are there ({@link SorterKey}: they bound the scans). */
+  private void markTable(long tableId) {
+    Bytes end = SorterKey.tableEnd(tableId);
+    if (sorter.get(end) == null) {
+      sorter.put(SorterKey.tableStart(tableId), MARKER);
+      sorter.put(end, MARKER);
     }
   }
 
@@ -353,6 +390,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
 
   private void forgotten(long tableId) {
     schemas.uncache(tableId);
+    marked.remove(tableId);
     releasing.remove(tableId);
     active.remove(tableId);
   }
@@ -435,22 +473,34 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     }
   }
 
-  /** Finds the tables with buffered rows: one seek per such table, skipping to the next table's first key. */
+  /**
+   * Finds the tables with buffered rows: one seek per table in the store, skipping to the next table's first key.
+   * The first key after a table's start marker is its first row or its end marker. Once per task start, this steps
+   * over the tombstones of released rows like the restore before it wrote them.
+   */
   private void findBufferedTables() {
     Bytes from = SorterKey.tableStart(0);
     while (true) {
-      long tableId;
+      Bytes first = null;
       try (KeyValueIterator<Bytes, byte[]> it = sorter.range(from, LAST_KEY)) {
-        if (!it.hasNext()) {
-          return;
+        while (first == null && it.hasNext()) {
+          Bytes key = it.next().key;
+          if (!key.equals(SorterKey.tableStart(SorterKey.tableId(key)))) {
+            first = key;
+          }
         }
-        tableId = SorterKey.tableId(it.next().key);
       }
-      active.add(tableId);
+      if (first == null) {
+        return;
+      }
+      long tableId = SorterKey.tableId(first);
+      if (!SorterKey.isMarker(first)) {
+        active.add(tableId);
+      }
       if (tableId == -1L) {
         return;
       }
-      from = SorterKey.releaseEnd(tableId, -1L);
+      from = SorterKey.tableStart(tableId + 1);
     }
   }
 
