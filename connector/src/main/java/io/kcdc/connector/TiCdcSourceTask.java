@@ -71,7 +71,12 @@ public final class TiCdcSourceTask extends SourceTask {
   static final String PARTITION_TASK = "task";
   static final String OFFSET_RESOLVED_TS = "resolved_ts";
   static final String OFFSET_CHECKPOINT_TS = "checkpoint_ts";
-  private static final int MAX_BATCH = 1024;
+  /**
+   * Events per poll. Each poll is one Connect transaction ({@code transaction.boundary=poll}), and each commit costs
+   * a flush, the offsets and a marker per partition: 1,024 made a 200,000-row catch-up 200 transactions and took
+   * twice as long to reach the internal topic (docs/catch-up.md).
+   */
+  private static final int MAX_BATCH = 8192;
   private static final long POLL_WAIT_MS = 200;
 
   private TiCdcSourceConfig config;

@@ -182,6 +182,10 @@ public final class ChangefeedStreams implements AutoCloseable {
       // ~18% more rows/s in PipelineBenchmark for ~150 ms more latency (rows wait for resolved ts anyway).
       p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 500);
       p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), INTERNAL_RECORD_MAX_BYTES);
+      // the sink rows and the sorter's changelog in larger batches: fewer requests for the broker per row; a batch is
+      // allocated per partition written in a commit, so 128 KiB rather than more (docs/catch-up.md)
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 128 * 1024);
+      p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 10);
       // A large release goes on in punctuations between polls; a poll that waits 100 ms (the default) for input that
       // does not come left the thread idle a third of the time while a release was under way.
       p.put(StreamsConfig.POLL_MS_CONFIG, 20);

@@ -2,6 +2,7 @@ package io.kcdc.capture.bench;
 
 import io.kcdc.capture.chaos.ClusterApi;
 import io.kcdc.common.Tso;
+import io.kcdc.streams.ChangefeedNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -65,10 +66,17 @@ public final class Bench {
     out.printf("%n== catch-up: %,d rows in %d sysbench tables, loaded at %,.0f rows/s before the changefeed starts%n",
         rows, tables, rows / loadSeconds);
     long created = System.currentTimeMillis();
-    createChangefeed("bench-catchup", startTs, db.database());
+    String rowsTopic = new ChangefeedNames("", ChangefeedNames.DEFAULT_NAMESPACE, "bench-catchup").rowsTopic();
     SinkReader.Result r;
-    try (SinkReader reader = reader("bench-catchup")) {
-      r = reader.read(rows, Duration.ofMinutes(15), true, rows);
+    try (TopicGrowth internal = new TopicGrowth(kafka, rowsTopic, rows)) {
+      createChangefeed("bench-catchup", startTs, db.database());
+      try (SinkReader reader = reader("bench-catchup")) {
+        r = reader.read(rows, Duration.ofMinutes(15), true, rows);
+      }
+      out.printf("phases:        from the creation, the internal topic's first record after %.1f s and %,d records "
+          + "after %.1f s; the sink's first row after %.1f s, its last after %.1f s%n",
+          since(created, internal.firstAtMs()), rows, since(created, internal.reachedAtMs()),
+          since(created, r.firstRowAtMs()), since(created, r.lastRowAtMs()));
     }
     double fromCreate = (r.lastRowAtMs() - created) / 1000.0;
     double steady = (r.lastRowAtMs() - r.firstRowAtMs()) / 1000.0;
@@ -264,6 +272,11 @@ public final class Bench {
           r.percentile(0.99), r.percentile(1.0));
     }
     return exactlyOnce(r, rows);
+  }
+
+  /** Seconds from {@code startMs} to {@code atMs}; NaN when {@code atMs} was never reached (-1). */
+  private static double since(long startMs, long atMs) {
+    return atMs < 0 ? Double.NaN : (atMs - startMs) / 1000.0;
   }
 
   private static long at(long[] sorted, double p) {

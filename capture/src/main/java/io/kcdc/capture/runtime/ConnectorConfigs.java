@@ -55,6 +55,9 @@ public final class ConnectorConfigs {
     c.put("transaction.boundary", "poll");
     // rows as large as TiDB allows; a worker's default client override policy ("All" since Kafka 3.0) accepts it
     c.put("producer.override.max.request.size", Integer.toString(ChangefeedStreams.INTERNAL_RECORD_MAX_BYTES));
+    // larger batches to the internal topic: fewer requests for the broker to handle per row (docs/catch-up.md)
+    c.put("producer.override.batch.size", Integer.toString(256 * 1024));
+    c.put("producer.override.linger.ms", "10");
     c.put(TiCdcSourceConfig.CHANGEFEED_ID, info.id());
     c.put(TiCdcSourceConfig.CHANGEFEED_NAMESPACE, info.namespace());
     c.put(TiCdcSourceConfig.PD_ADDRESSES, String.join(",", pdAddresses));

@@ -1,0 +1,78 @@
+package io.kcdc.capture.bench;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * When a topic received its first record and when it held a given number, from its partitions' end offsets polled
+ * every 200 ms (transaction markers count as offsets too, so the count is an upper bound of the records): the
+ * phases of a catch-up seen from outside the capture.
+ */
+final class TopicGrowth implements AutoCloseable {
+  private final Admin admin;
+  private final String topic;
+  private final long target;
+  private final Thread poller;
+  private volatile long firstAtMs = -1;
+  private volatile long reachedAtMs = -1;
+
+  /** Starts polling {@code topic} (once it exists) until it holds {@code target} offsets. */
+  TopicGrowth(String kafka, String topic, long target) {
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka));
+    this.topic = topic;
+    this.target = target;
+    this.poller = new Thread(this::poll, "bench-topic-growth");
+    poller.setDaemon(true);
+    poller.start();
+  }
+
+  private void poll() {
+    try {
+      while (reachedAtMs < 0) {
+        long total = endOffsets();
+        long now = System.currentTimeMillis();
+        if (total > 0 && firstAtMs < 0) {
+          firstAtMs = now;
+        }
+        if (total >= target) {
+          reachedAtMs = now;
+        }
+        Thread.sleep(200);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private long endOffsets() throws InterruptedException {
+    try {
+      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+      Map<TopicPartition, OffsetSpec> specs = partitions.stream().map(p -> new TopicPartition(topic, p.partition()))
+          .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
+      return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return 0; // not created yet
+    }
+  }
+
+  /** Wall-clock time of the first record; -1 if none was seen. */
+  long firstAtMs() {
+    return firstAtMs;
+  }
+
+  /** Wall-clock time the topic held the target; -1 if it did not. */
+  long reachedAtMs() {
+    return reachedAtMs;
+  }
+
+  @Override
+  public void close() {
+    poller.interrupt();
+    admin.close();
+  }
+}
