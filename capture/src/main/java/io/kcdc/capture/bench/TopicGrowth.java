@@ -1,6 +1,8 @@
 package io.kcdc.capture.bench;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,11 +53,11 @@ final class TopicGrowth implements AutoCloseable {
 
   private long endOffsets() throws InterruptedException {
     try {
-      var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
       Map<TopicPartition, OffsetSpec> specs = partitions.stream().map(p -> new TopicPartition(topic, p.partition()))
           .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
       return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return 0; // not created yet
     }
   }
