@@ -43,9 +43,14 @@ public final class SorterKey {
     return Bytes.wrap(ByteBuffer.allocate(16).putLong(tableId).putLong(-1L).array());
   }
 
+  /** Whether the key is a table's start marker. */
+  public static boolean isTableStart(Bytes key) {
+    return key.get().length == 8;
+  }
+
   /** Whether the key is a table's start or end marker rather than a row. */
   public static boolean isMarker(Bytes key) {
-    return key.get().length == 8 || key.get().length == 17;
+    return isTableStart(key) || key.get().length == 17;
   }
 
   /**

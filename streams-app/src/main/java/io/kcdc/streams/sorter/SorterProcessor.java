@@ -485,7 +485,7 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
       try (KeyValueIterator<Bytes, byte[]> it = sorter.range(from, LAST_KEY)) {
         while (first == null && it.hasNext()) {
           Bytes key = it.next().key;
-          if (!key.equals(SorterKey.tableStart(SorterKey.tableId(key)))) {
+          if (!SorterKey.isTableStart(key)) {
             first = key;
           }
         }

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kcdc.avro.PartitionProgress;
 import io.kcdc.avro.TableProgress;
 import io.kcdc.avro.TaskCheckpoint;
-import io.kcdc.streams.codec.CanalJsonEncoder;
-import io.kcdc.streams.codec.EncoderConfig;
-import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.progress.ProgressKeys;
@@ -17,12 +14,8 @@ import io.kcdc.streams.tablesink.TableSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -41,8 +34,7 @@ class SorterRestartTest {
   private static final AvroBinary<TableProgress> PROGRESS = new AvroBinary<>(TableProgress.class);
   private static final AvroBinary<PartitionProgress> PARTITION_PROGRESS = new AvroBinary<>(PartitionProgress.class);
 
-  private final SinkPlan plan = new SinkPlan(new EventRouter(List.of(), "out", "canal-json", false),
-      () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3, true);
+  private final SinkPlan plan = SorterHarness.canalJsonPlan();
   private final List<SorterProcessor> processors = new ArrayList<>();
   private MockProcessorContext<Object, Object> context;
   private Map<String, KeyValueStore<Bytes, byte[]>> stores;
@@ -69,19 +61,11 @@ class SorterRestartTest {
   }
 
   private MockProcessorContext<Object, Object> newContext() {
-    Properties p = new Properties();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "cdc-test");
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    MockProcessorContext<Object, Object> c = new MockProcessorContext<>(p, new TaskId(0, 0), null);
-    c.setCurrentSystemTimeMs(System.currentTimeMillis());
-    return c;
+    return SorterHarness.context(Map.of(), null);
   }
 
   private KeyValueStore<Bytes, byte[]> store(String name) {
-    KeyValueStore<Bytes, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(),
-        Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
-    s.init(context.getStateStoreContext(), s);
-    return s;
+    return SorterHarness.open(context, Stores.inMemoryKeyValueStore(name));
   }
 
   private SorterProcessor newProcessor() {
@@ -91,7 +75,7 @@ class SorterRestartTest {
   }
 
   private static void send(SorterProcessor p, long table, byte[] value) {
-    p.process(new Record<>(table == 0 ? null : tableKey(table), value, 0L));
+    SorterHarness.send(p, table, value);
   }
 
   private static byte[] taskCheckpoint(int index, int count, long ts) {
@@ -99,17 +83,16 @@ class SorterRestartTest {
   }
 
   /** The messages the table sink forwarded to the sink node in the current context. */
-  private List<Object> sinkRecords() {
-    return context.forwarded().stream().filter(f -> f.childName().orElse("").equals(TableSink.SINK_NODE))
-        .map(f -> (Object) f.record().value()).toList();
+  private List<Record<?, ?>> sinkRecords() {
+    return SorterHarness.forwardedTo(context, TableSink.SINK_NODE);
   }
 
   /** The progress records forwarded in the current context: "p<partition>:resolved/checkpoint" and "table:resolved/checkpoint". */
   private List<String> progress() {
-    return context.forwarded().stream().filter(f -> f.childName().orElse("").equals(TableSink.PROGRESS_NODE))
-        .map(f -> {
-          byte[] key = (byte[]) f.record().key();
-          byte[] value = (byte[]) f.record().value();
+    return SorterHarness.forwardedTo(context, TableSink.PROGRESS_NODE).stream()
+        .map(r -> {
+          byte[] key = (byte[]) r.key();
+          byte[] value = (byte[]) r.value();
           if (ProgressKeys.isPartition(key)) {
             PartitionProgress pp = PARTITION_PROGRESS.decode(value);
             return "p" + pp.getPartition() + ":" + pp.getResolvedTs() + "/" + pp.getCheckpointTs();

@@ -4,22 +4,14 @@ import static io.kcdc.streams.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcdc.avro.TaskCheckpoint;
-import io.kcdc.streams.codec.CanalJsonEncoder;
-import io.kcdc.streams.codec.EncoderConfig;
-import io.kcdc.streams.dispatcher.EventRouter;
 import io.kcdc.streams.filter.EventFilter;
-import io.kcdc.streams.tablesink.SinkPlan;
 import io.kcdc.streams.tablesink.TableSink;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.RocksDBConfigSetter;
 import org.apache.kafka.streams.state.Stores;
@@ -54,31 +46,20 @@ class SorterScanTest {
   @TempDir Path dir;
 
   private static void send(SorterProcessor p, long table, byte[] value) {
-    p.process(new Record<>(table == 0 ? null : tableKey(table), value, 0L));
+    SorterHarness.send(p, table, value);
   }
 
   @Test
   void checkingAnEmptiedTableStepsOverNoneOfTheRowsReleasedAfterIt() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "cdc-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CountingSetter.class);
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>(props, new TaskId(0, 0), dir.toFile());
-    context.setCurrentSystemTimeMs(System.currentTimeMillis());
-    KeyValueStore<Bytes, byte[]> sorterStore = Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(SorterProcessor.SORTER_STORE), Serdes.Bytes(), Serdes.ByteArray())
-        .withLoggingDisabled().withCachingDisabled().build();
-    sorterStore.init(context.getStateStoreContext(), sorterStore);
+    MockProcessorContext<Object, Object> context = SorterHarness.context(
+        Map.of(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, CountingSetter.class), dir.toFile());
+    KeyValueStore<Bytes, byte[]> sorterStore =
+        SorterHarness.open(context, Stores.persistentKeyValueStore(SorterProcessor.SORTER_STORE));
     context.addStateStore(sorterStore);
     for (String name : List.of(SorterProcessor.SCHEMA_STORE, SorterProcessor.RESOLVED_STORE)) {
-      KeyValueStore<Bytes, byte[]> s = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-          Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
-      s.init(context.getStateStoreContext(), s);
-      context.addStateStore(s);
+      context.addStateStore(SorterHarness.open(context, Stores.inMemoryKeyValueStore(name)));
     }
-    SinkPlan plan = new SinkPlan(new EventRouter(List.of(), "out", "canal-json", false),
-        () -> new CanalJsonEncoder(EncoderConfig.defaults()), topic -> 3, true);
-    SorterProcessor sorter = new SorterProcessor(plan, EventFilter.none());
+    SorterProcessor sorter = new SorterProcessor(SorterHarness.canalJsonPlan(), EventFilter.none());
     try {
       sorter.init(context);
       send(sorter, 0, barrier(Long.MAX_VALUE));
@@ -113,6 +94,6 @@ class SorterScanTest {
   }
 
   private static long sinkRows(MockProcessorContext<Object, Object> context) {
-    return context.forwarded().stream().filter(f -> f.childName().orElse("").equals(TableSink.SINK_NODE)).count();
+    return SorterHarness.forwardedTo(context, TableSink.SINK_NODE).size();
   }
 }
