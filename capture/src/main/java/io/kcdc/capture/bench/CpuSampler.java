@@ -3,6 +3,10 @@ package io.kcdc.capture.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The CPU time another process used between its creation and {@link #cores()}, from {@code /proc/<pid>/stat} (user
@@ -13,26 +17,78 @@ final class CpuSampler {
   private final long pid;
   private final long startTicks;
   private final long startNanos;
+  private final Map<Long, ThreadTicks> startThreads;
+
+  private record ThreadTicks(String group, long ticks) {}
 
   CpuSampler(long pid) {
     this.pid = pid;
     this.startTicks = ticks();
     this.startNanos = System.nanoTime();
+    this.startThreads = threads();
+  }
+
+  /**
+   * CPU seconds since creation per group of threads, largest first: a thread's name as the kernel keeps it (its
+   * first 15 characters) with digits dropped, so that the pool threads of one kind add up. Threads that ended in
+   * between are not counted.
+   */
+  Map<String, Double> byThreadGroup() {
+    Map<String, Long> ticks = new HashMap<>();
+    threads().forEach((tid, now) -> {
+      ThreadTicks before = startThreads.get(tid);
+      ticks.merge(now.group(), now.ticks() - (before == null ? 0 : before.ticks()), Long::sum);
+    });
+    Map<String, Double> out = new LinkedHashMap<>();
+    ticks.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> out.put(e.getKey(), e.getValue() / TICKS_PER_SECOND));
+    return out;
+  }
+
+  private Map<Long, ThreadTicks> threads() {
+    Map<Long, ThreadTicks> out = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      tasks.forEach(task -> {
+        long t = ticks(task.resolve("stat"));
+        if (t >= 0) {
+          String name = statName(task.resolve("stat"));
+          out.put(Long.parseLong(task.getFileName().toString()), new ThreadTicks(name.replaceAll("[0-9]+", "N"), t));
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      // the process is gone: no threads
+    }
+    return out;
+  }
+
+  private static String statName(Path stat) {
+    try {
+      String s = Files.readString(stat);
+      return s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
   }
 
   /** Cores used on average since creation; negative when the process could not be read (it restarted). */
   double cores() {
+    double cpu = cpuSeconds();
+    return cpu < 0 ? -1 : cpu / ((System.nanoTime() - startNanos) / 1e9);
+  }
+
+  /** CPU seconds used since creation; negative when the process could not be read (it restarted). */
+  double cpuSeconds() {
     long now = ticks();
-    if (now < 0 || startTicks < 0) {
-      return -1;
-    }
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    return (now - startTicks) / TICKS_PER_SECOND / seconds;
+    return now < 0 || startTicks < 0 ? -1 : (now - startTicks) / TICKS_PER_SECOND;
   }
 
   private long ticks() {
+    return ticks(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  private static long ticks(Path statFile) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String stat = Files.readString(statFile);
       // fields after the command name, which is in parentheses and may hold spaces
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
