@@ -30,7 +30,7 @@ public final class InternalEvents {
   public static byte[] serialize(Object payload) {
     InternalEvent event = InternalEvent.newBuilder().setPayload(payload).build();
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+    BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null); // no 2 KiB buffer per record
     try {
       synchronized (WRITER) {
         WRITER.write(event, enc);

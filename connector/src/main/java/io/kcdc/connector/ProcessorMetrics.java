@@ -30,6 +30,8 @@ public final class ProcessorMetrics {
   private final TiCdcMeters.Counter collectedKv;
   private final TiCdcMeters.Counter collectedResolved;
   private final DistributionSummary lockResolveRun;
+  /** Per log type: looking a counter up by name and tags builds a key string, too dear for every pulled row. */
+  private final Map<String, TiCdcMeters.Counter> pulledByType = new ConcurrentHashMap<>();
 
   private ProcessorMetrics(TiCdcMeters meters, String namespace, String changefeed) {
     this.meters = meters;
@@ -65,8 +67,8 @@ public final class ProcessorMetrics {
 
   /** A row of a TiKV change-data event, by its log type (TiCDC's label is kvproto's enum name). */
   public void pulled(String logType) {
-    meters.counter(PULL_EVENTS, "event count received by this puller",
-        "type", logType, "namespace", namespace, "changefeed", changefeed).inc();
+    pulledByType.computeIfAbsent(logType, t -> meters.counter(PULL_EVENTS, "event count received by this puller",
+        "type", t, "namespace", namespace, "changefeed", changefeed)).inc();
   }
 
   /** A region feed started ({@code +1}) or ended ({@code -1}); TiCDC's gauge has no labels. */

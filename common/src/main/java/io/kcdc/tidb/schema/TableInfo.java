@@ -76,7 +76,12 @@ public record TableInfo(
 
   /** The column with this id, if any (any state, generated or not). */
   public Optional<ColumnInfo> columnById(long columnId) {
-    return columns.stream().filter(c -> c.id() == columnId).findFirst();
+    for (ColumnInfo c : columns) { // a loop, not a stream: called for every column of every decoded row
+      if (c.id() == columnId) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<ColumnInfo> columnByName(String columnName) {

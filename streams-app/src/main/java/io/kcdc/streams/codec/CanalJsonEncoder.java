@@ -10,7 +10,9 @@ import io.kcdc.tidb.schema.ActionType;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +31,14 @@ public final class CanalJsonEncoder implements RowEventEncoder {
   private final ClaimCheckStorage claimCheck;
   private final MessageCompression compression;
   private final List<EncodedMessage> messages = new ArrayList<>();
+  /** Per table version (the sorter hands out one instance per version): the parts of a row's text that it fixes. */
+  private final Map<TableInfo, TableText> tableTexts = new IdentityHashMap<>();
+
+  /**
+   * The text every row of a table version shares, written once instead of per row: the message up to the event type,
+   * each column name as a JSON string and the {@code mysqlType} object of all columns.
+   */
+  private record TableText(String head, String[] names, String mysqlTypes) {}
 
   public CanalJsonEncoder(EncoderConfig config, Clock clock) {
     this.config = config;
@@ -74,59 +84,79 @@ public final class CanalJsonEncoder implements RowEventEncoder {
     return out;
   }
 
+  private TableText tableText(TableInfo t) {
+    TableText text = tableTexts.get(t);
+    if (text != null) {
+      return text;
+    }
+    if (tableTexts.size() >= 1024) {
+      tableTexts.clear(); // versions of tables long altered or gone; the live ones are rebuilt on their next row
+    }
+    GoJsonWriter head = new GoJsonWriter();
+    head.raw("{\"id\":0,\"database\":").string(t.schemaName()).raw(",\"table\":").string(t.tableName());
+    head.raw(",\"pkNames\":[");
+    String[] names = new String[t.columnCount()];
+    GoJsonWriter types = new GoJsonWriter().raw('{');
+    boolean firstKey = true;
+    for (int i = 0; i < names.length; i++) {
+      names[i] = new GoJsonWriter().string(t.column(i).getName()).toString();
+      if (t.isPrimaryKey(i)) {
+        head.raw(firstKey ? "" : ",").raw(names[i]);
+        firstKey = false;
+      }
+      types.raw(i == 0 ? "" : ",").raw(names[i]).raw(':').string(CanalTypes.mysqlType(t, i, config.contentCompatible()));
+    }
+    head.raw("],\"isDdl\":false,\"type\":");
+    text = new TableText(head.toString(), names, types.raw('}').toString());
+    tableTexts.put(t, text);
+    return text;
+  }
+
   private byte[] dml(RowEvent e, boolean largeOnlyHandleKey, String claimCheckLocation) {
     TableInfo t = e.table();
+    TableText text = tableText(t);
     boolean delete = e.isDelete();
     boolean onlyHandleKey = largeOnlyHandleKey || (delete && config.deleteOnlyOutputHandleKeyColumns());
     GoJsonWriter w = new GoJsonWriter();
-    w.raw("{\"id\":0,\"database\":").string(t.schemaName()).raw(",\"table\":").string(t.tableName());
-    w.raw(",\"pkNames\":[");
-    boolean first = true;
-    for (int i = 0; i < t.columnCount(); i++) {
-      if (t.isPrimaryKey(i)) {
-        if (!first) {
-          w.raw(',');
-        }
-        first = false;
-        w.string(t.column(i).getName());
-      }
-    }
-    w.raw("],\"isDdl\":false,\"type\":").string(delete ? "DELETE" : e.isInsert() ? "INSERT" : "UPDATE");
+    w.raw(text.head()).string(delete ? "DELETE" : e.isInsert() ? "INSERT" : "UPDATE");
     w.raw(",\"es\":").number(Tso.physical(e.commitTs())).raw(",\"ts\":").number(clock.millis()).raw(",\"sql\":\"\"");
 
     List<Object> cols = delete ? e.preColumns() : e.columns();
     w.raw(",\"sqlType\":");
-    first = true;
+    boolean first = true;
     for (int i = 0; i < cols.size(); i++) {
       if (onlyHandleKey && !t.isHandleKey(i)) {
         continue;
       }
-      w.raw(first ? '{' : ',').string(t.column(i).getName()).raw(':').number(CanalTypes.javaSqlType(t, i, cols.get(i)));
+      w.raw(first ? '{' : ',').raw(text.names()[i]).raw(':').number(CanalTypes.javaSqlType(t, i, cols.get(i)));
       first = false;
     }
     w.raw(first ? "null" : "}");
-    w.raw(",\"mysqlType\":{");
-    first = true;
-    for (int i = 0; i < cols.size(); i++) {
-      if (onlyHandleKey && !t.isHandleKey(i)) {
-        continue;
+    w.raw(",\"mysqlType\":");
+    if (!onlyHandleKey && cols.size() == text.names().length) {
+      w.raw(text.mysqlTypes());
+    } else {
+      w.raw('{');
+      first = true;
+      for (int i = 0; i < cols.size(); i++) {
+        if (onlyHandleKey && !t.isHandleKey(i)) {
+          continue;
+        }
+        w.raw(first ? "" : ",").raw(text.names()[i]).raw(':').string(CanalTypes.mysqlType(t, i, config.contentCompatible()));
+        first = false;
       }
-      if (!first) {
-        w.raw(',');
-      }
-      first = false;
-      w.string(t.column(i).getName()).raw(':').string(CanalTypes.mysqlType(t, i, config.contentCompatible()));
+      w.raw('}');
     }
-    w.raw('}');
 
     if (e.isUpdate()) {
       w.raw(",\"old\":");
-      fillColumns(w, t, e.preColumns(), config.outputOnlyUpdatedColumns() ? e.columns() : null, onlyHandleKey);
+      fillColumns(w, t, text.names(), e.preColumns(), config.outputOnlyUpdatedColumns() ? e.columns() : null,
+          onlyHandleKey);
     } else {
       w.raw(",\"old\":null");
     }
     w.raw(",\"data\":");
-    fillColumns(w, t, cols, null, onlyHandleKey);
+    fillColumns(w, t, text.names(), cols, null, onlyHandleKey);
     if (config.enableTidbExtension()) {
       w.raw(",\"_tidb\":{\"commitTs\":").unsigned(e.commitTs());
       if (largeOnlyHandleKey) {
@@ -141,7 +171,8 @@ public final class CanalJsonEncoder implements RowEventEncoder {
     return w.toBytes();
   }
 
-  private static void fillColumns(GoJsonWriter w, TableInfo t, List<Object> values, List<Object> newValues, boolean onlyHandleKey) {
+  private static void fillColumns(GoJsonWriter w, TableInfo t, String[] names, List<Object> values,
+      List<Object> newValues, boolean onlyHandleKey) {
     if (values.isEmpty()) {
       w.raw("null");
       return;
@@ -161,7 +192,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
         w.raw(',');
       }
       first = false;
-      w.string(t.column(i).getName()).raw(':');
+      w.raw(names[i]).raw(':');
       if (v == null) {
         w.raw("null");
       } else {

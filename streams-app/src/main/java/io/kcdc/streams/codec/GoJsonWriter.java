@@ -33,8 +33,13 @@ final class GoJsonWriter {
 
   GoJsonWriter string(String s) {
     out.append('"');
+    int plainFrom = 0; // characters that need no escape are copied in runs, not one by one
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
+      if (plain(c)) {
+        continue;
+      }
+      out.append(s, plainFrom, i);
       switch (c) {
         case '"' -> out.append("\\\"");
         case '\\' -> out.append("\\\\");
@@ -47,16 +52,23 @@ final class GoJsonWriter {
             unicodeEscape(c);
           } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
             out.append(c).append(s.charAt(++i));
-          } else if (Character.isSurrogate(c)) {
-            out.append("\\ufffd");
           } else {
-            out.append(c);
+            out.append("\\ufffd"); // an unpaired surrogate
           }
         }
       }
+      plainFrom = i + 1;
     }
-    out.append('"');
+    out.append(s, plainFrom, s.length()).append('"');
     return this;
+  }
+
+  /** Written as it is: not a quote, backslash, control or HTML character, U+2028/U+2029 or a surrogate. */
+  private static boolean plain(char c) {
+    if (c < 0x80) {
+      return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+    }
+    return c != '\u2028' && c != '\u2029' && !Character.isSurrogate(c);
   }
 
   private void unicodeEscape(char c) {

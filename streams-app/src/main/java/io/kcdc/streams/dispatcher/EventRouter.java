@@ -9,6 +9,8 @@ import io.kcdc.streams.sink.SinkConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,15 @@ public final class EventRouter {
 
   private record Route(TableFilter matcher, TopicDispatcher topic, PartitionDispatcher partition) {}
 
+  private record TableName(String schema, String table) {}
+
+  /** A table's topic and partition dispatcher, as the first matching rule gives them. */
+  private record TableRoute(String topic, PartitionDispatcher partition) {}
+
   private final List<Route> routes;
   private final String defaultTopic;
+  /** Each table's route, so that a row costs no rule matching or topic expression (the rules are fixed). */
+  private final Map<TableName, TableRoute> routeByTable = new ConcurrentHashMap<>();
 
   public EventRouter(List<DispatchRule> rules, String defaultTopic, String protocol, boolean caseSensitive) {
     this.defaultTopic = defaultTopic;
@@ -62,7 +71,14 @@ public final class EventRouter {
     };
   }
 
-  private Route route(String schema, String table) {
+  private TableRoute route(String schema, String table) {
+    return routeByTable.computeIfAbsent(new TableName(schema, table), t -> {
+      Route r = firstMatch(t.schema(), t.table());
+      return new TableRoute(r.topic.topic(t.schema(), t.table()), r.partition);
+    });
+  }
+
+  private Route firstMatch(String schema, String table) {
     for (Route r : routes) {
       if (r.matcher.match(schema, table)) {
         return r;
@@ -73,7 +89,7 @@ public final class EventRouter {
 
   /** The topic of a table's rows. */
   public String topic(String schema, String table) {
-    return route(schema, table).topic.topic(schema, table);
+    return route(schema, table).topic();
   }
 
   /** The topic of a DDL: schema-level DDLs (empty table) go to the default topic. */
@@ -83,7 +99,7 @@ public final class EventRouter {
 
   /** The partition of a row among {@code partitionNum} partitions. */
   public int partition(RowEvent row, int partitionNum) {
-    return route(row.table().schemaName(), row.table().tableName()).partition.partition(row, partitionNum);
+    return route(row.table().schemaName(), row.table().tableName()).partition().partition(row, partitionNum);
   }
 
   public String defaultTopic() {

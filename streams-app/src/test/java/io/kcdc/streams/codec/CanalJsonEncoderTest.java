@@ -132,6 +132,10 @@ class CanalJsonEncoderTest {
     assertThat(new GoJsonWriter().string("a\"b\\c\n\r\t\u0001\u2028<>&€😀").toString())
         .isEqualTo("\"a\\\"b\\\\c\\n\\r\\t\\u0001\\u2028\\u003c\\u003e\\u0026€😀\"");
     assertThat(new GoJsonWriter().string("x\ud800y").toString()).isEqualTo("\"x\\ufffdy\"");
+    // runs of plain text around escapes, a lone low surrogate, a high surrogate at the end
+    assertThat(new GoJsonWriter().string("plain text<b>more\udc00tail\ud83d").toString())
+        .isEqualTo("\"plain text\\u003cb\\u003emore\\ufffdtail\\ufffd\"");
+    assertThat(new GoJsonWriter().string("").toString()).isEqualTo("\"\"");
   }
 
   @Test
