@@ -49,9 +49,10 @@ final class CpuSampler {
     Map<Long, ThreadTicks> out = new HashMap<>();
     try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
       tasks.forEach(task -> {
-        long t = ticks(task.resolve("stat"));
+        String stat = readStat(task.resolve("stat"));
+        long t = ticks(stat);
         if (t >= 0) {
-          String name = statName(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           out.put(Long.parseLong(task.getFileName().toString()), new ThreadTicks(name.replaceAll("[0-9]+", "N"), t));
         }
       });
@@ -59,15 +60,6 @@ final class CpuSampler {
       // the process is gone: no threads
     }
     return out;
-  }
-
-  private static String statName(Path stat) {
-    try {
-      String s = Files.readString(stat);
-      return s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
   }
 
   /** Cores used on average since creation; negative when the process could not be read (it restarted). */
@@ -83,16 +75,28 @@ final class CpuSampler {
   }
 
   private long ticks() {
-    return ticks(Path.of("/proc", Long.toString(pid), "stat"));
+    return ticks(readStat(Path.of("/proc", Long.toString(pid), "stat")));
   }
 
-  private static long ticks(Path statFile) {
+  /** The file's text; null when it could not be read (the process or thread is gone). */
+  private static String readStat(Path statFile) {
     try {
-      String stat = Files.readString(statFile);
+      return Files.readString(statFile);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** User plus system clock ticks from a {@code stat} line; -1 for none. */
+  private static long ticks(String stat) {
+    if (stat == null) {
+      return -1;
+    }
+    try {
       // fields after the command name, which is in parentheses and may hold spaces
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       return -1;
     }
   }

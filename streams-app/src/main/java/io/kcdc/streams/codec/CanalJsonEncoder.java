@@ -36,9 +36,10 @@ public final class CanalJsonEncoder implements RowEventEncoder {
 
   /**
    * The text every row of a table version shares, written once instead of per row: the message up to the event type,
-   * each column name as a JSON string and the {@code mysqlType} object of all columns.
+   * each column name as a JSON string, each column's {@code "name":"type"} entry and the {@code mysqlType} object of
+   * all columns.
    */
-  private record TableText(String head, String[] names, String mysqlTypes) {}
+  private record TableText(String head, String[] names, String[] mysqlTypeEntries, String mysqlTypes) {}
 
   public CanalJsonEncoder(EncoderConfig config, Clock clock) {
     this.config = config;
@@ -96,18 +97,19 @@ public final class CanalJsonEncoder implements RowEventEncoder {
     head.raw("{\"id\":0,\"database\":").string(t.schemaName()).raw(",\"table\":").string(t.tableName());
     head.raw(",\"pkNames\":[");
     String[] names = new String[t.columnCount()];
-    GoJsonWriter types = new GoJsonWriter().raw('{');
+    String[] types = new String[names.length];
     boolean firstKey = true;
     for (int i = 0; i < names.length; i++) {
       names[i] = new GoJsonWriter().string(t.column(i).getName()).toString();
+      types[i] = new GoJsonWriter().raw(names[i]).raw(':')
+          .string(CanalTypes.mysqlType(t, i, config.contentCompatible())).toString();
       if (t.isPrimaryKey(i)) {
         head.raw(firstKey ? "" : ",").raw(names[i]);
         firstKey = false;
       }
-      types.raw(i == 0 ? "" : ",").raw(names[i]).raw(':').string(CanalTypes.mysqlType(t, i, config.contentCompatible()));
     }
     head.raw("],\"isDdl\":false,\"type\":");
-    text = new TableText(head.toString(), names, types.raw('}').toString());
+    text = new TableText(head.toString(), names, types, "{" + String.join(",", types) + "}");
     tableTexts.put(t, text);
     return text;
   }
@@ -142,7 +144,7 @@ public final class CanalJsonEncoder implements RowEventEncoder {
         if (onlyHandleKey && !t.isHandleKey(i)) {
           continue;
         }
-        w.raw(first ? "" : ",").raw(text.names()[i]).raw(':').string(CanalTypes.mysqlType(t, i, config.contentCompatible()));
+        w.raw(first ? "" : ",").raw(text.mysqlTypeEntries()[i]);
         first = false;
       }
       w.raw('}');
