@@ -26,6 +26,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rows", defaultValue = "200000", description = "Rows loaded before the catch-up changefeed starts (default: ${DEFAULT-VALUE}).")
   int rows;
 
+  @Option(names = "--warm-runs", defaultValue = "1", description = "Warm catch-up changefeeds after the first one, each over the same rows; with more than one the benchmark prints their spread and the raw producer's rate before and after them, so two builds can be compared on a machine whose speed drifts (default: ${DEFAULT-VALUE}).")
+  int warmRuns;
+
   @Option(names = "--sysbench-tables", defaultValue = "4", description = "Sysbench-shaped tables of the catch-up and live scenarios (default: ${DEFAULT-VALUE}).")
   int sysbenchTables;
 
@@ -91,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
       ok = true;
       for (String s : scenarios) {
         ok &= switch (s.trim()) {
-          case "catch-up" -> bench.catchUp(rows);
+          case "catch-up" -> bench.catchUp(rows, warmRuns);
           case "live" -> bench.live(liveRate, ChaosCommand.duration(liveWarmup), ChaosCommand.duration(liveDuration));
           case "big-txn" -> bench.bigTransaction(txnRows);
           case "tables" -> bench.manyTables(tables, tablesRate, ChaosCommand.duration(tablesDuration));

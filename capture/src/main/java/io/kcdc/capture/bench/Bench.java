@@ -55,10 +55,12 @@ public final class Bench {
 
   /**
    * Loads {@code rows} rows, then starts a changefeed from before the load and measures how fast it delivers them;
-   * then a second changefeed over the same rows, in a capture whose JIT has compiled the paths by now; then one plain
-   * producer writes the same messages to a new topic.
+   * then {@code warmRuns} more changefeeds over the same rows, one after the other, in a capture whose JIT has
+   * compiled the paths by now; then one plain producer writes the same messages to a new topic. With more than one
+   * warm run, the raw producer also writes before them, and the warm runs' spread is printed: this machine's speed
+   * drifts by half within minutes, so one run of each of two builds compares nothing (docs/catch-up.md).
    */
-  public boolean catchUp(int rows) throws Exception {
+  public boolean catchUp(int rows, int warmRuns) throws Exception {
     SysbenchTables db = new SysbenchTables(jdbcUrl, "bench_catchup", tables);
     db.create();
     long startTs = api.tso();
@@ -69,20 +71,54 @@ public final class Bench {
         rows, tables, rows / loadSeconds);
     out.println("-- the first changefeed after the capture started: its JVM compiles the paths as it goes");
     CatchUp cold = catchUpOnce("bench-catchup", startTs, db.database(), rows);
-    out.println("-- a second changefeed over the same rows: the capture's JIT has compiled the paths");
-    CatchUp warm = catchUpOnce("bench-catchup-warm", startTs, db.database(), rows);
+    double rawBefore = 0;
+    if (warmRuns > 1) {
+      rawBefore = RawProducer.write(kafka, "bench-catchup-raw-before", partitions, cold.result().kept());
+      out.printf("raw producer:  before the warm runs, %,.0f records/s%n", rawBefore);
+    }
+    List<CatchUp> warms = new ArrayList<>();
+    boolean exact = exactlyOnce(cold.result(), rows);
+    for (int i = 1; i <= warmRuns; i++) {
+      out.printf("-- warm run %d of %d: another changefeed over the same rows, the capture's JIT has compiled the "
+          + "paths%n", i, warmRuns);
+      CatchUp run = catchUpOnce(i == 1 ? "bench-catchup-warm" : "bench-catchup-warm" + i, startTs, db.database(), rows);
+      exact &= exactlyOnce(run.result(), rows);
+      warms.add(run);
+    }
+    CatchUp warm = warms.get(warms.size() - 1);
     long bytes = warm.result().kept().stream().mapToLong(c -> c.serializedKeySize() + c.serializedValueSize()).sum();
     double raw = RawProducer.write(kafka, "bench-catchup-raw", partitions, warm.result().kept());
     out.printf("raw producer:  the same %,d messages (%,.1f MiB) at %,.0f records/s%n", warm.result().kept().size(),
         bytes / 1048576.0, raw);
+    if (warmRuns > 1) {
+      out.printf("warm runs:     %s rows/s from creation (median %,.0f); capture %s µs per row (median %.0f); "
+          + "broker JVM %s µs per row (median %.0f); raw producer %,.0f before, %,.0f after%n",
+          spread(warms, CatchUp::fromCreation, "%,.0f"), median(warms, CatchUp::fromCreation),
+          spread(warms, CatchUp::captureMicrosPerRow, "%.0f"), median(warms, CatchUp::captureMicrosPerRow),
+          spread(warms, CatchUp::ownMicrosPerRow, "%.0f"), median(warms, CatchUp::ownMicrosPerRow), rawBefore, raw);
+    }
     out.printf("ratio:         %.1f %% cold, %.1f %% warm of the raw producer (from creation); %.1f %% warm from the "
         + "first to the last row%n", 100 * cold.fromCreation() / raw, 100 * warm.fromCreation() / raw,
         100 * warm.firstToLast() / raw);
-    return exactlyOnce(cold.result(), rows) & exactlyOnce(warm.result(), rows);
+    return exact;
   }
 
-  /** What one catch-up delivered, and its rates in rows/s from the creation and from the first to the last row. */
-  private record CatchUp(SinkReader.Result result, double fromCreation, double firstToLast) {}
+  /**
+   * What one catch-up delivered, its rates in rows/s from the creation and from the first to the last row, and the CPU
+   * per row of the capture and of this JVM (the broker, the upstream, the reader).
+   */
+  private record CatchUp(SinkReader.Result result, double fromCreation, double firstToLast, double captureMicrosPerRow,
+      double ownMicrosPerRow) {}
+
+  /** The runs' values in the order they ran, formatted, separated by slashes. */
+  private static String spread(List<CatchUp> runs, java.util.function.ToDoubleFunction<CatchUp> value, String format) {
+    return runs.stream().map(r -> String.format(format, value.applyAsDouble(r))).collect(Collectors.joining(" / "));
+  }
+
+  private static double median(List<CatchUp> runs, java.util.function.ToDoubleFunction<CatchUp> value) {
+    double[] v = runs.stream().mapToDouble(value).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
 
   private CatchUp catchUpOnce(String changefeed, long startTs, String database, int rows) throws Exception {
     long created = System.currentTimeMillis();
@@ -110,7 +146,27 @@ public final class Bench {
     double steady = Math.max((r.lastRowAtMs() - r.firstRowAtMs()) / 1000.0, 0.001);
     out.printf("changefeed:    %,d rows in %.1f s from its creation = %,.0f rows/s (first to last row: %,.0f rows/s)%n",
         r.rows(), fromCreate, r.rows() / fromCreate, r.rows() / steady);
-    return new CatchUp(r, r.rows() / fromCreate, r.rows() / steady);
+    remove(changefeed);
+    return new CatchUp(r, r.rows() / fromCreate, r.rows() / steady, capture * 1e6 / rows, own * 1e6 / rows);
+  }
+
+  /**
+   * Removes a measured changefeed and waits until it is gone: an idle changefeed is not free (its tasks commit a
+   * transaction every resolved-ts interval, its Streams app commits, the owner ticks it), and one left running beside
+   * the next made each run slower than the one before (docs/catch-up.md).
+   */
+  private void remove(String changefeed) throws IOException, InterruptedException {
+    api.call("DELETE", "/api/v2/changefeeds/" + changefeed, null);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        api.call("GET", "/api/v2/changefeeds/" + changefeed, null);
+      } catch (IOException gone) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IOException("changefeed " + changefeed + " still there a minute after its removal");
   }
 
   /** The largest groups of a process's threads by CPU seconds, as one line. */
