@@ -29,6 +29,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--warm-runs", defaultValue = "1", description = "Warm catch-up changefeeds after the first one, each over the same rows; with more than one the benchmark prints their spread and the raw producer's rate before and after them, so two builds can be compared on a machine whose speed drifts (default: ${DEFAULT-VALUE}).")
   int warmRuns;
 
+  @Option(names = "--idle-changefeeds", defaultValue = "0", description = "Changefeeds over a table nobody writes, running beside the catch-up ones: the benchmark prints what they cost while nothing else runs, then measures the catch-up beside them (default: ${DEFAULT-VALUE}).")
+  int idleChangefeeds;
+
   @Option(names = "--sysbench-tables", defaultValue = "4", description = "Sysbench-shaped tables of the catch-up and live scenarios (default: ${DEFAULT-VALUE}).")
   int sysbenchTables;
 
@@ -94,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
       ok = true;
       for (String s : scenarios) {
         ok &= switch (s.trim()) {
-          case "catch-up" -> bench.catchUp(rows, warmRuns);
+          case "catch-up" -> bench.catchUp(rows, warmRuns, idleChangefeeds);
           case "live" -> bench.live(liveRate, ChaosCommand.duration(liveWarmup), ChaosCommand.duration(liveDuration));
           case "big-txn" -> bench.bigTransaction(txnRows);
           case "tables" -> bench.manyTables(tables, tablesRate, ChaosCommand.duration(tablesDuration));

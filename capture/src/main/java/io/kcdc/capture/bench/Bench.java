@@ -60,7 +60,7 @@ public final class Bench {
    * warm run, the raw producer also writes before them, and the warm runs' spread is printed: this machine's speed
    * drifts by half within minutes, so one run of each of two builds compares nothing (docs/catch-up.md).
    */
-  public boolean catchUp(int rows, int warmRuns) throws Exception {
+  public boolean catchUp(int rows, int warmRuns, int idleChangefeeds) throws Exception {
     SysbenchTables db = new SysbenchTables(jdbcUrl, "bench_catchup", tables);
     db.create();
     long startTs = api.tso();
@@ -69,6 +69,9 @@ public final class Bench {
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     out.printf("%n== catch-up: %,d rows in %d sysbench tables, loaded at %,.0f rows/s before the changefeed starts%n",
         rows, tables, rows / loadSeconds);
+    if (idleChangefeeds > 0) {
+      idle(idleChangefeeds);
+    }
     out.println("-- the first changefeed after the capture started: its JVM compiles the paths as it goes");
     CatchUp cold = catchUpOnce("bench-catchup", startTs, db.database(), rows);
     double rawBefore = 0;
@@ -101,6 +104,28 @@ public final class Bench {
         + "first to the last row%n", 100 * cold.fromCreation() / raw, 100 * warm.fromCreation() / raw,
         100 * warm.firstToLast() / raw);
     return exact;
+  }
+
+  /**
+   * Starts {@code count} changefeeds over a table nobody writes, waits until they run, and prints the CPU the capture
+   * and this JVM (the broker) use over the next 10 s, when nothing else runs. They stay for the catch-up runs.
+   */
+  private void idle(int count) throws Exception {
+    SysbenchTables idle = new SysbenchTables(jdbcUrl, "bench_idle", 1);
+    idle.create();
+    for (int i = 1; i <= count; i++) {
+      createChangefeed("bench-idle-" + i, api.tso(), idle.database());
+    }
+    for (int i = 1; i <= count; i++) {
+      awaitRunning("bench-idle-" + i);
+    }
+    Thread.sleep(5_000);
+    CpuSampler captureCpu = new CpuSampler(capturePid.getAsLong());
+    CpuSampler ownCpu = new CpuSampler(ProcessHandle.current().pid());
+    Thread.sleep(10_000);
+    out.printf("idle:          %d changefeeds over a table nobody writes: the capture %.2f cores, the broker JVM %.2f "
+        + "cores (10 s); they run beside the catch-up runs%n", count, captureCpu.cpuSeconds() / 10,
+        ownCpu.cpuSeconds() / 10);
   }
 
   /**
