@@ -78,6 +78,13 @@ public final class TiCdcSourceTask extends SourceTask {
    */
   private static final int MAX_BATCH = 8192;
   private static final long POLL_WAIT_MS = 200;
+  /**
+   * How often a task with nothing to tell but time passing writes its checkpoint, when the resolved-ts interval is
+   * shorter: each checkpoint is an exactly-once Connect transaction (and a Streams one downstream), and idle
+   * changefeeds writing them every 200 ms took a third of a 2-core machine from the busy one (docs/catch-up.md).
+   * TiKV's own default {@code cdc.min-ts-interval}.
+   */
+  static final long IDLE_CHECKPOINT_INTERVAL_MS = 1000;
 
   private TiCdcSourceConfig config;
   private TableSelection selection;
@@ -96,6 +103,8 @@ public final class TiCdcSourceTask extends SourceTask {
   private Map<String, Object> taskPartition;
   private long emittedCheckpointTs;
   private long lastCheckpointMs;
+  /** A row or a schema change came since the last task checkpoint: the next one is due after the resolved-ts interval. */
+  private boolean busySinceCheckpoint = true;
   /** Wall-clock end of {@link #start}, until the task checkpoint first passes it (then 0). */
   private long startedAtMs;
   private ProcessorMetrics metrics;
@@ -299,6 +308,7 @@ public final class TiCdcSourceTask extends SourceTask {
    * selects (docs/schema-lifecycle.md).
    */
   private void onSchemaChange(SchemaSnapshot snapshot) {
+    busySinceCheckpoint = true; // the owner writes the DDL once the tables' checkpoints pass it
     long ts = snapshot.ts();
     List<Long> selected = myTables(snapshot);
     for (long id : selected) {
@@ -389,6 +399,7 @@ public final class TiCdcSourceTask extends SourceTask {
     }
     metrics.rowMounted();
     t.dirty = true;
+    busySinceCheckpoint = true;
     out.add(record(t, change));
   }
 
@@ -406,10 +417,14 @@ public final class TiCdcSourceTask extends SourceTask {
    * forgets schema versions below it. It is the resolved ts of every table of the task: each table's rows up to it
    * precede it in its partition, so the sorter releases idle tables by it and a table needs a {@code TableResolved}
    * of its own only when it has rows; a tick costs O(partitions + changed tables), not O(tables).
+   *
+   * <p>A task that had neither rows nor a schema change since its last checkpoint writes the next one only after
+   * {@link #checkpointInterval}: the rows of a table with rows are released by the table's own {@code TableResolved},
+   * so only the checkpoint of an idle changefeed moves in larger steps.
    */
   private void maybeCheckpoint(List<SourceRecord> out) {
     long now = System.currentTimeMillis();
-    if (now - lastCheckpointMs < config.resolvedTsIntervalMs()) {
+    if (now - lastCheckpointMs < checkpointInterval(busySinceCheckpoint, config.resolvedTsIntervalMs())) {
       return;
     }
     // Once per interval even when the checkpoint did not move: the minimum goes over every table, and a poll
@@ -425,6 +440,7 @@ public final class TiCdcSourceTask extends SourceTask {
       return;
     }
     emittedCheckpointTs = cp;
+    busySinceCheckpoint = false;
     if (startedAtMs != 0 && Tso.physical(cp) >= startedAtMs) {
       // the rest of a restarted task's recovery: its tables scanned and resolved up to the moment it started
       LOG.info("changefeed {} task {}/{} caught up with its start: checkpoint past it {} ms after it",
@@ -439,6 +455,11 @@ public final class TiCdcSourceTask extends SourceTask {
       out.add(new SourceRecord(taskPartition, Map.of(OFFSET_CHECKPOINT_TS, cp), config.topic(), p,
           Schema.BYTES_SCHEMA, null, Schema.BYTES_SCHEMA, value));
     }
+  }
+
+  /** The resolved-ts interval while the task has work; when it has none, at least {@link #IDLE_CHECKPOINT_INTERVAL_MS}. */
+  static long checkpointInterval(boolean busy, long resolvedTsIntervalMs) {
+    return busy ? resolvedTsIntervalMs : Math.max(resolvedTsIntervalMs, IDLE_CHECKPOINT_INTERVAL_MS);
   }
 
   private SourceRecord record(CapturedTables.Table t, Object payload) {
