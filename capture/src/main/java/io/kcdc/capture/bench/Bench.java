@@ -88,6 +88,9 @@ public final class Bench {
       exact &= exactlyOnce(run.result(), rows);
       warms.add(run);
     }
+    if (idleChangefeeds > 0) {
+      idleCpu(idleChangefeeds);
+    }
     CatchUp warm = warms.get(warms.size() - 1);
     long bytes = warm.result().kept().stream().mapToLong(c -> c.serializedKeySize() + c.serializedValueSize()).sum();
     double raw = RawProducer.write(kafka, "bench-catchup-raw", partitions, warm.result().kept());
@@ -107,8 +110,8 @@ public final class Bench {
   }
 
   /**
-   * Starts {@code count} changefeeds over a table nobody writes, waits until they run, and prints the CPU the capture
-   * and this JVM (the broker) use over the next 10 s, when nothing else runs. They stay for the catch-up runs.
+   * Starts {@code count} changefeeds over a table nobody writes and waits until they run; they stay beside the
+   * catch-up runs ({@link #idleCpu} measures them afterwards).
    */
   private void idle(int count) throws Exception {
     SysbenchTables idle = new SysbenchTables(jdbcUrl, "bench_idle", 1);
@@ -119,13 +122,20 @@ public final class Bench {
     for (int i = 1; i <= count; i++) {
       awaitRunning("bench-idle-" + i);
     }
-    Thread.sleep(5_000);
+  }
+
+  /**
+   * Prints the CPU the capture and this JVM (the broker) use over 10 s while only the idle changefeeds run: after the
+   * catch-up runs, so that the capture's JIT is done compiling and the figure is what idling costs.
+   */
+  private void idleCpu(int count) throws Exception {
     CpuSampler captureCpu = new CpuSampler(capturePid.getAsLong());
     CpuSampler ownCpu = new CpuSampler(ProcessHandle.current().pid());
     Thread.sleep(10_000);
     out.printf("idle:          %d changefeeds over a table nobody writes: the capture %.2f cores, the broker JVM %.2f "
-        + "cores (10 s); they run beside the catch-up runs%n", count, captureCpu.cpuSeconds() / 10,
+        + "cores (10 s, after the catch-up runs)%n", count, captureCpu.cpuSeconds() / 10,
         ownCpu.cpuSeconds() / 10);
+    out.printf("idle capture:  %s (CPU seconds in the 10 s)%n", threadGroups(captureCpu.byThreadGroup(), 8));
   }
 
   /**
