@@ -125,8 +125,9 @@ public final class Bench {
   }
 
   /**
-   * Prints the CPU the capture and this JVM (the broker) use over 10 s while only the idle changefeeds run: after the
-   * catch-up runs, so that the capture's JIT is done compiling and the figure is what idling costs.
+   * Prints the CPU the capture and this JVM (the broker) use over 10 s while only the idle changefeeds run, after the
+   * catch-up runs, and the capture's by thread group: its JIT compiler threads may still be busy then, and are to be
+   * read apart from what idling costs.
    */
   private void idleCpu(int count) throws Exception {
     CpuSampler captureCpu = new CpuSampler(capturePid.getAsLong());
