@@ -2,6 +2,7 @@ package io.kcdc.capture.bench;
 
 import io.kcdc.capture.chaos.ClusterApi;
 import io.kcdc.common.Tso;
+import io.kcdc.common.errors.CdcError;
 import io.kcdc.streams.ChangefeedNames;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -147,11 +149,11 @@ public final class Bench {
       double ownMicrosPerRow) {}
 
   /** The runs' values in the order they ran, formatted, separated by slashes. */
-  private static String spread(List<CatchUp> runs, java.util.function.ToDoubleFunction<CatchUp> value, String format) {
+  private static String spread(List<CatchUp> runs, ToDoubleFunction<CatchUp> value, String format) {
     return runs.stream().map(r -> String.format(format, value.applyAsDouble(r))).collect(Collectors.joining(" / "));
   }
 
-  private static double median(List<CatchUp> runs, java.util.function.ToDoubleFunction<CatchUp> value) {
+  private static double median(List<CatchUp> runs, ToDoubleFunction<CatchUp> value) {
     double[] v = runs.stream().mapToDouble(value).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
@@ -197,8 +199,10 @@ public final class Bench {
     while (System.nanoTime() < deadline) {
       try {
         api.call("GET", "/api/v2/changefeeds/" + changefeed, null);
-      } catch (IOException gone) {
-        return;
+      } catch (IOException e) {
+        if (e.getMessage().contains(CdcError.CHANGEFEED_NOT_EXISTS.code())) {
+          return; // gone (TiCDC answers 400 with this code); any other failure is asked again
+        }
       }
       Thread.sleep(200);
     }
