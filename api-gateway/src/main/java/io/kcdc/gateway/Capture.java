@@ -11,6 +11,7 @@ import io.kcdc.gateway.etcd.CaptureSession;
 import io.kcdc.gateway.etcd.EtcdKeys;
 import io.kcdc.gateway.etcd.MetaStore;
 import io.kcdc.gateway.etcd.SessionFile;
+import io.kcdc.gateway.etcd.Versioned;
 import io.kcdc.gateway.model.CaptureInfo;
 import io.kcdc.gateway.model.ChangefeedId;
 import io.kcdc.gateway.owner.ChangefeedProgress;
@@ -74,6 +75,8 @@ public final class Capture implements ClusterView, AutoCloseable {
   private volatile String connectWorkerId;
   private static final long WORKER_CACHE_NANOS = TimeUnit.SECONDS.toNanos(2);
   private final Map<String, Map.Entry<Long, String>> workerCaptures = new java.util.concurrent.ConcurrentHashMap<>();
+  /** This capture's Streams app instances (their process ids), recorded in etcd under its id. */
+  private final java.util.Set<String> streamsProcesses = new java.util.HashSet<>();
 
   public Capture(CaptureConfig config, ChangefeedRuntime runtime, UpstreamClient upstream, LocalProcessors local) {
     this.config = config;
@@ -159,9 +162,60 @@ public final class Capture implements ClusterView, AutoCloseable {
     if (connectWorkerId != null) {
       meta.putConnectWorker(connectWorkerId, info.id(), s.leaseId());
     }
+    synchronized (streamsProcesses) {
+      // under the new id: the owner counts the old one as dead
+      streamsProcesses.forEach(this::putStreamsProcess);
+    }
     if (config.sessionFile() != null) {
       SessionFile.write(config.sessionFile(), s.leaseId());
     }
+  }
+
+  /**
+   * This capture runs the Streams app instance {@code processId}: recorded under the capture's id, so that once the
+   * capture is gone the owner fences that instance's open transactions (docs/crash-recovery.md#fencing-a-dead-captures-transactions).
+   * Called before the app joins its group. A failed write is logged: the instance is then not fenced early.
+   */
+  public void registerStreamsProcess(String processId) {
+    synchronized (streamsProcesses) {
+      streamsProcesses.add(processId);
+      putStreamsProcess(processId);
+    }
+  }
+
+  /** The Streams app instance {@code processId} stopped here. */
+  public void unregisterStreamsProcess(String processId) {
+    synchronized (streamsProcesses) {
+      streamsProcesses.remove(processId);
+      try {
+        meta.deleteStreamsProcess(processId);
+      } catch (RuntimeException e) {
+        LOG.warn("forgetting Streams process {} in etcd failed (the owner forgets it later)", processId, e);
+      }
+    }
+  }
+
+  private void putStreamsProcess(String processId) {
+    CaptureSession s = session;
+    if (s == null) {
+      return;
+    }
+    try {
+      meta.putStreamsProcess(processId, s.captureId());
+    } catch (RuntimeException e) {
+      LOG.warn("recording Streams process {} in etcd failed: its transactions are not fenced early if this capture "
+          + "dies", processId, e);
+    }
+  }
+
+  /** The capture of every Streams app instance recorded in etcd, by process id. */
+  public Map<String, Versioned<String>> streamsProcesses() {
+    return meta.streamsProcesses();
+  }
+
+  /** Forgets a Streams app instance's record unless it changed since it was read. */
+  public boolean forgetStreamsProcess(String processId, long modRevision) {
+    return meta.deleteStreamsProcess(processId, modRevision);
   }
 
   /** This capture runs the embedded Connect worker {@code workerId}; call before {@link #start()}. */

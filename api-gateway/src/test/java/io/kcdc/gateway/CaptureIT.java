@@ -362,6 +362,37 @@ class CaptureIT {
     assertThat(data.running).contains(id);
   }
 
+  /**
+   * The Streams app instances a capture runs are recorded under its id, not under its lease (the owner needs them
+   * after the capture is gone, to fence their transactions), and recorded again under the new id when the capture
+   * registers again after losing its session; a stopped instance's record goes.
+   */
+  @Test
+  void streamsProcessesAreRecordedUnderTheCurrentCaptureId() throws Exception {
+    Capture c = startCapture();
+    EtcdKeys keys = new EtcdKeys(cluster);
+    c.registerStreamsProcess("2397f5c1-0a43-4da8-9130-bd953aac5b94");
+    c.registerStreamsProcess("17a1d83d-a13c-4f55-b51d-9c016e6235da");
+    String first = c.captureId();
+    assertThat(etcdValue(keys.streamsProcess("2397f5c1-0a43-4da8-9130-bd953aac5b94"))).isEqualTo(first);
+
+    long lease = client.getKVClient().get(ByteSequence.from(keys.capture(first), StandardCharsets.UTF_8)).get()
+        .getKvs().get(0).getLease();
+    client.getLeaseClient().revoke(lease).get(); // the session is lost; the capture registers again
+    await().atMost(Duration.ofSeconds(15)).until(() -> !c.captureId().equals(first)
+        && c.captureId().equals(etcdValue(keys.streamsProcess("17a1d83d-a13c-4f55-b51d-9c016e6235da"))));
+    assertThat(etcdValue(keys.streamsProcess("2397f5c1-0a43-4da8-9130-bd953aac5b94"))).isEqualTo(c.captureId());
+    assertThat(c.streamsProcesses()).containsOnlyKeys("2397f5c1-0a43-4da8-9130-bd953aac5b94",
+        "17a1d83d-a13c-4f55-b51d-9c016e6235da");
+
+    c.unregisterStreamsProcess("2397f5c1-0a43-4da8-9130-bd953aac5b94");
+    assertThat(etcdValue(keys.streamsProcess("2397f5c1-0a43-4da8-9130-bd953aac5b94"))).isNull();
+    var kept = c.streamsProcesses().get("17a1d83d-a13c-4f55-b51d-9c016e6235da");
+    assertThat(c.forgetStreamsProcess("17a1d83d-a13c-4f55-b51d-9c016e6235da", kept.modRevision() - 1)).isFalse();
+    assertThat(c.forgetStreamsProcess("17a1d83d-a13c-4f55-b51d-9c016e6235da", kept.modRevision())).isTrue();
+    assertThat(c.streamsProcesses()).isEmpty();
+  }
+
   @Test
   void tsoAndMetrics() throws Exception {
     Capture c = startCapture();

@@ -7,6 +7,7 @@ import io.kcdc.capture.runtime.Failover;
 import io.kcdc.capture.runtime.KafkaChangefeedRuntime;
 import io.kcdc.capture.runtime.PdUpstreamClient;
 import io.kcdc.capture.runtime.SinkSupport;
+import io.kcdc.capture.runtime.StreamsFencer;
 import io.kcdc.capture.runtime.StreamsProcessors;
 import io.kcdc.common.security.Credential;
 import io.kcdc.connector.TaskWarmUp;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CaptureServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CaptureServer.class);
+  /** How often the owner looks for open transactions of dead captures' Streams apps. */
+  private static final Duration STREAMS_FENCE_INTERVAL = Duration.ofMillis(500);
 
   /**
    * @param pdAddresses upstream PD endpoints ({@code host:port}, an {@code http://} prefix is dropped)
@@ -152,7 +155,17 @@ public final class CaptureServer implements AutoCloseable {
       LocalProcessors apps = running -> true;
       if (streams) {
         StreamsProcessors streamsApps = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
-            () -> self[0] == null ? "" : self[0].advertiseAddr());
+            () -> self[0] == null ? "" : self[0].advertiseAddr(), new StreamsProcessors.ProcessRecords() {
+              @Override
+              public void started(String processId) {
+                self[0].registerStreamsProcess(processId); // apps start once the capture is registered
+              }
+
+              @Override
+              public void stopped(String processId) {
+                self[0].unregisterStreamsProcess(processId);
+              }
+            });
         opened.add(streamsApps);
         apps = streamsApps;
       }
@@ -181,6 +194,7 @@ public final class CaptureServer implements AutoCloseable {
       if (embedded != null) {
         opened.add(embedded.bindMetrics(capture.meterRegistry()));
       }
+      opened.add(new StreamsFencer(admin, s.clusterId(), capture).start(STREAMS_FENCE_INTERVAL));
       CaptureServer server = new CaptureServer(capture, connect);
       server.closeables.addAll(opened);
       LOG.info("capture {} serving the v2 API on {}", capture.captureId(), capture.advertiseAddr());

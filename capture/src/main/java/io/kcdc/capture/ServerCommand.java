@@ -7,6 +7,7 @@ import io.kcdc.common.security.TlsConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -61,6 +62,9 @@ final class ServerCommand implements Callable<Integer> {
   @Option(names = "--kafka-session-timeout", defaultValue = "6s", description = "Session timeout of the capture's Kafka groups (Connect, Streams): a killed capture's work moves after it; brokers accept no less than their group.min.session.timeout.ms, 6s by default (default: ${DEFAULT-VALUE}).")
   String kafkaSessionTimeout;
 
+  @Option(names = "--kafka-transaction-timeout", defaultValue = "", description = "transaction.timeout.ms of the capture's Streams producers; a dead capture's open transactions are fenced by the owner when its etcd session ends, this is the bound when they cannot be (default: the session timeout, 4s at least).")
+  String kafkaTransactionTimeout;
+
   @Mixin TlsFlags tls;
 
   @Option(names = "--cert-allowed-cn", defaultValue = "", description = "Verify caller's identity (cert Common Name). Use ',' to separate multiple CN.")
@@ -72,7 +76,9 @@ final class ServerCommand implements Callable<Integer> {
         clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
         replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds,
-        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))))
+        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))).withTransactionTimeout(
+            kafkaTransactionTimeout.isEmpty() ? Optional.empty()
+                : Optional.of(Duration.ofNanos(GoDuration.parse(kafkaTransactionTimeout)))))
         .withSecurity(ServerSecurity.of(tls, certAllowedCn, pd));
   }
 

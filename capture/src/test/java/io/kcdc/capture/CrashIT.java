@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * started again, and etcd is stopped and started. An independent
  * read_committed consumer ({@link SinkAudit}) must find every committed change exactly once, in per-key
  * commit order, every DDL once and in its place, and watermarks that never pass a later row; every
- * fault must be followed by the checkpoint moving past it. The recovery times are printed (the
+ * fault must be followed by the checkpoint moving past it, within a recovery timeout shorter than the Streams
+ * transaction timeout the captures run with, so a dead capture's open transactions must have been fenced. The
+ * recovery times are printed (the
  * figure for people is {@code cdc chaos} against the playground; here they only have to recover).
  */
 class CrashIT {
@@ -69,6 +71,9 @@ class CrashIT {
           "--internal-partitions", "4",
           "--tasks-max", "2",
           "--kafka-session-timeout", "3s",
+          // longer than the recovery timeout: a killed or frozen capture's open Streams transaction has to be
+          // fenced by the owner (docs/crash-recovery.md#fencing-a-dead-captures-transactions), not timed out
+          "--kafka-transaction-timeout", "150s",
           "--capture-session-ttl", "3"), dir.resolve("capture-" + i + ".log"), List.of()), System.out));
     }
     for (CaptureSupervisor c : captures) {

@@ -198,6 +198,7 @@ public final class ChangefeedStreams implements AutoCloseable {
   private final AtomicReference<Throwable> error = new AtomicReference<>();
   private TopicManager topics;
   private KafkaStreams streams;
+  private String processId;
   /** Kafka Streams' own metrics and its clients' (Micrometer's binder), bound while the app runs. */
   private io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics kafkaMetrics;
 
@@ -242,6 +243,14 @@ public final class ChangefeedStreams implements AutoCloseable {
    * @throws SinkConfigException for an invalid or unsupported sink
    */
   public synchronized void start() {
+    start(id -> { });
+  }
+
+  /**
+   * {@link #start()}, telling {@code beforeStart} this instance's Streams process id (when Kafka Streams wrote it)
+   * before the app joins its group and opens a transaction (see {@link StreamsProcess}).
+   */
+  public synchronized void start(java.util.function.Consumer<String> beforeStart) {
     if (streams != null) {
       throw new IllegalStateException("already started");
     }
@@ -286,6 +295,13 @@ public final class ChangefeedStreams implements AutoCloseable {
       }
       return response;
     });
+    processId = StreamsProcess.processId(config.stateDir(), config.applicationId()).orElse(null);
+    if (processId != null) {
+      beforeStart.accept(processId);
+    } else {
+      LOG.warn("changefeed {}/{}: no Streams process id found under {}; a crash of this capture leaves its open "
+          + "transaction to the transaction timeout", config.namespace(), config.changefeedId(), config.stateDir());
+    }
     // Local state is only a cache of the changelog (exactly-once restores it from there anyway after a crash): a
     // store left by an earlier run of the same application id, e.g. before the changefeed was reset to the same
     // start ts, must not come back.
@@ -396,6 +412,11 @@ public final class ChangefeedStreams implements AutoCloseable {
 
   public Config config() {
     return config;
+  }
+
+  /** This instance's Streams process id, once started (empty if Kafka Streams did not write it). */
+  public synchronized Optional<String> processId() {
+    return Optional.ofNullable(processId);
   }
 
   @Override

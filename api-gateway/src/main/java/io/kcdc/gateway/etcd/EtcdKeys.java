@@ -61,6 +61,19 @@ public final class EtcdKeys {
     return root + "/" + META + "/connect-worker/" + workerId;
   }
 
+  /**
+   * Ours: which capture runs the Streams app instance with this process id (the UUID in its producers' transactional
+   * ids), so that the owner can fence the transactions of a capture that died (docs/crash-recovery.md). Not under a
+   * lease: it must outlive the capture.
+   */
+  public String streamsProcess(String processId) {
+    return streamsProcessPrefix() + processId;
+  }
+
+  public String streamsProcessPrefix() {
+    return root + "/" + META + "/streams-process/";
+  }
+
   public String metaVersion() {
     return root + "/" + META + "/meta/meta-version";
   }

@@ -222,6 +222,34 @@ public final class MetaStore {
     return getOne(keys.connectWorker(workerId)).map(k -> string(k.getValue()));
   }
 
+  /** Records that capture {@code captureId} runs the Streams app instance {@code processId}. */
+  public void putStreamsProcess(String processId, String captureId) {
+    await(kv.put(bytes(keys.streamsProcess(processId)), bytes(captureId)));
+  }
+
+  /** Forgets a Streams app instance. */
+  public void deleteStreamsProcess(String processId) {
+    await(kv.delete(bytes(keys.streamsProcess(processId))));
+  }
+
+  /** Forgets a Streams app instance unless its record changed since {@code modRevision}. */
+  public boolean deleteStreamsProcess(String processId, long modRevision) {
+    ByteSequence key = bytes(keys.streamsProcess(processId));
+    return commit(List.of(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(modRevision))),
+        List.of(Op.delete(key, DeleteOption.DEFAULT)));
+  }
+
+  /** The capture of every recorded Streams app instance, by process id. */
+  public Map<String, Versioned<String>> streamsProcesses() {
+    Map<String, Versioned<String>> out = new LinkedHashMap<>();
+    String prefix = keys.streamsProcessPrefix();
+    for (KeyValue kvp : getPrefix(prefix).getKvs()) {
+      out.put(string(kvp.getKey()).substring(prefix.length()),
+          new Versioned<>(string(kvp.getValue()), kvp.getModRevision()));
+    }
+    return out;
+  }
+
   /** Marks a capture as being drained. */
   public void markDraining(String captureId) {
     await(kv.put(bytes(keys.drain(captureId)), ByteSequence.from(new byte[0])));

@@ -4,6 +4,7 @@ import io.kcdc.streams.progress.ReadFromStartTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,20 +19,28 @@ import org.apache.kafka.streams.StreamsConfig;
  *       lowered. Static membership would wait for the killed capture to come back instead, and a capture's JVM
  *       takes longer than that to start on a small machine.
  *   <li>Streams: the dead member's open transaction (it commits every 500 ms) must end before its partitions
- *       can be read again; transactions time out after the session timeout, so the broker aborts it by the time
- *       the rebalance is done, given a broker that looks for timed-out transactions often enough
- *       ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, 10 s by default; the playground's
- *       broker uses 1 s). One standby replica per task keeps a copy of the sorter's store on another capture.
+ *       can be read again; the owner fences it once the capture's etcd session is gone ({@link StreamsFencer}).
+ *       Failing that, transactions time out after the session timeout, and the broker aborts them when it next
+ *       looks for timed-out transactions ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms},
+ *       10 s by default; the playground's broker uses 1 s). One standby replica per task keeps a copy of the
+ *       sorter's store on another capture.
  *   <li>Connect: a dead worker's tasks are handed out again at once ({@code scheduled.rebalance.max.delay.ms=0})
  *       instead of waiting for it to come back. Each exactly-once source task has its own transactional id, so the
  *       task's new incarnation fences the old one (and aborts its open transaction) wherever it starts.
  * </ul>
  *
  * @param sessionTimeout how long Kafka's group coordinator waits before it gives a silent member's work to others
+ * @param transactionTimeout the Streams producers' {@code transaction.timeout.ms} ({@code --kafka-transaction-timeout}),
+ *     or null for the default ({@link #transactionTimeoutMs()})
  */
-public record Failover(Duration sessionTimeout) {
+public record Failover(Duration sessionTimeout, Duration transactionTimeout) {
   /** The broker's default {@code group.min.session.timeout.ms}. */
   public static final Failover DEFAULT = new Failover(Duration.ofSeconds(6));
+
+  /** The default transaction timeout. */
+  public Failover(Duration sessionTimeout) {
+    this(sessionTimeout, null);
+  }
 
   public static final int STANDBY_REPLICAS = 1;
 
@@ -46,12 +55,22 @@ public record Failover(Duration sessionTimeout) {
    * broker aborts it, so it should not outlast the session by much; but a live thread starved for longer than this
    * (2 cores under load, a GC pause) finds its transaction aborted and has to be replaced, and with 2 s it happened
    * several times in ten minutes of the chaos run. 4 s at least (docs/crash-recovery.md#aborted-transactions).
+   * The owner fences a dead capture's transactions once its etcd session is gone, so the timeout is what is left
+   * when that cannot happen (etcd unreachable, a {@code cdc streams} instance).
    */
   int transactionTimeoutMs() {
+    if (transactionTimeout != null) {
+      return (int) transactionTimeout.toMillis();
+    }
     return (int) Math.max(sessionTimeout.toMillis(), MIN_TRANSACTION_TIMEOUT_MS);
   }
 
   static final long MIN_TRANSACTION_TIMEOUT_MS = 4_000;
+
+  /** The same with {@code --kafka-transaction-timeout}; empty keeps the default. */
+  public Failover withTransactionTimeout(Optional<Duration> timeout) {
+    return new Failover(sessionTimeout, timeout.orElse(null));
+  }
 
   /** Settings of every Streams app of a capture. */
   public Map<String, Object> streamsProperties() {

@@ -37,17 +37,51 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
   private final Supplier<String> captureAddr;
   private final Clock clock;
 
+  private final ProcessRecords records;
+
   private record Running(ChangefeedInfo info, ChangefeedStreams streams) {}
+
+  /**
+   * Where the Streams app instances that run here are recorded, so that the owner can fence a dead capture's open
+   * transactions (docs/crash-recovery.md#fencing-a-dead-captures-transactions).
+   */
+  public interface ProcessRecords {
+    /** Nothing recorded: a dead instance's transactions end with their timeout. */
+    ProcessRecords NONE = new ProcessRecords() {
+      @Override
+      public void started(String processId) {}
+
+      @Override
+      public void stopped(String processId) {}
+    };
+
+    /** The instance {@code processId} is about to join its group. */
+    void started(String processId);
+
+    /** The instance {@code processId} stopped. */
+    void stopped(String processId);
+  }
 
   /** @param captureAddr this capture's advertised address, for the errors it reports */
   public StreamsProcessors(SinkSupport sinks, Path stateRoot, Supplier<String> captureAddr) {
-    this(sinks, stateRoot, captureAddr, Clock.systemUTC());
+    this(sinks, stateRoot, captureAddr, ProcessRecords.NONE);
+  }
+
+  /** @param records where the app instances started here are recorded */
+  public StreamsProcessors(SinkSupport sinks, Path stateRoot, Supplier<String> captureAddr, ProcessRecords records) {
+    this(sinks, stateRoot, captureAddr, records, Clock.systemUTC());
   }
 
   StreamsProcessors(SinkSupport sinks, Path stateRoot, Supplier<String> captureAddr, Clock clock) {
+    this(sinks, stateRoot, captureAddr, ProcessRecords.NONE, clock);
+  }
+
+  private StreamsProcessors(SinkSupport sinks, Path stateRoot, Supplier<String> captureAddr, ProcessRecords records,
+      Clock clock) {
     this.sinks = sinks;
     this.stateRoot = stateRoot;
     this.captureAddr = captureAddr;
+    this.records = records;
     this.clock = clock;
   }
 
@@ -115,7 +149,7 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
       try {
         ChangefeedStreams streams = new ChangefeedStreams(sinks.streamsConfig(info,
             stateRoot.resolve(sinks.names(info.namespace(), info.id()).stateDirName())));
-        streams.start();
+        streams.start(records::started);
         running.put(e.getKey(), new Running(info, streams));
         LOG.info("streams app of changefeed {} started", e.getKey());
       } catch (RuntimeException ex) {
@@ -143,6 +177,7 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
     Running r = running.remove(key);
     if (r != null) {
       r.streams().close();
+      r.streams().processId().ifPresent(records::stopped);
       LOG.info("streams app of changefeed {} stopped", key);
     }
   }
