@@ -108,6 +108,8 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
   /** The partition's last reported resolved ts and checkpoint (never decrease). */
   private long partitionResolved;
   private long partitionCheckpoint;
+  /** When {@code init} ran, until the first partition progress is reported; 0 after. */
+  private long startedAtMs;
   private ReleaseBudget.Turn turn;
   private TableSchemas schemas;
   private KeyValueStore<Bytes, byte[]> sorter;
@@ -152,6 +154,10 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     forgetMemory();
     loadState();
     findBufferedTables();
+    // after a kill, when the moved task started and when it first reported are the sorter's part of the recovery
+    startedAtMs = System.currentTimeMillis();
+    LOG.info("{} sorter task {} started: {} tables with buffered rows", context.applicationId(), context.taskId(),
+        active.size());
     context.schedule(RESUME_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
       turn = budget.start();
       resumeReleases();
@@ -310,6 +316,12 @@ public final class SorterProcessor implements Processor<byte[], byte[], Object, 
     partitionCheckpoint = checkpoint;
     resolved.put(PARTITION_KEY, ByteBuffer.allocate(16).putLong(resolvedTs).putLong(checkpoint).array());
     sink.partitionProgress(partition, resolvedTs, checkpoint);
+    if (startedAtMs != 0) {
+      LOG.info("{} sorter task {} writes its first progress {} ms after it started: resolved ts {}, checkpoint {}",
+          context.applicationId(), context.taskId(), System.currentTimeMillis() - startedAtMs,
+          Long.toUnsignedString(resolvedTs), Long.toUnsignedString(checkpoint));
+      startedAtMs = 0;
+    }
   }
 
   /**
