@@ -75,8 +75,9 @@ public final class Capture implements ClusterView, AutoCloseable {
   private volatile String connectWorkerId;
   private static final long WORKER_CACHE_NANOS = TimeUnit.SECONDS.toNanos(2);
   private final Map<String, Map.Entry<Long, String>> workerCaptures = new java.util.concurrent.ConcurrentHashMap<>();
-  /** This capture's Streams app instances (their process ids), recorded in etcd under its id. */
-  private final java.util.Set<String> streamsProcesses = new java.util.HashSet<>();
+  /** This capture's Streams app instances: process id → the capture id it is recorded under in etcd (null: not yet). */
+  private final Map<String, String> streamsProcesses = new java.util.HashMap<>();
+  private boolean streamsRecordFailed;
 
   public Capture(CaptureConfig config, ChangefeedRuntime runtime, UpstreamClient upstream, LocalProcessors local) {
     this.config = config;
@@ -108,7 +109,8 @@ public final class Capture implements ClusterView, AutoCloseable {
       throw new IllegalStateException("capture could not register in etcd: " + e.getMessage(), e);
     }
     ready = true;
-    processors = new ProcessorManager(meta, local, Duration.ofMillis(500), Duration.ofSeconds(10), this::captureId);
+    processors = new ProcessorManager(meta, local, Duration.ofMillis(500), Duration.ofSeconds(10), this::captureId)
+        .onEachPass(this::syncStreamsProcesses);
     watcher = meta.watch(this::onEtcdChange, e -> LOG.warn("etcd watch failed", e));
     processors.start();
     campaignThread = new Thread(this::campaignLoop, "capture-campaign");
@@ -162,10 +164,7 @@ public final class Capture implements ClusterView, AutoCloseable {
     if (connectWorkerId != null) {
       meta.putConnectWorker(connectWorkerId, info.id(), s.leaseId());
     }
-    synchronized (streamsProcesses) {
-      // under the new id: the owner counts the old one as dead
-      streamsProcesses.forEach(this::putStreamsProcess);
-    }
+    syncStreamsProcesses(); // under the new id: the owner counts the old one as dead
     if (config.sessionFile() != null) {
       SessionFile.write(config.sessionFile(), s.leaseId());
     }
@@ -174,13 +173,13 @@ public final class Capture implements ClusterView, AutoCloseable {
   /**
    * This capture runs the Streams app instance {@code processId}: recorded under the capture's id, so that once the
    * capture is gone the owner fences that instance's open transactions (docs/crash-recovery.md#fencing-a-dead-captures-transactions).
-   * Called before the app joins its group. A failed write is logged: the instance is then not fenced early.
+   * Called before the app joins its group. A failed write is tried again on every pass of the processor manager.
    */
   public void registerStreamsProcess(String processId) {
     synchronized (streamsProcesses) {
-      streamsProcesses.add(processId);
-      putStreamsProcess(processId);
+      streamsProcesses.put(processId, null);
     }
+    syncStreamsProcesses();
   }
 
   /** The Streams app instance {@code processId} stopped here. */
@@ -195,16 +194,30 @@ public final class Capture implements ClusterView, AutoCloseable {
     }
   }
 
-  private void putStreamsProcess(String processId) {
-    CaptureSession s = session;
-    if (s == null) {
-      return;
-    }
-    try {
-      meta.putStreamsProcess(processId, s.captureId());
-    } catch (RuntimeException e) {
-      LOG.warn("recording Streams process {} in etcd failed: its transactions are not fenced early if this capture "
-          + "dies", processId, e);
+  /** Records every Streams app instance not recorded under the current capture id yet. */
+  private void syncStreamsProcesses() {
+    synchronized (streamsProcesses) {
+      CaptureSession s = session;
+      if (s == null || s.isDone()) {
+        return;
+      }
+      for (Map.Entry<String, String> e : streamsProcesses.entrySet()) {
+        if (s.captureId().equals(e.getValue())) {
+          continue;
+        }
+        try {
+          meta.putStreamsProcess(e.getKey(), s.captureId());
+          e.setValue(s.captureId());
+        } catch (RuntimeException ex) {
+          if (!streamsRecordFailed) {
+            LOG.warn("recording Streams process {} in etcd failed, trying again: until it is recorded, its "
+                + "transactions are not fenced early if this capture dies", e.getKey(), ex);
+          }
+          streamsRecordFailed = true;
+          return;
+        }
+      }
+      streamsRecordFailed = false;
     }
   }
 

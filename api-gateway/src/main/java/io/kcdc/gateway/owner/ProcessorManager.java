@@ -36,6 +36,7 @@ public final class ProcessorManager implements AutoCloseable {
   /** Errors this capture has written to its {@code task/position} keys. */
   private final Map<ChangefeedId, RunningError> reported = new HashMap<>();
   private final Supplier<String> captureId;
+  private Runnable eachPass = () -> { };
 
   /** @param captureId this capture's id (empty while it is not registered) */
   public ProcessorManager(MetaStore meta, LocalProcessors local, Duration poll, Duration resync,
@@ -47,6 +48,12 @@ public final class ProcessorManager implements AutoCloseable {
     this.resync = resync;
     this.thread = new Thread(this::loop, "processor-manager");
     this.thread.setDaemon(true);
+  }
+
+  /** Also runs {@code task} on every pass (before {@link #start()}). */
+  public ProcessorManager onEachPass(Runnable task) {
+    this.eachPass = task;
+    return this;
   }
 
   public void start() {
@@ -65,6 +72,7 @@ public final class ProcessorManager implements AutoCloseable {
     boolean drained = false;
     while (!closed) {
       try {
+        eachPass.run();
         String self = captureId.get();
         if (!drained && self != null && !self.isEmpty() && meta.isDraining(self)) {
           // Drained (docs/api-v2.md#drain-a-capture): stop everything here once, then start nothing again.
