@@ -476,6 +476,12 @@ public final class Capture implements ClusterView, AutoCloseable {
       } catch (RuntimeException e) {
         LOG.debug("clearing the drain mark failed", e);
       }
+      // The Streams apps stop after the session ends: the owner must not fence them while they commit and leave.
+      synchronized (streamsProcesses) {
+        for (String processId : List.copyOf(streamsProcesses.keySet())) {
+          unregisterStreamsProcess(processId);
+        }
+      }
       s.close();
     }
     if (campaignThread != null) {

@@ -365,7 +365,8 @@ class CaptureIT {
   /**
    * The Streams app instances a capture runs are recorded under its id, not under its lease (the owner needs them
    * after the capture is gone, to fence their transactions), and recorded again under the new id when the capture
-   * registers again after losing its session; a stopped instance's record goes.
+   * registers again after losing its session; a stopped instance's record goes, and so do all of a capture's
+   * records when it stops.
    */
   @Test
   void streamsProcessesAreRecordedUnderTheCurrentCaptureId() throws Exception {
@@ -391,6 +392,12 @@ class CaptureIT {
     assertThat(c.forgetStreamsProcess("17a1d83d-a13c-4f55-b51d-9c016e6235da", kept.modRevision() - 1)).isFalse();
     assertThat(c.forgetStreamsProcess("17a1d83d-a13c-4f55-b51d-9c016e6235da", kept.modRevision())).isTrue();
     assertThat(c.streamsProcesses()).isEmpty();
+
+    // a capture that stops on purpose takes its records away before its session ends: nothing to fence
+    c.registerStreamsProcess("f744c315-e9a5-41ca-bdbb-f63b720c6022");
+    assertThat(etcdValue(keys.streamsProcess("f744c315-e9a5-41ca-bdbb-f63b720c6022"))).isEqualTo(c.captureId());
+    c.close();
+    assertThat(etcdValue(keys.streamsProcess("f744c315-e9a5-41ca-bdbb-f63b720c6022"))).isNull();
   }
 
   @Test
