@@ -155,17 +155,10 @@ public final class CaptureServer implements AutoCloseable {
       LocalProcessors apps = running -> true;
       if (streams) {
         StreamsProcessors streamsApps = new StreamsProcessors(sinks, s.dataDir().resolve("streams"),
-            () -> self[0] == null ? "" : self[0].advertiseAddr(), new StreamsProcessors.ProcessRecords() {
-              @Override
-              public void started(String processId) {
-                self[0].registerStreamsProcess(processId); // apps start once the capture is registered
-              }
-
-              @Override
-              public void stopped(String processId) {
-                self[0].unregisterStreamsProcess(processId);
-              }
-            });
+            () -> self[0] == null ? "" : self[0].advertiseAddr(),
+            // apps start once the capture is registered
+            new StreamsProcessors.ProcessRecords(id -> self[0].registerStreamsProcess(id),
+                id -> self[0].unregisterStreamsProcess(id)));
         opened.add(streamsApps);
         apps = streamsApps;
       }

@@ -7,7 +7,6 @@ import io.kcdc.common.security.TlsConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -76,9 +75,8 @@ final class ServerCommand implements Callable<Integer> {
         clusterId, addr, advertiseAddr, pd, etcd, kafka, dataDir,
         connectAddr.substring(0, colon), Integer.parseInt(connectAddr.substring(colon + 1)),
         replicationFactor, rowPartitions, tasksMax, sessionTtlSeconds,
-        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout))).withTransactionTimeout(
-            kafkaTransactionTimeout.isEmpty() ? Optional.empty()
-                : Optional.of(Duration.ofNanos(GoDuration.parse(kafkaTransactionTimeout)))))
+        new Failover(Duration.ofNanos(GoDuration.parse(kafkaSessionTimeout)),
+            kafkaTransactionTimeout.isEmpty() ? null : Duration.ofNanos(GoDuration.parse(kafkaTransactionTimeout))))
         .withSecurity(ServerSecurity.of(tls, certAllowedCn, pd));
   }
 

@@ -4,7 +4,6 @@ import io.kcdc.streams.progress.ReadFromStartTopics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -67,10 +66,6 @@ public record Failover(Duration sessionTimeout, Duration transactionTimeout) {
 
   static final long MIN_TRANSACTION_TIMEOUT_MS = 4_000;
 
-  /** The same with {@code --kafka-transaction-timeout}; empty keeps the default. */
-  public Failover withTransactionTimeout(Optional<Duration> timeout) {
-    return new Failover(sessionTimeout, timeout.orElse(null));
-  }
 
   /** Settings of every Streams app of a capture. */
   public Map<String, Object> streamsProperties() {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,22 +45,13 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
   /**
    * Where the Streams app instances that run here are recorded, so that the owner can fence a dead capture's open
    * transactions (docs/crash-recovery.md#fencing-a-dead-captures-transactions).
+   *
+   * @param started told an instance's process id before it joins its group
+   * @param stopped told an instance's process id once it stopped
    */
-  public interface ProcessRecords {
+  public record ProcessRecords(Consumer<String> started, Consumer<String> stopped) {
     /** Nothing recorded: a dead instance's transactions end with their timeout. */
-    ProcessRecords NONE = new ProcessRecords() {
-      @Override
-      public void started(String processId) {}
-
-      @Override
-      public void stopped(String processId) {}
-    };
-
-    /** The instance {@code processId} is about to join its group. */
-    void started(String processId);
-
-    /** The instance {@code processId} stopped. */
-    void stopped(String processId);
+    public static final ProcessRecords NONE = new ProcessRecords(id -> { }, id -> { });
   }
 
   /** @param captureAddr this capture's advertised address, for the errors it reports */
@@ -149,7 +141,7 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
       try {
         ChangefeedStreams streams = new ChangefeedStreams(sinks.streamsConfig(info,
             stateRoot.resolve(sinks.names(info.namespace(), info.id()).stateDirName())));
-        streams.start(records::started);
+        streams.start(records.started());
         running.put(e.getKey(), new Running(info, streams));
         LOG.info("streams app of changefeed {} started", e.getKey());
       } catch (RuntimeException ex) {
@@ -177,7 +169,7 @@ public final class StreamsProcessors implements LocalProcessors, AutoCloseable {
     Running r = running.remove(key);
     if (r != null) {
       r.streams().close();
-      r.streams().processId().ifPresent(records::stopped);
+      r.streams().processId().ifPresent(records.stopped());
       LOG.info("streams app of changefeed {} stopped", key);
     }
   }
