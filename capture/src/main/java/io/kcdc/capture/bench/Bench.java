@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -127,18 +128,31 @@ public final class Bench {
   }
 
   /**
-   * Prints the CPU the capture and this JVM (the broker) use over 10 s while only the idle changefeeds run, after the
-   * catch-up runs, and the capture's by thread group: its JIT compiler threads may still be busy then, and are to be
+   * Prints the CPU the capture and this JVM (the broker) use over 20 s while only the idle changefeeds run, after the
+   * catch-up runs, each by thread group: the capture's JIT compiler threads may still be busy then, and are to be
    * read apart from what idling costs.
    */
   private void idleCpu(int count) throws Exception {
     CpuSampler captureCpu = new CpuSampler(capturePid.getAsLong());
     CpuSampler ownCpu = new CpuSampler(ProcessHandle.current().pid());
-    Thread.sleep(10_000);
-    out.printf("idle:          %d changefeeds over a table nobody writes: the capture %.2f cores, the broker JVM %.2f "
-        + "cores (10 s, after the catch-up runs)%n", count, captureCpu.cpuSeconds() / 10,
-        ownCpu.cpuSeconds() / 10);
-    out.printf("idle capture:  %s (CPU seconds in the 10 s)%n", threadGroups(captureCpu.byThreadGroup(), 8));
+    long offsetsBefore = TopicGrowth.endOffsetsOfAllTopics(kafka);
+    Thread.sleep(20_000);
+    long offsetsWritten = TopicGrowth.endOffsetsOfAllTopics(kafka) - offsetsBefore;
+    Map<String, Double> capture = captureCpu.byThreadGroup();
+    Map<String, Double> own = ownCpu.byThreadGroup();
+    out.printf("idle:          %d changefeeds over a table nobody writes: the capture %.2f cores (%.2f without its JIT "
+        + "threads), the broker JVM %.2f cores (%.2f) (20 s, after the catch-up runs)%n", count,
+        captureCpu.cpuSeconds() / 20, withoutJit(capture) / 20, ownCpu.cpuSeconds() / 20, withoutJit(own) / 20);
+    out.printf("idle writes:   %,.0f records and transaction markers a second on the broker, all topics%n",
+        offsetsWritten / 20.0);
+    out.printf("idle capture:  %s (CPU seconds in the 20 s)%n", threadGroups(capture, 8));
+    out.printf("idle own:      %s%n", threadGroups(own, 8));
+  }
+
+  /** The CPU seconds of all thread groups but the JIT compiler's ({@code C1/C2 CompilerThread}). */
+  private static double withoutJit(Map<String, Double> byThreadGroup) {
+    return byThreadGroup.entrySet().stream().filter(e -> !e.getKey().contains("CompilerThre"))
+        .mapToDouble(Map.Entry::getValue).sum();
   }
 
   /**
@@ -180,6 +194,7 @@ public final class Bench {
     out.printf("cpu:           the capture %.1f s (%.0f µs per row), the broker, upstream and this reader %.1f s "
         + "(%.0f µs per row)%n", capture, capture * 1e6 / rows, own, own * 1e6 / rows);
     out.printf("capture cpu:   %s%n", threadGroups(captureCpu.byThreadGroup(), 8));
+    out.printf("own cpu:       %s%n", threadGroups(ownCpu.byThreadGroup(), 8));
     double fromCreate = (r.lastRowAtMs() - created) / 1000.0;
     double steady = Math.max((r.lastRowAtMs() - r.firstRowAtMs()) / 1000.0, 0.001);
     out.printf("changefeed:    %,d rows in %.1f s from its creation = %,.0f rows/s (first to last row: %,.0f rows/s)%n",
@@ -385,13 +400,17 @@ public final class Bench {
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
       sampler.join();
       long[] sorted;
+      long[] inOrder;
       synchronized (lags) {
-        sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
+        inOrder = lags.stream().mapToLong(Long::longValue).toArray();
       }
+      sorted = inOrder.clone();
+      Arrays.sort(sorted);
       out.printf("steady writes:  %,d rows in %.1f s = %,.0f rows/s; capture CPU %.2f cores, peak heap %,d MiB%n",
           rows, writeSeconds, rows / writeSeconds, steadyCpu.cores(), heap.peakMib());
       out.printf("checkpoint lag: p50 %,d ms, p99 %,d ms, max %,d ms (%d samples, one a second; target < 10 s)%n",
           at(sorted, 0.50), at(sorted, 0.99), at(sorted, 1.0), sorted.length);
+      out.println(lagBySlice(inOrder, 10));
       out.printf("row latency:    commit → visible p50 %,d ms, p99 %,d ms, max %,d ms%n", r.percentile(0.50),
           r.percentile(0.99), r.percentile(1.0));
     }
@@ -401,6 +420,19 @@ public final class Bench {
   /** Seconds from {@code startMs} to {@code atMs}; NaN when {@code atMs} was never reached (-1). */
   private static double since(long startMs, long atMs) {
     return atMs < 0 ? Double.NaN : (atMs - startMs) / 1000.0;
+  }
+
+  /** The largest lag of each run of {@code width} samples, in time order: where a tail sits in the run. */
+  private static String lagBySlice(long[] inOrder, int width) {
+    StringBuilder line = new StringBuilder("lag max by " + width + " s slice:");
+    for (int from = 0; from < inOrder.length; from += width) {
+      long max = 0;
+      for (int i = from; i < Math.min(inOrder.length, from + width); i++) {
+        max = Math.max(max, inOrder[i]);
+      }
+      line.append(String.format(" %,d", max));
+    }
+    return line.append(" ms").toString();
   }
 
   private static long at(long[] sorted, double p) {

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
@@ -59,6 +60,20 @@ final class TopicGrowth implements AutoCloseable {
       return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
     } catch (ExecutionException e) {
       return 0; // not created yet
+    }
+  }
+
+  /**
+   * The sum of the end offsets of every partition of every topic on the broker, Kafka's own ({@code
+   * __transaction_state}, {@code __consumer_offsets}) included: records and transaction markers written so far.
+   */
+  static long endOffsetsOfAllTopics(String kafka) throws InterruptedException, ExecutionException {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+      var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
+      Map<TopicPartition, OffsetSpec> specs = admin.describeTopics(names).allTopicNames().get().values().stream()
+          .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
+          .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
+      return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
     }
   }
 
