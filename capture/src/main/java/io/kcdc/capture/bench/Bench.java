@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -135,16 +136,20 @@ public final class Bench {
   private void idleCpu(int count) throws Exception {
     CpuSampler captureCpu = new CpuSampler(capturePid.getAsLong());
     CpuSampler ownCpu = new CpuSampler(ProcessHandle.current().pid());
-    long offsetsBefore = TopicGrowth.endOffsetsOfAllTopics(kafka);
+    Map<String, Long> offsetsBefore = TopicGrowth.endOffsetsOfAllTopics(kafka);
     Thread.sleep(20_000);
-    long offsetsWritten = TopicGrowth.endOffsetsOfAllTopics(kafka) - offsetsBefore;
+    Map<String, Double> written = new HashMap<>(); // per second, by topic
+    TopicGrowth.endOffsetsOfAllTopics(kafka).forEach((topic, end) ->
+        written.put(topic, (end - offsetsBefore.getOrDefault(topic, 0L)) / 20.0));
     Map<String, Double> capture = captureCpu.byThreadGroup();
     Map<String, Double> own = ownCpu.byThreadGroup();
     out.printf("idle:          %d changefeeds over a table nobody writes: the capture %.2f cores (%.2f without its JIT "
         + "threads), the broker JVM %.2f cores (%.2f) (20 s, after the catch-up runs)%n", count,
         captureCpu.cpuSeconds() / 20, withoutJit(capture) / 20, ownCpu.cpuSeconds() / 20, withoutJit(own) / 20);
-    out.printf("idle writes:   %,.0f records and transaction markers a second on the broker, all topics%n",
-        offsetsWritten / 20.0);
+    out.printf("idle writes:   %,.0f records and transaction markers a second on the broker, all topics: %s%n",
+        written.values().stream().mapToDouble(Double::doubleValue).sum(), written.entrySet().stream()
+            .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+            .map(e -> String.format("%s %.0f", e.getKey(), e.getValue())).collect(Collectors.joining(", ")));
     out.printf("idle capture:  %s (CPU seconds in the 20 s)%n", threadGroups(capture, 8));
     out.printf("idle own:      %s%n", threadGroups(own, 8));
   }

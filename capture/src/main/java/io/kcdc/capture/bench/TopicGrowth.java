@@ -64,16 +64,17 @@ final class TopicGrowth implements AutoCloseable {
   }
 
   /**
-   * The sum of the end offsets of every partition of every topic on the broker, Kafka's own ({@code
+   * The end offsets of every topic on the broker (the sum over its partitions), Kafka's own ({@code
    * __transaction_state}, {@code __consumer_offsets}) included: records and transaction markers written so far.
    */
-  static long endOffsetsOfAllTopics(String kafka) throws InterruptedException, ExecutionException {
+  static Map<String, Long> endOffsetsOfAllTopics(String kafka) throws InterruptedException, ExecutionException {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
       var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       Map<TopicPartition, OffsetSpec> specs = admin.describeTopics(names).allTopicNames().get().values().stream()
           .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
           .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
-      return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+      return admin.listOffsets(specs).all().get().entrySet().stream()
+          .collect(Collectors.groupingBy(e -> e.getKey().topic(), Collectors.summingLong(e -> e.getValue().offset())));
     }
   }
 

@@ -23,14 +23,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The owner's DDL side of one running changefeed: a {@link DdlPuller} from the changefeed
- * checkpoint feeds a {@link DdlSchedule}; every owner tick writes a changed barrier to every
- * partition of the internal rows topic (the sorters hold rows above it), writes the DDLs that
+ * checkpoint feeds a {@link DdlSchedule}; an owner tick writes a changed barrier to every
+ * partition of the internal rows topic (the sorters hold rows above it) as the {@link BarrierPacer}
+ * allows, writes the DDLs that
  * became due to the sink — unless an earlier owner did already ({@link DdlSink#ddlWrittenTs()}) — and
  * reports the checkpoint over the tables replicated up to the barrier. All writes go through the
  * changefeed's {@link DdlSink}, which a later owner fences.
  */
 public final class DdlCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DdlCoordinator.class);
+  /** How often a changed barrier is written while no rows flow: as often as an idle connector task checkpoints. */
+  static final long IDLE_BARRIER_INTERVAL_MS = 1000;
 
   private final String changefeed;
   private final ChannelPool channels;
@@ -38,8 +41,7 @@ public final class DdlCoordinator implements AutoCloseable {
   private final DdlPuller puller;
   private final DdlSchedule schedule;
   private final DdlSink sink;
-  private long writtenBarrier = -1;
-  private boolean barrierWritten;
+  private final BarrierPacer barriers = new BarrierPacer(IDLE_BARRIER_INTERVAL_MS);
 
   /** What one tick found. */
   public record Step(OptionalLong checkpointTs, long barrierTs, Set<Long> tables, SchemaSnapshot schema) {}
@@ -74,16 +76,19 @@ public final class DdlCoordinator implements AutoCloseable {
    * One owner tick.
    *
    * @param minCheckpoint the minimum sink checkpoint of the given tables, empty while one is unknown
+   * @param rowsFlowing some table reported released rows lately: the barrier is written every tick
    */
-  public Step step(Function<Set<Long>, OptionalLong> minCheckpoint) throws InterruptedException {
+  public Step step(Function<Set<Long>, OptionalLong> minCheckpoint, boolean rowsFlowing)
+      throws InterruptedException {
     Throwable failure = puller.failure();
     if (failure != null) {
       throw new IllegalStateException("DDL puller of " + changefeed + " failed: " + failure.getMessage(), failure);
     }
     DdlPuller.Batch batch = puller.poll(0);
     schedule.onJobs(batch.jobs(), batch.resolvedTs());
+    boolean afterDdl = false;
     while (true) {
-      writeBarrier(schedule.barrierTs());
+      writeBarrier(schedule.barrierTs(), rowsFlowing || afterDdl || schedule.ddlPending());
       OptionalLong checkpoint = schedule.checkpoint(minCheckpoint);
       if (checkpoint.isEmpty() || !schedule.due(checkpoint.getAsLong())) {
         if (checkpoint.isPresent()) {
@@ -101,16 +106,16 @@ public final class DdlCoordinator implements AutoCloseable {
         sink.writeDdl(ts, events);
       }
       schedule.written();
+      afterDdl = true;
     }
   }
 
-  private void writeBarrier(long ts) {
-    if (barrierWritten && ts == writtenBarrier) {
-      return;
+  private void writeBarrier(long ts, boolean prompt) {
+    long now = System.currentTimeMillis();
+    if (barriers.due(ts, now, prompt)) {
+      sink.writeBarrier(ts);
+      barriers.written(ts, now);
     }
-    sink.writeBarrier(ts);
-    writtenBarrier = ts;
-    barrierWritten = true;
   }
 
   /** The changefeed's owner writes (checkpoint events go through it too). */

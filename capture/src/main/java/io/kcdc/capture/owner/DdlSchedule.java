@@ -69,6 +69,11 @@ public final class DdlSchedule {
     return targetTs != 0 && Tso.after(barrier, targetTs) ? targetTs : barrier;
   }
 
+  /** A DDL is waiting for the rows before it: the barrier stands at its finished ts. */
+  public boolean ddlPending() {
+    return !pending.isEmpty();
+  }
+
   /** The first pending DDL's finished ts; only meaningful while {@link #due} holds. */
   public long dueTs() {
     return pending.peekFirst().binlog().finishedTs();

@@ -67,6 +67,8 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
   private final Map<String, CheckpointStall> stalls = new ConcurrentHashMap<>();
   private final Map<String, CheckpointTopics> checkpointTopics = new ConcurrentHashMap<>();
   private static final long DDL_RESOLVED_INTERVAL_MS = 100;
+  /** A table report this recent means rows flow: the owner writes the barrier every tick ({@code BarrierPacer}). */
+  private static final long ROWS_FLOWING_MS = 1000;
   /** Restarts of a failed DDL coordinator: 100 ms, doubling, at most every 10 s. */
   private static final Backoff COORDINATOR_BACKOFF =
       new Backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(10), Duration.ofDays(365));
@@ -265,7 +267,7 @@ public final class KafkaChangefeedRuntime implements ChangefeedRuntime, AutoClos
     });
     DdlCoordinator.Step step;
     try {
-      step = coordinator.step(tracker::checkpoint);
+      step = coordinator.step(tracker::checkpoint, tracker.tablesReportedWithin(ROWS_FLOWING_MS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();

@@ -11,6 +11,7 @@ import io.kcdc.connector.tikv.Backoff;
 import io.kcdc.streams.model.AvroBinary;
 import io.kcdc.streams.progress.ProgressKeys;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,6 +49,8 @@ public final class ProgressTracker implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean closed;
+  /** When a table last reported on its own (only tables with rows do), {@link System#nanoTime()}; 0 for never. */
+  private volatile long tableReportedAtNanos;
 
   /** @param partitions the partitions of the changefeed's internal topic, each reporting its progress */
   public ProgressTracker(String bootstrapServers, String topic, int partitions) {
@@ -115,6 +118,7 @@ public final class ProgressTracker implements AutoCloseable {
       return; // a tombstone, or the owner's DDL mark
     }
     book.table(codec.decode(r.value()));
+    tableReportedAtNanos = System.nanoTime();
   }
 
   private void sleep(long ms) {
@@ -124,6 +128,15 @@ public final class ProgressTracker implements AutoCloseable {
       Thread.currentThread().interrupt();
       closed = true;
     }
+  }
+
+  /**
+   * Some table reported on its own in the last {@code ms}: rows flow, or are held by the barrier. Tables report on
+   * their own only while they have rows; what holds for the idle ones comes per partition.
+   */
+  public boolean tablesReportedWithin(long ms) {
+    long at = tableReportedAtNanos;
+    return at != 0 && System.nanoTime() - at < TimeUnit.MILLISECONDS.toNanos(ms);
   }
 
   /** Why the progress cannot be read right now, if it cannot. */
