@@ -22,13 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The owner's DDL side of one running changefeed: a {@link DdlPuller} from the changefeed
- * checkpoint feeds a {@link DdlSchedule}; an owner tick writes a changed barrier to every
- * partition of the internal rows topic (the sorters hold rows above it) as the {@link BarrierPacer}
- * allows, writes the DDLs that
- * became due to the sink — unless an earlier owner did already ({@link DdlSink#ddlWrittenTs()}) — and
- * reports the checkpoint over the tables replicated up to the barrier. All writes go through the
- * changefeed's {@link DdlSink}, which a later owner fences.
+ * The owner's DDL side of one running changefeed: a {@link DdlPuller} from the changefeed checkpoint feeds a
+ * {@link DdlSchedule}; an owner tick writes a changed barrier to every partition of the internal rows topic (the
+ * sorters hold rows above it) when the {@link BarrierPacer} says so, writes the DDLs that became due to the sink —
+ * unless an earlier owner did already ({@link DdlSink#ddlWrittenTs()}) — and reports the checkpoint over the tables
+ * replicated up to the barrier. All writes go through the changefeed's {@link DdlSink}, which a later owner fences.
  */
 public final class DdlCoordinator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DdlCoordinator.class);
@@ -76,7 +74,7 @@ public final class DdlCoordinator implements AutoCloseable {
    * One owner tick.
    *
    * @param minCheckpoint the minimum sink checkpoint of the given tables, empty while one is unknown
-   * @param rowsFlowing some table reported released rows lately: the barrier is written every tick
+   * @param rowsFlowing some table reported on its own lately (it has rows): a moved barrier is written at once
    */
   public Step step(Function<Set<Long>, OptionalLong> minCheckpoint, boolean rowsFlowing)
       throws InterruptedException {
@@ -111,7 +109,7 @@ public final class DdlCoordinator implements AutoCloseable {
   }
 
   private void writeBarrier(long ts, boolean prompt) {
-    long now = System.currentTimeMillis();
+    long now = System.nanoTime() / 1_000_000; // monotonic: only differences count
     if (barriers.due(ts, now, prompt)) {
       sink.writeBarrier(ts);
       barriers.written(ts, now);
