@@ -47,6 +47,9 @@ final class CaptureSupervisor implements AutoCloseable {
       cmd.add("-Xmx" + heap);
       // A capture that runs out of memory exits and is started again instead of limping on.
       cmd.add("-XX:+ExitOnOutOfMemoryError");
+      // ... and leaves a heap dump beside its log, to show what filled the heap
+      cmd.add("-XX:+HeapDumpOnOutOfMemoryError");
+      cmd.add("-XX:HeapDumpPath=" + logFile.toAbsolutePath().getParent());
       cmd.addAll(jvmOptions);
       cmd.add("-cp");
       cmd.add(System.getProperty("java.class.path"));

@@ -228,9 +228,9 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
     if (rows.isEmpty()) {
       return;
     }
-    Cdcpb.ChangeDataEvent.Builder b = Cdcpb.ChangeDataEvent.newBuilder();
-    rows.forEach((reg, rs) -> b.addEvents(event(reg).setEntries(Cdcpb.Event.Entries.newBuilder().addAllEntries(rs))));
-    sendMaybeTwice(b.build());
+    List<EventBatches.RegionRows> byRegion = new ArrayList<>();
+    rows.forEach((reg, rs) -> byRegion.add(new EventBatches.RegionRows(event(reg), rs)));
+    EventBatches.of(byRegion).forEach(this::sendMaybeTwice);
   }
 
   /**
