@@ -57,7 +57,6 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(EventFeedSession.class);
-  private static final int ROWS_PER_EVENT = 128;
 
   private final StoreContext ctx;
   private final ServerCallStreamObserver<Cdcpb.ChangeDataEvent> out;
@@ -173,16 +172,12 @@ final class EventFeedSession implements StreamObserver<Cdcpb.ChangeDataRequest>,
         return;
       }
       ctx.store().incrementalScan(span, req.getCheckpointTs(), rows -> {
-        List<Cdcpb.Event.Row> batch = new ArrayList<>(ROWS_PER_EVENT);
+        List<Cdcpb.Event.Row> scanned = new ArrayList<>(rows.size() + 1);
         for (MvccChange c : rows) {
-          batch.add(CdcRows.row(c, reg.oldValue));
-          if (batch.size() == ROWS_PER_EVENT) {
-            send(reg, batch);
-            batch = new ArrayList<>(ROWS_PER_EVENT);
-          }
+          scanned.add(CdcRows.row(c, reg.oldValue));
         }
-        batch.add(CdcRows.initialized());
-        send(reg, batch);
+        scanned.add(CdcRows.initialized());
+        EventBatches.of(List.of(new EventBatches.RegionRows(event(reg), scanned))).forEach(this::sendMaybeTwice);
         reg.initialized = true;
       });
     }
