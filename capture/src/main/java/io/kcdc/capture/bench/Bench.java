@@ -404,12 +404,11 @@ public final class Bench {
       }
       double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
       sampler.join();
-      long[] sorted;
       long[] inOrder;
       synchronized (lags) {
         inOrder = lags.stream().mapToLong(Long::longValue).toArray();
       }
-      sorted = inOrder.clone();
+      long[] sorted = inOrder.clone();
       Arrays.sort(sorted);
       out.printf("steady writes:  %,d rows in %.1f s = %,.0f rows/s; capture CPU %.2f cores, peak heap %,d MiB%n",
           rows, writeSeconds, rows / writeSeconds, steadyCpu.cores(), heap.peakMib());

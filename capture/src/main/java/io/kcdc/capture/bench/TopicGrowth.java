@@ -1,5 +1,6 @@
 package io.kcdc.capture.bench;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -54,10 +55,7 @@ final class TopicGrowth implements AutoCloseable {
 
   private long endOffsets() throws InterruptedException {
     try {
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> specs = partitions.stream().map(p -> new TopicPartition(topic, p.partition()))
-          .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
-      return admin.listOffsets(specs).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+      return endOffsets(admin, List.of(topic)).getOrDefault(topic, 0L);
     } catch (ExecutionException e) {
       return 0; // not created yet
     }
@@ -69,13 +67,18 @@ final class TopicGrowth implements AutoCloseable {
    */
   static Map<String, Long> endOffsetsOfAllTopics(String kafka) throws InterruptedException, ExecutionException {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
-      var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
-      Map<TopicPartition, OffsetSpec> specs = admin.describeTopics(names).allTopicNames().get().values().stream()
-          .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
-          .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
-      return admin.listOffsets(specs).all().get().entrySet().stream()
-          .collect(Collectors.groupingBy(e -> e.getKey().topic(), Collectors.summingLong(e -> e.getValue().offset())));
+      return endOffsets(admin, admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get());
     }
+  }
+
+  /** Each topic's end offset summed over its partitions. */
+  private static Map<String, Long> endOffsets(Admin admin, Collection<String> topics)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> specs = admin.describeTopics(topics).allTopicNames().get().values().stream()
+        .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
+        .collect(Collectors.toMap(Function.identity(), tp -> OffsetSpec.latest()));
+    return admin.listOffsets(specs).all().get().entrySet().stream()
+        .collect(Collectors.groupingBy(e -> e.getKey().topic(), Collectors.summingLong(e -> e.getValue().offset())));
   }
 
   /** Wall-clock time of the first record; -1 if none was seen. */

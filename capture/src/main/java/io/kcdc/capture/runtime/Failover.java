@@ -66,7 +66,6 @@ public record Failover(Duration sessionTimeout, Duration transactionTimeout) {
 
   static final long MIN_TRANSACTION_TIMEOUT_MS = 4_000;
 
-
   /** Settings of every Streams app of a capture. */
   public Map<String, Object> streamsProperties() {
     Map<String, Object> p = new HashMap<>();
